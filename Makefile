@@ -1,0 +1,53 @@
+# Cutups — two commands matter: `make demo` and `make test`. Everything else is a building block.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+# Debian packages the engine needs at run time (ffmpeg) and the sample generator's fonts.
+APT_PACKAGES := ffmpeg fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf
+APT_CHECK := ffmpeg:/usr/bin/ffmpeg fonts-dejavu-core:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
+	fonts-liberation2:/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf \
+	fonts-freefont-ttf:/usr/share/fonts/truetype/freefont/FreeSansBold.ttf
+
+.PHONY: install system-packages demo test lint bench bench-full clean
+
+install: system-packages $(STAMP)
+
+# Idempotent: only calls apt-get when a needed file is missing.
+system-packages:
+	@missing=""; for pair in $(APT_CHECK); do pkg=$${pair%%:*}; file=$${pair#*:}; \
+	  [ -e "$$file" ] || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstalls only when pyproject.toml changes (the package itself is installed editable).
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/cutups demo --out out/demo
+
+test: install
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python benchmarks/run_all.py --quick
+
+bench-full: install
+	$(BIN)/python benchmarks/run_all.py --full
+
+clean:
+	rm -rf out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,119 @@
+"""Every exception Cutups raises, in one tree.
+
+Callers catch at the level they care about::
+
+    CutupsError                      base; ``expected`` says whether it is the user's input
+    ├── InputError                   bad input from the user (CLI exit 2, API 4xx)   expected
+    │   ├── MediaError               a file that is not usable video
+    │   │   └── NoVideoStreamError   a file with no video stream (audio only, text, ...)
+    │   ├── PbpError                 a play-by-play file or response we cannot read
+    │   │   └── WrongGameError       play-by-play that belongs to another game
+    │   ├── SourceError              a URL or upload we cannot fetch
+    │   └── ConfigError              an option or setting out of range
+    ├── FFmpegError                  ffmpeg/ffprobe failed; carries argv and stderr's last line
+    ├── CutError                     a cut failed verification even after the fallback
+    ├── ExternalServiceError         CFBD, ESPN, S3, ... answered badly or not at all
+    └── CanceledError                the job was canceled while work was running
+
+Library code raises these and never exits or prints; the CLI and the API turn them into exit
+codes and HTTP answers in exactly one place each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "CanceledError",
+    "ConfigError",
+    "CutError",
+    "CutupsError",
+    "ExternalServiceError",
+    "FFmpegError",
+    "InputError",
+    "MediaError",
+    "NoVideoStreamError",
+    "PbpError",
+    "SourceError",
+    "WrongGameError",
+]
+
+
+class CutupsError(Exception):
+    """Root of the tree. ``expected`` is True when the cause is the user's input, not our bug."""
+
+    expected: bool = False
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message or type(self).__name__
+        super().__init__(self.message)
+
+
+class InputError(CutupsError):
+    """The user's input cannot be used; the message says why in one line."""
+
+    expected = True
+
+
+class MediaError(InputError):
+    """A file that cannot be decoded as video: corrupt, truncated, empty, or not video at all."""
+
+
+class NoVideoStreamError(MediaError):
+    """The file opens but has no video stream."""
+
+
+class PbpError(InputError):
+    """Play-by-play data we cannot parse or that makes no sense."""
+
+
+class WrongGameError(PbpError):
+    """Play-by-play that does not belong to the video it was given with."""
+
+
+class SourceError(InputError):
+    """A source URL or upload that cannot be fetched or is not allowed."""
+
+
+class ConfigError(InputError):
+    """An option or setting outside its allowed range."""
+
+
+class FFmpegError(CutupsError):
+    """ffmpeg or ffprobe exited non-zero.
+
+    The message is stderr's last non-empty line (where ffmpeg states the reason); the whole
+    command and stderr are attached for logs.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        argv: Sequence[str] = (),
+        returncode: int | None = None,
+        stderr: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.argv = tuple(argv)
+        self.returncode = returncode
+        self.stderr = stderr
+
+
+class CutError(CutupsError):
+    """A clip could not be produced to specification, even by the re-encoding fallback."""
+
+
+class ExternalServiceError(CutupsError):
+    """A remote service (CFBD, ESPN, S3, a webhook receiver) failed or answered nonsense."""
+
+    def __init__(self, message: str, *, service: str = "", status: int | None = None) -> None:
+        super().__init__(message)
+        self.service = service
+        self.status = status
+
+
+class CanceledError(CutupsError):
+    """Work stopped because its job was canceled."""
+
+    expected = True
