@@ -1,1 +1,1 @@
-"""output"""
+"""Rendering a timeline into the output folder: clips, thumbnails, reel, manifest, report, ZIP."""

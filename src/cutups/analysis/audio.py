@@ -1,0 +1,66 @@
+"""Audio bands per tick: loudness, crowd energy, and a referee-whistle score.
+
+A referee's whistle is a loud, narrow tone between roughly 2.8 and 4.8 kHz; crowd noise is
+broadband and concentrated lower (0.3-1.5 kHz). So ``whistle`` is not the band's energy (crowd
+roar raises that too) but its *tonality*: the strongest bin in the whistle band over the band's
+median, in dB. ``crowd`` is the 300-1500 Hz energy in dB, whose surges accompany plays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from cutups.analysis.base import TICK_RATE, AudioAnalyser, SignalArrays, fit_length
+
+__all__ = ["AudioBandsAnalyser", "band_features"]
+
+WHISTLE_BAND = (2800.0, 4800.0)
+CROWD_BAND = (300.0, 1500.0)
+_FLOOR = 1e-10
+
+
+def band_features(block: NDArray[np.float32], sample_rate: int) -> tuple[float, float, float]:
+    """(rms dB, crowd dB, whistle tonality dB) for one block of mono audio."""
+    if block.size == 0:
+        return -100.0, -100.0, 0.0
+    windowed = block * np.hanning(block.size).astype(np.float32)
+    power = np.abs(np.fft.rfft(windowed)) ** 2
+    freqs = np.fft.rfftfreq(block.size, 1.0 / sample_rate)
+    rms_db = 10 * np.log10(float(np.mean(block.astype(np.float64) ** 2)) + _FLOOR)
+    crowd = power[(freqs >= CROWD_BAND[0]) & (freqs < CROWD_BAND[1])]
+    crowd_db = 10 * np.log10(float(crowd.sum()) / block.size + _FLOOR)
+    band = power[(freqs >= WHISTLE_BAND[0]) & (freqs < WHISTLE_BAND[1])]
+    tonal_db = 10 * np.log10((float(band.max()) + _FLOOR) / (float(np.median(band)) + _FLOOR))
+    # A tone is only a whistle if it is also loud relative to the whole block.
+    share = float(band.max()) / (float(power.sum()) + _FLOOR)
+    return rms_db, crowd_db, tonal_db * min(1.0, share * 20)
+
+
+class AudioBandsAnalyser(AudioAnalyser):
+    """Per-tick ``rms``, ``crowd`` (dB) and ``whistle`` (tonality score) signals."""
+
+    NAME = "audio_bands"
+    VERSION = 1
+
+    def __init__(self, sample_rate: int = 16000) -> None:
+        self.sample_rate = sample_rate
+        self._block = int(sample_rate / TICK_RATE)
+        self._pending = np.zeros(0, dtype=np.float32)
+        self._rows: list[tuple[float, float, float]] = []
+
+    def on_audio(self, t: float, samples: NDArray[np.float32]) -> None:
+        self._pending = np.concatenate([self._pending, samples.astype(np.float32, copy=False)])
+        n_full = len(self._pending) // self._block
+        for i in range(n_full):
+            block = self._pending[i * self._block : (i + 1) * self._block]
+            self._rows.append(band_features(block, self.sample_rate))
+        self._pending = self._pending[n_full * self._block :]
+
+    def finish(self, n_ticks: int) -> SignalArrays:
+        rows = np.asarray(self._rows, dtype=np.float32).reshape(-1, 3)
+        return {
+            "rms": fit_length(rows[:, 0], n_ticks, -100.0),
+            "crowd": fit_length(rows[:, 1], n_ticks, -100.0),
+            "whistle": fit_length(rows[:, 2], n_ticks, 0.0),
+        }

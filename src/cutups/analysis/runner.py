@@ -1,0 +1,134 @@
+"""Run every analyser over a video in one decode pass, with the result cached on disk.
+
+Steps: fingerprint the file; if the cache holds signals for (fingerprint, analyser params, code
+version), return them. Otherwise sample ~48 frames to locate the scorebug, then decode the video
+once, feeding motion, field, scorebug and audio analysers together, and cache what they produce.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from cutups import __version__
+from cutups.analysis.audio import AudioBandsAnalyser
+from cutups.analysis.base import TICK_RATE, FrameAnalyser
+from cutups.analysis.field import FieldAnalyser
+from cutups.analysis.motion import MotionAnalyser
+from cutups.analysis.scorebug import (
+    LOCATE_SIZE,
+    ScorebugAnalyser,
+    ScorebugLocation,
+    locate_scorebug,
+)
+from cutups.analysis.signals import Signals, cache_key, fingerprint
+from cutups.media.decode import decode_once
+from cutups.media.probe import MediaInfo
+from cutups.media.sample import sample_frames
+
+__all__ = ["ANALYSIS_VERSION", "Analysis", "analyse"]
+
+log = logging.getLogger(__name__)
+
+ANALYSIS_VERSION = "1"
+"""Bumped with any change to how signals are computed; part of every cache key."""
+_LOCATE_SAMPLES = 48
+_CACHE_KEEP = 32
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Signals of one video plus what was learned along the way."""
+
+    signals: Signals
+    scorebug: ScorebugLocation | None
+    cached: bool
+
+
+def _locate(info: MediaInfo) -> ScorebugLocation | None:
+    duration = info.duration
+    times = [duration * (i + 0.5) / _LOCATE_SAMPLES for i in range(_LOCATE_SAMPLES)]
+    width, height = LOCATE_SIZE
+    frames = [img for _, img in sample_frames(info.path, times, width=width, height=height)]
+    return locate_scorebug(frames)
+
+
+def _location_arrays(loc: ScorebugLocation | None) -> dict[str, np.ndarray]:
+    if loc is None:
+        return {}
+    return {
+        "__bug_box__": np.array([loc.x, loc.y, loc.w, loc.h, loc.coverage]),
+        "__bug_mask__": loc.mask,
+    }
+
+
+def _location_from(signals: Signals) -> ScorebugLocation | None:
+    if "__bug_box__" not in signals:
+        return None
+    x, y, w, h, coverage = (float(v) for v in signals["__bug_box__"])
+    return ScorebugLocation(x=x, y=y, w=w, h=h, mask=signals["__bug_mask__"].astype(bool),
+                            coverage=coverage)
+
+
+def analyse(
+    info: MediaInfo,
+    *,
+    cache_dir: Path | None,
+    progress: Callable[[float], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> Analysis:
+    """Compute (or load) the per-tick signals of a video.
+
+    Arguments:
+        info: the probed video.
+        cache_dir: where ``.npz`` signal files live; None disables the cache.
+        progress: called with the fraction done (0-1) during decoding.
+        cancel: set to stop; raises CanceledError from the decoder.
+    """
+    content = fingerprint(info.path)
+    base = [MotionAnalyser(), FieldAnalyser()]
+    audio = AudioBandsAnalyser()
+    params = {a.NAME: {"v": a.VERSION, **a.params()} for a in [*base, audio]}
+    params["scorebug"] = {"v": ScorebugAnalyser.VERSION, "samples": _LOCATE_SAMPLES}
+    key = cache_key(content, params, f"{ANALYSIS_VERSION}:{__version__}")
+    path = cache_dir / "signals" / f"{key}.npz" if cache_dir else None
+    if path is not None and path.exists():
+        log.info("signals cache hit %s", path.name)
+        signals = Signals.load(path)
+        if progress:
+            progress(1.0)
+        return Analysis(signals=signals, scorebug=_location_from(signals), cached=True)
+
+    location = _locate(info)
+    analysers: list[FrameAnalyser] = list(base)
+    if location is not None:
+        analysers.append(ScorebugAnalyser(location))
+    log.info("scorebug %s", "found" if location else "not found")
+    decode_once(info.path, analysers, [audio] if info.has_audio else [], progress=progress,
+                cancel=cancel)
+    n_ticks = int(info.duration * TICK_RATE)
+    arrays: dict[str, np.ndarray] = {}
+    for analyser in [*analysers, audio]:
+        arrays.update(analyser.finish(n_ticks))
+    if location is None:
+        arrays["bug"] = np.zeros(n_ticks, dtype=np.float32)
+        arrays["bug_change"] = np.zeros(n_ticks, dtype=np.float32)
+    arrays.update(_location_arrays(location))
+    signals = Signals(rate=TICK_RATE, duration=info.duration, arrays=arrays)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        signals.save(path)
+        _prune(path.parent)
+    return Analysis(signals=signals, scorebug=location, cached=False)
+
+
+def _prune(folder: Path) -> None:
+    """Keep the newest cache entries only; signals are cheap to recompute, disk is not free."""
+    entries = sorted(folder.glob("*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[_CACHE_KEEP:]:
+        old.unlink(missing_ok=True)

@@ -1,0 +1,316 @@
+"""The ``cutups`` command line.
+
+Exit codes: 0 success; 2 bad input (a one-line reason on stderr); 1 internal error (one line,
+``--verbose`` for the traceback). This module is the only place that prints or exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from cutups import __version__
+from cutups.errors import ConfigError, CutupsError, InputError
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+
+_DESCRIPTION = """\
+Cut long video into exact clips. The flagship recipe, `plays`, turns a football broadcast
+into one clip per snap or kick (no replays, commercials or huddles), with a manifest, a
+reel with a chapter per play, a browsable report and a ZIP.
+
+examples:
+  cutups demo                                   render a sample broadcast and cut it
+  cutups run game.mp4 --out out/game            every play, from the video alone
+  cutups run game.mp4 --pbp plays.json --team Michigan --out out/mich
+  cutups eval truth.json out/game/manifest.json recall and precision against truth
+"""
+
+console = Console(stderr=True)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits with our input-error code and a one-line message."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        raise SystemExit(EXIT_INPUT)
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative: {text}")
+    return value
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="cutups", description=_DESCRIPTION,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"cutups {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0,
+                        help="log more (-vv for debug, including ffmpeg commands)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    run = sub.add_parser("run", help="cut a video into clips",
+                         description="Cut SOURCE into one clip per play and package the result.")
+    run.add_argument("source", metavar="SOURCE", help="video file")
+    run.add_argument("--recipe", default="plays", choices=["plays"], help="what to cut (default: plays)")
+    run.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
+    run.add_argument("--pbp", type=Path, metavar="FILE",
+                     help="play-by-play: CFBD /plays JSON or CSV, or ESPN summary JSON")
+    run.add_argument("--team", metavar="NAME", help="team whose offense is team_offense")
+    run.add_argument("--only", action="append", default=[], metavar="BUCKET",
+                     choices=["team_offense", "opp_offense", "special_teams"],
+                     help="keep only this bucket (repeatable)")
+    run.add_argument("--pre", type=_positive_float, metavar="S", help="seconds kept before the snap")
+    run.add_argument("--post", type=_positive_float, metavar="S", help="seconds kept after the whistle")
+    run.add_argument("--min-len", type=_positive_float, metavar="S", help="shortest clip")
+    run.add_argument("--max-len", type=_positive_float, metavar="S", help="longest clip")
+    run.add_argument("--jobs", type=int, metavar="N", help="parallel cuts (default: one per core)")
+    run.add_argument("--no-cache", action="store_true", help="recompute analysis signals")
+
+    demo = sub.add_parser("demo", help="render the sample broadcast and run the plays job on it")
+    demo.add_argument("--out", type=Path, default=Path("out/demo"), metavar="DIR")
+    demo.add_argument("--look", default=None, help="sample broadcast look (see `cutups looks`)")
+
+    ev = sub.add_parser("eval", help="score a manifest against a truth file")
+    ev.add_argument("truth", type=Path, metavar="TRUTH", help="truth.json from the generator")
+    ev.add_argument("manifest", type=Path, metavar="MANIFEST", help="manifest.json of a job")
+    ev.add_argument("--team", metavar="NAME", help="check buckets for this team")
+    ev.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    gen = sub.add_parser("generate", help="render a sample broadcast with ground truth")
+    gen.add_argument("out", type=Path, metavar="DIR")
+    gen.add_argument("--preset", default="demo", choices=["tiny", "demo", "suite", "full"])
+    gen.add_argument("--look", default=None)
+    gen.add_argument("--seed", type=int, default=1)
+
+    pr = sub.add_parser("probe", help="print what a video file contains")
+    pr.add_argument("file", type=Path)
+
+    sub.add_parser("looks", help="list the sample broadcast looks")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> object:
+    from cutups.settings import Settings
+
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ConfigError(f"bad setting {first['loc']}: {first['msg']}") from None
+    if getattr(args, "no_cache", False):
+        settings = settings.model_copy(update={"cache_dir": None})
+    return settings
+
+
+class _Bars:
+    """A rich progress bar per stage, fed by the pipeline's progress callback."""
+
+    def __init__(self, progress: Progress) -> None:
+        self._progress = progress
+        self._tasks: dict[str, TaskID] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, stage: str, fraction: float, detail: str) -> None:
+        with self._lock:
+            if stage not in self._tasks:
+                self._tasks[stage] = self._progress.add_task(stage, total=1.0)
+            self._progress.update(self._tasks[stage], completed=min(1.0, fraction),
+                                  description=f"{stage:<10} {detail[:48]}")
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                    TimeElapsedColumn(), console=console, transient=False,
+                    disable=not console.is_terminal)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from cutups.pipeline import PlaysJob, run_plays
+    from cutups.recipes.plays import PlaysOptions
+    from cutups.recipes.windows import WindowOptions
+    from cutups.settings import Settings
+
+    settings = _settings(args)
+    assert isinstance(settings, Settings)
+    source = Path(args.source)
+    if "://" in args.source:
+        raise InputError(f"URL sources are not supported by the CLI yet: {args.source}")
+    if not source.exists():
+        raise InputError(f"no such file: {source}")
+    if args.pbp is not None and not args.pbp.exists():
+        raise InputError(f"no such play-by-play file: {args.pbp}")
+    if args.only and not (args.pbp and args.team):
+        raise InputError("--only needs --pbp and --team (buckets come from play-by-play)")
+    if args.jobs is not None:
+        settings = settings.model_copy(update={"jobs": max(0, args.jobs)})
+    windows = WindowOptions(
+        pre=args.pre if args.pre is not None else settings.play_pre_pad_sec,
+        post=args.post if args.post is not None else settings.play_post_pad_sec,
+        min_len=args.min_len if args.min_len is not None else settings.play_min_sec,
+        max_len=args.max_len if args.max_len is not None else settings.play_max_sec,
+    )
+    options = PlaysOptions(windows=windows, team=args.team, only=tuple(args.only))
+    job = PlaysJob(source=source, out_dir=args.out, options=options, pbp=args.pbp)
+    with _progress() as bars:
+        result = run_plays(job, settings, progress=_Bars(bars))
+    counts = result.manifest["bucket_counts"]
+    summary = ", ".join(f"{k} {v}" for k, v in counts.items() if v)
+    print(f"{len(result.manifest['clips'])} clips ({summary}) in {result.out_dir}")  # noqa: T201
+    print(f"manifest: {result.manifest_path}")  # noqa: T201
+    print(f"report:   {result.report}")  # noqa: T201
+    return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from cutups.mediagen import generate_cached, presets
+    from cutups.settings import Settings
+
+    settings = _settings(args)
+    assert isinstance(settings, Settings)
+    spec = presets.demo() if args.look is None else presets.demo(look=args.look)
+    console.print("rendering the sample broadcast (cached after the first time)…")
+    with _progress() as bars:
+        task = bars.add_task("generating", total=1.0)
+        sample = generate_cached(spec, settings.cache_dir / "samples",
+                                 progress=lambda f: bars.update(task, completed=f))
+    print(f"sample broadcast: {sample.video}")  # noqa: T201
+    run_args = argparse.Namespace(
+        source=str(sample.video), out=args.out, pbp=None, team=None, only=[], pre=None,
+        post=None, min_len=None, max_len=None, jobs=None, no_cache=False,
+    )
+    code = _cmd_run(run_args)
+    print(f"truth:    {sample.truth_path}")  # noqa: T201
+    print(f"evaluate: cutups eval {sample.truth_path} {args.out / 'manifest.json'}")  # noqa: T201
+    return code
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from cutups.evaluate import evaluate
+    from cutups.mediagen.truth import Truth
+
+    for path in (args.truth, args.manifest):
+        if not path.exists():
+            raise InputError(f"no such file: {path}")
+    try:
+        truth = Truth.load(args.truth)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"{args.truth} is not a Cutups truth file ({exc})") from None
+    try:
+        manifest = json.loads(args.manifest.read_text())
+        clips = manifest["clips"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"{args.manifest} is not a Cutups manifest ({exc})") from None
+    report = evaluate(truth, clips, team=args.team)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2))  # noqa: T201
+    else:
+        print("\n".join(report.lines()))  # noqa: T201
+    return EXIT_OK
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    from cutups.mediagen import generate, presets
+
+    look = args.look
+    if args.preset == "tiny":
+        spec = presets.tiny() if look is None else presets.tiny(look=look)
+    elif args.preset == "demo":
+        spec = presets.demo() if look is None else presets.demo(look=look)
+    elif args.preset == "suite":
+        spec = presets.suite(look or "bar_bottom_720p30", args.seed)
+    else:
+        spec = presets.full_game(look or "bar_bottom_720p30", args.seed)
+    with _progress() as bars:
+        task = bars.add_task("generating", total=1.0)
+        out = generate(spec, args.out, progress=lambda f: bars.update(task, completed=f))
+    print(f"video: {out.video}\ntruth: {out.truth_path}")  # noqa: T201
+    for kind, path in out.pbp.items():
+        print(f"{kind}: {path}")  # noqa: T201
+    return EXIT_OK
+
+
+def _cmd_probe(args: argparse.Namespace) -> int:
+    from cutups.media.probe import probe
+
+    info = probe(args.file)
+    v = info.video
+    print(f"{info.path.name}: {info.duration:.3f} s, {info.format_name}")  # noqa: T201
+    print(f"video: {v.codec} {v.width}x{v.height} {v.frame_rate} fps "  # noqa: T201
+          f"({float(v.frame_rate):.3f}), {len(info.keyframes)} keyframes")
+    if info.audio:
+        a = info.audio
+        print(f"audio: {a.codec} {a.sample_rate} Hz, {a.channels} ch")  # noqa: T201
+    else:
+        print("audio: none")  # noqa: T201
+    return EXIT_OK
+
+
+def _cmd_looks(args: argparse.Namespace) -> int:
+    from cutups.mediagen import LOOKS
+
+    for name in LOOKS:
+        print(name)  # noqa: T201
+    return EXIT_OK
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "run": _cmd_run, "demo": _cmd_demo, "eval": _cmd_eval, "generate": _cmd_generate,
+    "probe": _cmd_probe, "looks": _cmd_looks,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``cutups`` console script; returns the exit code."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    level = [logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)]
+    logging.basicConfig(level=level, handlers=[RichHandler(console=console, show_path=False)],
+                        format="%(message)s")
+    if args.command is None:
+        parser.print_help()
+        return EXIT_INPUT
+    try:
+        return _COMMANDS[args.command](args)
+    except InputError as exc:
+        sys.stderr.write(f"cutups: error: {exc.message}\n")
+        return EXIT_INPUT
+    except CutupsError as exc:
+        sys.stderr.write(f"cutups: failed: {exc.message}\n")
+        if args.verbose:
+            traceback.print_exc()
+        return EXIT_INTERNAL
+    except KeyboardInterrupt:
+        sys.stderr.write("cutups: interrupted\n")
+        return 130
+    except Exception as exc:  # the last line of defence: one line, never a raw traceback
+        sys.stderr.write(f"cutups: internal error: {type(exc).__name__}: {exc}\n")
+        if args.verbose:
+            traceback.print_exc()
+        else:
+            sys.stderr.write("cutups: run again with -v for details\n")
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

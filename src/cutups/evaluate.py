@@ -1,0 +1,148 @@
+"""Scoring a manifest against ground truth: recall, precision, boundaries, buckets.
+
+A clip *matches* a true play when its detected snap is within ``snap_tolerance`` seconds of the
+true snap; matching is one-to-one, closest pairs first. A matched clip *covers* its play when
+its span contains both the snap and the whistle. Unmatched clips are false positives; those
+overlapping a replay or a commercial are counted separately because they are the worst kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from cutups.mediagen.truth import Truth, TruthPlay
+from cutups.pbp.teams import names_match
+
+__all__ = ["EvalReport", "evaluate", "truth_bucket"]
+
+
+@dataclass(frozen=True, slots=True)
+class EvalReport:
+    """How a manifest compares with the truth of one broadcast."""
+
+    plays: int
+    clips: int
+    matched: int
+    covered: int
+    false_in_replay_or_ad: int
+    snap_abs_mean: float
+    snap_abs_p95: float
+    end_abs_mean: float
+    end_abs_p95: float
+    bucket_checked: int
+    bucket_correct: int
+    missed: tuple[int, ...]
+    """Indexes of true plays with no clip."""
+    extra: tuple[str, ...]
+    """Ids of clips matching no play."""
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.plays if self.plays else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.clips if self.clips else 1.0
+
+    @property
+    def bucket_accuracy(self) -> float | None:
+        return self.bucket_correct / self.bucket_checked if self.bucket_checked else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "plays": self.plays, "clips": self.clips, "matched": self.matched,
+            "recall": round(self.recall, 4), "precision": round(self.precision, 4),
+            "covered": self.covered, "false_in_replay_or_ad": self.false_in_replay_or_ad,
+            "snap_abs_mean": round(self.snap_abs_mean, 3), "snap_abs_p95": round(self.snap_abs_p95, 3),
+            "end_abs_mean": round(self.end_abs_mean, 3), "end_abs_p95": round(self.end_abs_p95, 3),
+            "bucket_accuracy": None if self.bucket_accuracy is None else round(self.bucket_accuracy, 4),
+            "missed": list(self.missed), "extra": list(self.extra),
+        }
+
+    def lines(self) -> list[str]:
+        """Human-readable summary, one fact a line."""
+        bucket = "n/a" if self.bucket_accuracy is None else f"{self.bucket_accuracy:.1%}"
+        return [
+            f"recall     {self.recall:7.1%}  ({self.matched}/{self.plays} plays)",
+            f"precision  {self.precision:7.1%}  ({self.matched}/{self.clips} clips)",
+            f"covered    {self.covered}/{self.matched} matched clips contain snap and whistle",
+            f"snap error mean {self.snap_abs_mean:.2f} s, p95 {self.snap_abs_p95:.2f} s",
+            f"end error  mean {self.end_abs_mean:.2f} s, p95 {self.end_abs_p95:.2f} s",
+            f"false clips in replays/commercials: {self.false_in_replay_or_ad}",
+            f"bucket accuracy {bucket} ({self.bucket_correct}/{self.bucket_checked})",
+        ]
+
+
+def truth_bucket(play: TruthPlay, team: str) -> str:
+    """The bucket a true play belongs in for ``team``."""
+    if play.special_teams:
+        return "special_teams"
+    return "team_offense" if names_match(team, play.offense) else "opp_offense"
+
+
+def _spans(truth: Truth) -> list[tuple[float, float]]:
+    return [(s.start, s.end) for s in (*truth.replays, *truth.commercials)]
+
+
+def evaluate(
+    truth: Truth,
+    clips: Sequence[Mapping[str, Any]],
+    *,
+    team: str | None = None,
+    snap_tolerance: float = 2.0,
+) -> EvalReport:
+    """Compare manifest ``clips`` (dicts as in ``manifest.json``) with the truth."""
+    plays = list(truth.plays)
+    pairs = sorted(
+        (abs(float(c["snap"]) - p.snap), ci, pi)
+        for ci, c in enumerate(clips)
+        for pi, p in enumerate(plays)
+        if abs(float(c["snap"]) - p.snap) <= snap_tolerance
+    )
+    used_c: set[int] = set()
+    used_p: set[int] = set()
+    matches: list[tuple[int, int]] = []
+    for _, ci, pi in pairs:
+        if ci not in used_c and pi not in used_p:
+            used_c.add(ci)
+            used_p.add(pi)
+            matches.append((ci, pi))
+    snap_err = np.array([float(clips[ci]["snap"]) - plays[pi].snap for ci, pi in matches])
+    end_err = np.array([float(clips[ci]["end_of_play"]) - plays[pi].whistle for ci, pi in matches])
+    covered = sum(
+        1 for ci, pi in matches
+        if float(clips[ci]["start"]) <= plays[pi].snap and float(clips[ci]["end"]) >= plays[pi].whistle
+    )
+    bad_spans = _spans(truth)
+    extra = [ci for ci in range(len(clips)) if ci not in used_c]
+    in_bad = sum(
+        1 for ci in extra
+        if any(float(clips[ci]["snap"]) < e and float(clips[ci]["end_of_play"]) > s
+               for s, e in bad_spans)
+    )
+    checked = correct = 0
+    if team:
+        for ci, pi in matches:
+            if clips[ci].get("bucket"):
+                checked += 1
+                correct += clips[ci]["bucket"] == truth_bucket(plays[pi], team)
+
+    def stat(values: np.ndarray, q: float | None) -> float:
+        if values.size == 0:
+            return 0.0
+        a = np.abs(values)
+        return float(np.percentile(a, q)) if q is not None else float(a.mean())
+
+    return EvalReport(
+        plays=len(plays), clips=len(clips), matched=len(matches), covered=covered,
+        false_in_replay_or_ad=in_bad,
+        snap_abs_mean=stat(snap_err, None), snap_abs_p95=stat(snap_err, 95),
+        end_abs_mean=stat(end_err, None), end_abs_p95=stat(end_err, 95),
+        bucket_checked=checked, bucket_correct=correct,
+        missed=tuple(sorted(set(range(len(plays))) - used_p)),
+        extra=tuple(str(clips[ci]["id"]) for ci in extra),
+    )

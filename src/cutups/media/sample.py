@@ -1,0 +1,63 @@
+"""Grab a few frames at chosen times by seeking, without decoding the whole file.
+
+Used before the main decode pass, e.g. to find the scorebug from ~40 frames spread over the
+broadcast. Each seek lands on the keyframe before ``t`` and decodes forward to ``t``, so the cost
+is at most one GOP per sample.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import av
+import numpy as np
+from numpy.typing import NDArray
+
+from cutups.errors import MediaError
+
+__all__ = ["sample_frames"]
+
+log = logging.getLogger(__name__)
+
+
+def sample_frames(
+    path: Path, times: Sequence[float], *, width: int, height: int, gray: bool = True
+) -> list[tuple[float, NDArray[np.uint8]]]:
+    """Return ``(t, image)`` for each requested time that could be decoded, in order.
+
+    Arguments:
+        path: the video.
+        times: seconds from the start of the video, ascending.
+        width, height: output size in pixels.
+        gray: (H, W) luma if True, else (H, W, 3) RGB.
+
+    Raises:
+        MediaError: the file cannot be opened at all.
+    """
+    fmt = "gray" if gray else "rgb24"
+    out: list[tuple[float, NDArray[np.uint8]]] = []
+    try:
+        container = av.open(str(path))
+    except (av.error.FFmpegError, OSError) as exc:
+        raise MediaError(f"cannot open {path.name}: {exc}") from exc
+    with container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        tb = float(stream.time_base)
+        start = float(stream.start_time * stream.time_base) if stream.start_time else 0.0
+        for t in times:
+            target = start + t
+            try:
+                container.seek(int(target / tb), stream=stream, backward=True, any_frame=False)
+                for frame in container.decode(stream):
+                    if frame.pts is None or frame.pts * tb + 1e-6 < target:
+                        continue
+                    img = frame.reformat(width=width, height=height, format=fmt).to_ndarray()
+                    out.append((t, img))
+                    break
+            except av.error.FFmpegError as exc:
+                # A damaged stretch costs us one sample, not the whole locate step.
+                log.warning("could not sample %.1f s of %s: %s", t, path.name, exc)
+    return out

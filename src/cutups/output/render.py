@@ -1,0 +1,158 @@
+"""Render a :class:`~cutups.timeline.Timeline` into the output folder.
+
+Layout (seed-compatible)::
+
+    DIR/manifest.json   DIR/clips/<id>.mp4   DIR/thumbs/<id>.jpg
+    DIR/reel.mp4        DIR/job.zip          DIR/report.html
+
+Clips are cut in parallel; the manifest is rewritten (atomically) as each clip lands, with
+``complete: false``, so a client can list and download clips before the job ends. The reel,
+report and ZIP come last, then the final manifest with ``complete: true``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cutups.media.cut import CutResult, CutSpec, cut_many
+from cutups.media.ffmpeg import ProcessRegistry
+from cutups.media.package import write_zip
+from cutups.media.probe import MediaInfo
+from cutups.media.reel import build_reel
+from cutups.media.thumbs import thumbnail
+from cutups.output.manifest import build_manifest, clip_entry, write_json_atomic
+from cutups.output.report import write_report
+from cutups.timeline import ClipPlan, Timeline
+
+__all__ = ["ProgressFn", "RenderResult", "chapter_title", "render_timeline"]
+
+ProgressFn = Callable[[str, float, str], None]
+"""``(stage, fraction 0-1, detail)``."""
+
+_ORDINAL = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th"}
+
+
+@dataclass(frozen=True, slots=True)
+class RenderResult:
+    """Where everything went."""
+
+    out_dir: Path
+    manifest_path: Path
+    manifest: Mapping[str, Any]
+    cuts: tuple[CutResult, ...]
+    reel: Path | None
+    archive: Path
+    report: Path
+
+
+def chapter_title(clip: ClipPlan, number: int) -> str:
+    """A reel chapter name: the play's facts when known, else its number and time."""
+    f = clip.facts
+    parts = [f"Play {number}"]
+    if f.period:
+        parts.append(_ORDINAL.get(f.period, f"OT{f.period - 4}") + (f" {f.clock}" if f.clock else ""))
+    if f.down and f.distance is not None:
+        parts.append(f"{_ORDINAL.get(f.down, str(f.down))} & {f.distance}")
+    if f.play_type:
+        parts.append(f.play_type)
+    if len(parts) == 1:
+        minutes, seconds = divmod(int(clip.snap), 60)
+        parts.append(f"at {minutes}:{seconds:02d}")
+    return " · ".join(parts)
+
+
+def render_timeline(
+    timeline: Timeline,
+    info: MediaInfo,
+    out_dir: Path,
+    *,
+    job_id: str,
+    source_url: str,
+    jobs: int = 0,
+    progress: ProgressFn | None = None,
+    registry: ProcessRegistry | None = None,
+    ffmpeg: str = "ffmpeg",
+    on_clip: Callable[[Mapping[str, Any]], None] | None = None,
+) -> RenderResult:
+    """Cut every clip, then write thumbnails, reel, report, ZIP and manifest into ``out_dir``."""
+    clips_dir, thumbs_dir = out_dir / "clips", out_dir / "thumbs"
+    clips_dir.mkdir(parents=True, exist_ok=True)
+    thumbs_dir.mkdir(parents=True, exist_ok=True)
+    manifest_path = out_dir / "manifest.json"
+    source_facts = {
+        "duration": round(info.duration, 3),
+        "fps": str(info.video.frame_rate),
+        "width": info.video.width,
+        "height": info.video.height,
+        "has_audio": info.has_audio,
+    }
+    by_path = {clips_dir / f"{c.id}.mp4": c for c in timeline.clips}
+    entries: dict[str, dict[str, Any]] = {}
+    lock = threading.Lock()
+    total = max(1, len(timeline.clips))
+
+    def publish(complete: bool, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        manifest = build_manifest(timeline, list(entries.values()), job_id=job_id,
+                                  source_url=source_url, complete=complete,
+                                  source_facts=source_facts, extra=extra)
+        write_json_atomic(manifest_path, manifest)
+        return manifest
+
+    def done(result: CutResult) -> None:
+        clip = by_path[result.output]
+        thumbnail(info.path, clip.snap, thumbs_dir / f"{clip.id}.jpg", registry=registry,
+                  ffmpeg=ffmpeg)
+        entry = clip_entry(clip, duration=result.duration)
+        with lock:
+            entries[clip.id] = entry
+            publish(complete=False)
+            count = len(entries)
+        if progress:
+            progress("cutting", count / total, f"cut clip {count}/{total}")
+        if on_clip:
+            on_clip(entry)
+
+    publish(complete=False)
+    specs = [CutSpec(start=c.start, end=c.end, output=clips_dir / f"{c.id}.mp4")
+             for c in timeline.clips]
+    cuts = cut_many(info, specs, jobs=jobs, on_done=done, registry=registry, ffmpeg=ffmpeg)
+
+    if progress:
+        progress("packaging", 0.0, "building the reel")
+    reel_path: Path | None = None
+    reel_method = None
+    if cuts:
+        titles = [chapter_title(c, n + 1) for n, c in enumerate(timeline.clips)]
+        reel = build_reel([c.output for c in cuts], out_dir / "reel.mp4", chapters=titles,
+                          registry=registry, ffmpeg=ffmpeg)
+        reel_path, reel_method = reel.output, reel.method
+    extra = {"reel_method": reel_method, "cut_methods": _count([c.method for c in cuts])}
+    manifest = publish(complete=True, extra=extra)
+    if reel_path is None:
+        manifest["reel"] = None
+        write_json_atomic(manifest_path, manifest)
+    report = write_report(manifest, out_dir)
+    if progress:
+        progress("packaging", 0.6, "writing the ZIP")
+    files = {"manifest.json": manifest_path, "report.html": report}
+    if reel_path is not None:
+        files["reel.mp4"] = reel_path
+    for clip in timeline.clips:
+        files[f"clips/{clip.id}.mp4"] = clips_dir / f"{clip.id}.mp4"
+        files[f"thumbs/{clip.id}.jpg"] = thumbs_dir / f"{clip.id}.jpg"
+    archive = write_zip(out_dir / "job.zip", files)
+    if progress:
+        progress("packaging", 1.0, "done")
+    return RenderResult(out_dir=out_dir, manifest_path=manifest_path, manifest=manifest,
+                        cuts=tuple(cuts), reel=reel_path, archive=archive, report=report)
+
+
+def _count(values: list[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return counts

@@ -1,0 +1,77 @@
+"""The plays job from start to finish, as one call shared by the CLI and the job service.
+
+probe → analyse (one decode pass, cached) → plan (detect plays, align play-by-play, bucket)
+→ render (cut, thumbnails, reel, report, ZIP, manifest). Progress is reported per stage through
+one callback; cancel goes through the ffmpeg process registry and a threading event.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cutups.analysis.runner import analyse
+from cutups.media.ffmpeg import ProcessRegistry
+from cutups.media.probe import probe
+from cutups.output.render import ProgressFn, RenderResult, render_timeline
+from cutups.recipes.plays import PlaysOptions, plan_plays
+from cutups.settings import Settings
+
+__all__ = ["PlaysJob", "run_plays"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PlaysJob:
+    """Everything a plays job needs, validated before any work starts."""
+
+    source: Path
+    out_dir: Path
+    options: PlaysOptions = PlaysOptions()
+    pbp: Path | None = None
+    job_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    source_url: str = ""
+
+
+def _noop(stage: str, fraction: float, detail: str) -> None:
+    return None
+
+
+def run_plays(
+    job: PlaysJob,
+    settings: Settings,
+    *,
+    progress: ProgressFn | None = None,
+    cancel: threading.Event | None = None,
+    registry: ProcessRegistry | None = None,
+) -> RenderResult:
+    """Run a plays job; raise a :class:`~cutups.errors.CutupsError` on any failure."""
+    report = progress or _noop
+    report("probing", 0.0, f"reading {job.source.name}")
+    info = probe(job.source)
+    report("probing", 1.0, f"{info.duration:.0f} s, {info.video.width}x{info.video.height}")
+    analysis = analyse(
+        info,
+        cache_dir=settings.cache_dir,
+        progress=lambda f: report("analysing", f, "decoding once for every analyser"),
+        cancel=cancel,
+    )
+    report("detecting", 0.0, "finding snaps and whistles")
+    timeline = plan_plays(analysis.signals, source=str(job.source), options=job.options)
+    meta = dict(timeline.meta)
+    meta["signals_cached"] = analysis.cached
+    meta["scorebug_found"] = analysis.scorebug is not None
+    timeline = type(timeline)(recipe=timeline.recipe, source=timeline.source,
+                              duration=timeline.duration, clips=timeline.clips, meta=meta)
+    report("detecting", 1.0, f"{len(timeline.clips)} plays")
+    job.out_dir.mkdir(parents=True, exist_ok=True)
+    timeline.save(job.out_dir / "timeline.json")
+    return render_timeline(
+        timeline, info, job.out_dir, job_id=job.job_id,
+        source_url=job.source_url or str(job.source), jobs=settings.jobs, progress=report,
+        registry=registry, ffmpeg=settings.ffmpeg,
+    )
