@@ -63,7 +63,8 @@ def _location_arrays(loc: ScorebugLocation | None) -> dict[str, np.ndarray]:
         return {}
     return {
         "__bug_box__": np.array([loc.x, loc.y, loc.w, loc.h, loc.coverage]),
-        "__bug_mask__": loc.mask,
+        "__bug_template__": loc.template,
+        "__bug_stable__": loc.stable,
     }
 
 
@@ -71,8 +72,8 @@ def _location_from(signals: Signals) -> ScorebugLocation | None:
     if "__bug_box__" not in signals:
         return None
     x, y, w, h, coverage = (float(v) for v in signals["__bug_box__"])
-    return ScorebugLocation(x=x, y=y, w=w, h=h, mask=signals["__bug_mask__"].astype(bool),
-                            coverage=coverage)
+    return ScorebugLocation(x=x, y=y, w=w, h=h, template=signals["__bug_template__"],
+                            stable=signals["__bug_stable__"].astype(bool), coverage=coverage)
 
 
 def analyse(

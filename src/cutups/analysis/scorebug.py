@@ -1,13 +1,15 @@
 """Finding the scorebug on a broadcast never seen before, and telling when it is on screen.
 
-The scorebug is the one part of a live broadcast whose *edges* stay put while everything else
+The scorebug is the one part of a live broadcast that keeps the same pixels while everything else
 changes: the camera pans, shots cut, commercials come and go. :func:`locate_scorebug` samples
-frames across the video, keeps the pixels that are an edge in a large share of them, and takes
-the biggest compact cluster of such pixels as the bug. Its persistent-edge mask is the bug's
-fingerprint: :class:`ScorebugAnalyser` then scores, per tick, how much of that fingerprint is
-present (``bug``), and how much the non-persistent pixels inside the bug changed (``bug_change``;
-the clock's digits tick once a second while it runs, and freeze in replays that show a frozen
-bug).
+frames across the video and, per pixel, finds the value most samples agree on (the *modal* value)
+and how many agree. Pixels that agree in a large share of samples *and* draw edges in the modal
+image (box borders, team names) form the bug; the largest compact cluster of them wins.
+
+:class:`ScorebugAnalyser` then scores, per tick, the share of the bug's stable pixels that show
+their modal value (``bug``: ~1 when on screen, ~0 when hidden), and how much the *unstable*
+pixels inside the bug changed since the last tick (``bug_change``: the clock's digits tick once
+a second while it runs, and stop in replays that show a frozen bug).
 """
 
 from __future__ import annotations
@@ -23,13 +25,20 @@ from scipy import ndimage
 from cutups.analysis.base import TICK_RATE, FrameAnalyser, SignalArrays, fit_length
 from cutups.media.decode import FrameRequest
 
-__all__ = ["ScorebugAnalyser", "ScorebugLocation", "edge_map", "locate_scorebug"]
+__all__ = [
+    "ScorebugAnalyser",
+    "ScorebugLocation",
+    "edge_map",
+    "locate_scorebug",
+    "modal_image",
+    "presence",
+]
 
 LOCATE_SIZE = (640, 360)
 """Frames are compared at this size: large enough for a small bug's edges to survive."""
 _EDGE_THRESHOLD = 28
-_PERSISTENCE = 0.35
-"""Share of samples in which a pixel must be an edge. Commercials and hidden-bug replays take
+_PERSISTENCE = 0.4
+"""Share of samples that must agree on a pixel's value. Commercials and hidden-bug replays take
 up to ~40 % of a broadcast, so a bug present 60 % of the time must still pass comfortably."""
 
 
@@ -41,8 +50,10 @@ class ScorebugLocation:
     y: float
     w: float
     h: float
-    mask: NDArray[np.bool_]
-    """Persistent-edge pixels of the bug at :data:`LOCATE_SIZE` scale, shape (h_px, w_px)."""
+    template: NDArray[np.uint8]
+    """Modal luma of the bug at :data:`LOCATE_SIZE` scale, shape (h_px, w_px)."""
+    stable: NDArray[np.bool_]
+    """Pixels of the template that keep their value whenever the bug shows (not the digits)."""
     coverage: float
     """Share of sampled frames in which the bug was found present."""
 
@@ -62,6 +73,24 @@ def edge_map(gray: NDArray[np.uint8]) -> NDArray[np.bool_]:
     return np.asarray(np.maximum(dx, dy) > _EDGE_THRESHOLD)
 
 
+def modal_image(frames: NDArray[np.uint8]) -> tuple[NDArray[np.uint8], NDArray[np.float64]]:
+    """Per pixel: the value most frames agree on (to ±8 levels) and the share that agree.
+
+    Values are put in 8-level bins and adjacent bins are counted together, so compression
+    noise that straddles a bin edge still counts as agreement.
+    """
+    bins = frames >> 3
+    counts = np.stack([(bins == b).sum(axis=0) for b in range(32)])
+    pairs = counts[:-1] + counts[1:]
+    best = pairs.argmax(axis=0)
+    share = np.take_along_axis(pairs, best[None], axis=0)[0] / len(frames)
+    lo = np.take_along_axis(counts, best[None], axis=0)[0]
+    hi = np.take_along_axis(counts, (best + 1)[None], axis=0)[0]
+    # The modal value sits at the shared edge of the two bins, pulled toward the fuller one.
+    value = (best + 1) * 8 + np.where(hi >= lo, 2, -2)
+    return np.clip(value, 0, 255).astype(np.uint8), share
+
+
 def locate_scorebug(frames: list[NDArray[np.uint8]]) -> ScorebugLocation | None:
     """Find the scorebug in gray frames of size :data:`LOCATE_SIZE` sampled across a broadcast.
 
@@ -69,10 +98,10 @@ def locate_scorebug(frames: list[NDArray[np.uint8]]) -> ScorebugLocation | None:
     """
     if len(frames) < 8:
         return None
-    edges = np.stack([edge_map(f) for f in frames])
-    persistence = edges.mean(axis=0)
-    persistent = persistence >= _PERSISTENCE
-    # Join the glyphs and borders of one bug into one blob.
+    stack = np.stack(frames)
+    modal, share = modal_image(stack)
+    agree = share >= _PERSISTENCE
+    persistent = edge_map(modal) & agree
     blobs, count = ndimage.label(ndimage.binary_dilation(persistent, iterations=6))
     if count == 0:
         return None
@@ -80,8 +109,7 @@ def locate_scorebug(frames: list[NDArray[np.uint8]]) -> ScorebugLocation | None:
     best: tuple[float, slice, slice] | None = None
     for index, (ys, xs) in enumerate(ndimage.find_objects(blobs), start=1):
         inside = persistent[ys, xs] & (blobs[ys, xs] == index)
-        bw, bh = xs.stop - xs.start, ys.stop - ys.start
-        area = bw * bh / (width * height)
+        area = (xs.stop - xs.start) * (ys.stop - ys.start) / (width * height)
         if not 0.002 <= area <= 0.2 or inside.sum() < 40:
             continue
         score = float(inside.sum())
@@ -90,12 +118,23 @@ def locate_scorebug(frames: list[NDArray[np.uint8]]) -> ScorebugLocation | None:
     if best is None:
         return None
     _, ys, xs = best
-    mask = persistent[ys, xs]
-    present = edges[:, ys, xs][:, mask].mean(axis=1) > 0.6
+    template, stable = modal[ys, xs], agree[ys, xs]
+    present = [presence(f[ys, xs], template, stable) > 0.6 for f in frames]
     return ScorebugLocation(
         x=xs.start / width, y=ys.start / height, w=(xs.stop - xs.start) / width,
-        h=(ys.stop - ys.start) / height, mask=mask, coverage=float(present.mean()),
+        h=(ys.stop - ys.start) / height, template=template, stable=stable,
+        coverage=float(np.mean(present)),
     )
+
+
+def presence(crop: NDArray[np.uint8], template: NDArray[np.uint8], stable: NDArray[np.bool_]) -> float:
+    """Share of the bug's stable pixels that show their usual value in ``crop`` (0-1)."""
+    h, w = min(crop.shape[0], template.shape[0]), min(crop.shape[1], template.shape[1])
+    mask = stable[:h, :w]
+    if not mask.any():
+        return 0.0
+    diff = np.abs(crop[:h, :w].astype(np.int16) - template[:h, :w].astype(np.int16))
+    return float((diff[mask] <= 24).mean())
 
 
 class ScorebugAnalyser(FrameAnalyser):
@@ -109,7 +148,6 @@ class ScorebugAnalyser(FrameAnalyser):
         width, height = LOCATE_SIZE
         self.request = FrameRequest(width=width, height=height, rate=rate, gray=True)
         self._box = location.box(width, height)
-        self._mask = location.mask
         self._prev: NDArray[np.int16] | None = None
         self._bug: list[float] = []
         self._change: list[float] = []
@@ -117,14 +155,13 @@ class ScorebugAnalyser(FrameAnalyser):
     def on_frame(self, tick: int, t: float, image: NDArray[np.uint8]) -> None:
         x0, y0, x1, y1 = self._box
         crop = image[y0:y1, x0:x1]
-        mask = self._mask[: crop.shape[0], : crop.shape[1]]
-        edges = edge_map(crop)
-        self._bug.append(float(edges[mask].mean()) if mask.any() else 0.0)
+        loc = self.location
+        self._bug.append(presence(crop, loc.template, loc.stable))
         current = crop.astype(np.int16)
         if self._prev is None or self._prev.shape != current.shape:
             self._change.append(0.0)
         else:
-            dynamic = ~mask
+            dynamic = ~loc.stable[: current.shape[0], : current.shape[1]]
             diff = np.abs(current - self._prev)[dynamic]
             self._change.append(float((diff > 40).mean()) if diff.size else 0.0)
         self._prev = current
@@ -138,4 +175,4 @@ class ScorebugAnalyser(FrameAnalyser):
     def params(self) -> dict[str, Any]:
         loc = self.location
         return {**super().params(), "box": [round(v, 4) for v in (loc.x, loc.y, loc.w, loc.h)],
-                "mask": int(loc.mask.sum())}
+                "stable": int(loc.stable.sum())}
