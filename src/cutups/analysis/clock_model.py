@@ -1,0 +1,196 @@
+"""The game clock as a function of video time, from noisy scorebug readings.
+
+The game clock stops all the time (incompletions, out of bounds, scores, timeouts, commercials),
+so no straight line maps it to video time. Here the displayed clock is modelled as a sequence of
+spans, each either *running* (the clock falls one second per second of video: ``clock + t`` is
+constant) or *stopped* (the clock holds one value), per period.
+
+Readings come from OCR, so some are wrong. A reading is kept only when its neighbours agree with
+it; an isolated reading that fits neither the span before nor the one after is a misread and is
+dropped. Everything here is pure: readings in, model out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["ClockModel", "ClockReading", "ClockSpan", "fit_clock_model"]
+
+_RUN_TOL = 1.3
+"""Seconds of slack when testing ``clock + t`` for constancy: readings land anywhere within the
+displayed second, and ticks are 0.1 s apart."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClockReading:
+    """One read of the scorebug: at video time ``t`` the clock showed ``seconds`` in ``period``."""
+
+    t: float
+    period: int | None
+    seconds: float
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class ClockSpan:
+    """A stretch of video in which the clock ran steadily or held still."""
+
+    start: float
+    end: float
+    period: int | None
+    clock_start: float
+    running: bool
+
+    @property
+    def clock_end(self) -> float:
+        return self.clock_at(self.end)
+
+    def clock_at(self, t: float) -> float:
+        if not self.running:
+            return self.clock_start
+        return max(0.0, self.clock_start - (t - self.start))
+
+
+@dataclass(frozen=True, slots=True)
+class ClockModel:
+    """Spans in video order; gaps between spans are times with no readable clock."""
+
+    spans: tuple[ClockSpan, ...]
+
+    def at(self, t: float) -> tuple[int | None, float] | None:
+        """(period, clock seconds) shown at video time ``t``, or None where unknown."""
+        for span in self.spans:
+            if span.start <= t <= span.end:
+                return span.period, span.clock_at(t)
+        return None
+
+    def running(self, t0: float, t1: float) -> float:
+        """Seconds of [t0, t1] during which the clock was seen running."""
+        return sum(max(0.0, min(t1, s.end) - max(t0, s.start)) for s in self.spans if s.running)
+
+    def periods(self) -> list[int]:
+        return sorted({s.period for s in self.spans if s.period is not None})
+
+    def reached(self, period: int, seconds: float, *, tolerance: float = 0.6) -> list[float]:
+        """Video times at which the clock of ``period`` first showed ``seconds``.
+
+        A running span yields the moment it passed the value; a stopped span at that value yields
+        its start (where it was not already reached by the running span just before). Usually one
+        time; several when the broadcast shows the same clock twice (a frozen replay bug).
+        """
+        times: list[float] = []
+        for span in self.spans:
+            if span.period != period:
+                continue
+            if span.running:
+                hit = span.start + (span.clock_start - seconds)
+                if span.start - tolerance <= hit <= span.end + tolerance:
+                    times.append(min(max(hit, span.start), span.end))
+            elif abs(span.clock_start - seconds) <= tolerance and not any(
+                abs(t - span.start) <= 1.5 for t in times
+            ):
+                times.append(span.start)
+        return times
+
+
+def _agree_running(a: ClockReading, b: ClockReading) -> bool:
+    return b.seconds <= a.seconds + 0.05 and abs((a.seconds + a.t) - (b.seconds + b.t)) <= _RUN_TOL
+
+
+def _agree_stopped(a: ClockReading, b: ClockReading) -> bool:
+    return abs(a.seconds - b.seconds) < 0.05
+
+
+def _clean(readings: Sequence[ClockReading], min_confidence: float) -> list[ClockReading]:
+    """Drop low-confidence readings and isolated misreads (fit neither neighbour)."""
+    kept = [r for r in sorted(readings, key=lambda r: r.t) if r.confidence >= min_confidence]
+    out: list[ClockReading] = []
+    for i, r in enumerate(kept):
+        prev = kept[i - 1] if i > 0 else None
+        nxt = kept[i + 1] if i + 1 < len(kept) else None
+        fits_prev = prev is not None and (_agree_running(prev, r) or _agree_stopped(prev, r))
+        fits_next = nxt is not None and (_agree_running(r, nxt) or _agree_stopped(r, nxt))
+        bridges = (prev is not None and nxt is not None and not fits_prev and not fits_next
+                   and (_agree_running(prev, nxt) or _agree_stopped(prev, nxt)))
+        if bridges:
+            continue  # neighbours agree with each other, not with this reading: a misread
+        if fits_prev or fits_next or prev is None or nxt is None:
+            out.append(r)
+        elif r.period is not None and (prev.period != r.period or nxt.period != r.period):
+            out.append(r)  # a new period starts with a jump; keep it
+    return out
+
+
+def _fill_periods(readings: list[ClockReading]) -> list[ClockReading]:
+    """Give every reading a period: carried forward, and advanced when the clock resets upward."""
+    out: list[ClockReading] = []
+    period: int | None = None
+    last = None
+    for r in readings:
+        if r.period is not None:
+            period = r.period
+        elif last is not None and period is not None and r.seconds > last.seconds + 120:
+            period += 1  # the clock went back up by minutes: a new period began
+        out.append(ClockReading(r.t, period, r.seconds, r.confidence))
+        last = r
+    return out
+
+
+def fit_clock_model(
+    readings: Sequence[ClockReading],
+    *,
+    min_confidence: float = 0.5,
+    max_gap: float = 3.05,
+) -> ClockModel:
+    """Fit running and stopped spans to clock readings.
+
+    Arguments:
+        readings: readings in any order; each is the value shown from ``t`` until the next one.
+        min_confidence: readings below this are ignored.
+        max_gap: the longest time between two readings of one running span; a missed or dropped
+            reading leaves a gap of 2 s, a stopped clock a longer one (and a shifted anchor).
+    """
+    clean = _fill_periods(_clean(readings, min_confidence))
+    spans: list[ClockSpan] = []
+    i = 0
+    while i < len(clean):
+        j = i
+        # Grow a running span while consecutive readings keep clock + t constant.
+        while (j + 1 < len(clean) and clean[j + 1].period == clean[i].period
+               and clean[j + 1].t - clean[j].t <= max_gap
+               and clean[j + 1].seconds < clean[j].seconds and _agree_running(clean[j], clean[j + 1])):
+            j += 1
+        first, last = clean[i], clean[j]
+        nxt = clean[j + 1] if j + 1 < len(clean) else None
+        if j > i:
+            anchor = float(np.median([r.seconds + r.t for r in clean[i : j + 1]]))
+            run_end = min(last.t + 1.0, nxt.t if nxt else last.t + 1.0)
+            spans.append(ClockSpan(first.t, run_end, first.period, anchor - first.t, True))
+            held_from = run_end
+        else:
+            held_from = first.t
+        # Whatever the last value was, it stays on screen until the next reading: stopped.
+        stop_end = nxt.t if nxt is not None else held_from
+        if nxt is not None and stop_end - held_from > 0.05 and nxt.period == last.period:
+            spans.append(ClockSpan(held_from, stop_end, last.period, last.seconds, False))
+        elif j == i:
+            spans.append(ClockSpan(first.t, max(first.t, stop_end), first.period, first.seconds, False))
+        i = j + 1
+    return ClockModel(spans=tuple(_merge_stopped(spans)))
+
+
+def _merge_stopped(spans: list[ClockSpan]) -> list[ClockSpan]:
+    """Join neighbouring stopped spans that hold the same value (re-reads of a still clock)."""
+    out: list[ClockSpan] = []
+    for span in spans:
+        if (out and not span.running and not out[-1].running and out[-1].period == span.period
+                and abs(out[-1].clock_start - span.clock_start) < 0.05
+                and span.start - out[-1].end < 0.2):
+            prev = out[-1]
+            out[-1] = ClockSpan(prev.start, span.end, prev.period, prev.clock_start, False)
+        else:
+            out.append(span)
+    return out
