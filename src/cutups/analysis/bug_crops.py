@@ -1,0 +1,100 @@
+"""Keep the scorebug's pixels, sharp, whenever they change.
+
+Reading the clock needs the bug at (close to) native resolution, but a 3-hour broadcast has
+108 000 ticks. The display changes at most a few times a second (clock, play clock) and not at
+all while the clock is stopped, so storing a crop only when it differs from the last stored one
+keeps ~10 000 small crops for a whole game, and nothing is lost: between two stored crops the
+bug looked like the first of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from cutups.analysis.base import TICK_RATE, FrameAnalyser, SignalArrays
+from cutups.analysis.scorebug import ScorebugLocation, presence
+from cutups.media.decode import FrameRequest
+
+__all__ = ["BugCropAnalyser", "BugCrops", "crop_size"]
+
+MAX_WIDTH = 1280
+"""Frames wider than this are read at 1280 px: bug text is legible there on any broadcast."""
+_MARGIN = 0.01
+"""Fraction of the frame added around the located bug, so edge glyphs are not clipped."""
+_CHANGED = 40
+"""Luma step that counts a pixel as changed (compression noise stays well below)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BugCrops:
+    """Stored crops of the bug: ``crops[i]`` was on screen from ``ticks[i]`` to ``ticks[i+1]``."""
+
+    ticks: NDArray[np.int64]
+    crops: NDArray[np.uint8]
+    """Shape (n, h, w), gray."""
+    rate: Fraction
+
+    def time(self, i: int) -> float:
+        return float(self.ticks[i]) / float(self.rate)
+
+
+def crop_size(width: int, height: int) -> tuple[int, int]:
+    """Size at which to decode frames for bug crops: native, capped at :data:`MAX_WIDTH`."""
+    if width <= MAX_WIDTH:
+        return width, height
+    return MAX_WIDTH, int(round(height * MAX_WIDTH / width / 2)) * 2
+
+
+class BugCropAnalyser(FrameAnalyser):
+    """Stores the bug crop each time it changes; ``finish`` returns them as arrays."""
+
+    NAME = "bug_crops"
+    VERSION = 1
+
+    def __init__(self, location: ScorebugLocation, width: int, height: int,
+                 rate: Fraction = TICK_RATE) -> None:
+        w, h = crop_size(width, height)
+        self.request = FrameRequest(width=w, height=h, rate=rate, gray=True)
+        self.location = location
+        x0, y0, x1, y1 = location.box(w, h)
+        mx, my = int(_MARGIN * w), int(_MARGIN * h)
+        self._box = (max(0, x0 - mx), max(0, y0 - my), min(w, x1 + mx), min(h, y1 + my))
+        # The located bug's template, scaled (nearest neighbour) to this resolution, so crops of
+        # commercials and hidden-bug replays are never stored as if they were the bug.
+        bh, bw = y1 - y0, x1 - x0
+        rows = np.minimum(np.arange(bh) * location.template.shape[0] // max(bh, 1),
+                          location.template.shape[0] - 1)
+        cols = np.minimum(np.arange(bw) * location.template.shape[1] // max(bw, 1),
+                          location.template.shape[1] - 1)
+        self._template = location.template[np.ix_(rows, cols)]
+        self._stable = location.stable[np.ix_(rows, cols)]
+        self._inner = (y0 - self._box[1], x0 - self._box[0])
+        self._ticks: list[int] = []
+        self._crops: list[NDArray[np.uint8]] = []
+
+    def on_frame(self, tick: int, t: float, image: NDArray[np.uint8]) -> None:
+        x0, y0, x1, y1 = self._box
+        crop = image[y0:y1, x0:x1]
+        iy, ix = self._inner
+        inner = crop[iy : iy + self._template.shape[0], ix : ix + self._template.shape[1]]
+        if presence(inner, self._template, self._stable) < 0.6:
+            return
+        if self._crops:
+            changed = np.abs(crop.astype(np.int16) - self._crops[-1]) > _CHANGED
+            if changed.mean() < 0.002:
+                return
+        self._ticks.append(tick)
+        self._crops.append(np.array(crop, copy=True))
+
+    def finish(self, n_ticks: int) -> SignalArrays:
+        h, w = self._box[3] - self._box[1], self._box[2] - self._box[0]
+        crops = np.stack(self._crops) if self._crops else np.zeros((0, h, w), np.uint8)
+        return {"__crop_ticks__": np.asarray(self._ticks, dtype=np.int64), "__crops__": crops}
+
+    def params(self) -> dict[str, Any]:
+        return {**super().params(), "box": list(self._box)}

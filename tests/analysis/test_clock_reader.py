@@ -1,0 +1,109 @@
+"""The clock reader on rendered scorebug crops with a known clock."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from cutups.analysis.bug_crops import BugCrops
+from cutups.analysis.clock_model import fit_clock_model
+from cutups.analysis.clock_reader import find_fields, parse_clock, parse_period, read_clock
+from cutups.analysis.ocr import GlyphReader, TesseractReader, binarize
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+
+
+def _bug(clock: int, period: str, score: int, play_clock: int) -> np.ndarray:
+    """A 300x40 bug: team names, a score, the period, the clock and a play clock."""
+    font = ImageFont.truetype(FONT, 20)
+    img = Image.new("L", (300, 40), 35)
+    d = ImageDraw.Draw(img)
+    d.text((6, 8), "MICH", font=font, fill=235)
+    d.text((66, 8), str(score), font=font, fill=235)
+    d.text((112, 8), period, font=font, fill=235)
+    m, s = divmod(clock, 60)
+    d.text((160, 8), f"{m}:{s:02d}", font=font, fill=235)
+    d.text((250, 8), f"{play_clock:02d}", font=font, fill=200)
+    return np.asarray(img)
+
+
+def _crops() -> tuple[BugCrops, list[tuple[float, int, int]]]:
+    """Q1 runs 0:40 -> 0:01 (one crop per change), then Q2 15:00 -> 14:31, stops 20 s, runs."""
+    ticks, crops, truth = [], [], []
+    t = 0
+    for k in range(40):
+        ticks.append(t)
+        crops.append(_bug(40 - k, "1st", 7, 40 - k))
+        truth.append((t / 10, 1, 40 - k))
+        t += 10
+    t += 300  # quarter break: the bug is off screen, nothing stored
+    for k in range(30):
+        ticks.append(t)
+        crops.append(_bug(900 - k, "2nd", 7, 40 - k))
+        truth.append((t / 10, 2, 900 - k))
+        t += 10
+    t += 200  # stopped: nothing changes, nothing stored
+    for k in range(10):
+        ticks.append(t)
+        crops.append(_bug(870 - k, "2nd", 14, 25 - k))
+        truth.append((t / 10, 2, 870 - k))
+        t += 10
+    return BugCrops(np.asarray(ticks), np.stack(crops), Fraction(10)), truth
+
+
+@pytest.mark.parametrize(("text", "value"), [("12:34", 754.0), ("0:07", 7.0), ("45.3", 45.3),
+                                             (":09.8", 9.8), ("1234", 754.0), ("12:74", None),
+                                             ("", None), ("99:00", None)])
+def test_parse_clock(text: str, value: float | None) -> None:
+    assert parse_clock(text) == (pytest.approx(value) if value is not None else None)
+
+
+@pytest.mark.parametrize(("text", "value"), [("1st", 1), ("2ND", 2), ("Q3", 3), ("4th", 4),
+                                             ("OT", 5), ("2OT", 6), ("5th", None), ("x", None),
+                                             ("st", 1), ("ND", 2)])
+def test_parse_period(text: str, value: int | None) -> None:
+    assert parse_period(text) == value
+
+
+def test_fields_separate_clock_from_scores_and_play_clock() -> None:
+    bug, _ = _crops()
+    fields = find_fields(bug.crops)
+    xs = [(f.x0, f.x1) for f in fields]
+    assert any(f.x0 <= 165 and f.x1 >= 200 for f in fields), xs  # the clock
+    assert any(f.x0 >= 245 for f in fields), xs  # the play clock, separate
+    assert not any(f.x1 < 60 for f in fields), xs  # the team name alone never changes
+
+
+def test_read_clock_matches_truth_and_learns_glyphs() -> None:
+    bug, truth = _crops()
+    readout = read_clock(bug, TesseractReader())
+    assert readout.clock_field is not None
+    assert readout.period_field is not None
+    got = {round(r.t, 1): (r.period, r.seconds) for r in readout.readings}
+    correct = sum(got.get(round(t, 1)) == (p, v) for t, p, v in truth)
+    assert correct >= 0.95 * len(truth)
+    assert readout.glyph_reads >= 0.8 * len(readout.readings)  # the learned reader took over
+    model = fit_clock_model(readout.readings)
+    assert model.periods() == [1, 2]
+    assert model.reached(1, 30) == [pytest.approx(10.0, abs=0.2)]
+    assert model.reached(2, 895) == [pytest.approx(75.0, abs=0.2)]
+    assert model.reached(2, 865) == [pytest.approx(125.0, abs=0.2)]  # after the stoppage
+
+
+def test_glyph_reader_refuses_unknown_shapes() -> None:
+    reader = GlyphReader()
+    font = ImageFont.truetype(FONT, 20)
+    for text in ["10:23", "4:56", "7:89", "3:12", "0:45", "9:60", "8:17", "6:02", "5:38", "2:94"]:
+        img = Image.new("L", (70, 28), 30)
+        ImageDraw.Draw(img).text((3, 2), text, font=font, fill=230)
+        reader.learn(binarize(np.asarray(img)), text)
+    assert reader.ready
+    img = Image.new("L", (70, 28), 30)
+    ImageDraw.Draw(img).text((3, 2), "1:07", font=font, fill=230)
+    assert reader.read(binarize(np.asarray(img))) == ("1:07", pytest.approx(1.0, abs=0.08))
+    junk = Image.new("L", (70, 28), 30)
+    ImageDraw.Draw(junk).text((3, 2), "XQ", font=font, fill=230)
+    assert reader.read(binarize(np.asarray(junk))) is None
