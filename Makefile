@@ -5,8 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 # Debian packages the engine needs at run time (ffmpeg) and the sample generator's fonts.
-APT_PACKAGES := ffmpeg fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf
-APT_CHECK := ffmpeg:/usr/bin/ffmpeg fonts-dejavu-core:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
+APT_PACKAGES := ffmpeg tesseract-ocr fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf
+APT_CHECK := ffmpeg:/usr/bin/ffmpeg tesseract-ocr:/usr/share/tesseract-ocr/5/tessdata/eng.traineddata fonts-dejavu-core:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
 	fonts-liberation2:/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf \
 	fonts-freefont-ttf:/usr/share/fonts/truetype/freefont/FreeSansBold.ttf
 
