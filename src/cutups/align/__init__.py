@@ -1,1 +1,1 @@
-"""align"""
+"""Alignment of play-by-play with the video: pure functions."""

@@ -1,0 +1,302 @@
+"""Placing every listed play in the video, and accounting for every row.
+
+Each listed play's clock (end-of-play for CFBD/ESPN) is looked up in the clock model read off the
+scorebug: the video times at which that period's clock showed that value. A monotone dynamic
+programme then pairs listed plays with detected plays in order, preferring pairs whose detected
+end (or snap, for snap-time data) lies close to a predicted time, and allowing either side to be
+skipped at a cost. Listed plays the detector missed but the clock places confidently get a clip
+from the clock alone (the clock starts at the snap when it was stopped, and stops or passes the
+listed value at the end). Detected plays no row accounts for are kept only where the game says a
+play is due (an extra point folded into a touchdown row) or the detection is strong.
+
+Pure functions only: rows, detections and a clock model in; placements out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from cutups.analysis.clock_model import ClockModel, ClockSpan
+from cutups.analysis.plays import DetectedPlay
+from cutups.errors import WrongGameError
+from cutups.pbp.model import ClockAt, Play, PlayKind
+
+__all__ = ["AlignParams", "Alignment", "Placement", "align_plays", "relabel_periods"]
+
+Status = Literal["matched", "not_a_play", "outside_recording", "unmatched"]
+
+
+@dataclass(frozen=True, slots=True)
+class AlignParams:
+    """Tolerances of the aligner, in seconds of video."""
+
+    max_offset: float = 9.0
+    """Largest gap between a predicted and a detected time that may still pair them: listed
+    clocks can be a few seconds off and a stopped clock shows its value for a long time."""
+    skip_row: float = 6.0
+    """Cost of leaving a listed play unmatched (in units of seconds of offset)."""
+    skip_detection: float = 4.0
+    """Cost of leaving a detection unexplained by any row."""
+    keep_unlisted_score: float = 70.0
+    """An unexplained detection is kept (``listed: false``) only from this score up, or when
+    it directly follows a scoring row (an extra point or 2-point try folded into it)."""
+    clock_only_play: float = 6.0
+    """Assumed snap-to-end length of a play placed by the clock alone, when the clock was
+    running before it (so its start is not visible on the clock)."""
+    wrong_game_share: float = 0.5
+    """Below this share of clock-placed rows lining up with a detection within
+    ``tight_offset``, the play-by-play is another game's."""
+    tight_offset: float = 3.5
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """What became of one listed row."""
+
+    row: Play
+    status: Status
+    snap: float | None = None
+    end: float | None = None
+    detection: int | None = None
+    """Index into the detections, when a detected play was matched."""
+    via: Literal["detected", "clock"] | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """Every row's placement, plus detections no row explains."""
+
+    placements: tuple[Placement, ...]
+    unlisted: tuple[int, ...]
+    """Detections kept as plays the feed does not list."""
+    dropped: tuple[int, ...]
+    """Detections discarded as not being plays."""
+    start_period: int | None
+
+
+def relabel_periods(model: ClockModel, start_period: int) -> ClockModel:
+    """Number unlabelled spans from ``start_period``, advancing at each clock reset."""
+    spans: list[ClockSpan] = []
+    period = start_period
+    last: ClockSpan | None = None
+    for span in model.spans:
+        if span.period is not None:
+            period = span.period
+        elif last is not None and span.clock_start > last.clock_end + 120:
+            period += 1
+        spans.append(ClockSpan(span.start, span.end, span.period if span.period is not None
+                               else period, span.clock_start, span.running))
+        last = span
+    return ClockModel(tuple(spans))
+
+
+def _predictions(row: Play, model: ClockModel, duration: float) -> list[float]:
+    if row.clock is None or row.overtime:
+        return []
+    return [t for t in model.reached(row.period, row.clock) if 0.0 <= t <= duration]
+
+
+def _anchor(d: DetectedPlay, clock_at: ClockAt) -> float:
+    return d.end if clock_at == "end" else d.snap
+
+
+def _pair_cost(preds: list[float], d: DetectedPlay, clock_at: ClockAt, p: AlignParams,
+               order_only: bool) -> float:
+    if not preds:
+        # Overtime rows (no clock) and videos with no readable clock: order alone decides, at a
+        # neutral price. A row whose clock the video never showed cannot be paired.
+        return p.skip_row * 0.5 if order_only else float("inf")
+    offset = min(abs(_anchor(d, clock_at) - t) for t in preds)
+    return offset if offset <= p.max_offset else float("inf")
+
+
+def _dp(rows: list[Play], preds: list[list[float]], detections: Sequence[DetectedPlay],
+        clock_at: ClockAt, p: AlignParams, order_only: list[bool]) -> list[tuple[int, int]]:
+    """Monotone pairing of rows with detections minimising offsets plus skip costs."""
+    n, m = len(rows), len(detections)
+    inf = float("inf")
+    cost = [[inf] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    cost[0][0] = 0.0
+    skip_d = [p.skip_detection * min(1.0, detections[j].score / 100 + 0.25) for j in range(m)]
+    for i in range(n + 1):
+        for j in range(m + 1):
+            here = cost[i][j]
+            if here == inf:
+                continue
+            if i < n and here + p.skip_row < cost[i + 1][j]:
+                cost[i + 1][j], back[i + 1][j] = here + p.skip_row, (i, j)
+            if j < m and here + skip_d[j] < cost[i][j + 1]:
+                cost[i][j + 1], back[i][j + 1] = here + skip_d[j], (i, j)
+            if i < n and j < m:
+                c = _pair_cost(preds[i], detections[j], clock_at, p, order_only[i])
+                if here + c < cost[i + 1][j + 1]:
+                    cost[i + 1][j + 1], back[i + 1][j + 1] = here + c, (i, j)
+    pairs: list[tuple[int, int]] = []
+    i, j = n, m
+    while (i, j) != (0, 0):
+        prev = back[i][j]
+        assert prev is not None
+        if prev == (i - 1, j - 1):
+            pairs.append((i - 1, j - 1))
+        i, j = prev
+    return pairs[::-1]
+
+
+def _clock_only(row: Play, preds: list[float], model: ClockModel, clock_at: ClockAt,
+                p: AlignParams) -> tuple[float, float] | None:
+    """(snap, end) of a play from the clock alone, where the clock pins it down."""
+    if len(preds) != 1:
+        return None
+    t = preds[0]
+    if clock_at == "snap":
+        return t, t + p.clock_only_play
+    span = next((s for s in model.spans if s.running and s.start - 0.2 <= t <= s.end + 0.2), None)
+    if span is not None and t - span.start <= 15.0:
+        before = [s for s in model.spans if s.end <= span.start + 0.2 and s is not span]
+        if before and not before[-1].running:
+            return span.start, t  # the clock started at the snap
+    return max(0.0, t - p.clock_only_play), t
+
+
+def align_plays(
+    rows: Sequence[Play],
+    detections: Sequence[DetectedPlay],
+    clock: ClockModel,
+    *,
+    duration: float,
+    clock_at: ClockAt = "end",
+    params: AlignParams | None = None,
+) -> Alignment:
+    """Place every row of a game's play-by-play in a video.
+
+    Raises:
+        WrongGameError: the rows' clocks do not line up with this video's clock at all.
+    """
+    p = params or AlignParams()
+    best: tuple[float, Alignment] | None = None
+    unlabelled = any(s.period is None for s in clock.spans)
+    starts = sorted({r.period for r in rows if r.period <= 4}) if unlabelled else [None]
+    for start in starts or [None]:
+        model = relabel_periods(clock, start) if start is not None else clock
+        alignment, share = _align_once(rows, detections, model, duration, clock_at, p, start)
+        if best is None or share > best[0]:
+            best = (share, alignment)
+    assert best is not None
+    share, alignment = best
+    if detections and _predictable(rows, clock) >= 10 and share < p.wrong_game_share:
+        raise WrongGameError(
+            f"the play-by-play does not match this video: only {share:.0%} of its plays line up "
+            "with the scorebug clock (is it another game's?)"
+        )
+    return alignment
+
+
+def _predictable(rows: Sequence[Play], clock: ClockModel) -> int:
+    """Rows whose clock the video shows at least once (in any period: the test is coarse)."""
+    return sum(1 for r in rows if r.kind is not PlayKind.NOT_A_PLAY and r.clock is not None
+               and any(s.clock_end - 1 <= r.clock <= s.clock_start + 1 for s in clock.spans))
+
+
+def _align_once(rows: Sequence[Play], detections: Sequence[DetectedPlay], model: ClockModel,
+                duration: float, clock_at: ClockAt, p: AlignParams,
+                start: int | None) -> tuple[Alignment, float]:
+    plays = [r for r in rows if r.kind is not PlayKind.NOT_A_PLAY]
+    preds = [_predictions(r, model, duration) for r in plays]
+    no_clock = not model.spans
+    order_only = [no_clock or r.overtime or r.clock is None for r in plays]
+    pairs = dict(_dp(plays, preds, detections, clock_at, p, order_only))
+    seen_periods = set(model.periods())
+    placements: dict[str, Placement] = {}
+    matched_dets = set(pairs.values())
+    with_preds = 0
+    matched_with_preds = 0
+    for i, row in enumerate(plays):
+        if preds[i]:
+            with_preds += 1
+        if i in pairs:
+            d = detections[pairs[i]]
+            if preds[i]:
+                offset = min(abs(_anchor(d, clock_at) - t) for t in preds[i])
+                matched_with_preds += offset <= p.tight_offset
+            placements[row.row_id] = Placement(row, "matched", d.snap, d.end, pairs[i], "detected")
+            continue
+        placed = _clock_only(row, preds[i], model, clock_at, p)
+        if placed is not None:
+            placements[row.row_id] = Placement(row, "matched", placed[0], placed[1], None, "clock",
+                                               "no play detected there; placed by the clock")
+        elif row.period not in seen_periods and not row.overtime:
+            placements[row.row_id] = Placement(row, "outside_recording",
+                                               reason=f"period {row.period} is not in the video")
+        elif row.clock is not None and not row.overtime and not preds[i]:
+            inside = _inside_recording(row, model)
+            status: Status = "unmatched" if inside else "outside_recording"
+            why = ("the clock never showed " + row.clock_display if inside
+                   else f"{row.clock_display} of period {row.period} is not in the video")
+            placements[row.row_id] = Placement(row, status, reason=why)
+        else:
+            placements[row.row_id] = Placement(row, "unmatched",
+                                               reason=_unmatched_reason(row, preds[i]))
+    for row in rows:
+        if row.kind is PlayKind.NOT_A_PLAY:
+            placements[row.row_id] = Placement(row, "not_a_play")
+    ordered = tuple(placements[r.row_id] for r in rows)
+    unlisted, dropped = _unexplained(detections, matched_dets, ordered, p)
+    share = matched_with_preds / with_preds if with_preds else 0.0
+    return Alignment(ordered, tuple(unlisted), tuple(dropped), start), share
+
+
+def _inside_recording(row: Play, model: ClockModel) -> bool:
+    """Whether the clock value of ``row`` falls between values the video shows in its period."""
+    spans = [s for s in model.spans if s.period == row.period]
+    if not spans or row.clock is None:
+        return False
+    highest = max(s.clock_start for s in spans)
+    lowest = min(s.clock_end for s in spans)
+    return lowest - 1 <= row.clock <= highest + 1
+
+
+def _unmatched_reason(row: Play, preds: list[float]) -> str:
+    if row.overtime:
+        return "overtime play not found between its neighbours"
+    if not preds:
+        return "clock not readable"
+    where = ", ".join(f"{t:.1f} s" for t in preds[:3])
+    return f"no play detected near {row.clock_display} (expected around {where})"
+
+
+def _unexplained(detections: Sequence[DetectedPlay], matched: set[int],
+                 placements: Sequence[Placement], p: AlignParams) -> tuple[list[int], list[int]]:
+    """Split unmatched detections into unlisted plays (kept) and non-plays (dropped).
+
+    After a touchdown row the next scrimmage-like action before the next listed play is the
+    try (extra point or 2-point), which feeds often fold into the touchdown row: the first
+    unexplained detection in that gap is kept. Elsewhere only strong detections are kept.
+    """
+    placed = sorted((pl for pl in placements if pl.status == "matched" and pl.snap is not None
+                     and pl.end is not None), key=lambda pl: pl.snap or 0.0)
+    try_slots: list[tuple[float, float]] = []
+    for k, pl in enumerate(placed):
+        if "touchdown" in f"{pl.row.play_type} {pl.row.text}".lower():
+            nxt = placed[k + 1].snap if k + 1 < len(placed) else float("inf")
+            assert pl.end is not None and nxt is not None
+            try_slots.append((pl.end, nxt))
+    keep: list[int] = []
+    drop: list[int] = []
+    used_slots: set[int] = set()
+    for j, d in enumerate(detections):
+        if j in matched:
+            continue
+        claimed = any((pl.snap or 0.0) - 1 <= d.snap <= (pl.end or 0.0) for pl in placed)
+        slot = next((k for k, (a, b) in enumerate(try_slots) if a < d.snap < b), None)
+        if not claimed and slot is not None and slot not in used_slots:
+            used_slots.add(slot)
+            keep.append(j)
+        elif not claimed and d.score >= p.keep_unlisted_score and slot is None:
+            keep.append(j)
+        else:
+            drop.append(j)
+    return keep, drop

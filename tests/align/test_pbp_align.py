@@ -1,0 +1,95 @@
+"""Alignment of listed plays with detected plays through the clock model."""
+
+from __future__ import annotations
+
+import pytest
+
+from cutups.align.pbp_align import align_plays
+from cutups.analysis.clock_model import ClockModel, ClockSpan
+from cutups.analysis.plays import DetectedPlay
+from cutups.errors import WrongGameError
+from cutups.pbp.model import Play, PlayKind
+
+
+def row(n: int, clock: float | None, kind: PlayKind = PlayKind.SNAP, *, period: int = 1,
+        play_type: str = "Rush", text: str = "") -> Play:
+    return Play(row_id=str(n), sort_key=n, game_id="1", drive=1, period=period, clock=clock,
+                offense="Michigan", defense="Texas", offense_score=0, defense_score=0,
+                home_score=None, away_score=None, down=1, distance=10, yard_line=25,
+                yards_to_goal=75, yards_gained=3, play_type=play_type, raw_type=play_type,
+                text=text or play_type, wallclock=None, kind=kind)
+
+
+def det(snap: float, end: float, score: float = 80.0) -> DetectedPlay:
+    return DetectedPlay(snap=snap, end=end, score=score, evidence=(), end_reason="whistle")
+
+
+# Period 1: the clock runs 900 -> 834 over video 0-66, stops until 90, runs 834 -> 804 to 120.
+MODEL = ClockModel((
+    ClockSpan(0.0, 66.0, 1, 900.0, True),
+    ClockSpan(66.0, 90.0, 1, 834.0, False),
+    ClockSpan(90.0, 120.0, 1, 834.0, True),
+))
+ROWS = [
+    row(1, 894, PlayKind.KICK, play_type="Kickoff"),
+    row(2, 864),
+    row(3, 834, play_type="Pass Incompletion"),
+    row(4, 834, PlayKind.NOT_A_PLAY, play_type="Timeout"),
+    row(5, 829),
+    row(6, 500, period=2),
+]
+
+
+def test_rows_placed_by_detection_clock_and_accounted_for() -> None:
+    detections = [det(0.3, 6.0), det(30.0, 36.2), det(60.1, 66.0), det(75.0, 80.0, score=40)]
+    a = align_plays(ROWS, detections, MODEL, duration=120.0)
+    status = {p.row.row_id: (p.status, p.via, p.detection) for p in a.placements}
+    assert status["1"] == ("matched", "detected", 0)
+    assert status["2"] == ("matched", "detected", 1)
+    assert status["3"] == ("matched", "detected", 2)
+    assert status["4"][0] == "not_a_play"
+    assert status["5"][:2] == ("matched", "clock")  # the detector missed it; the clock did not
+    assert status["6"][0] == "outside_recording"
+    five = next(p for p in a.placements if p.row.row_id == "5")
+    assert five.snap == pytest.approx(90.0) and five.end == pytest.approx(95.0)
+    assert a.dropped == (3,) and a.unlisted == ()
+
+
+def test_listed_clock_off_by_three_seconds_still_matches() -> None:
+    rows = [row(1, 894 + 3, PlayKind.KICK, play_type="Kickoff"), row(2, 864 - 3), row(3, 834)]
+    detections = [det(0.3, 6.0), det(30.0, 36.2), det(60.1, 66.0)]
+    a = align_plays(rows, detections, MODEL, duration=120.0)
+    assert [p.detection for p in a.placements] == [0, 1, 2]
+
+
+def test_extra_point_folded_into_touchdown_row_is_kept_unlisted() -> None:
+    rows = [row(1, 864, play_type="Rushing Touchdown", text="run for 5 yds for a TD"),
+            row(2, 834, PlayKind.KICK, play_type="Kickoff")]
+    detections = [det(30.0, 36.0), det(50.0, 53.0, score=35), det(60.0, 66.0)]
+    a = align_plays(rows, detections, MODEL, duration=120.0)
+    assert a.unlisted == (1,)
+
+
+LONG = ClockModel((ClockSpan(0.0, 600.0, 1, 900.0, True),))
+LONG_DETECTIONS = [det(40.0 * k + 4, 40.0 * k + 10) for k in range(14)]
+
+
+def test_play_by_play_of_another_game_is_refused() -> None:
+    rows = [row(k, 900 - (40 * k + 30)) for k in range(14)]  # 20 s away from every play
+    with pytest.raises(WrongGameError, match="does not match this video"):
+        align_plays(rows, LONG_DETECTIONS, LONG, duration=600.0)
+
+
+def test_right_game_with_a_few_missed_plays_is_accepted() -> None:
+    rows = [row(k, 900 - (40 * k + 10)) for k in range(14)]
+    a = align_plays(rows, LONG_DETECTIONS[:10], LONG, duration=600.0)
+    assert sum(p.via == "detected" for p in a.placements) == 10
+
+
+def test_unlabelled_periods_are_inferred_from_the_rows() -> None:
+    model = ClockModel(tuple(ClockSpan(s.start, s.end, None, s.clock_start, s.running)
+                             for s in MODEL.spans))
+    detections = [det(0.3, 6.0), det(30.0, 36.2), det(60.1, 66.0)]
+    a = align_plays(ROWS[:3], detections, model, duration=120.0)
+    assert a.start_period == 1
+    assert [p.detection for p in a.placements] == [0, 1, 2]
