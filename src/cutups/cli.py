@@ -103,6 +103,11 @@ def _build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--look", default=None)
     gen.add_argument("--seed", type=int, default=1)
 
+    lv = sub.add_parser("levels", help="write the per-second analysis signals (CSV, NPZ, PNG)")
+    lv.add_argument("video", type=Path, metavar="VIDEO")
+    lv.add_argument("--out", type=Path, default=None, metavar="DIR",
+                    help="folder for VIDEO.levels.{csv,npz,png} (default: next to the video)")
+
     pr = sub.add_parser("probe", help="print what a video file contains")
     pr.add_argument("file", type=Path)
 
@@ -266,6 +271,26 @@ def _cmd_probe(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_levels(args: argparse.Namespace) -> int:
+    from cutups.analysis.runner import analyse
+    from cutups.media.probe import probe
+    from cutups.output.levels import write_levels
+    from cutups.settings import Settings
+
+    settings = _settings(args)
+    assert isinstance(settings, Settings)
+    info = probe(args.video)
+    with _progress() as bars:
+        task = bars.add_task("analysing", total=1.0)
+        analysis = analyse(info, cache_dir=settings.cache_dir,
+                           progress=lambda f: bars.update(task, completed=f))
+    out = args.out or args.video.parent
+    paths = write_levels(analysis.signals, out, f"{args.video.stem}.levels")
+    for path in paths:
+        print(path)  # noqa: T201
+    return EXIT_OK
+
+
 def _cmd_looks(args: argparse.Namespace) -> int:
     from cutups.mediagen import LOOKS
 
@@ -276,7 +301,7 @@ def _cmd_looks(args: argparse.Namespace) -> int:
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": _cmd_run, "demo": _cmd_demo, "eval": _cmd_eval, "generate": _cmd_generate,
-    "probe": _cmd_probe, "looks": _cmd_looks,
+    "probe": _cmd_probe, "looks": _cmd_looks, "levels": _cmd_levels,
 }
 
 

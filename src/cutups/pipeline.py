@@ -17,6 +17,7 @@ from cutups.analysis.runner import analyse
 from cutups.media.ffmpeg import ProcessRegistry
 from cutups.media.probe import probe
 from cutups.output.render import ProgressFn, RenderResult, render_timeline
+from cutups.pbp.load import load_pbp
 from cutups.recipes.plays import PlaysOptions, plan_plays
 from cutups.settings import Settings
 
@@ -51,6 +52,12 @@ def run_plays(
 ) -> RenderResult:
     """Run a plays job; raise a :class:`~cutups.errors.CutupsError` on any failure."""
     report = progress or _noop
+    # Parse the play-by-play first: a bad file should fail in a second, not after the analysis.
+    game = load_pbp(job.pbp, clock_at=settings.pbp_clock_at) if job.pbp else None
+    if game is not None and job.options.team:
+        from cutups.pbp.teams import match_team
+
+        match_team(job.options.team, game)
     report("probing", 0.0, f"reading {job.source.name}")
     info = probe(job.source)
     report("probing", 1.0, f"{info.duration:.0f} s, {info.video.width}x{info.video.height}")
@@ -61,10 +68,12 @@ def run_plays(
         cancel=cancel,
     )
     report("detecting", 0.0, "finding snaps and whistles")
-    timeline = plan_plays(analysis.signals, source=str(job.source), options=job.options)
+    timeline = plan_plays(analysis.signals, source=str(job.source), options=job.options,
+                          clock=analysis.clock, game=game)
     meta = dict(timeline.meta)
     meta["signals_cached"] = analysis.cached
     meta["scorebug_found"] = analysis.scorebug is not None
+    meta["ocr_samples"] = len(analysis.readings)
     timeline = type(timeline)(recipe=timeline.recipe, source=timeline.source,
                               duration=timeline.duration, clips=timeline.clips, meta=meta)
     report("detecting", 1.0, f"{len(timeline.clips)} plays")

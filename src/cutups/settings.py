@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -63,5 +64,5 @@ class Settings(BaseSettings):
     cfbd_base_url: str = Field("https://api.collegefootballdata.com", validation_alias=_env("CFBD_BASE_URL"))
     espn_base_url: str | None = Field(None, validation_alias=_env("ESPN_BASE_URL"))
     """ESPN summary endpoint base; None keeps the ESPN client off."""
-    pbp_clock_at: str = Field("end", pattern="^(end|snap)$", validation_alias=_env("PBP_CLOCK_AT"))
+    pbp_clock_at: Literal["end", "snap"] = Field("end", validation_alias=_env("PBP_CLOCK_AT"))
     """Whether listed play clocks are end-of-play stamps (CFBD/ESPN since ~2005) or snap times."""

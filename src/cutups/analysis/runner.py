@@ -18,6 +18,10 @@ import numpy as np
 from cutups import __version__
 from cutups.analysis.audio import AudioBandsAnalyser
 from cutups.analysis.base import TICK_RATE, FrameAnalyser
+from cutups.analysis.bug_crops import BugCropAnalyser, BugCrops
+from cutups.analysis.clock_model import ClockModel, ClockReading, fit_clock_model
+from cutups.analysis.clock_reader import read_clock
+from cutups.analysis.ocr import TesseractReader
 from cutups.analysis.field import FieldAnalyser
 from cutups.analysis.motion import MotionAnalyser
 from cutups.analysis.scorebug import (
@@ -35,7 +39,7 @@ __all__ = ["ANALYSIS_VERSION", "Analysis", "analyse"]
 
 log = logging.getLogger(__name__)
 
-ANALYSIS_VERSION = "1"
+ANALYSIS_VERSION = "2"
 """Bumped with any change to how signals are computed; part of every cache key."""
 _LOCATE_SAMPLES = 48
 _CACHE_KEEP = 32
@@ -47,6 +51,8 @@ class Analysis:
 
     signals: Signals
     scorebug: ScorebugLocation | None
+    clock: ClockModel
+    readings: tuple[ClockReading, ...]
     cached: bool
 
 
@@ -66,6 +72,31 @@ def _location_arrays(loc: ScorebugLocation | None) -> dict[str, np.ndarray]:
         "__bug_template__": loc.template,
         "__bug_stable__": loc.stable,
     }
+
+
+def _readings_arrays(readings: tuple[ClockReading, ...]) -> dict[str, np.ndarray]:
+    rows = [(r.t, -1 if r.period is None else r.period, r.seconds, r.confidence) for r in readings]
+    return {"__clock__": np.asarray(rows, dtype=np.float64).reshape(-1, 4)}
+
+
+def _readings_from(signals: Signals) -> tuple[ClockReading, ...]:
+    if "__clock__" not in signals:
+        return ()
+    return tuple(ClockReading(float(t), None if p < 0 else int(p), float(c), float(q))
+                 for t, p, c, q in signals["__clock__"])
+
+
+def _read_clock(arrays: dict[str, np.ndarray], progress: Callable[[float], None] | None
+                ) -> tuple[ClockReading, ...]:
+    """Read the clock off the stored bug crops, which are then dropped (they are large)."""
+    ticks = arrays.pop("__crop_ticks__", None)
+    crops = arrays.pop("__crops__", None)
+    if ticks is None or crops is None or len(crops) < 3:
+        return ()
+    readout = read_clock(BugCrops(ticks, crops, TICK_RATE), TesseractReader(), progress=progress)
+    log.info("clock: %d readings (%d by Tesseract, %d by learned glyphs)", len(readout.readings),
+             readout.tesseract_calls, readout.glyph_reads)
+    return readout.readings
 
 
 def _location_from(signals: Signals) -> ScorebugLocation | None:
@@ -95,7 +126,8 @@ def analyse(
     base = [MotionAnalyser(), FieldAnalyser()]
     audio = AudioBandsAnalyser()
     params = {a.NAME: {"v": a.VERSION, **a.params()} for a in [*base, audio]}
-    params["scorebug"] = {"v": ScorebugAnalyser.VERSION, "samples": _LOCATE_SAMPLES}
+    params["scorebug"] = {"v": ScorebugAnalyser.VERSION, "samples": _LOCATE_SAMPLES,
+                          "crops": BugCropAnalyser.VERSION}
     key = cache_key(content, params, f"{ANALYSIS_VERSION}:{__version__}")
     path = cache_dir / "signals" / f"{key}.npz" if cache_dir else None
     if path is not None and path.exists():
@@ -103,12 +135,15 @@ def analyse(
         signals = Signals.load(path)
         if progress:
             progress(1.0)
-        return Analysis(signals=signals, scorebug=_location_from(signals), cached=True)
+        readings = _readings_from(signals)
+        return Analysis(signals=signals, scorebug=_location_from(signals),
+                        clock=fit_clock_model(readings), readings=readings, cached=True)
 
     location = _locate(info)
     analysers: list[FrameAnalyser] = list(base)
     if location is not None:
         analysers.append(ScorebugAnalyser(location))
+        analysers.append(BugCropAnalyser(location, info.video.width, info.video.height))
     log.info("scorebug %s", "found" if location else "not found")
     decode_once(info.path, analysers, [audio] if info.has_audio else [], progress=progress,
                 cancel=cancel)
@@ -119,13 +154,16 @@ def analyse(
     if location is None:
         arrays["bug"] = np.zeros(n_ticks, dtype=np.float32)
         arrays["bug_change"] = np.zeros(n_ticks, dtype=np.float32)
+    readings = _read_clock(arrays, None)
     arrays.update(_location_arrays(location))
+    arrays.update(_readings_arrays(readings))
     signals = Signals(rate=TICK_RATE, duration=info.duration, arrays=arrays)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         signals.save(path)
         _prune(path.parent)
-    return Analysis(signals=signals, scorebug=location, cached=False)
+    return Analysis(signals=signals, scorebug=location, clock=fit_clock_model(readings),
+                    readings=readings, cached=False)
 
 
 def _prune(folder: Path) -> None:

@@ -61,6 +61,8 @@ def build_manifest(
     buckets: dict[str, list[Mapping[str, Any]]] = {b: [] for b in BUCKET_ORDER}
     for clip in clips:
         buckets.setdefault(clip.get("bucket") or UNASSIGNED, []).append(clip)
+    meta = dict(timeline.meta)
+    accounting = meta.pop("pbp_accounting", None)
     manifest: dict[str, Any] = {
         "version": MANIFEST_VERSION,
         "job_id": job_id,
@@ -71,12 +73,14 @@ def build_manifest(
         "clips": clips,
         "buckets": buckets,
         "bucket_counts": {k: len(v) for k, v in buckets.items()},
-        "detector_meta": dict(timeline.meta),
+        "detector_meta": meta,
         "source": dict(source_facts or {}),
         "reel": "reel.mp4" if complete else None,
         "archive": "job.zip" if complete else None,
         "report": "report.html" if complete else None,
     }
+    if accounting is not None:
+        manifest["pbp_accounting"] = accounting
     manifest.update(extra or {})
     return manifest
 

@@ -1,7 +1,13 @@
 """The ``plays`` recipe: one clip for every snap and kick of a football broadcast.
 
-``plan_plays`` is pure: signals (and later, play-by-play) in, a :class:`~cutups.timeline.Timeline`
-out. Rendering the timeline into clips is :mod:`cutups.output.render`'s job.
+Pure planning: signals, the clock model and (optionally) play-by-play in, a
+:class:`~cutups.timeline.Timeline` out. Rendering the timeline into clips is
+:mod:`cutups.output.render`'s job.
+
+Without play-by-play every detected play becomes a clip (bucket unknown). With it, every listed
+play is placed (:mod:`cutups.align.pbp_align`), carries its facts and its bucket for the chosen
+team, and the timeline's meta holds ``pbp_accounting``: one row per listed row saying what became
+of it.
 """
 
 from __future__ import annotations
@@ -9,12 +15,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from cutups.align.pbp_align import Alignment, Placement, align_plays
+from cutups.analysis.clock_model import ClockModel
 from cutups.analysis.plays import DetectedPlay, DetectorParams, detect_plays
 from cutups.analysis.signals import Signals
+from cutups.pbp.buckets import bucket_for
+from cutups.pbp.model import Game, Play, Team
+from cutups.pbp.teams import match_team
 from cutups.recipes.windows import WindowOptions, build_windows
-from cutups.timeline import ClipPlan, Timeline
+from cutups.timeline import ClipPlan, PlayFacts, Timeline
 
-__all__ = ["BUCKETS", "PlaysOptions", "plan_from_detections", "plan_plays"]
+__all__ = ["BUCKETS", "PlaysOptions", "facts_of", "plan_from_detections", "plan_plays"]
 
 BUCKETS = ("team_offense", "opp_offense", "special_teams")
 
@@ -30,33 +41,127 @@ class PlaysOptions:
     detector: DetectorParams = DetectorParams()
 
 
+@dataclass(frozen=True, slots=True)
+class _Core:
+    """One play to clip, before padding."""
+
+    snap: float
+    end: float
+    score: float
+    evidence: tuple[str, ...]
+    listed: bool | None
+    bucket: str | None
+    facts: PlayFacts
+
+
+def facts_of(row: Play) -> PlayFacts:
+    """A play-by-play row's facts as a clip carries them."""
+    return PlayFacts(
+        period=row.period, clock=row.clock_display if row.clock is not None else None,
+        down=row.down, distance=row.distance, yard_line=row.yard_line,
+        yards_to_goal=row.yards_to_goal, yards_gained=row.yards_gained,
+        play_type=row.play_type, text=row.text, drive=row.drive, offense=row.offense,
+        defense=row.defense, offense_score=row.offense_score, defense_score=row.defense_score,
+        row_id=row.row_id,
+    )
+
+
+def _plan(cores: Sequence[_Core], *, source: str, duration: float, options: PlaysOptions,
+          meta: dict[str, object]) -> Timeline:
+    kept = [c for c in sorted(cores, key=lambda c: c.snap)
+            if not options.only or c.bucket in options.only]
+    windows = build_windows([(c.snap, c.end) for c in kept], duration, options.windows)
+    clips = []
+    for n, window in enumerate(windows):
+        core = kept[window.source_index]
+        clips.append(ClipPlan(
+            id=f"clip_{n}", start=window.start, end=window.end, snap=window.snap,
+            end_of_play=window.core_end, bucket=core.bucket, score=core.score,
+            evidence=core.evidence, listed=core.listed, facts=core.facts,
+        ))
+    return Timeline(recipe="plays", source=source, duration=duration, clips=tuple(clips),
+                    meta=meta)
+
+
 def plan_from_detections(
     plays: Sequence[DetectedPlay], *, source: str, duration: float, options: PlaysOptions,
     meta: dict[str, object] | None = None,
 ) -> Timeline:
-    """Turn detected plays into padded, numbered clips."""
-    windows = build_windows([(p.snap, p.end) for p in plays], duration, options.windows)
-    clips = []
-    for n, window in enumerate(windows):
-        play = plays[window.source_index]
-        clips.append(
-            ClipPlan(
-                id=f"clip_{n}", start=window.start, end=window.end, snap=window.snap,
-                end_of_play=window.core_end, bucket=None, score=play.score,
-                evidence=play.evidence, listed=None,
-            )
-        )
-    return Timeline(recipe="plays", source=source, duration=duration, clips=tuple(clips),
-                    meta=dict(meta or {}))
+    """Every detected play becomes a clip; buckets unknown."""
+    cores = [_Core(p.snap, p.end, p.score, p.evidence, None, None, PlayFacts()) for p in plays]
+    return _plan(cores, source=source, duration=duration, options=options, meta=dict(meta or {}))
 
 
-def plan_plays(signals: Signals, *, source: str, options: PlaysOptions) -> Timeline:
-    """Detect plays from the video's signals alone and plan their clips."""
-    plays = detect_plays(signals, options.detector)
+def _accounting(alignment: Alignment, clip_of: dict[str, str]) -> list[dict[str, object]]:
+    rows = []
+    for pl in alignment.placements:
+        entry: dict[str, object] = {
+            "row_id": pl.row.row_id, "period": pl.row.period, "clock": pl.row.clock_display,
+            "play_type": pl.row.play_type, "status": pl.status,
+        }
+        if pl.row.row_id in clip_of:
+            entry["clip_id"] = clip_of[pl.row.row_id]
+        if pl.via:
+            entry["via"] = pl.via
+        if pl.reason:
+            entry["reason"] = pl.reason
+        rows.append(entry)
+    return rows
+
+
+def _placed_core(pl: Placement, detections: Sequence[DetectedPlay], team: Team | None) -> _Core:
+    assert pl.snap is not None and pl.end is not None
+    bucket = bucket_for(pl.row, team) if team else None
+    if pl.detection is not None:
+        d = detections[pl.detection]
+        return _Core(d.snap, d.end, d.score, (*d.evidence, "pbp_clock_match"), True, bucket,
+                     facts_of(pl.row))
+    return _Core(pl.snap, pl.end, 50.0, ("pbp_clock_only",), True, bucket, facts_of(pl.row))
+
+
+def plan_plays(
+    signals: Signals,
+    *,
+    source: str,
+    options: PlaysOptions,
+    clock: ClockModel | None = None,
+    game: Game | None = None,
+) -> Timeline:
+    """Detect plays, align them with play-by-play when given, and plan their clips."""
+    detections = detect_plays(signals, options.detector)
     meta: dict[str, object] = {
         "detector": "vision_v1",
-        "candidates": len(plays),
-        "whistles": int((signals["whistle"] >= 10.0).sum()),
+        "vision_candidates": len(detections),
+        "audio_spikes": int((signals["whistle"] >= 10.0).sum()),
+        "clock_spans": len(clock.spans) if clock else 0,
     }
-    return plan_from_detections(plays, source=source, duration=signals.duration,
-                                options=options, meta=meta)
+    if game is None:
+        return plan_from_detections(detections, source=source, duration=signals.duration,
+                                    options=options, meta=meta)
+    team = match_team(options.team, game) if options.team else None
+    alignment = align_plays(game.plays, detections, clock or ClockModel(()),
+                            duration=signals.duration, clock_at=game.clock_at)
+    cores = [_placed_core(pl, detections, team) for pl in alignment.placements
+             if pl.status == "matched"]
+    for j in alignment.unlisted:
+        d = detections[j]
+        # An unlisted play right after a touchdown is the try; an extra point is a kick.
+        cores.append(_Core(d.snap, d.end, d.score, (*d.evidence, "unlisted"), False,
+                           "special_teams" if team else None, PlayFacts(play_type="Extra Point")))
+    timeline = _plan(cores, source=source, duration=signals.duration, options=options, meta=meta)
+    clip_of = {c.facts.row_id: c.id for c in timeline.clips if c.facts.row_id}
+    counts: dict[str, int] = {}
+    for pl in alignment.placements:
+        counts[pl.status] = counts.get(pl.status, 0) + 1
+    meta.update({
+        "cfbd": {"requested": True, "used": True, "plays": len(game.plays), "source": game.source,
+                 "align_method": "clock_model_dp", "periods": sorted({p.row.period for p in
+                                                                      alignment.placements})},
+        "team": team.name if team else None,
+        "pbp_status_counts": counts,
+        "unlisted": len(alignment.unlisted),
+        "dropped_detections": len(alignment.dropped),
+        "pbp_accounting": _accounting(alignment, clip_of),
+    })
+    return Timeline(recipe="plays", source=source, duration=signals.duration,
+                    clips=timeline.clips, meta=meta)
