@@ -112,6 +112,16 @@ def _build_parser() -> argparse.ArgumentParser:
     pr.add_argument("file", type=Path)
 
     sub.add_parser("looks", help="list the sample broadcast looks")
+
+    serve = sub.add_parser("serve", help="run the job service (API, web page, embedded workers)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--data-dir", type=Path, default=None, metavar="DIR",
+                       help="job store, uploads and outputs (default: $CUTUPS_DATA_DIR)")
+    serve.add_argument("--workers", type=int, default=None, metavar="N",
+                       help="jobs run at once (default: $CUTUPS_MAX_CONCURRENCY)")
+    serve.add_argument("--insecure", action="store_true",
+                       help="allow a non-loopback address without API keys")
     return parser
 
 
@@ -291,6 +301,16 @@ def _cmd_levels(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from cutups.api.serve import serve
+    from cutups.settings import Settings
+
+    settings = _settings(args)
+    assert isinstance(settings, Settings)
+    return serve(settings, host=args.host, port=args.port, data_dir=args.data_dir,
+                 workers=args.workers, insecure=args.insecure)
+
+
 def _cmd_looks(args: argparse.Namespace) -> int:
     from cutups.mediagen import LOOKS
 
@@ -302,6 +322,7 @@ def _cmd_looks(args: argparse.Namespace) -> int:
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": _cmd_run, "demo": _cmd_demo, "eval": _cmd_eval, "generate": _cmd_generate,
     "probe": _cmd_probe, "looks": _cmd_looks, "levels": _cmd_levels,
+    "serve": _cmd_serve,
 }
 
 

@@ -10,16 +10,20 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cutups.analysis.runner import analyse
 from cutups.media.ffmpeg import ProcessRegistry
-from cutups.media.probe import probe
+from cutups.media.probe import MediaInfo, probe
 from cutups.output.render import ProgressFn, RenderResult, render_timeline
 from cutups.pbp.load import load_pbp
+from cutups.pbp.model import Game
 from cutups.recipes.plays import PlaysOptions, plan_plays
 from cutups.settings import Settings
+from cutups.timeline import Timeline
 
 __all__ = ["PlaysJob", "run_plays"]
 
@@ -49,8 +53,21 @@ def run_plays(
     progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
     registry: ProcessRegistry | None = None,
+    on_clip: Callable[[Mapping[str, Any]], None] | None = None,
+    resume: bool = False,
 ) -> RenderResult:
-    """Run a plays job; raise a :class:`~cutups.errors.CutupsError` on any failure."""
+    """Run a plays job; raise a :class:`~cutups.errors.CutupsError` on any failure.
+
+    Arguments:
+        job: what to do.
+        settings: how.
+        progress: ``(stage, fraction, detail)`` callback.
+        cancel: set it to stop the analysis; cancel ``registry`` to stop running ffmpeg.
+        registry: tracks this job's ffmpeg processes.
+        on_clip: called with each clip's manifest entry as soon as the clip is cut.
+        resume: continue an interrupted run in the same ``out_dir``: a saved
+            ``timeline.json`` skips analysis and planning, and finished clips are not recut.
+    """
     report = progress or _noop
     # Parse the play-by-play first: a bad file should fail in a second, not after the analysis.
     game = load_pbp(job.pbp, clock_at=settings.pbp_clock_at) if job.pbp else None
@@ -61,6 +78,24 @@ def run_plays(
     report("probing", 0.0, f"reading {job.source.name}")
     info = probe(job.source)
     report("probing", 1.0, f"{info.duration:.0f} s, {info.video.width}x{info.video.height}")
+    saved = job.out_dir / "timeline.json"
+    if resume and saved.exists():
+        timeline = Timeline.load(saved)
+        report("detecting", 1.0, f"resumed: {len(timeline.clips)} plays already planned")
+    else:
+        timeline = _plan(job, settings, info, game, report, cancel)
+        job.out_dir.mkdir(parents=True, exist_ok=True)
+        timeline.save(saved)
+    return render_timeline(
+        timeline, info, job.out_dir, job_id=job.job_id,
+        source_url=job.source_url or str(job.source), jobs=settings.jobs, progress=report,
+        registry=registry, ffmpeg=settings.ffmpeg, on_clip=on_clip, resume=resume,
+    )
+
+
+def _plan(job: PlaysJob, settings: Settings, info: MediaInfo, game: Game | None,
+          report: ProgressFn, cancel: threading.Event | None) -> Timeline:
+    """Analyse (or load cached signals) and plan the clips."""
     analysis = analyse(
         info,
         cache_dir=settings.cache_dir,
@@ -74,13 +109,7 @@ def run_plays(
     meta["signals_cached"] = analysis.cached
     meta["scorebug_found"] = analysis.scorebug is not None
     meta["ocr_samples"] = len(analysis.readings)
-    timeline = type(timeline)(recipe=timeline.recipe, source=timeline.source,
-                              duration=timeline.duration, clips=timeline.clips, meta=meta)
+    timeline = Timeline(recipe=timeline.recipe, source=timeline.source,
+                        duration=timeline.duration, clips=timeline.clips, meta=meta)
     report("detecting", 1.0, f"{len(timeline.clips)} plays")
-    job.out_dir.mkdir(parents=True, exist_ok=True)
-    timeline.save(job.out_dir / "timeline.json")
-    return render_timeline(
-        timeline, info, job.out_dir, job_id=job.job_id,
-        source_url=job.source_url or str(job.source), jobs=settings.jobs, progress=report,
-        registry=registry, ffmpeg=settings.ffmpeg,
-    )
+    return timeline

@@ -12,6 +12,7 @@ report and ZIP come last, then the final manifest with ``complete: true``.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -77,8 +78,14 @@ def render_timeline(
     registry: ProcessRegistry | None = None,
     ffmpeg: str = "ffmpeg",
     on_clip: Callable[[Mapping[str, Any]], None] | None = None,
+    resume: bool = False,
 ) -> RenderResult:
-    """Cut every clip, then write thumbnails, reel, report, ZIP and manifest into ``out_dir``."""
+    """Cut every clip, then write thumbnails, reel, report, ZIP and manifest into ``out_dir``.
+
+    With ``resume``, clips finished by an earlier, interrupted run of the same timeline (each
+    leaves a ``clips/.<id>.done.json`` marker once its clip and thumbnail are complete) are kept
+    as they are and not cut again.
+    """
     clips_dir, thumbs_dir = out_dir / "clips", out_dir / "thumbs"
     clips_dir.mkdir(parents=True, exist_ok=True)
     thumbs_dir.mkdir(parents=True, exist_ok=True)
@@ -102,10 +109,17 @@ def render_timeline(
         write_json_atomic(manifest_path, manifest)
         return manifest
 
-    def done(result: CutResult) -> None:
+    def marker(clip: ClipPlan) -> Path:
+        return clips_dir / f".{clip.id}.done.json"
+
+    def done(result: CutResult, *, resumed: bool = False) -> None:
         clip = by_path[result.output]
-        thumbnail(info.path, clip.snap, thumbs_dir / f"{clip.id}.jpg", registry=registry,
-                  ffmpeg=ffmpeg)
+        if not resumed:
+            thumbnail(info, clip.snap, thumbs_dir / f"{clip.id}.jpg", registry=registry,
+                      ffmpeg=ffmpeg)
+            marker(clip).write_text(json.dumps(
+                {"start": result.start, "end": result.end, "duration": result.duration,
+                 "frames": result.frames, "method": result.method}))
         entry = clip_entry(clip, duration=result.duration)
         with lock:
             entries[clip.id] = entry
@@ -117,9 +131,19 @@ def render_timeline(
             on_clip(entry)
 
     publish(complete=False)
+    finished: dict[str, CutResult] = {}
+    if resume:
+        for clip in timeline.clips:
+            path = clips_dir / f"{clip.id}.mp4"
+            if marker(clip).exists() and path.exists():
+                facts = json.loads(marker(clip).read_text())
+                finished[clip.id] = CutResult(output=path, **facts)
+                done(finished[clip.id], resumed=True)
     specs = [CutSpec(start=c.start, end=c.end, output=clips_dir / f"{c.id}.mp4")
-             for c in timeline.clips]
-    cuts = cut_many(info, specs, jobs=jobs, on_done=done, registry=registry, ffmpeg=ffmpeg)
+             for c in timeline.clips if c.id not in finished]
+    fresh = {r.output: r for r in cut_many(info, specs, jobs=jobs, on_done=done,
+                                           registry=registry, ffmpeg=ffmpeg)}
+    cuts = [finished.get(c.id) or fresh[clips_dir / f"{c.id}.mp4"] for c in timeline.clips]
 
     if progress:
         progress("packaging", 0.0, "building the reel")
@@ -138,7 +162,7 @@ def render_timeline(
     report = write_report(manifest, out_dir)
     if progress:
         progress("packaging", 0.6, "writing the ZIP")
-    files = {"manifest.json": manifest_path, "report.html": report}
+    files: dict[str, Path] = {"manifest.json": manifest_path, "report.html": report}
     if reel_path is not None:
         files["reel.mp4"] = reel_path
     for clip in timeline.clips:
