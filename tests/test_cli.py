@@ -19,10 +19,29 @@ def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
 
 def _make_mp4(path: Path, seconds: int = 3) -> Path:
     subprocess.run(
-        ["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i",
-         f"testsrc2=size=320x180:rate=30000/1001:duration={seconds}", "-f", "lavfi", "-i",
-         f"sine=frequency=440:duration={seconds}", "-c:v", "libx264", "-preset", "ultrafast",
-         "-c:a", "aac", "-shortest", str(path)],
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc2=size=320x180:rate=30000/1001:duration={seconds}",
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency=440:duration={seconds}",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-c:a",
+            "aac",
+            "-shortest",
+            str(path),
+        ],
         check=True,
     )
     return path
@@ -63,14 +82,17 @@ def test_missing_pbp_file_is_input_error(
     bad_inputs: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     video = _make_mp4(tmp_path / "v.mp4", 1)
-    code, _, err = _run(["run", str(video), "--out", str(tmp_path / "o"), "--pbp",
-                         str(tmp_path / "none.json")], capsys)
+    code, _, err = _run(
+        ["run", str(video), "--out", str(tmp_path / "o"), "--pbp", str(tmp_path / "none.json")],
+        capsys,
+    )
     assert code == 2 and "play-by-play" in err
 
 
 def test_help_teaches_with_examples() -> None:
-    proc = subprocess.run([sys.executable, "-m", "cutups.cli", "--help"], capture_output=True,
-                          text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "cutups.cli", "--help"], capture_output=True, text=True, check=True
+    )
     assert "examples:" in proc.stdout and "cutups run game.mp4" in proc.stdout
 
 

@@ -62,26 +62,52 @@ def _positive_float(text: str) -> float:
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="cutups", description=_DESCRIPTION,
-                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = _Parser(
+        prog="cutups",
+        description=_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"cutups {__version__}")
-    parser.add_argument("-v", "--verbose", action="count", default=0,
-                        help="log more (-vv for debug, including ffmpeg commands)")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="log more (-vv for debug, including ffmpeg commands)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    run = sub.add_parser("run", help="cut a video into clips",
-                         description="Cut SOURCE into one clip per play and package the result.")
+    run = sub.add_parser(
+        "run",
+        help="cut a video into clips",
+        description="Cut SOURCE into one clip per play and package the result.",
+    )
     run.add_argument("source", metavar="SOURCE", help="video file")
-    run.add_argument("--recipe", default="plays", choices=["plays"], help="what to cut (default: plays)")
+    run.add_argument(
+        "--recipe", default="plays", choices=["plays"], help="what to cut (default: plays)"
+    )
     run.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
-    run.add_argument("--pbp", type=Path, metavar="FILE",
-                     help="play-by-play: CFBD /plays JSON or CSV, or ESPN summary JSON")
+    run.add_argument(
+        "--pbp",
+        type=Path,
+        metavar="FILE",
+        help="play-by-play: CFBD /plays JSON or CSV, or ESPN summary JSON",
+    )
     run.add_argument("--team", metavar="NAME", help="team whose offense is team_offense")
-    run.add_argument("--only", action="append", default=[], metavar="BUCKET",
-                     choices=["team_offense", "opp_offense", "special_teams"],
-                     help="keep only this bucket (repeatable)")
-    run.add_argument("--pre", type=_positive_float, metavar="S", help="seconds kept before the snap")
-    run.add_argument("--post", type=_positive_float, metavar="S", help="seconds kept after the whistle")
+    run.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="BUCKET",
+        choices=["team_offense", "opp_offense", "special_teams"],
+        help="keep only this bucket (repeatable)",
+    )
+    run.add_argument(
+        "--pre", type=_positive_float, metavar="S", help="seconds kept before the snap"
+    )
+    run.add_argument(
+        "--post", type=_positive_float, metavar="S", help="seconds kept after the whistle"
+    )
     run.add_argument("--min-len", type=_positive_float, metavar="S", help="shortest clip")
     run.add_argument("--max-len", type=_positive_float, metavar="S", help="longest clip")
     run.add_argument("--jobs", type=int, metavar="N", help="parallel cuts (default: one per core)")
@@ -105,8 +131,13 @@ def _build_parser() -> argparse.ArgumentParser:
 
     lv = sub.add_parser("levels", help="write the per-second analysis signals (CSV, NPZ, PNG)")
     lv.add_argument("video", type=Path, metavar="VIDEO")
-    lv.add_argument("--out", type=Path, default=None, metavar="DIR",
-                    help="folder for VIDEO.levels.{csv,npz,png} (default: next to the video)")
+    lv.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="folder for VIDEO.levels.{csv,npz,png} (default: next to the video)",
+    )
 
     pr = sub.add_parser("probe", help="print what a video file contains")
     pr.add_argument("file", type=Path)
@@ -116,12 +147,23 @@ def _build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the job service (API, web page, embedded workers)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--data-dir", type=Path, default=None, metavar="DIR",
-                       help="job store, uploads and outputs (default: $CUTUPS_DATA_DIR)")
-    serve.add_argument("--workers", type=int, default=None, metavar="N",
-                       help="jobs run at once (default: $CUTUPS_MAX_CONCURRENCY)")
-    serve.add_argument("--insecure", action="store_true",
-                       help="allow a non-loopback address without API keys")
+    serve.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="job store, uploads and outputs (default: $CUTUPS_DATA_DIR)",
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="jobs run at once (default: $CUTUPS_MAX_CONCURRENCY)",
+    )
+    serve.add_argument(
+        "--insecure", action="store_true", help="allow a non-loopback address without API keys"
+    )
     return parser
 
 
@@ -150,14 +192,23 @@ class _Bars:
         with self._lock:
             if stage not in self._tasks:
                 self._tasks[stage] = self._progress.add_task(stage, total=1.0)
-            self._progress.update(self._tasks[stage], completed=min(1.0, fraction),
-                                  description=f"{stage:<10} {detail[:48]}")
+            self._progress.update(
+                self._tasks[stage],
+                completed=min(1.0, fraction),
+                description=f"{stage:<10} {detail[:48]}",
+            )
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-                    TimeElapsedColumn(), console=console, transient=False,
-                    disable=not console.is_terminal)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+        disable=not console.is_terminal,
+    )
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -191,9 +242,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         result = run_plays(job, settings, progress=_Bars(bars))
     counts = result.manifest["bucket_counts"]
     summary = ", ".join(f"{k} {v}" for k, v in counts.items() if v)
-    print(f"{len(result.manifest['clips'])} clips ({summary}) in {result.out_dir}")  # noqa: T201
-    print(f"manifest: {result.manifest_path}")  # noqa: T201
-    print(f"report:   {result.report}")  # noqa: T201
+    print(f"{len(result.manifest['clips'])} clips ({summary}) in {result.out_dir}")
+    print(f"manifest: {result.manifest_path}")
+    print(f"report:   {result.report}")
     return EXIT_OK
 
 
@@ -207,16 +258,26 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     console.print("rendering the sample broadcast (cached after the first time)…")
     with _progress() as bars:
         task = bars.add_task("generating", total=1.0)
-        sample = generate_cached(spec, settings.cache_dir / "samples",
-                                 progress=lambda f: bars.update(task, completed=f))
-    print(f"sample broadcast: {sample.video}")  # noqa: T201
+        sample = generate_cached(
+            spec, settings.cache_dir / "samples", progress=lambda f: bars.update(task, completed=f)
+        )
+    print(f"sample broadcast: {sample.video}")
     run_args = argparse.Namespace(
-        source=str(sample.video), out=args.out, pbp=None, team=None, only=[], pre=None,
-        post=None, min_len=None, max_len=None, jobs=None, no_cache=False,
+        source=str(sample.video),
+        out=args.out,
+        pbp=None,
+        team=None,
+        only=[],
+        pre=None,
+        post=None,
+        min_len=None,
+        max_len=None,
+        jobs=None,
+        no_cache=False,
     )
     code = _cmd_run(run_args)
-    print(f"truth:    {sample.truth_path}")  # noqa: T201
-    print(f"evaluate: cutups eval {sample.truth_path} {args.out / 'manifest.json'}")  # noqa: T201
+    print(f"truth:    {sample.truth_path}")
+    print(f"evaluate: cutups eval {sample.truth_path} {args.out / 'manifest.json'}")
     return code
 
 
@@ -238,9 +299,9 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         raise InputError(f"{args.manifest} is not a Cutups manifest ({exc})") from None
     report = evaluate(truth, clips, team=args.team)
     if args.json:
-        print(json.dumps(report.to_dict(), indent=2))  # noqa: T201
+        print(json.dumps(report.to_dict(), indent=2))
     else:
-        print("\n".join(report.lines()))  # noqa: T201
+        print("\n".join(report.lines()))
     return EXIT_OK
 
 
@@ -259,9 +320,9 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     with _progress() as bars:
         task = bars.add_task("generating", total=1.0)
         out = generate(spec, args.out, progress=lambda f: bars.update(task, completed=f))
-    print(f"video: {out.video}\ntruth: {out.truth_path}")  # noqa: T201
+    print(f"video: {out.video}\ntruth: {out.truth_path}")
     for kind, path in out.pbp.items():
-        print(f"{kind}: {path}")  # noqa: T201
+        print(f"{kind}: {path}")
     return EXIT_OK
 
 
@@ -270,14 +331,16 @@ def _cmd_probe(args: argparse.Namespace) -> int:
 
     info = probe(args.file)
     v = info.video
-    print(f"{info.path.name}: {info.duration:.3f} s, {info.format_name}")  # noqa: T201
-    print(f"video: {v.codec} {v.width}x{v.height} {v.frame_rate} fps "  # noqa: T201
-          f"({float(v.frame_rate):.3f}), {len(info.keyframes)} keyframes")
+    print(f"{info.path.name}: {info.duration:.3f} s, {info.format_name}")
+    print(
+        f"video: {v.codec} {v.width}x{v.height} {v.frame_rate} fps "
+        f"({float(v.frame_rate):.3f}), {len(info.keyframes)} keyframes"
+    )
     if info.audio:
         a = info.audio
-        print(f"audio: {a.codec} {a.sample_rate} Hz, {a.channels} ch")  # noqa: T201
+        print(f"audio: {a.codec} {a.sample_rate} Hz, {a.channels} ch")
     else:
-        print("audio: none")  # noqa: T201
+        print("audio: none")
     return EXIT_OK
 
 
@@ -292,12 +355,13 @@ def _cmd_levels(args: argparse.Namespace) -> int:
     info = probe(args.video)
     with _progress() as bars:
         task = bars.add_task("analysing", total=1.0)
-        analysis = analyse(info, cache_dir=settings.cache_dir,
-                           progress=lambda f: bars.update(task, completed=f))
+        analysis = analyse(
+            info, cache_dir=settings.cache_dir, progress=lambda f: bars.update(task, completed=f)
+        )
     out = args.out or args.video.parent
     paths = write_levels(analysis.signals, out, f"{args.video.stem}.levels")
     for path in paths:
-        print(path)  # noqa: T201
+        print(path)
     return EXIT_OK
 
 
@@ -307,21 +371,32 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     assert isinstance(settings, Settings)
-    return serve(settings, host=args.host, port=args.port, data_dir=args.data_dir,
-                 workers=args.workers, insecure=args.insecure)
+    return serve(
+        settings,
+        host=args.host,
+        port=args.port,
+        data_dir=args.data_dir,
+        workers=args.workers,
+        insecure=args.insecure,
+    )
 
 
 def _cmd_looks(args: argparse.Namespace) -> int:
     from cutups.mediagen import LOOKS
 
     for name in LOOKS:
-        print(name)  # noqa: T201
+        print(name)
     return EXIT_OK
 
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "run": _cmd_run, "demo": _cmd_demo, "eval": _cmd_eval, "generate": _cmd_generate,
-    "probe": _cmd_probe, "looks": _cmd_looks, "levels": _cmd_levels,
+    "run": _cmd_run,
+    "demo": _cmd_demo,
+    "eval": _cmd_eval,
+    "generate": _cmd_generate,
+    "probe": _cmd_probe,
+    "looks": _cmd_looks,
+    "levels": _cmd_levels,
     "serve": _cmd_serve,
 }
 
@@ -331,8 +406,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
     level = [logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)]
-    logging.basicConfig(level=level, handlers=[RichHandler(console=console, show_path=False)],
-                        format="%(message)s")
+    logging.basicConfig(
+        level=level, handlers=[RichHandler(console=console, show_path=False)], format="%(message)s"
+    )
     if args.command is None:
         parser.print_help()
         return EXIT_INPUT

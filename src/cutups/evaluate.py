@@ -14,10 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from cutups.mediagen.truth import Truth, TruthPlay
-from cutups.pbp.teams import names_match
+from cutups.errors import ConfigError
+from cutups.mediagen.truth import TeamInfo, Truth, TruthPlay
+from cutups.pbp.teams import normalize_name
 
-__all__ = ["EvalReport", "evaluate", "truth_bucket"]
+__all__ = ["EvalReport", "evaluate", "resolve_team", "truth_bucket"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,13 +55,22 @@ class EvalReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "plays": self.plays, "clips": self.clips, "matched": self.matched,
-            "recall": round(self.recall, 4), "precision": round(self.precision, 4),
-            "covered": self.covered, "false_in_replay_or_ad": self.false_in_replay_or_ad,
-            "snap_abs_mean": round(self.snap_abs_mean, 3), "snap_abs_p95": round(self.snap_abs_p95, 3),
-            "end_abs_mean": round(self.end_abs_mean, 3), "end_abs_p95": round(self.end_abs_p95, 3),
-            "bucket_accuracy": None if self.bucket_accuracy is None else round(self.bucket_accuracy, 4),
-            "missed": list(self.missed), "extra": list(self.extra),
+            "plays": self.plays,
+            "clips": self.clips,
+            "matched": self.matched,
+            "recall": round(self.recall, 4),
+            "precision": round(self.precision, 4),
+            "covered": self.covered,
+            "false_in_replay_or_ad": self.false_in_replay_or_ad,
+            "snap_abs_mean": round(self.snap_abs_mean, 3),
+            "snap_abs_p95": round(self.snap_abs_p95, 3),
+            "end_abs_mean": round(self.end_abs_mean, 3),
+            "end_abs_p95": round(self.end_abs_p95, 3),
+            "bucket_accuracy": None
+            if self.bucket_accuracy is None
+            else round(self.bucket_accuracy, 4),
+            "missed": list(self.missed),
+            "extra": list(self.extra),
         }
 
     def lines(self) -> list[str]:
@@ -77,11 +87,24 @@ class EvalReport:
         ]
 
 
-def truth_bucket(play: TruthPlay, team: str) -> str:
-    """The bucket a true play belongs in for ``team``."""
+def resolve_team(query: str, truth: Truth) -> str:
+    """The truth's name of the team ``query`` means (name, mascot, "name mascot" or abbr)."""
+
+    def keys(t: TeamInfo) -> set[str]:
+        return {normalize_name(k) for k in (t.name, t.abbr, t.mascot, f"{t.name} {t.mascot}")}
+
+    wanted = normalize_name(query)
+    hits = [t.name for t in (truth.home, truth.away) if wanted in keys(t)]
+    if len(hits) != 1:
+        raise ConfigError(f"team {query!r} is not {truth.home.name} or {truth.away.name}")
+    return hits[0]
+
+
+def truth_bucket(play: TruthPlay, team_name: str) -> str:
+    """The bucket a true play belongs in for the team named ``team_name`` in the truth."""
     if play.special_teams:
         return "special_teams"
-    return "team_offense" if names_match(team, play.offense) else "opp_offense"
+    return "team_offense" if play.offense == team_name else "opp_offense"
 
 
 def _spans(truth: Truth) -> list[tuple[float, float]]:
@@ -114,18 +137,24 @@ def evaluate(
     snap_err = np.array([float(clips[ci]["snap"]) - plays[pi].snap for ci, pi in matches])
     end_err = np.array([float(clips[ci]["end_of_play"]) - plays[pi].whistle for ci, pi in matches])
     covered = sum(
-        1 for ci, pi in matches
-        if float(clips[ci]["start"]) <= plays[pi].snap and float(clips[ci]["end"]) >= plays[pi].whistle
+        1
+        for ci, pi in matches
+        if float(clips[ci]["start"]) <= plays[pi].snap
+        and float(clips[ci]["end"]) >= plays[pi].whistle
     )
     bad_spans = _spans(truth)
     extra = [ci for ci in range(len(clips)) if ci not in used_c]
     in_bad = sum(
-        1 for ci in extra
-        if any(float(clips[ci]["snap"]) < e and float(clips[ci]["end_of_play"]) > s
-               for s, e in bad_spans)
+        1
+        for ci in extra
+        if any(
+            float(clips[ci]["snap"]) < e and float(clips[ci]["end_of_play"]) > s
+            for s, e in bad_spans
+        )
     )
     checked = correct = 0
     if team:
+        team = resolve_team(team, truth)
         for ci, pi in matches:
             if clips[ci].get("bucket"):
                 checked += 1
@@ -138,11 +167,17 @@ def evaluate(
         return float(np.percentile(a, q)) if q is not None else float(a.mean())
 
     return EvalReport(
-        plays=len(plays), clips=len(clips), matched=len(matches), covered=covered,
+        plays=len(plays),
+        clips=len(clips),
+        matched=len(matches),
+        covered=covered,
         false_in_replay_or_ad=in_bad,
-        snap_abs_mean=stat(snap_err, None), snap_abs_p95=stat(snap_err, 95),
-        end_abs_mean=stat(end_err, None), end_abs_p95=stat(end_err, 95),
-        bucket_checked=checked, bucket_correct=correct,
+        snap_abs_mean=stat(snap_err, None),
+        snap_abs_p95=stat(snap_err, 95),
+        end_abs_mean=stat(end_err, None),
+        end_abs_p95=stat(end_err, 95),
+        bucket_checked=checked,
+        bucket_correct=correct,
         missed=tuple(sorted(set(range(len(plays))) - used_p)),
         extra=tuple(str(clips[ci]["id"]) for ci in extra),
     )

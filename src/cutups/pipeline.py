@@ -36,7 +36,7 @@ class PlaysJob:
 
     source: Path
     out_dir: Path
-    options: PlaysOptions = PlaysOptions()
+    options: PlaysOptions = field(default_factory=PlaysOptions)
     pbp: Path | None = None
     job_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     source_url: str = ""
@@ -87,14 +87,28 @@ def run_plays(
         job.out_dir.mkdir(parents=True, exist_ok=True)
         timeline.save(saved)
     return render_timeline(
-        timeline, info, job.out_dir, job_id=job.job_id,
-        source_url=job.source_url or str(job.source), jobs=settings.jobs, progress=report,
-        registry=registry, ffmpeg=settings.ffmpeg, on_clip=on_clip, resume=resume,
+        timeline,
+        info,
+        job.out_dir,
+        job_id=job.job_id,
+        source_url=job.source_url or str(job.source),
+        jobs=settings.jobs,
+        progress=report,
+        registry=registry,
+        ffmpeg=settings.ffmpeg,
+        on_clip=on_clip,
+        resume=resume,
     )
 
 
-def _plan(job: PlaysJob, settings: Settings, info: MediaInfo, game: Game | None,
-          report: ProgressFn, cancel: threading.Event | None) -> Timeline:
+def _plan(
+    job: PlaysJob,
+    settings: Settings,
+    info: MediaInfo,
+    game: Game | None,
+    report: ProgressFn,
+    cancel: threading.Event | None,
+) -> Timeline:
     """Analyse (or load cached signals) and plan the clips."""
     analysis = analyse(
         info,
@@ -103,13 +117,23 @@ def _plan(job: PlaysJob, settings: Settings, info: MediaInfo, game: Game | None,
         cancel=cancel,
     )
     report("detecting", 0.0, "finding snaps and whistles")
-    timeline = plan_plays(analysis.signals, source=str(job.source), options=job.options,
-                          clock=analysis.clock, game=game)
+    timeline = plan_plays(
+        analysis.signals,
+        source=str(job.source),
+        options=job.options,
+        clock=analysis.clock,
+        game=game,
+    )
     meta = dict(timeline.meta)
     meta["signals_cached"] = analysis.cached
     meta["scorebug_found"] = analysis.scorebug is not None
     meta["ocr_samples"] = len(analysis.readings)
-    timeline = Timeline(recipe=timeline.recipe, source=timeline.source,
-                        duration=timeline.duration, clips=timeline.clips, meta=meta)
+    timeline = Timeline(
+        recipe=timeline.recipe,
+        source=timeline.source,
+        duration=timeline.duration,
+        clips=timeline.clips,
+        meta=meta,
+    )
     report("detecting", 1.0, f"{len(timeline.clips)} plays")
     return timeline

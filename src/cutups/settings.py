@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 __all__ = ["Settings", "default_cache_dir"]
 
@@ -38,12 +38,20 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True, frozen=True)
 
     # -- clip windows (seed: PLAY_*_SEC) -------------------------------------------------------
-    play_pre_pad_sec: float = Field(2.0, ge=0, le=30, validation_alias=_env("PLAY_PRE_PAD_SEC", "PLAY_PRE_PAD_SEC"))
+    play_pre_pad_sec: float = Field(
+        2.0, ge=0, le=30, validation_alias=_env("PLAY_PRE_PAD_SEC", "PLAY_PRE_PAD_SEC")
+    )
     """Seconds of video kept before the snap."""
-    play_post_pad_sec: float = Field(2.0, ge=0, le=30, validation_alias=_env("PLAY_POST_PAD_SEC", "PLAY_POST_PAD_SEC"))
+    play_post_pad_sec: float = Field(
+        2.0, ge=0, le=30, validation_alias=_env("PLAY_POST_PAD_SEC", "PLAY_POST_PAD_SEC")
+    )
     """Seconds of video kept after the whistle."""
-    play_min_sec: float = Field(4.0, ge=0.5, le=120, validation_alias=_env("PLAY_MIN_SEC", "PLAY_MIN_SEC"))
-    play_max_sec: float = Field(40.0, ge=1, le=600, validation_alias=_env("PLAY_MAX_SEC", "PLAY_MAX_SEC"))
+    play_min_sec: float = Field(
+        4.0, ge=0.5, le=120, validation_alias=_env("PLAY_MIN_SEC", "PLAY_MIN_SEC")
+    )
+    play_max_sec: float = Field(
+        40.0, ge=1, le=600, validation_alias=_env("PLAY_MAX_SEC", "PLAY_MAX_SEC")
+    )
 
     # -- processing ---------------------------------------------------------------------------
     jobs: int = Field(0, ge=0, le=64, validation_alias=_env("JOBS"))
@@ -52,17 +60,78 @@ class Settings(BaseSettings):
     """Analysis-signal cache (``.npz`` keyed by content hash + params + code version)."""
     data_dir: Path = Field(Path("cutups-data"), validation_alias=_env("DATA_DIR"))
     """Service data: job store, uploads, job outputs."""
-    max_concurrency: int = Field(2, ge=1, le=64, validation_alias=_env("MAX_CONCURRENCY", "MAX_CONCURRENCY"))
+    max_concurrency: int = Field(
+        2, ge=1, le=64, validation_alias=_env("MAX_CONCURRENCY", "MAX_CONCURRENCY")
+    )
     ffmpeg: str = Field("ffmpeg", validation_alias=_env("FFMPEG"))
     ffprobe: str = Field("ffprobe", validation_alias=_env("FFPROBE"))
 
     # -- confidence (seed: CONF_HIDE_THRESHOLD) -------------------------------------------------
-    conf_hide_threshold: float = Field(40.0, ge=0, le=100, validation_alias=_env("CONF_HIDE_THRESHOLD", "CONF_HIDE_THRESHOLD"))
+    conf_hide_threshold: float = Field(
+        40.0, ge=0, le=100, validation_alias=_env("CONF_HIDE_THRESHOLD", "CONF_HIDE_THRESHOLD")
+    )
 
     # -- external services: all off unless configured --------------------------------------------
     cfbd_api_key: str | None = Field(None, validation_alias=_env("CFBD_API_KEY", "CFBD_API_KEY"))
-    cfbd_base_url: str = Field("https://api.collegefootballdata.com", validation_alias=_env("CFBD_BASE_URL"))
+    cfbd_base_url: str = Field(
+        "https://api.collegefootballdata.com", validation_alias=_env("CFBD_BASE_URL")
+    )
     espn_base_url: str | None = Field(None, validation_alias=_env("ESPN_BASE_URL"))
     """ESPN summary endpoint base; None keeps the ESPN client off."""
     pbp_clock_at: Literal["end", "snap"] = Field("end", validation_alias=_env("PBP_CLOCK_AT"))
     """Whether listed play clocks are end-of-play stamps (CFBD/ESPN since ~2005) or snap times."""
+
+    # == service (job server: `cutups serve`) ====================================================
+    # Added for the job service (issue #5). Sizes are bytes, times seconds unless named otherwise.
+    api_keys: Annotated[tuple[str, ...], NoDecode] = Field((), validation_alias=_env("API_KEYS"))
+    """Bearer keys the API accepts (comma-separated in the environment); empty: no auth."""
+    webhook_secret: str | None = Field(None, validation_alias=_env("WEBHOOK_SECRET"))
+    """Standard Webhooks signing secret, ``whsec_<base64>``; None sends webhooks unsigned."""
+    allow_private_urls: bool = Field(False, validation_alias=_env("ALLOW_PRIVATE_URLS"))
+    """Let video, presigned and webhook URLs reach private/loopback addresses (tests, LANs)."""
+    public_url: str | None = Field(None, validation_alias=_env("PUBLIC_URL"))
+    """Base URL clients reach the service at (result URLs); default: the bound host and port."""
+    max_upload_bytes: int = Field(20 * 1024**3, ge=1, validation_alias=_env("MAX_UPLOAD_BYTES"))
+    """Largest upload accepted by ``POST /upload``."""
+    max_download_bytes: int = Field(50 * 1024**3, ge=1, validation_alias=_env("MAX_DOWNLOAD_BYTES"))
+    """Largest video a job downloads from a URL."""
+    min_free_bytes: int = Field(1024**3, ge=0, validation_alias=_env("MIN_FREE_BYTES"))
+    """Free disk kept in reserve: uploads and downloads that would eat into it are refused."""
+    max_queue: int = Field(100, ge=1, validation_alias=_env("MAX_QUEUE"))
+    """Queued jobs at most; ``POST /jobs`` answers 429 beyond it."""
+    heartbeat_seconds: float = Field(5.0, gt=0, validation_alias=_env("HEARTBEAT_SECONDS"))
+    """How often a worker renews the lease on its job."""
+    lease_seconds: float = Field(30.0, gt=0, validation_alias=_env("LEASE_SECONDS"))
+    """A job whose worker has not renewed for this long is taken over by another worker."""
+    max_attempts: int = Field(3, ge=1, validation_alias=_env("MAX_ATTEMPTS"))
+    """Claims of one job before a job whose worker keeps dying is failed (poison job)."""
+    job_ttl_hours: float = Field(6.0, gt=0, validation_alias=_env("JOB_TTL_HOURS"))
+    """A job still processing this long after it first started is stopped and failed."""
+    watchdog_seconds: float = Field(5.0, gt=0, validation_alias=_env("WATCHDOG_SECONDS"))
+    """How often the watchdog looks for stalled, exhausted and overdue jobs."""
+    upload_ttl_hours: float = Field(24.0, gt=0, validation_alias=_env("UPLOAD_TTL_HOURS"))
+    """Uploads older than this are deleted by the watchdog."""
+    download_retries: int = Field(4, ge=0, le=20, validation_alias=_env("DOWNLOAD_RETRIES"))
+    """Times a dropped download is resumed (HTTP Range) before the job fails."""
+    webhook_max_attempts: int = Field(5, ge=1, le=20, validation_alias=_env("WEBHOOK_MAX_ATTEMPTS"))
+    webhook_timeout: float = Field(10.0, gt=0, validation_alias=_env("WEBHOOK_TIMEOUT"))
+    webhook_backoff_seconds: float = Field(
+        1.0, ge=0, validation_alias=_env("WEBHOOK_BACKOFF_SECONDS")
+    )
+    """First retry delay; doubles per attempt (with jitter), capped at 60 s."""
+    sse_heartbeat_seconds: float = Field(15.0, gt=0, validation_alias=_env("SSE_HEARTBEAT_SECONDS"))
+    """Seconds between keep-alive comments on an idle event stream."""
+    gdrive_base_url: str = Field(
+        "https://drive.google.com", validation_alias=_env("GDRIVE_BASE_URL")
+    )
+    """Google Drive download host (overridable so a local server can stand in)."""
+    test_cut_delay: float = Field(0.0, ge=0, le=60, validation_alias=_env("TEST_CUT_DELAY"))
+    """TEST ONLY: seconds a worker sleeps after each finished clip, to make jobs slow enough to
+    interrupt (kill/cancel tests). It delays the job, it never changes what is cut. Keep at 0."""
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(k.strip() for k in value.split(",") if k.strip())
+        return value

@@ -26,7 +26,7 @@ class PlayFacts:
 
     period: int | None = None
     clock: str | None = None
-    """Game clock as listed ("M:SS"); for CFBD/ESPN data this is the clock at the end of the play."""
+    """Game clock as listed ("M:SS"); CFBD and ESPN list the clock at the end of the play."""
     down: int | None = None
     distance: int | None = None
     yard_line: int | None = None
@@ -70,7 +70,8 @@ class ClipPlan:
     evidence: tuple[str, ...] = ()
     """Which signals support this clip (e.g. "motion_onset", "whistle", "clock_started")."""
     listed: bool | None = None
-    """True: matched to a play-by-play row; False: seen in the video but not listed; None: no pbp."""
+    """True: matched to a play-by-play row; False: seen in the video but not listed;
+    None: no play-by-play given."""
     facts: PlayFacts = field(default_factory=PlayFacts)
 
     @property

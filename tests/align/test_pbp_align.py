@@ -11,13 +11,39 @@ from cutups.errors import WrongGameError
 from cutups.pbp.model import Play, PlayKind
 
 
-def row(n: int, clock: float | None, kind: PlayKind = PlayKind.SNAP, *, period: int = 1,
-        play_type: str = "Rush", text: str = "") -> Play:
-    return Play(row_id=str(n), sort_key=n, game_id="1", drive=1, period=period, clock=clock,
-                offense="Michigan", defense="Texas", offense_score=0, defense_score=0,
-                home_score=None, away_score=None, down=1, distance=10, yard_line=25,
-                yards_to_goal=75, yards_gained=3, play_type=play_type, raw_type=play_type,
-                text=text or play_type, wallclock=None, kind=kind)
+def row(
+    n: int,
+    clock: float | None,
+    kind: PlayKind = PlayKind.SNAP,
+    *,
+    period: int = 1,
+    play_type: str = "Rush",
+    text: str = "",
+) -> Play:
+    return Play(
+        row_id=str(n),
+        sort_key=n,
+        game_id="1",
+        drive=1,
+        period=period,
+        clock=clock,
+        offense="Michigan",
+        defense="Texas",
+        offense_score=0,
+        defense_score=0,
+        home_score=None,
+        away_score=None,
+        down=1,
+        distance=10,
+        yard_line=25,
+        yards_to_goal=75,
+        yards_gained=3,
+        play_type=play_type,
+        raw_type=play_type,
+        text=text or play_type,
+        wallclock=None,
+        kind=kind,
+    )
 
 
 def det(snap: float, end: float, score: float = 80.0) -> DetectedPlay:
@@ -25,11 +51,13 @@ def det(snap: float, end: float, score: float = 80.0) -> DetectedPlay:
 
 
 # Period 1: the clock runs 900 -> 834 over video 0-66, stops until 90, runs 834 -> 804 to 120.
-MODEL = ClockModel((
-    ClockSpan(0.0, 66.0, 1, 900.0, True),
-    ClockSpan(66.0, 90.0, 1, 834.0, False),
-    ClockSpan(90.0, 120.0, 1, 834.0, True),
-))
+MODEL = ClockModel(
+    (
+        ClockSpan(0.0, 66.0, 1, 900.0, True),
+        ClockSpan(66.0, 90.0, 1, 834.0, False),
+        ClockSpan(90.0, 120.0, 1, 834.0, True),
+    )
+)
 ROWS = [
     row(1, 894, PlayKind.KICK, play_type="Kickoff"),
     row(2, 864),
@@ -63,8 +91,10 @@ def test_listed_clock_off_by_three_seconds_still_matches() -> None:
 
 
 def test_extra_point_folded_into_touchdown_row_is_kept_unlisted() -> None:
-    rows = [row(1, 864, play_type="Rushing Touchdown", text="run for 5 yds for a TD"),
-            row(2, 834, PlayKind.KICK, play_type="Kickoff")]
+    rows = [
+        row(1, 864, play_type="Rushing Touchdown", text="run for 5 yds for a TD"),
+        row(2, 834, PlayKind.KICK, play_type="Kickoff"),
+    ]
     detections = [det(30.0, 36.0), det(50.0, 53.0, score=35), det(60.0, 66.0)]
     a = align_plays(rows, detections, MODEL, duration=120.0)
     assert a.unlisted == (1,)
@@ -87,8 +117,9 @@ def test_right_game_with_a_few_missed_plays_is_accepted() -> None:
 
 
 def test_unlabelled_periods_are_inferred_from_the_rows() -> None:
-    model = ClockModel(tuple(ClockSpan(s.start, s.end, None, s.clock_start, s.running)
-                             for s in MODEL.spans))
+    model = ClockModel(
+        tuple(ClockSpan(s.start, s.end, None, s.clock_start, s.running) for s in MODEL.spans)
+    )
     detections = [det(0.3, 6.0), det(30.0, 36.2), det(60.1, 66.0)]
     a = align_plays(ROWS[:3], detections, model, duration=120.0)
     assert a.start_period == 1

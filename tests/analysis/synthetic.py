@@ -17,17 +17,30 @@ class SignalScript:
     """Build signals segment by segment; remembers where the true plays are."""
 
     seed: int = 0
-    arrays: dict[str, list[float]] = field(default_factory=lambda: {
-        k: [] for k in ("motion", "cut", "green", "bug", "bug_change", "whistle", "crowd", "rms")})
+    arrays: dict[str, list[float]] = field(
+        default_factory=lambda: {
+            k: []
+            for k in ("motion", "cut", "green", "bug", "bug_change", "whistle", "crowd", "rms")
+        }
+    )
     plays: list[tuple[float, float]] = field(default_factory=list)
 
     @property
     def now(self) -> float:
         return len(self.arrays["motion"]) / RATE
 
-    def _add(self, seconds: float, *, motion: float, green: float, bug: float,
-             whistle: float = 0.0, crowd: float = -30.0, change: float = 0.0) -> None:
-        n = int(round(seconds * RATE))
+    def _add(
+        self,
+        seconds: float,
+        *,
+        motion: float,
+        green: float,
+        bug: float,
+        whistle: float = 0.0,
+        crowd: float = -30.0,
+        change: float = 0.0,
+    ) -> None:
+        n = round(seconds * RATE)
         rng = np.random.default_rng(self.seed + len(self.arrays["motion"]))
         a = self.arrays
         a["cut"] += [0.8] + [0.02] * (n - 1)
@@ -57,10 +70,14 @@ class SignalScript:
         n_play = int(length * RATE)
         a = self.arrays
         rng = np.random.default_rng(self.seed + len(a["motion"]))
-        motion = np.concatenate([
-            np.full(n_lineup, 2.5), np.full(n_still, 0.3), np.full(n_play, 9.0),
-            np.linspace(3.0, 0.4, 15),
-        ]) + rng.normal(0, 0.1, n_lineup + n_still + n_play + 15)
+        motion = np.concatenate(
+            [
+                np.full(n_lineup, 2.5),
+                np.full(n_still, 0.3),
+                np.full(n_play, 9.0),
+                np.linspace(3.0, 0.4, 15),
+            ]
+        ) + rng.normal(0, 0.1, n_lineup + n_still + n_play + 15)
         start = self.now
         n = len(motion)
         a["cut"] += [0.8] + [0.02] * (n - 1)

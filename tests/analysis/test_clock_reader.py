@@ -54,16 +54,38 @@ def _crops() -> tuple[BugCrops, list[tuple[float, int, int]]]:
     return BugCrops(np.asarray(ticks), np.stack(crops), Fraction(10)), truth
 
 
-@pytest.mark.parametrize(("text", "value"), [("12:34", 754.0), ("0:07", 7.0), ("45.3", 45.3),
-                                             (":09.8", 9.8), ("1234", 754.0), ("12:74", None),
-                                             ("", None), ("99:00", None)])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("12:34", 754.0),
+        ("0:07", 7.0),
+        ("45.3", 45.3),
+        (":09.8", 9.8),
+        ("1234", 754.0),
+        ("12:74", None),
+        ("", None),
+        ("99:00", None),
+    ],
+)
 def test_parse_clock(text: str, value: float | None) -> None:
     assert parse_clock(text) == (pytest.approx(value) if value is not None else None)
 
 
-@pytest.mark.parametrize(("text", "value"), [("1st", 1), ("2ND", 2), ("Q3", 3), ("4th", 4),
-                                             ("OT", 5), ("2OT", 6), ("5th", None), ("x", None),
-                                             ("st", 1), ("ND", 2)])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1st", 1),
+        ("2ND", 2),
+        ("Q3", 3),
+        ("4th", 4),
+        ("OT", 5),
+        ("2OT", 6),
+        ("5th", None),
+        ("x", None),
+        ("st", 1),
+        ("ND", 2),
+    ],
+)
 def test_parse_period(text: str, value: int | None) -> None:
     assert parse_period(text) == value
 

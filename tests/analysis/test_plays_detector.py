@@ -14,7 +14,7 @@ def _broadcast() -> SignalScript:
     s.replay()
     s.closeup(3)
     s.play(4.0, whistle=False)
-    s.commercial(12, green=0.8)   # a lawn ad: green and moving, but no scorebug
+    s.commercial(12, green=0.8)  # a lawn ad: green and moving, but no scorebug
     s.closeup()
     s.play(9.0)
     s.closeup()

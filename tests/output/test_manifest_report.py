@@ -10,9 +10,23 @@ from cutups.timeline import ClipPlan, PlayFacts, Timeline
 
 def _timeline() -> Timeline:
     clips = (
-        ClipPlan(id="clip_0", start=1, end=9, snap=3, end_of_play=7, bucket="team_offense",
-                 score=90, facts=PlayFacts(period=1, clock="14:22", down=1, distance=10,
-                                           play_type="Rush", text="<b>run</b> for 4")),
+        ClipPlan(
+            id="clip_0",
+            start=1,
+            end=9,
+            snap=3,
+            end_of_play=7,
+            bucket="team_offense",
+            score=90,
+            facts=PlayFacts(
+                period=1,
+                clock="14:22",
+                down=1,
+                distance=10,
+                play_type="Rush",
+                text="<b>run</b> for 4",
+            ),
+        ),
         ClipPlan(id="clip_1", start=20, end=30, snap=22, end_of_play=28, bucket="special_teams"),
         ClipPlan(id="clip_2", start=40, end=50, snap=42, end_of_play=48, bucket=None),
     )
@@ -29,8 +43,12 @@ def test_manifest_has_the_seed_shape_and_groups_buckets() -> None:
         assert key in first
     assert first["file"] == "clips/clip_0.mp4" and first["thumb"] == "thumbs/clip_0.jpg"
     assert first["period"] == 1 and first["down"] == 1 and first["play_type"] == "Rush"
-    assert m["bucket_counts"] == {"team_offense": 1, "opp_offense": 0, "special_teams": 1,
-                                  "unassigned": 1}
+    assert m["bucket_counts"] == {
+        "team_offense": 1,
+        "opp_offense": 0,
+        "special_teams": 1,
+        "unassigned": 1,
+    }
     assert m["buckets"]["special_teams"][0]["id"] == "clip_1"
     assert m["detector_meta"] == {"k": 1}
 
@@ -53,8 +71,9 @@ def test_report_is_self_contained_and_escapes_text(tmp_path: Path) -> None:
     t = _timeline()
     (tmp_path / "thumbs").mkdir()
     (tmp_path / "thumbs" / "clip_0.jpg").write_bytes(b"\xff\xd8jpegbytes")
-    m = build_manifest(t, [clip_entry(c) for c in t.clips], job_id="j", source_url="g.mp4",
-                       complete=True)
+    m = build_manifest(
+        t, [clip_entry(c) for c in t.clips], job_id="j", source_url="g.mp4", complete=True
+    )
     page = render_report(m, tmp_path)
     assert page.count("<article") == 3
     assert 'src="clips/clip_1.mp4"' in page

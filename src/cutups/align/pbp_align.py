@@ -87,8 +87,15 @@ def relabel_periods(model: ClockModel, start_period: int) -> ClockModel:
             period = span.period
         elif last is not None and span.clock_start > last.clock_end + 120:
             period += 1
-        spans.append(ClockSpan(span.start, span.end, span.period if span.period is not None
-                               else period, span.clock_start, span.running))
+        spans.append(
+            ClockSpan(
+                span.start,
+                span.end,
+                span.period if span.period is not None else period,
+                span.clock_start,
+                span.running,
+            )
+        )
         last = span
     return ClockModel(tuple(spans))
 
@@ -103,8 +110,9 @@ def _anchor(d: DetectedPlay, clock_at: ClockAt) -> float:
     return d.end if clock_at == "end" else d.snap
 
 
-def _pair_cost(preds: list[float], d: DetectedPlay, clock_at: ClockAt, p: AlignParams,
-               order_only: bool) -> float:
+def _pair_cost(
+    preds: list[float], d: DetectedPlay, clock_at: ClockAt, p: AlignParams, order_only: bool
+) -> float:
     if not preds:
         # Overtime rows (no clock) and videos with no readable clock: order alone decides, at a
         # neutral price. A row whose clock the video never showed cannot be paired.
@@ -113,8 +121,14 @@ def _pair_cost(preds: list[float], d: DetectedPlay, clock_at: ClockAt, p: AlignP
     return offset if offset <= p.max_offset else float("inf")
 
 
-def _dp(rows: list[Play], preds: list[list[float]], detections: Sequence[DetectedPlay],
-        clock_at: ClockAt, p: AlignParams, order_only: list[bool]) -> list[tuple[int, int]]:
+def _dp(
+    rows: list[Play],
+    preds: list[list[float]],
+    detections: Sequence[DetectedPlay],
+    clock_at: ClockAt,
+    p: AlignParams,
+    order_only: list[bool],
+) -> list[tuple[int, int]]:
     """Monotone pairing of rows with detections minimising offsets plus skip costs."""
     n, m = len(rows), len(detections)
     inf = float("inf")
@@ -146,8 +160,9 @@ def _dp(rows: list[Play], preds: list[list[float]], detections: Sequence[Detecte
     return pairs[::-1]
 
 
-def _clock_only(row: Play, preds: list[float], model: ClockModel, clock_at: ClockAt,
-                p: AlignParams) -> tuple[float, float] | None:
+def _clock_only(
+    row: Play, preds: list[float], model: ClockModel, clock_at: ClockAt, p: AlignParams
+) -> tuple[float, float] | None:
     """(snap, end) of a play from the clock alone, where the clock pins it down."""
     if len(preds) != 1:
         return None
@@ -197,13 +212,24 @@ def align_plays(
 
 def _predictable(rows: Sequence[Play], clock: ClockModel) -> int:
     """Rows whose clock the video shows at least once (in any period: the test is coarse)."""
-    return sum(1 for r in rows if r.kind is not PlayKind.NOT_A_PLAY and r.clock is not None
-               and any(s.clock_end - 1 <= r.clock <= s.clock_start + 1 for s in clock.spans))
+    return sum(
+        1
+        for r in rows
+        if r.kind is not PlayKind.NOT_A_PLAY
+        and r.clock is not None
+        and any(s.clock_end - 1 <= r.clock <= s.clock_start + 1 for s in clock.spans)
+    )
 
 
-def _align_once(rows: Sequence[Play], detections: Sequence[DetectedPlay], model: ClockModel,
-                duration: float, clock_at: ClockAt, p: AlignParams,
-                start: int | None) -> tuple[Alignment, float]:
+def _align_once(
+    rows: Sequence[Play],
+    detections: Sequence[DetectedPlay],
+    model: ClockModel,
+    duration: float,
+    clock_at: ClockAt,
+    p: AlignParams,
+    start: int | None,
+) -> tuple[Alignment, float]:
     plays = [r for r in rows if r.kind is not PlayKind.NOT_A_PLAY]
     preds = [_predictions(r, model, duration) for r in plays]
     no_clock = not model.spans
@@ -226,20 +252,32 @@ def _align_once(rows: Sequence[Play], detections: Sequence[DetectedPlay], model:
             continue
         placed = _clock_only(row, preds[i], model, clock_at, p)
         if placed is not None:
-            placements[row.row_id] = Placement(row, "matched", placed[0], placed[1], None, "clock",
-                                               "no play detected there; placed by the clock")
+            placements[row.row_id] = Placement(
+                row,
+                "matched",
+                placed[0],
+                placed[1],
+                None,
+                "clock",
+                "no play detected there; placed by the clock",
+            )
         elif row.period not in seen_periods and not row.overtime:
-            placements[row.row_id] = Placement(row, "outside_recording",
-                                               reason=f"period {row.period} is not in the video")
+            placements[row.row_id] = Placement(
+                row, "outside_recording", reason=f"period {row.period} is not in the video"
+            )
         elif row.clock is not None and not row.overtime and not preds[i]:
             inside = _inside_recording(row, model)
             status: Status = "unmatched" if inside else "outside_recording"
-            why = ("the clock never showed " + row.clock_display if inside
-                   else f"{row.clock_display} of period {row.period} is not in the video")
+            why = (
+                "the clock never showed " + row.clock_display
+                if inside
+                else f"{row.clock_display} of period {row.period} is not in the video"
+            )
             placements[row.row_id] = Placement(row, status, reason=why)
         else:
-            placements[row.row_id] = Placement(row, "unmatched",
-                                               reason=_unmatched_reason(row, preds[i]))
+            placements[row.row_id] = Placement(
+                row, "unmatched", reason=_unmatched_reason(row, preds[i])
+            )
     for row in rows:
         if row.kind is PlayKind.NOT_A_PLAY:
             placements[row.row_id] = Placement(row, "not_a_play")
@@ -268,16 +306,26 @@ def _unmatched_reason(row: Play, preds: list[float]) -> str:
     return f"no play detected near {row.clock_display} (expected around {where})"
 
 
-def _unexplained(detections: Sequence[DetectedPlay], matched: set[int],
-                 placements: Sequence[Placement], p: AlignParams) -> tuple[list[int], list[int]]:
+def _unexplained(
+    detections: Sequence[DetectedPlay],
+    matched: set[int],
+    placements: Sequence[Placement],
+    p: AlignParams,
+) -> tuple[list[int], list[int]]:
     """Split unmatched detections into unlisted plays (kept) and non-plays (dropped).
 
     After a touchdown row the next scrimmage-like action before the next listed play is the
     try (extra point or 2-point), which feeds often fold into the touchdown row: the first
     unexplained detection in that gap is kept. Elsewhere only strong detections are kept.
     """
-    placed = sorted((pl for pl in placements if pl.status == "matched" and pl.snap is not None
-                     and pl.end is not None), key=lambda pl: pl.snap or 0.0)
+    placed = sorted(
+        (
+            pl
+            for pl in placements
+            if pl.status == "matched" and pl.snap is not None and pl.end is not None
+        ),
+        key=lambda pl: pl.snap or 0.0,
+    )
     try_slots: list[tuple[float, float]] = []
     for k, pl in enumerate(placed):
         if "touchdown" in f"{pl.row.play_type} {pl.row.text}".lower():

@@ -38,8 +38,14 @@ class FrameAnalyser(ABC):
 
     def params(self) -> dict[str, Any]:
         """Everything that changes the output, for the cache key."""
-        return {"request": [self.request.width, self.request.height, str(self.request.rate),
-                            self.request.gray]}
+        return {
+            "request": [
+                self.request.width,
+                self.request.height,
+                str(self.request.rate),
+                self.request.gray,
+            ]
+        }
 
     @abstractmethod
     def on_frame(self, tick: int, t: float, image: NDArray[np.uint8]) -> None:

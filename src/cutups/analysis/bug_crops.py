@@ -47,7 +47,7 @@ def crop_size(width: int, height: int) -> tuple[int, int]:
     """Size at which to decode frames for bug crops: native, capped at :data:`MAX_WIDTH`."""
     if width <= MAX_WIDTH:
         return width, height
-    return MAX_WIDTH, int(round(height * MAX_WIDTH / width / 2)) * 2
+    return MAX_WIDTH, round(height * MAX_WIDTH / width / 2) * 2
 
 
 class BugCropAnalyser(FrameAnalyser):
@@ -56,8 +56,9 @@ class BugCropAnalyser(FrameAnalyser):
     NAME = "bug_crops"
     VERSION = 1
 
-    def __init__(self, location: ScorebugLocation, width: int, height: int,
-                 rate: Fraction = TICK_RATE) -> None:
+    def __init__(
+        self, location: ScorebugLocation, width: int, height: int, rate: Fraction = TICK_RATE
+    ) -> None:
         w, h = crop_size(width, height)
         self.request = FrameRequest(width=w, height=h, rate=rate, gray=True)
         self.location = location
@@ -67,10 +68,12 @@ class BugCropAnalyser(FrameAnalyser):
         # The located bug's template, scaled (nearest neighbour) to this resolution, so crops of
         # commercials and hidden-bug replays are never stored as if they were the bug.
         bh, bw = y1 - y0, x1 - x0
-        rows = np.minimum(np.arange(bh) * location.template.shape[0] // max(bh, 1),
-                          location.template.shape[0] - 1)
-        cols = np.minimum(np.arange(bw) * location.template.shape[1] // max(bw, 1),
-                          location.template.shape[1] - 1)
+        rows = np.minimum(
+            np.arange(bh) * location.template.shape[0] // max(bh, 1), location.template.shape[0] - 1
+        )
+        cols = np.minimum(
+            np.arange(bw) * location.template.shape[1] // max(bw, 1), location.template.shape[1] - 1
+        )
         self._template = location.template[np.ix_(rows, cols)]
         self._stable = location.stable[np.ix_(rows, cols)]
         self._inner = (y0 - self._box[1], x0 - self._box[0])

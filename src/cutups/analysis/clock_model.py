@@ -113,8 +113,13 @@ def _clean(readings: Sequence[ClockReading], min_confidence: float) -> list[Cloc
         nxt = kept[i + 1] if i + 1 < len(kept) else None
         fits_prev = prev is not None and (_agree_running(prev, r) or _agree_stopped(prev, r))
         fits_next = nxt is not None and (_agree_running(r, nxt) or _agree_stopped(r, nxt))
-        bridges = (prev is not None and nxt is not None and not fits_prev and not fits_next
-                   and (_agree_running(prev, nxt) or _agree_stopped(prev, nxt)))
+        bridges = (
+            prev is not None
+            and nxt is not None
+            and not fits_prev
+            and not fits_next
+            and (_agree_running(prev, nxt) or _agree_stopped(prev, nxt))
+        )
         if bridges:
             continue  # neighbours agree with each other, not with this reading: a misread
         if fits_prev or fits_next or prev is None or nxt is None:
@@ -159,9 +164,13 @@ def fit_clock_model(
     while i < len(clean):
         j = i
         # Grow a running span while consecutive readings keep clock + t constant.
-        while (j + 1 < len(clean) and clean[j + 1].period == clean[i].period
-               and clean[j + 1].t - clean[j].t <= max_gap
-               and clean[j + 1].seconds < clean[j].seconds and _agree_running(clean[j], clean[j + 1])):
+        while (
+            j + 1 < len(clean)
+            and clean[j + 1].period == clean[i].period
+            and clean[j + 1].t - clean[j].t <= max_gap
+            and clean[j + 1].seconds < clean[j].seconds
+            and _agree_running(clean[j], clean[j + 1])
+        ):
             j += 1
         first, last = clean[i], clean[j]
         nxt = clean[j + 1] if j + 1 < len(clean) else None
@@ -177,7 +186,9 @@ def fit_clock_model(
         if nxt is not None and stop_end - held_from > 0.05 and nxt.period == last.period:
             spans.append(ClockSpan(held_from, stop_end, last.period, last.seconds, False))
         elif j == i:
-            spans.append(ClockSpan(first.t, max(first.t, stop_end), first.period, first.seconds, False))
+            spans.append(
+                ClockSpan(first.t, max(first.t, stop_end), first.period, first.seconds, False)
+            )
         i = j + 1
     return ClockModel(spans=tuple(_merge_stopped(spans)))
 
@@ -186,9 +197,14 @@ def _merge_stopped(spans: list[ClockSpan]) -> list[ClockSpan]:
     """Join neighbouring stopped spans that hold the same value (re-reads of a still clock)."""
     out: list[ClockSpan] = []
     for span in spans:
-        if (out and not span.running and not out[-1].running and out[-1].period == span.period
-                and abs(out[-1].clock_start - span.clock_start) < 0.05
-                and span.start - out[-1].end < 0.2):
+        if (
+            out
+            and not span.running
+            and not out[-1].running
+            and out[-1].period == span.period
+            and abs(out[-1].clock_start - span.clock_start) < 0.05
+            and span.start - out[-1].end < 0.2
+        ):
             prev = out[-1]
             out[-1] = ClockSpan(prev.start, span.end, prev.period, prev.clock_start, False)
         else:

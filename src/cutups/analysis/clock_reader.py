@@ -148,8 +148,9 @@ def find_fields(crops: NDArray[np.uint8]) -> list[TextField]:
         box_h, box_w = ys.stop - ys.start, xs.stop - xs.start
         if (changed > 0).sum() < 6 or box_h < max(4, h // 8) or box_w < 3 or box_h > 0.9 * h:
             continue
-        fields.append(TextField(xs.start, ys.start, xs.stop, ys.stop,
-                                float(freq[ys, xs][region].mean())))
+        fields.append(
+            TextField(xs.start, ys.start, xs.stop, ys.stop, float(freq[ys, xs][region].mean()))
+        )
     return sorted(fields, key=lambda f: f.x0)
 
 
@@ -252,5 +253,6 @@ def read_clock(
             readings.append(ClockReading(bug.time(i), period, seconds, conf))
         if progress and i % 200 == 0:
             progress(i / len(crops))
-    return ClockReadout(tuple(readings), clock_field, period_field, reader.tesseract_calls,
-                        reader.glyph_reads)
+    return ClockReadout(
+        tuple(readings), clock_field, period_field, reader.tesseract_calls, reader.glyph_reads
+    )

@@ -78,11 +78,11 @@ class Glyph:
 
     @property
     def height(self) -> int:
-        return self.ys.stop - self.ys.start
+        return int(self.ys.stop - self.ys.start)
 
     @property
     def width(self) -> int:
-        return self.xs.stop - self.xs.start
+        return int(self.xs.stop - self.xs.start)
 
 
 def glyph_boxes(binary: NDArray[np.uint8]) -> list[Glyph]:
@@ -99,9 +99,11 @@ def glyph_boxes(binary: NDArray[np.uint8]) -> list[Glyph]:
             overlap = min(prev.xs.stop, xs.stop) - max(prev.xs.start, xs.start)
             narrower = min(prev.width, xs.stop - xs.start)
             if overlap > 0.5 * narrower:
-                glyphs[-1] = Glyph(slice(min(prev.ys.start, ys.start), max(prev.ys.stop, ys.stop)),
-                                   slice(min(prev.xs.start, xs.start), max(prev.xs.stop, xs.stop)),
-                                   prev.parts + 1)
+                glyphs[-1] = Glyph(
+                    slice(min(prev.ys.start, ys.start), max(prev.ys.stop, ys.stop)),
+                    slice(min(prev.xs.start, xs.start), max(prev.xs.stop, xs.stop)),
+                    prev.parts + 1,
+                )
                 continue
         glyphs.append(Glyph(ys, xs, 1))
     return glyphs
@@ -124,8 +126,9 @@ class TesseractReader:
         if apis is None:
             apis = self._local.apis = {}
         if whitelist not in apis:
-            api = tesserocr.PyTessBaseAPI(path=str(self._tessdata) + "/",
-                                          psm=tesserocr.PSM.SINGLE_LINE)
+            api = tesserocr.PyTessBaseAPI(
+                path=str(self._tessdata) + "/", psm=tesserocr.PSM.SINGLE_LINE
+            )
             api.SetVariable("tessedit_char_whitelist", whitelist)
             apis[whitelist] = api
         yield apis[whitelist]

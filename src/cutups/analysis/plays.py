@@ -69,7 +69,9 @@ def live_wide_segments(signals: Signals, params: DetectorParams) -> list[tuple[i
     return [(s.start, s.stop) for (s,) in ndimage.find_objects(labels)] if count else []
 
 
-def _thresholds(motion: NDArray[np.float32], segments: list[tuple[int, int]]) -> tuple[float, float]:
+def _thresholds(
+    motion: NDArray[np.float32], segments: list[tuple[int, int]]
+) -> tuple[float, float]:
     """Still and moving levels learned from this broadcast's own live wide shots."""
     if not segments:
         return 0.0, 0.0
@@ -116,8 +118,14 @@ def _refine_snap(raw: NDArray[np.float32], k: int, onset_n: int, level: float) -
 
 
 def _find_end(
-    motion: NDArray[np.float32], whistle: NDArray[np.float32], snap: int, seg_end: int,
-    still_level: float, settle_n: int, min_n: int, max_n: int,
+    motion: NDArray[np.float32],
+    whistle: NDArray[np.float32],
+    snap: int,
+    seg_end: int,
+    still_level: float,
+    settle_n: int,
+    min_n: int,
+    max_n: int,
 ) -> tuple[int, str]:
     limit = min(seg_end, snap + max_n)
     for k in range(snap + min_n, limit):
@@ -140,5 +148,10 @@ def _scored(signals: Signals, snap: int, end: int, reason: str, rate: float) -> 
     if signals["bug_change"][snap:end].max(initial=0.0) > 0.02:
         evidence.append("clock_running")
     score = 40.0 + 15.0 * (len(evidence) - 3)
-    return DetectedPlay(snap=snap / rate, end=end / rate, score=min(score, 100.0),
-                        evidence=tuple(evidence), end_reason=reason)
+    return DetectedPlay(
+        snap=snap / rate,
+        end=end / rate,
+        score=min(score, 100.0),
+        evidence=tuple(evidence),
+        end_reason=reason,
+    )

@@ -21,9 +21,9 @@ from cutups.analysis.base import TICK_RATE, FrameAnalyser
 from cutups.analysis.bug_crops import BugCropAnalyser, BugCrops
 from cutups.analysis.clock_model import ClockModel, ClockReading, fit_clock_model
 from cutups.analysis.clock_reader import read_clock
-from cutups.analysis.ocr import TesseractReader
 from cutups.analysis.field import FieldAnalyser
 from cutups.analysis.motion import MotionAnalyser
+from cutups.analysis.ocr import TesseractReader
 from cutups.analysis.scorebug import (
     LOCATE_SIZE,
     ScorebugAnalyser,
@@ -82,20 +82,27 @@ def _readings_arrays(readings: tuple[ClockReading, ...]) -> dict[str, np.ndarray
 def _readings_from(signals: Signals) -> tuple[ClockReading, ...]:
     if "__clock__" not in signals:
         return ()
-    return tuple(ClockReading(float(t), None if p < 0 else int(p), float(c), float(q))
-                 for t, p, c, q in signals["__clock__"])
+    return tuple(
+        ClockReading(float(t), None if p < 0 else int(p), float(c), float(q))
+        for t, p, c, q in signals["__clock__"]
+    )
 
 
-def _read_clock(arrays: dict[str, np.ndarray], progress: Callable[[float], None] | None
-                ) -> tuple[ClockReading, ...]:
+def _read_clock(
+    arrays: dict[str, np.ndarray], progress: Callable[[float], None] | None
+) -> tuple[ClockReading, ...]:
     """Read the clock off the stored bug crops, which are then dropped (they are large)."""
     ticks = arrays.pop("__crop_ticks__", None)
     crops = arrays.pop("__crops__", None)
     if ticks is None or crops is None or len(crops) < 3:
         return ()
     readout = read_clock(BugCrops(ticks, crops, TICK_RATE), TesseractReader(), progress=progress)
-    log.info("clock: %d readings (%d by Tesseract, %d by learned glyphs)", len(readout.readings),
-             readout.tesseract_calls, readout.glyph_reads)
+    log.info(
+        "clock: %d readings (%d by Tesseract, %d by learned glyphs)",
+        len(readout.readings),
+        readout.tesseract_calls,
+        readout.glyph_reads,
+    )
     return readout.readings
 
 
@@ -103,8 +110,15 @@ def _location_from(signals: Signals) -> ScorebugLocation | None:
     if "__bug_box__" not in signals:
         return None
     x, y, w, h, coverage = (float(v) for v in signals["__bug_box__"])
-    return ScorebugLocation(x=x, y=y, w=w, h=h, template=signals["__bug_template__"],
-                            stable=signals["__bug_stable__"].astype(bool), coverage=coverage)
+    return ScorebugLocation(
+        x=x,
+        y=y,
+        w=w,
+        h=h,
+        template=signals["__bug_template__"],
+        stable=signals["__bug_stable__"].astype(bool),
+        coverage=coverage,
+    )
 
 
 def analyse(
@@ -123,11 +137,15 @@ def analyse(
         cancel: set to stop; raises CanceledError from the decoder.
     """
     content = fingerprint(info.path)
-    base = [MotionAnalyser(), FieldAnalyser()]
+    base: list[FrameAnalyser] = [MotionAnalyser(), FieldAnalyser()]
     audio = AudioBandsAnalyser()
-    params = {a.NAME: {"v": a.VERSION, **a.params()} for a in [*base, audio]}
-    params["scorebug"] = {"v": ScorebugAnalyser.VERSION, "samples": _LOCATE_SAMPLES,
-                          "crops": BugCropAnalyser.VERSION}
+    params = {a.NAME: {"v": a.VERSION, **a.params()} for a in base}
+    params[audio.NAME] = {"v": audio.VERSION, **audio.params()}
+    params["scorebug"] = {
+        "v": ScorebugAnalyser.VERSION,
+        "samples": _LOCATE_SAMPLES,
+        "crops": BugCropAnalyser.VERSION,
+    }
     key = cache_key(content, params, f"{ANALYSIS_VERSION}:{__version__}")
     path = cache_dir / "signals" / f"{key}.npz" if cache_dir else None
     if path is not None and path.exists():
@@ -136,8 +154,13 @@ def analyse(
         if progress:
             progress(1.0)
         readings = _readings_from(signals)
-        return Analysis(signals=signals, scorebug=_location_from(signals),
-                        clock=fit_clock_model(readings), readings=readings, cached=True)
+        return Analysis(
+            signals=signals,
+            scorebug=_location_from(signals),
+            clock=fit_clock_model(readings),
+            readings=readings,
+            cached=True,
+        )
 
     location = _locate(info)
     analysers: list[FrameAnalyser] = list(base)
@@ -145,12 +168,14 @@ def analyse(
         analysers.append(ScorebugAnalyser(location))
         analysers.append(BugCropAnalyser(location, info.video.width, info.video.height))
     log.info("scorebug %s", "found" if location else "not found")
-    decode_once(info.path, analysers, [audio] if info.has_audio else [], progress=progress,
-                cancel=cancel)
+    decode_once(
+        info.path, analysers, [audio] if info.has_audio else [], progress=progress, cancel=cancel
+    )
     n_ticks = int(info.duration * TICK_RATE)
     arrays: dict[str, np.ndarray] = {}
-    for analyser in [*analysers, audio]:
+    for analyser in analysers:
         arrays.update(analyser.finish(n_ticks))
+    arrays.update(audio.finish(n_ticks))
     if location is None:
         arrays["bug"] = np.zeros(n_ticks, dtype=np.float32)
         arrays["bug_change"] = np.zeros(n_ticks, dtype=np.float32)
@@ -162,8 +187,13 @@ def analyse(
         path.parent.mkdir(parents=True, exist_ok=True)
         signals.save(path)
         _prune(path.parent)
-    return Analysis(signals=signals, scorebug=location, clock=fit_clock_model(readings),
-                    readings=readings, cached=False)
+    return Analysis(
+        signals=signals,
+        scorebug=location,
+        clock=fit_clock_model(readings),
+        readings=readings,
+        cached=False,
+    )
 
 
 def _prune(folder: Path) -> None:

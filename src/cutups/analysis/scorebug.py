@@ -59,8 +59,12 @@ class ScorebugLocation:
 
     def box(self, width: int, height: int) -> tuple[int, int, int, int]:
         """(x0, y0, x1, y1) pixel box at the given frame size."""
-        return (int(self.x * width), int(self.y * height),
-                int(round((self.x + self.w) * width)), int(round((self.y + self.h) * height)))
+        return (
+            int(self.x * width),
+            int(self.y * height),
+            round((self.x + self.w) * width),
+            round((self.y + self.h) * height),
+        )
 
 
 def edge_map(gray: NDArray[np.uint8]) -> NDArray[np.bool_]:
@@ -121,13 +125,19 @@ def locate_scorebug(frames: list[NDArray[np.uint8]]) -> ScorebugLocation | None:
     template, stable = modal[ys, xs], agree[ys, xs]
     present = [presence(f[ys, xs], template, stable) > 0.6 for f in frames]
     return ScorebugLocation(
-        x=xs.start / width, y=ys.start / height, w=(xs.stop - xs.start) / width,
-        h=(ys.stop - ys.start) / height, template=template, stable=stable,
+        x=xs.start / width,
+        y=ys.start / height,
+        w=(xs.stop - xs.start) / width,
+        h=(ys.stop - ys.start) / height,
+        template=template,
+        stable=stable,
         coverage=float(np.mean(present)),
     )
 
 
-def presence(crop: NDArray[np.uint8], template: NDArray[np.uint8], stable: NDArray[np.bool_]) -> float:
+def presence(
+    crop: NDArray[np.uint8], template: NDArray[np.uint8], stable: NDArray[np.bool_]
+) -> float:
     """Share of the bug's stable pixels that show their usual value in ``crop`` (0-1)."""
     h, w = min(crop.shape[0], template.shape[0]), min(crop.shape[1], template.shape[1])
     mask = stable[:h, :w]
@@ -174,5 +184,8 @@ class ScorebugAnalyser(FrameAnalyser):
 
     def params(self) -> dict[str, Any]:
         loc = self.location
-        return {**super().params(), "box": [round(v, 4) for v in (loc.x, loc.y, loc.w, loc.h)],
-                "stable": int(loc.stable.sum())}
+        return {
+            **super().params(),
+            "box": [round(v, 4) for v in (loc.x, loc.y, loc.w, loc.h)],
+            "stable": int(loc.stable.sum()),
+        }

@@ -79,12 +79,12 @@ class Signals:
     def save(self, path: Path) -> None:
         """Write atomically, so a killed run never leaves a half-written cache entry."""
         tmp = path.with_name(path.name + f".{os.getpid()}.tmp.npz")
-        np.savez_compressed(
-            tmp,
-            __rate__=np.array([self.rate.numerator, self.rate.denominator]),
-            __duration__=np.array([self.duration]),
-            **dict(self.arrays),
-        )
+        arrays: dict[str, Any] = {
+            "__rate__": np.array([self.rate.numerator, self.rate.denominator]),
+            "__duration__": np.array([self.duration]),
+            **self.arrays,
+        }
+        np.savez_compressed(tmp, allow_pickle=False, **arrays)
         tmp.replace(path)
 
     @classmethod

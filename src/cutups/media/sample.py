@@ -45,8 +45,11 @@ def sample_frames(
     with container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
-        tb = float(stream.time_base)
-        start = float(stream.start_time * stream.time_base) if stream.start_time else 0.0
+        time_base = stream.time_base
+        if time_base is None:
+            raise MediaError(f"cannot open {path.name}: video stream has no time base")
+        tb = float(time_base)
+        start = float(stream.start_time * time_base) if stream.start_time else 0.0
         for t in times:
             target = start + t
             try:
@@ -55,6 +58,7 @@ def sample_frames(
                     if frame.pts is None or frame.pts * tb + 1e-6 < target:
                         continue
                     img = frame.reformat(width=width, height=height, format=fmt).to_ndarray()
+                    img = img.astype(np.uint8, copy=False)
                     out.append((t, img))
                     break
             except av.error.FFmpegError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,7 +25,9 @@ _PEAK = {"cut", "whistle", "bug_change"}
 _COLOURS = ["#4fc3f7", "#ef5350", "#66bb6a", "#ffca28", "#ab47bc", "#ff7043", "#26a69a", "#bdbdbd"]
 
 
-def per_second(signals: Signals, names: Sequence[str] = LEVEL_SIGNALS) -> dict[str, NDArray[np.float64]]:
+def per_second(
+    signals: Signals, names: Sequence[str] = LEVEL_SIGNALS
+) -> dict[str, NDArray[np.float64]]:
     """Each signal reduced to one value per whole second (mean, or max for event signals)."""
     per = int(signals.rate)
     seconds = signals.n_ticks // per
@@ -50,7 +53,9 @@ def _plot(table: dict[str, NDArray[np.float64]], path: Path, width: int = 1600) 
         span = hi - lo or 1.0
         xs = np.linspace(60, width - 10, max(n, 2))
         ys = top + lane - 15 - (values - lo) / span * (lane - 25)
-        draw.line(list(zip(xs.tolist(), ys.tolist(), strict=False)), fill=_COLOURS[row % 8], width=1)
+        draw.line(
+            list(zip(xs.tolist(), ys.tolist(), strict=False)), fill=_COLOURS[row % 8], width=1
+        )
         draw.text((4, top + 30), name, fill="#eeeeee")
         draw.line([(60, top + lane - 12), (width - 10, top + lane - 12)], fill="#333333")
     for minute in range(0, n, 60):
@@ -70,8 +75,8 @@ def write_levels(signals: Signals, out_dir: Path, stem: str) -> tuple[Path, Path
         for i in range(len(table["second"])):
             writer.writerow([f"{table[k][i]:.4g}" for k in table])
     npz_path = out_dir / f"{stem}.npz"
-    np.savez_compressed(npz_path, **{k: v for k, v in signals.arrays.items()
-                                     if not k.startswith("__")})
+    arrays: dict[str, Any] = {k: v for k, v in signals.arrays.items() if not k.startswith("__")}
+    np.savez_compressed(npz_path, allow_pickle=False, **arrays)
     png_path = out_dir / f"{stem}.png"
     _plot(table, png_path)
     return csv_path, npz_path, png_path

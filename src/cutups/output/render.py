@@ -55,7 +55,9 @@ def chapter_title(clip: ClipPlan, number: int) -> str:
     f = clip.facts
     parts = [f"Play {number}"]
     if f.period:
-        parts.append(_ORDINAL.get(f.period, f"OT{f.period - 4}") + (f" {f.clock}" if f.clock else ""))
+        parts.append(
+            _ORDINAL.get(f.period, f"OT{f.period - 4}") + (f" {f.clock}" if f.clock else "")
+        )
     if f.down and f.distance is not None:
         parts.append(f"{_ORDINAL.get(f.down, str(f.down))} & {f.distance}")
     if f.play_type:
@@ -103,9 +105,15 @@ def render_timeline(
     total = max(1, len(timeline.clips))
 
     def publish(complete: bool, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        manifest = build_manifest(timeline, list(entries.values()), job_id=job_id,
-                                  source_url=source_url, complete=complete,
-                                  source_facts=source_facts, extra=extra)
+        manifest = build_manifest(
+            timeline,
+            list(entries.values()),
+            job_id=job_id,
+            source_url=source_url,
+            complete=complete,
+            source_facts=source_facts,
+            extra=extra,
+        )
         write_json_atomic(manifest_path, manifest)
         return manifest
 
@@ -115,11 +123,20 @@ def render_timeline(
     def done(result: CutResult, *, resumed: bool = False) -> None:
         clip = by_path[result.output]
         if not resumed:
-            thumbnail(info, clip.snap, thumbs_dir / f"{clip.id}.jpg", registry=registry,
-                      ffmpeg=ffmpeg)
-            marker(clip).write_text(json.dumps(
-                {"start": result.start, "end": result.end, "duration": result.duration,
-                 "frames": result.frames, "method": result.method}))
+            thumbnail(
+                info, clip.snap, thumbs_dir / f"{clip.id}.jpg", registry=registry, ffmpeg=ffmpeg
+            )
+            marker(clip).write_text(
+                json.dumps(
+                    {
+                        "start": result.start,
+                        "end": result.end,
+                        "duration": result.duration,
+                        "frames": result.frames,
+                        "method": result.method,
+                    }
+                )
+            )
         entry = clip_entry(clip, duration=result.duration)
         with lock:
             entries[clip.id] = entry
@@ -139,10 +156,15 @@ def render_timeline(
                 facts = json.loads(marker(clip).read_text())
                 finished[clip.id] = CutResult(output=path, **facts)
                 done(finished[clip.id], resumed=True)
-    specs = [CutSpec(start=c.start, end=c.end, output=clips_dir / f"{c.id}.mp4")
-             for c in timeline.clips if c.id not in finished]
-    fresh = {r.output: r for r in cut_many(info, specs, jobs=jobs, on_done=done,
-                                           registry=registry, ffmpeg=ffmpeg)}
+    specs = [
+        CutSpec(start=c.start, end=c.end, output=clips_dir / f"{c.id}.mp4")
+        for c in timeline.clips
+        if c.id not in finished
+    ]
+    fresh = {
+        r.output: r
+        for r in cut_many(info, specs, jobs=jobs, on_done=done, registry=registry, ffmpeg=ffmpeg)
+    }
     cuts = [finished.get(c.id) or fresh[clips_dir / f"{c.id}.mp4"] for c in timeline.clips]
 
     if progress:
@@ -151,8 +173,13 @@ def render_timeline(
     reel_method = None
     if cuts:
         titles = [chapter_title(c, n + 1) for n, c in enumerate(timeline.clips)]
-        reel = build_reel([c.output for c in cuts], out_dir / "reel.mp4", chapters=titles,
-                          registry=registry, ffmpeg=ffmpeg)
+        reel = build_reel(
+            [c.output for c in cuts],
+            out_dir / "reel.mp4",
+            chapters=titles,
+            registry=registry,
+            ffmpeg=ffmpeg,
+        )
         reel_path, reel_method = reel.output, reel.method
     extra = {"reel_method": reel_method, "cut_methods": _count([c.method for c in cuts])}
     manifest = publish(complete=True, extra=extra)
@@ -171,8 +198,15 @@ def render_timeline(
     archive = write_zip(out_dir / "job.zip", files)
     if progress:
         progress("packaging", 1.0, "done")
-    return RenderResult(out_dir=out_dir, manifest_path=manifest_path, manifest=manifest,
-                        cuts=tuple(cuts), reel=reel_path, archive=archive, report=report)
+    return RenderResult(
+        out_dir=out_dir,
+        manifest_path=manifest_path,
+        manifest=manifest,
+        cuts=tuple(cuts),
+        reel=reel_path,
+        archive=archive,
+        report=report,
+    )
 
 
 def _count(values: list[str]) -> dict[str, int]:

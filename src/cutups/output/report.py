@@ -35,7 +35,8 @@ video{width:100%;display:block;background:#000;aspect-ratio:16/9}
 _SCRIPT = """
 document.querySelectorAll('.filters button').forEach(function(b){
  b.addEventListener('click',function(){
-  document.querySelectorAll('.filters button').forEach(function(x){x.setAttribute('aria-pressed','false')});
+  document.querySelectorAll('.filters button').forEach(function(x){
+   x.setAttribute('aria-pressed','false')});
   b.setAttribute('aria-pressed','true');
   var want=b.dataset.bucket;
   document.querySelectorAll('article').forEach(function(a){
@@ -80,8 +81,8 @@ def _card(clip: Mapping[str, Any], folder: Path) -> str:
         f'<div class="meta"><b>{html.escape(str(clip["id"]))}</b> '
         f'<span class="tag">{html.escape(bucket)}</span> '
         f'<span class="tag">score {float(clip.get("score", 0)):.0f}</span><br>'
-        f'{_fmt_time(float(clip["start"]))} – {_fmt_time(float(clip["end"]))} '
-        f'({float(clip["duration"]):.1f} s)<br>{_facts_line(clip)}'
+        f"{_fmt_time(float(clip['start']))} – {_fmt_time(float(clip['end']))} "
+        f"({float(clip['duration']):.1f} s)<br>{_facts_line(clip)}"
         f'<div class="text">{text}</div></div></article>'
     )
 
@@ -90,10 +91,12 @@ def render_report(manifest: Mapping[str, Any], folder: Path) -> str:
     """The report page for a manifest whose files live under ``folder``."""
     clips: Sequence[Mapping[str, Any]] = manifest.get("clips", [])
     counts = {k: v for k, v in manifest.get("bucket_counts", {}).items() if v}
-    buttons = ['<button data-bucket="all" aria-pressed="true">all '
-               f'({len(clips)})</button>']
-    buttons += [f'<button data-bucket="{html.escape(k)}" aria-pressed="false">'
-                f"{html.escape(k)} ({v})</button>" for k, v in counts.items()]
+    buttons = [f'<button data-bucket="all" aria-pressed="true">all ({len(clips)})</button>']
+    buttons += [
+        f'<button data-bucket="{html.escape(k)}" aria-pressed="false">'
+        f"{html.escape(k)} ({v})</button>"
+        for k, v in counts.items()
+    ]
     source = html.escape(str(manifest.get("source_url", "")))
     meta = html.escape(json.dumps(manifest.get("detector_meta", {})))
     return (

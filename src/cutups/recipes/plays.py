@@ -13,7 +13,7 @@ of it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cutups.align.pbp_align import Alignment, Placement, align_plays
 from cutups.analysis.clock_model import ClockModel
@@ -34,11 +34,11 @@ BUCKETS = ("team_offense", "opp_offense", "special_teams")
 class PlaysOptions:
     """What the user chose for a plays job."""
 
-    windows: WindowOptions = WindowOptions()
+    windows: WindowOptions = field(default_factory=WindowOptions)
     team: str | None = None
     only: tuple[str, ...] = ()
     """Keep only these buckets (empty: keep all)."""
-    detector: DetectorParams = DetectorParams()
+    detector: DetectorParams = field(default_factory=DetectorParams)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,34 +57,64 @@ class _Core:
 def facts_of(row: Play) -> PlayFacts:
     """A play-by-play row's facts as a clip carries them."""
     return PlayFacts(
-        period=row.period, clock=row.clock_display if row.clock is not None else None,
-        down=row.down, distance=row.distance, yard_line=row.yard_line,
-        yards_to_goal=row.yards_to_goal, yards_gained=row.yards_gained,
-        play_type=row.play_type, text=row.text, drive=row.drive, offense=row.offense,
-        defense=row.defense, offense_score=row.offense_score, defense_score=row.defense_score,
+        period=row.period,
+        clock=row.clock_display if row.clock is not None else None,
+        down=row.down,
+        distance=row.distance,
+        yard_line=row.yard_line,
+        yards_to_goal=row.yards_to_goal,
+        yards_gained=row.yards_gained,
+        play_type=row.play_type,
+        text=row.text,
+        drive=row.drive,
+        offense=row.offense,
+        defense=row.defense,
+        offense_score=row.offense_score,
+        defense_score=row.defense_score,
         row_id=row.row_id,
     )
 
 
-def _plan(cores: Sequence[_Core], *, source: str, duration: float, options: PlaysOptions,
-          meta: dict[str, object]) -> Timeline:
-    kept = [c for c in sorted(cores, key=lambda c: c.snap)
-            if not options.only or c.bucket in options.only]
+def _plan(
+    cores: Sequence[_Core],
+    *,
+    source: str,
+    duration: float,
+    options: PlaysOptions,
+    meta: dict[str, object],
+) -> Timeline:
+    kept = [
+        c
+        for c in sorted(cores, key=lambda c: c.snap)
+        if not options.only or c.bucket in options.only
+    ]
     windows = build_windows([(c.snap, c.end) for c in kept], duration, options.windows)
     clips = []
     for n, window in enumerate(windows):
         core = kept[window.source_index]
-        clips.append(ClipPlan(
-            id=f"clip_{n}", start=window.start, end=window.end, snap=window.snap,
-            end_of_play=window.core_end, bucket=core.bucket, score=core.score,
-            evidence=core.evidence, listed=core.listed, facts=core.facts,
-        ))
-    return Timeline(recipe="plays", source=source, duration=duration, clips=tuple(clips),
-                    meta=meta)
+        clips.append(
+            ClipPlan(
+                id=f"clip_{n}",
+                start=window.start,
+                end=window.end,
+                snap=window.snap,
+                end_of_play=window.core_end,
+                bucket=core.bucket,
+                score=core.score,
+                evidence=core.evidence,
+                listed=core.listed,
+                facts=core.facts,
+            )
+        )
+    return Timeline(recipe="plays", source=source, duration=duration, clips=tuple(clips), meta=meta)
 
 
 def plan_from_detections(
-    plays: Sequence[DetectedPlay], *, source: str, duration: float, options: PlaysOptions,
+    plays: Sequence[DetectedPlay],
+    *,
+    source: str,
+    duration: float,
+    options: PlaysOptions,
     meta: dict[str, object] | None = None,
 ) -> Timeline:
     """Every detected play becomes a clip; buckets unknown."""
@@ -96,8 +126,11 @@ def _accounting(alignment: Alignment, clip_of: dict[str, str]) -> list[dict[str,
     rows = []
     for pl in alignment.placements:
         entry: dict[str, object] = {
-            "row_id": pl.row.row_id, "period": pl.row.period, "clock": pl.row.clock_display,
-            "play_type": pl.row.play_type, "status": pl.status,
+            "row_id": pl.row.row_id,
+            "period": pl.row.period,
+            "clock": pl.row.clock_display,
+            "play_type": pl.row.play_type,
+            "status": pl.status,
         }
         if pl.row.row_id in clip_of:
             entry["clip_id"] = clip_of[pl.row.row_id]
@@ -114,8 +147,9 @@ def _placed_core(pl: Placement, detections: Sequence[DetectedPlay], team: Team |
     bucket = bucket_for(pl.row, team) if team else None
     if pl.detection is not None:
         d = detections[pl.detection]
-        return _Core(d.snap, d.end, d.score, (*d.evidence, "pbp_clock_match"), True, bucket,
-                     facts_of(pl.row))
+        return _Core(
+            d.snap, d.end, d.score, (*d.evidence, "pbp_clock_match"), True, bucket, facts_of(pl.row)
+        )
     return _Core(pl.snap, pl.end, 50.0, ("pbp_clock_only",), True, bucket, facts_of(pl.row))
 
 
@@ -136,32 +170,56 @@ def plan_plays(
         "clock_spans": len(clock.spans) if clock else 0,
     }
     if game is None:
-        return plan_from_detections(detections, source=source, duration=signals.duration,
-                                    options=options, meta=meta)
+        return plan_from_detections(
+            detections, source=source, duration=signals.duration, options=options, meta=meta
+        )
     team = match_team(options.team, game) if options.team else None
-    alignment = align_plays(game.plays, detections, clock or ClockModel(()),
-                            duration=signals.duration, clock_at=game.clock_at)
-    cores = [_placed_core(pl, detections, team) for pl in alignment.placements
-             if pl.status == "matched"]
+    alignment = align_plays(
+        game.plays,
+        detections,
+        clock or ClockModel(()),
+        duration=signals.duration,
+        clock_at=game.clock_at,
+    )
+    cores = [
+        _placed_core(pl, detections, team) for pl in alignment.placements if pl.status == "matched"
+    ]
     for j in alignment.unlisted:
         d = detections[j]
         # An unlisted play right after a touchdown is the try; an extra point is a kick.
-        cores.append(_Core(d.snap, d.end, d.score, (*d.evidence, "unlisted"), False,
-                           "special_teams" if team else None, PlayFacts(play_type="Extra Point")))
+        cores.append(
+            _Core(
+                d.snap,
+                d.end,
+                d.score,
+                (*d.evidence, "unlisted"),
+                False,
+                "special_teams" if team else None,
+                PlayFacts(play_type="Extra Point"),
+            )
+        )
     timeline = _plan(cores, source=source, duration=signals.duration, options=options, meta=meta)
     clip_of = {c.facts.row_id: c.id for c in timeline.clips if c.facts.row_id}
     counts: dict[str, int] = {}
     for pl in alignment.placements:
         counts[pl.status] = counts.get(pl.status, 0) + 1
-    meta.update({
-        "cfbd": {"requested": True, "used": True, "plays": len(game.plays), "source": game.source,
-                 "align_method": "clock_model_dp", "periods": sorted({p.row.period for p in
-                                                                      alignment.placements})},
-        "team": team.name if team else None,
-        "pbp_status_counts": counts,
-        "unlisted": len(alignment.unlisted),
-        "dropped_detections": len(alignment.dropped),
-        "pbp_accounting": _accounting(alignment, clip_of),
-    })
-    return Timeline(recipe="plays", source=source, duration=signals.duration,
-                    clips=timeline.clips, meta=meta)
+    meta.update(
+        {
+            "cfbd": {
+                "requested": True,
+                "used": True,
+                "plays": len(game.plays),
+                "source": game.source,
+                "align_method": "clock_model_dp",
+                "periods": sorted({p.row.period for p in alignment.placements}),
+            },
+            "team": team.name if team else None,
+            "pbp_status_counts": counts,
+            "unlisted": len(alignment.unlisted),
+            "dropped_detections": len(alignment.dropped),
+            "pbp_accounting": _accounting(alignment, clip_of),
+        }
+    )
+    return Timeline(
+        recipe="plays", source=source, duration=signals.duration, clips=timeline.clips, meta=meta
+    )
