@@ -1,0 +1,213 @@
+"""Joining clips into one reel with a chapter per clip.
+
+Usage::
+
+    result = build_reel(clip_paths, Path("reel.mp4"), chapters=[p.title for p in plays])
+
+Clips cut from one source by :mod:`cutups.media.cut` share codec parameters, so the video is
+stream-copied through the concat demuxer (``method == "copy"``) and the reel is made in about
+the time it takes to read the clips. Clips that differ (size, frame rate, pixel format, codec,
+or audio layout) are first re-encoded one by one to the first clip's video parameters, then
+joined the same way (``method == "reencode"``); one at a time, so a 150-clip reel never holds
+150 decoders open.
+
+Audio is always re-encoded while joining. Copying AAC would carry every clip's encoder priming
+into the middle of the reel (a 21 ms click and a timestamp overlap per clip); decoding and
+``aresample=async=1`` give one continuous track locked to the video.
+
+Each clip gets one chapter (``[CHAPTER]`` blocks of an ffmetadata file, 1/1000 time base)
+spanning exactly its place in the reel. The reel's duration is checked against the sum of the
+clips' durations (within :data:`DURATION_TOLERANCE`).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Literal
+
+from cutups.errors import ConfigError, CutError
+from cutups.media.ffmpeg import ProcessRegistry, file_arg, run
+from cutups.media.probe import MediaInfo, probe
+
+__all__ = ["DURATION_TOLERANCE", "ReelResult", "build_reel", "chapters_metadata"]
+
+log = logging.getLogger(__name__)
+
+DURATION_TOLERANCE = 0.1
+"""Seconds the reel may differ from the sum of its clips."""
+_AUDIO_BITRATE = "192k"
+_X264 = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "17"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReelResult:
+    """A finished, verified reel."""
+
+    output: Path
+    duration: float
+    """Seconds."""
+    method: Literal["copy", "reencode"]
+    """``copy``: clips' video joined as is; ``reencode``: clips were normalised first."""
+
+
+def build_reel(
+    clips: Sequence[Path],
+    output: Path,
+    *,
+    chapters: Sequence[str] | None = None,
+    registry: ProcessRegistry | None = None,
+    ffmpeg: str = "ffmpeg",
+    workdir: Path | None = None,
+) -> ReelResult:
+    """Concatenate ``clips`` into ``output`` (MP4) with one chapter per clip.
+
+    Arguments:
+        clips: the clips, in reel order.
+        output: the reel (parent directories are created; written atomically).
+        chapters: one title per clip; default ``"Clip 1"``, ``"Clip 2"``, ...
+        registry: records the ffmpeg processes so a cancel can kill them.
+        ffmpeg: the ffmpeg executable.
+        workdir: where intermediate files go (a private temporary directory is made inside it);
+            default is next to the output.
+
+    Returns:
+        The :class:`ReelResult`.
+
+    Raises:
+        ConfigError: no clips, or a title count that does not match.
+        MediaError: a clip is not usable video.
+        CutError: the reel's duration does not match the clips'.
+    """
+    if not clips:
+        raise ConfigError("a reel needs at least one clip")
+    titles = [f"Clip {i + 1}" for i in range(len(clips))] if chapters is None else list(chapters)
+    if len(titles) != len(clips):
+        raise ConfigError(f"{len(titles)} chapter titles for {len(clips)} clips")
+    infos = [probe(c, keyframes=False) for c in clips]
+    expected = sum(i.duration for i in infos)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="cutups-reel-", dir=workdir or output.parent) as tmp:
+        work = Path(tmp)
+        method: Literal["copy", "reencode"] = "copy"
+        if len({_signature(i) for i in infos}) > 1:
+            method = "reencode"
+            log.info("reel %s: clips differ, normalising %d clips", output.name, len(infos))
+            infos = _normalise(infos, work, registry, ffmpeg)
+        partial = work / "reel.mp4"
+        _concat(infos, titles, work, partial, registry, ffmpeg)
+        got = probe(partial, keyframes=False).duration
+        if abs(got - expected) > DURATION_TOLERANCE:
+            raise CutError(f"reel lasts {got:.3f} s but its clips add up to {expected:.3f} s")
+        shutil.move(partial, output)
+    return ReelResult(output=output, duration=got, method=method)
+
+
+def chapters_metadata(titles: Sequence[str], durations: Sequence[float]) -> str:
+    """An ffmetadata document with one chapter per (title, duration in seconds), back to back."""
+    lines = [";FFMETADATA1"]
+    start = 0
+    elapsed = 0.0
+    for title, duration in zip(titles, durations, strict=True):
+        elapsed += duration
+        end = round(elapsed * 1000)  # from the running total, so rounding never accumulates
+        lines += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={start}", f"END={end}",
+                  f"title={_escape(title)}"]
+        start = end
+    return "\n".join(lines) + "\n"
+
+
+def _escape(text: str) -> str:
+    """ffmetadata escaping: ``=``, ``;``, ``#``, ``\\`` and newlines get a backslash."""
+    out = []
+    for ch in text:
+        if ch in "=;#\\\n":
+            out.append("\\")
+        out.append(ch)
+    return "".join(out)
+
+
+def _signature(info: MediaInfo) -> tuple[object, ...]:
+    """What must be equal for clips to be joined without re-encoding."""
+    v, a = info.video, info.audio
+    audio = (a.codec, a.sample_rate, a.channels) if a is not None else None
+    return (v.codec, v.width, v.height, v.pix_fmt, v.frame_rate, v.time_base,
+            v.sample_aspect_ratio, v.profile, audio)
+
+
+def _concat(
+    infos: Sequence[MediaInfo],
+    titles: Sequence[str],
+    work: Path,
+    out: Path,
+    registry: ProcessRegistry | None,
+    ffmpeg: str,
+) -> None:
+    listing = work / "clips.txt"
+    lines = ["ffconcat version 1.0"]
+    for info in infos:
+        path = str(info.path.resolve()).replace("'", "'\\''")
+        # The video's own length places the next clip: container durations include audio that
+        # may run a frame longer, which would open a gap in the video at every join.
+        lines += [f"file 'file:{path}'", f"duration {info.video.duration:.6f}"]
+    listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    meta = work / "chapters.txt"
+    meta.write_text(chapters_metadata(titles, [i.video.duration for i in infos]), encoding="utf-8")
+    audio: list[str] = []
+    if infos[0].audio is not None:
+        # Each clip's last AAC frame decodes with its padding (up to 21 ms), overlapping the
+        # next clip; trimming overlaps above 1 ms keeps the audio from drifting ahead by that
+        # much per clip (the default threshold, 100 ms, let 7 clips drift 114 ms).
+        audio = ["-map", "0:a:0", "-af", "aresample=async=1:min_hard_comp=0.001:first_pts=0",
+                 "-c:a", "aac", "-b:a", _AUDIO_BITRATE]
+    # -copyts: the first clip's AAC priming packet has a negative pts, and without it ffmpeg
+    # shifts the whole reel by those 21 ms, so the video would start late.
+    run([ffmpeg, "-hide_banner", "-nostdin", "-y", "-loglevel", "warning", "-copyts",
+         "-f", "concat", "-safe", "0", "-i", file_arg(listing),
+         "-f", "ffmetadata", "-i", file_arg(meta),
+         "-map", "0:v:0", "-c:v", "copy", *audio,
+         "-map_metadata", "1", "-map_chapters", "1",
+         "-movflags", "+faststart", "-f", "mp4", file_arg(out)], registry=registry)
+
+
+def _normalise(
+    infos: Sequence[MediaInfo], work: Path, registry: ProcessRegistry | None, ffmpeg: str
+) -> list[MediaInfo]:
+    """Re-encode every clip to the first clip's size and rate, with a common audio layout."""
+    first = infos[0].video
+    width, height = first.width + first.width % 2, first.height + first.height % 2
+    rate = first.frame_rate
+    with_audio = next((i.audio for i in infos if i.audio is not None), None)
+    out: list[MediaInfo] = []
+    for n, info in enumerate(infos):
+        target = work / f"norm{n:04d}.mp4"
+        vf = (f"scale={width}:{height}:force_original_aspect_ratio=decrease,"
+              f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps={_rate(rate)},"
+              "format=yuv420p")
+        inputs = ["-i", file_arg(info.path)]
+        maps = ["-map", f"0:{info.video.index}"]
+        audio: list[str] = []
+        if with_audio is not None:
+            if info.audio is None:
+                # Silence of the clip's length keeps every clip's audio and video aligned.
+                inputs += ["-f", "lavfi", "-t", f"{info.video.duration:.6f}", "-i",
+                           f"anullsrc=r={with_audio.sample_rate}:cl=stereo"]
+                maps += ["-map", "1:a:0"]
+            else:
+                maps += ["-map", f"0:{info.audio.index}"]
+            audio = ["-c:a", "aac", "-b:a", _AUDIO_BITRATE, "-ar", str(with_audio.sample_rate),
+                     "-ac", "2"]
+        run([ffmpeg, "-hide_banner", "-nostdin", "-y", "-loglevel", "warning", *inputs, *maps,
+             "-vf", vf, *_X264, *audio, "-map_metadata", "-1", "-f", "mp4", file_arg(target)],
+            registry=registry)
+        out.append(probe(target, keyframes=False))
+    return out
+
+
+def _rate(rate: Fraction) -> str:
+    return f"{rate.numerator}/{rate.denominator}"

@@ -1,0 +1,231 @@
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+import cutups.media.cut as cut_module
+from cutups.errors import CanceledError, ConfigError, CutError, FFmpegError
+from cutups.media.cut import CutResult, CutSpec, cut_clip, cut_many
+from cutups.media.ffmpeg import ProcessRegistry
+from cutups.media.probe import MediaInfo, probe
+from tests.media.barcode import audio_samples, beep_onsets, codes
+from tests.media.conftest import Source
+
+
+@pytest.fixture(scope="module")
+def infos(ntsc: Source, ntsc60: Source, silent: Source, baseline: Source,
+          transport: Source) -> dict[str, tuple[Source, MediaInfo]]:
+    return {name: (src, probe(src.path)) for name, src in
+            [("ntsc", ntsc), ("ntsc60", ntsc60), ("silent", silent), ("baseline", baseline),
+             ("transport", transport)]}
+
+
+def cut(src: Source, info: MediaInfo, first: int, end: int, out: Path,
+        **kwargs: object) -> CutResult:
+    spec = CutSpec(src.time(first), src.time(end), out / f"clip_{first}_{end}.mp4")
+    return cut_clip(info, spec, **kwargs)  # type: ignore[arg-type]
+
+
+def assert_exact(result: CutResult, src: Source, first: int, end: int) -> None:
+    """The clip holds exactly source frames [first, end), with audio as long as its video."""
+    assert codes(result.output) == list(range(first, end))
+    info = probe(result.output, keyframes=False)
+    frames = end - first
+    assert info.video.frame_count == frames == result.frames
+    assert info.video.frame_rate == src.rate
+    assert info.video.duration == pytest.approx(float(frames / src.rate), abs=1e-3)
+    assert result.start == pytest.approx(src.time(first))
+    assert result.end == pytest.approx(src.time(end))
+    assert result.duration == pytest.approx(float(frames / src.rate))
+    if src.audio:
+        assert info.audio is not None
+        assert info.audio.duration == pytest.approx(info.video.duration, abs=0.05)
+    else:
+        assert info.audio is None
+
+
+@pytest.mark.parametrize("name", ["ntsc", "ntsc60"])
+@pytest.mark.parametrize(("first", "end", "method"), [
+    pytest.param(48, 96, "copy", id="keyframe-to-keyframe"),
+    pytest.param(50, 150, "smart", id="head-copy-tail"),
+    pytest.param(48, 103, "smart", id="keyframe-start-odd-end"),
+    pytest.param(95, 101, "smart", id="straddles-a-keyframe"),
+    pytest.param(10, 30, "reencode", id="inside-one-gop"),
+])
+def test_clip_holds_exactly_the_asked_frames(
+    infos: dict[str, tuple[Source, MediaInfo]], tmp_path: Path, name: str, first: int,
+    end: int, method: str,
+) -> None:
+    src, info = infos[name]
+    result = cut(src, info, first, end, tmp_path)
+    assert result.method == method
+    assert_exact(result, src, first, end)
+
+
+@pytest.mark.parametrize("name", ["ntsc", "transport"])
+def test_audio_stays_in_sync(infos: dict[str, tuple[Source, MediaInfo]], tmp_path: Path,
+                             name: str) -> None:
+    src, info = infos[name]
+    result = cut(src, info, 50, 200, tmp_path)
+    assert result.method == "smart"
+    assert_exact(result, src, 50, 200)
+    samples, rate = audio_samples(result.output)
+    start = src.time(50)
+    # The source beeps at every whole second; in the clip they must sit at n - start.
+    want = [n - start for n in range(2, 7)]
+    got = beep_onsets(samples, rate)
+    assert len(got) == len(want)
+    assert got == pytest.approx(want, abs=0.010)
+
+
+def test_source_without_audio(infos: dict[str, tuple[Source, MediaInfo]], tmp_path: Path) -> None:
+    src, info = infos["silent"]
+    result = cut(src, info, 20, 70, tmp_path)
+    assert result.method == "smart"
+    assert_exact(result, src, 20, 70)
+
+
+def test_source_without_b_frames(infos: dict[str, tuple[Source, MediaInfo]],
+                                 tmp_path: Path) -> None:
+    src, info = infos["baseline"]
+    assert info.video.reorder_delay == 0
+    result = cut(src, info, 31, 77, tmp_path)
+    assert result.method == "smart"
+    assert_exact(result, src, 31, 77)
+
+
+def test_end_past_the_video_is_clamped(infos: dict[str, tuple[Source, MediaInfo]],
+                                       tmp_path: Path) -> None:
+    src, info = infos["ntsc"]
+    result = cut_clip(info, CutSpec(src.time(330), 99.0, tmp_path / "last.mp4"))
+    assert_exact(result, src, 330, 360)
+
+
+def test_span_outside_the_video(infos: dict[str, tuple[Source, MediaInfo]],
+                                tmp_path: Path) -> None:
+    _, info = infos["ntsc"]
+    with pytest.raises(ConfigError, match="holds no frame"):
+        cut_clip(info, CutSpec(50.0, 60.0, tmp_path / "none.mp4"))
+    with pytest.raises(ConfigError):
+        cut_clip(info, CutSpec(3.0, 3.0, tmp_path / "empty.mp4"))
+
+
+def test_failed_fast_path_falls_back_to_reencode(
+    infos: dict[str, tuple[Source, MediaInfo]], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    src, info = infos["ntsc"]
+    # A plain stream copy from a non-keyframe start starts at the keyframe before it, which
+    # verification catches.
+    with caplog.at_level(logging.WARNING, logger="cutups.media.cut"):
+        result = cut(src, info, 60, 130, tmp_path, force="copy")
+    assert result.method == "reencode"
+    assert_exact(result, src, 60, 130)
+    assert any("re-encoding" in r.getMessage() for r in caplog.records)
+
+
+def test_join_failure_falls_back(infos: dict[str, tuple[Source, MediaInfo]], tmp_path: Path,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    src, info = infos["ntsc60"]
+
+    def broken_join(*args: object, **kwargs: object) -> None:
+        raise FFmpegError("concat exploded")
+
+    monkeypatch.setattr(cut_module, "_join", broken_join)
+    result = cut(src, info, 50, 120, tmp_path)
+    assert result.method == "reencode"
+    assert_exact(result, src, 50, 120)
+
+
+def test_forced_reencode(infos: dict[str, tuple[Source, MediaInfo]], tmp_path: Path) -> None:
+    src, info = infos["ntsc"]
+    result = cut(src, info, 48, 96, tmp_path, force="reencode")
+    assert result.method == "reencode"
+    assert_exact(result, src, 48, 96)
+
+
+def test_cut_error_when_nothing_verifies(infos: dict[str, tuple[Source, MediaInfo]],
+                                         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src, info = infos["ntsc"]
+    monkeypatch.setattr(cut_module, "verify_clip", lambda *a, **k: "it is all wrong")
+    with pytest.raises(CutError, match="it is all wrong"):
+        cut(src, info, 50, 80, tmp_path, force="reencode")
+    assert list(tmp_path.iterdir()) == []  # no clip, no leftover work files
+
+
+def test_canceled_registry(infos: dict[str, tuple[Source, MediaInfo]], tmp_path: Path) -> None:
+    src, info = infos["ntsc"]
+    registry = ProcessRegistry()
+    registry.cancel()
+    with pytest.raises(CanceledError):
+        cut(src, info, 50, 80, tmp_path, registry=registry)
+
+
+def test_cut_many_keeps_order_and_reports_progressively(
+    infos: dict[str, tuple[Source, MediaInfo]], tmp_path: Path
+) -> None:
+    src, info = infos["ntsc"]
+    spans = [(200, 260), (10, 40), (96, 144)]
+    specs = [CutSpec(src.time(a), src.time(b), tmp_path / f"{a}.mp4") for a, b in spans]
+    done: list[CutResult] = []
+    results = cut_many(info, specs, jobs=2, on_done=done.append)
+    assert [r.output for r in results] == [s.output for s in specs]
+    assert sorted(r.output.name for r in done) == sorted(s.output.name for s in specs)
+    for (a, b), r in zip(spans, results, strict=True):
+        assert codes(r.output)[0] == a
+        assert r.frames == b - a
+
+
+def test_cut_many_runs_jobs_in_parallel(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                        infos: dict[str, tuple[Source, MediaInfo]]) -> None:
+    _, info = infos["ntsc"]
+    lock = threading.Lock()
+    active, peak = 0, 0
+    order: list[int] = []
+
+    def fake_cut(source: MediaInfo, spec: CutSpec, **kwargs: object) -> CutResult:
+        nonlocal active, peak
+        with lock:
+            active += 1
+            peak = max(peak, active)
+        time.sleep(0.3 if spec.start == 0 else 0.05)  # the first one finishes last
+        with lock:
+            active -= 1
+            order.append(int(spec.start))
+        return CutResult(spec.output, spec.start, spec.end, 1.0, 30, "copy")
+
+    monkeypatch.setattr(cut_module, "cut_clip", fake_cut)
+    specs = [CutSpec(float(i), i + 1.0, tmp_path / f"{i}.mp4") for i in range(5)]
+    finished: list[float] = []
+    results = cut_many(info, specs, jobs=2, on_done=lambda r: finished.append(r.start))
+    assert peak == 2
+    assert [r.start for r in results] == [0.0, 1.0, 2.0, 3.0, 4.0]
+    assert finished[-1] == 0.0  # reported when done, not in input order
+
+
+def test_cut_many_raises_the_first_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                         infos: dict[str, tuple[Source, MediaInfo]]) -> None:
+    _, info = infos["ntsc"]
+
+    def fake_cut(source: MediaInfo, spec: CutSpec, **kwargs: object) -> CutResult:
+        if spec.start == 2:
+            raise CutError("clip 2 broke")
+        return CutResult(spec.output, spec.start, spec.end, 1.0, 30, "copy")
+
+    monkeypatch.setattr(cut_module, "cut_clip", fake_cut)
+    specs = [CutSpec(float(i), i + 1.0, tmp_path / f"{i}.mp4") for i in range(4)]
+    with pytest.raises(CutError, match="clip 2 broke"):
+        cut_many(info, specs, jobs=1)
+
+
+def test_frame_grid_matches_probe(infos: dict[str, tuple[Source, MediaInfo]]) -> None:
+    from cutups.media.cutplan import FrameGrid
+
+    src, info = infos["transport"]
+    grid = FrameGrid.of(info)
+    assert grid.fps == Fraction(30000, 1001) and grid.count == src.frames
+    assert info.seek_offset == pytest.approx(info.video.start_time - info.start_time)

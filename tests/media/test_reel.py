@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cutups.errors import ConfigError
+from cutups.media.cut import CutSpec, cut_clip
+from cutups.media.ffmpeg import run
+from cutups.media.probe import probe
+from cutups.media.reel import build_reel, chapters_metadata
+from tests.media.barcode import codes
+from tests.media.conftest import Source
+
+
+def chapters(path: Path) -> list[dict[str, object]]:
+    out = run(["ffprobe", "-v", "error", "-show_chapters", "-of", "json", str(path)]).stdout
+    found = json.loads(out)["chapters"]
+    assert isinstance(found, list)
+    return found
+
+
+def make_clips(src: Source, spans: list[tuple[int, int]], out: Path) -> list[Path]:
+    info = probe(src.path)
+    return [cut_clip(info, CutSpec(src.time(a), src.time(b), out / f"{src.path.stem}_{a}.mp4"))
+            .output for a, b in spans]
+
+
+def test_clips_of_one_source_join_without_reencoding(ntsc: Source, tmp_path: Path) -> None:
+    spans = [(50, 150), (200, 260), (10, 40)]
+    clips = make_clips(ntsc, spans, tmp_path)
+    titles = ["1st & 10 at OSU 25", "Run; 4 yds", "Punt = 42 yds"]
+    result = build_reel(clips, tmp_path / "reel" / "reel.mp4", chapters=titles)
+    assert result.method == "copy"
+    total = sum(probe(c, keyframes=False).duration for c in clips)
+    assert result.duration == pytest.approx(total, abs=0.1)
+    # Every frame of every clip, in order, and nothing else.
+    assert codes(result.output) == [n for a, b in spans for n in range(a, b)]
+    info = probe(result.output, keyframes=False)
+    assert info.audio is not None
+    assert info.audio.duration == pytest.approx(info.video.duration, abs=0.05)
+    found = chapters(result.output)
+    assert [c["tags"]["title"] for c in found] == titles  # type: ignore[index]
+    ends = [float(str(c["end_time"])) for c in found]
+    lengths = [(b - a) * 1001 / 30000 for a, b in spans]
+    assert ends == pytest.approx([sum(lengths[:i + 1]) for i in range(3)], abs=0.002)
+
+
+def test_mixed_clips_are_normalised(ntsc: Source, ntsc60: Source, silent: Source,
+                                    tmp_path: Path) -> None:
+    clips = (make_clips(ntsc, [(50, 110)], tmp_path) + make_clips(ntsc60, [(100, 220)], tmp_path)
+             + make_clips(silent, [(0, 45)], tmp_path))
+    result = build_reel(clips, tmp_path / "mixed.mp4")
+    assert result.method == "reencode"
+    total = sum(probe(c, keyframes=False).duration for c in clips)
+    assert result.duration == pytest.approx(total, abs=0.1)
+    info = probe(result.output, keyframes=False)
+    assert (info.video.width, info.video.height) == (320, 180)
+    assert info.audio is not None  # the silent clip got silence, not a hole
+    assert [c["tags"]["title"] for c in chapters(result.output)] == [  # type: ignore[index]
+        "Clip 1", "Clip 2", "Clip 3"]
+    assert codes(result.output)[0] == 50
+
+
+def test_reel_without_audio(silent: Source, tmp_path: Path) -> None:
+    clips = make_clips(silent, [(0, 30), (60, 100)], tmp_path)
+    result = build_reel(clips, tmp_path / "quiet.mp4")
+    assert result.method == "copy"
+    assert probe(result.output, keyframes=False).audio is None
+    assert codes(result.output) == list(range(0, 30)) + list(range(60, 100))
+    assert len(chapters(result.output)) == 2
+
+
+def test_reel_arguments(tmp_path: Path, silent: Source) -> None:
+    with pytest.raises(ConfigError, match="at least one"):
+        build_reel([], tmp_path / "r.mp4")
+    with pytest.raises(ConfigError, match="2 chapter titles for 1 clips"):
+        build_reel([silent.path], tmp_path / "r.mp4", chapters=["a", "b"])
+
+
+def test_chapter_metadata_escaping_and_rounding() -> None:
+    text = chapters_metadata(["a=b;c#d\\e", "x\ny"], [1.0005, 2.0005])
+    assert text.splitlines() == [
+        ";FFMETADATA1",
+        "[CHAPTER]", "TIMEBASE=1/1000", "START=0", "END=1000", "title=a\\=b\\;c\\#d\\\\e",
+        "[CHAPTER]", "TIMEBASE=1/1000", "START=1000", "END=3001", "title=x\\", "y",
+    ]
