@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import ndimage
 
 from cutups.analysis.base import TICK_RATE, FrameAnalyser, SignalArrays
 from cutups.analysis.scorebug import ScorebugLocation, presence
@@ -38,6 +39,8 @@ class BugCrops:
     crops: NDArray[np.uint8]
     """Shape (n, h, w), gray."""
     rate: Fraction
+    support: NDArray[np.bool_] | None = None
+    """Pixels of the crop that belong to the bug (not the broadcast behind it), shape (h, w)."""
 
     def time(self, i: int) -> float:
         return float(self.ticks[i]) / float(self.rate)
@@ -77,6 +80,12 @@ class BugCropAnalyser(FrameAnalyser):
         self._template = location.template[np.ix_(rows, cols)]
         self._stable = location.stable[np.ix_(rows, cols)]
         self._inner = (y0 - self._box[1], x0 - self._box[0])
+        # The bug's own area: its stable pixels with the holes (the changing digits) filled in.
+        # Changes outside it are the broadcast moving behind the bug, not the bug changing.
+        support = ndimage.binary_fill_holes(ndimage.binary_closing(self._stable, iterations=3))
+        self.support = np.zeros((self._box[3] - self._box[1], self._box[2] - self._box[0]), bool)
+        iy, ix = self._inner
+        self.support[iy : iy + bh, ix : ix + bw] = support
         self._ticks: list[int] = []
         self._crops: list[NDArray[np.uint8]] = []
 
@@ -89,7 +98,7 @@ class BugCropAnalyser(FrameAnalyser):
             return
         if self._crops:
             changed = np.abs(crop.astype(np.int16) - self._crops[-1]) > _CHANGED
-            if changed.mean() < 0.002:
+            if changed[self.support].mean() < 0.002:
                 return
         self._ticks.append(tick)
         self._crops.append(np.array(crop, copy=True))
@@ -97,7 +106,8 @@ class BugCropAnalyser(FrameAnalyser):
     def finish(self, n_ticks: int) -> SignalArrays:
         h, w = self._box[3] - self._box[1], self._box[2] - self._box[0]
         crops = np.stack(self._crops) if self._crops else np.zeros((0, h, w), np.uint8)
-        return {"__crop_ticks__": np.asarray(self._ticks, dtype=np.int64), "__crops__": crops}
+        return {"__crop_ticks__": np.asarray(self._ticks, dtype=np.int64), "__crops__": crops,
+                "__crop_support__": self.support}
 
     def params(self) -> dict[str, Any]:
         return {**super().params(), "box": list(self._box)}

@@ -124,7 +124,17 @@ def _otsu_threshold(gray: NDArray[np.uint8]) -> float:
     return float(np.argmax(w0 * w1 * (m0 - m1) ** 2))
 
 
-def find_fields(crops: NDArray[np.uint8]) -> list[TextField]:
+def _glyph_height(text: NDArray[np.bool_], crop_height: int) -> int:
+    """Median height of text-like blobs: the scale at which glyphs should be joined."""
+    labels, _ = ndimage.label(text)
+    heights = [ys.stop - ys.start for ys, _xs in ndimage.find_objects(labels) or []
+               if 0.08 * crop_height <= ys.stop - ys.start <= 0.7 * crop_height]
+    return int(np.median(heights)) if heights else max(4, crop_height // 3)
+
+
+def find_fields(
+    crops: NDArray[np.uint8], support: NDArray[np.bool_] | None = None
+) -> list[TextField]:
     """Text fields of the bug that change at least once, left to right.
 
     A field is a run of text (glyphs closer than ~1/8 of the bug height, joined) containing
@@ -136,9 +146,16 @@ def find_fields(crops: NDArray[np.uint8]) -> list[TextField]:
     events = np.zeros(crops.shape[1:], np.int32)
     for i in range(1, len(crops)):
         events += np.abs(crops[i].astype(np.int16) - crops[i - 1]) > _CHANGE
+    if support is not None:
+        events[~support] = 0
     h = crops.shape[1]
     text = _text_mask(crops) | (events > 0)
-    joined = ndimage.binary_closing(text, structure=np.ones((max(1, h // 6), max(2, h // 8))))
+    if support is not None:
+        text &= support
+    glyph_h = _glyph_height(text, h)
+    # Join letters of one word or number (gaps under half a glyph height), not separate fields.
+    structure = np.ones((max(1, glyph_h // 4), max(2, glyph_h // 2)))
+    joined = ndimage.binary_closing(text, structure=structure)
     labels, _ = ndimage.label(joined)
     freq = events / (len(crops) - 1)
     fields = []
@@ -146,7 +163,7 @@ def find_fields(crops: NDArray[np.uint8]) -> list[TextField]:
         region = labels[ys, xs] == index
         changed = events[ys, xs][region]
         box_h, box_w = ys.stop - ys.start, xs.stop - xs.start
-        if (changed > 0).sum() < 6 or box_h < max(4, h // 8) or box_w < 3 or box_h > 0.9 * h:
+        if (changed > 0).sum() < 6 or box_h < 0.5 * glyph_h or box_w < 3 or box_h > 0.9 * h:
             continue
         fields.append(
             TextField(xs.start, ys.start, xs.stop, ys.stop, float(freq[ys, xs][region].mean()))
@@ -225,7 +242,7 @@ def read_clock(
     """Read the game clock (and period) at every change of the clock field."""
     crops = bug.crops
     reader = _Reader(tesseract)
-    fields = find_fields(crops)
+    fields = find_fields(crops, bug.support)
     clock_field, period_field = identify_fields(crops, fields, reader)
     if clock_field is None:
         log.warning("no game clock found on the scorebug (%d fields)", len(fields))

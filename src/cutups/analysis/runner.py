@@ -21,7 +21,7 @@ from cutups.analysis.base import TICK_RATE, FrameAnalyser
 from cutups.analysis.bug_crops import BugCropAnalyser, BugCrops
 from cutups.analysis.clock_model import ClockModel, ClockReading, fit_clock_model
 from cutups.analysis.clock_reader import read_clock
-from cutups.analysis.field import FieldAnalyser
+from cutups.analysis.field import FieldAnalyser, green_fraction
 from cutups.analysis.motion import MotionAnalyser
 from cutups.analysis.ocr import TesseractReader
 from cutups.analysis.scorebug import (
@@ -29,6 +29,7 @@ from cutups.analysis.scorebug import (
     ScorebugAnalyser,
     ScorebugLocation,
     locate_scorebug,
+    luma,
 )
 from cutups.analysis.signals import Signals, cache_key, fingerprint
 from cutups.media.decode import decode_once
@@ -60,8 +61,11 @@ def _locate(info: MediaInfo) -> ScorebugLocation | None:
     duration = info.duration
     times = [duration * (i + 0.5) / _LOCATE_SAMPLES for i in range(_LOCATE_SAMPLES)]
     width, height = LOCATE_SIZE
-    frames = [img for _, img in sample_frames(info.path, times, width=width, height=height)]
-    return locate_scorebug(frames)
+    samples = sample_frames(info.path, times, width=width, height=height, gray=False)
+    rgb = [img for _, img in samples]
+    gray = [luma(img) for img in rgb]
+    off_field = [green_fraction(img[::4, ::4]) < 0.25 for img in rgb]
+    return locate_scorebug(gray, off_field)
 
 
 def _location_arrays(loc: ScorebugLocation | None) -> dict[str, np.ndarray]:
@@ -94,9 +98,11 @@ def _read_clock(
     """Read the clock off the stored bug crops, which are then dropped (they are large)."""
     ticks = arrays.pop("__crop_ticks__", None)
     crops = arrays.pop("__crops__", None)
+    support = arrays.pop("__crop_support__", None)
     if ticks is None or crops is None or len(crops) < 3:
         return ()
-    readout = read_clock(BugCrops(ticks, crops, TICK_RATE), TesseractReader(), progress=progress)
+    bug = BugCrops(ticks, crops, TICK_RATE, support)
+    readout = read_clock(bug, TesseractReader(), progress=progress)
     log.info(
         "clock: %d readings (%d by Tesseract, %d by learned glyphs)",
         len(readout.readings),

@@ -30,6 +30,7 @@ __all__ = [
     "ScorebugLocation",
     "edge_map",
     "locate_scorebug",
+    "luma",
     "modal_image",
     "presence",
 ]
@@ -67,6 +68,12 @@ class ScorebugLocation:
         )
 
 
+def luma(rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """BT.601 luma of an RGB image, as the decoder's gray output computes it."""
+    y = rgb[..., 0] * 0.299 + rgb[..., 1] * 0.587 + rgb[..., 2] * 0.114
+    return np.clip(y + 0.5, 0, 255).astype(np.uint8)
+
+
 def edge_map(gray: NDArray[np.uint8]) -> NDArray[np.bool_]:
     """Pixels with a strong horizontal or vertical luma step (text and box borders)."""
     g = gray.astype(np.int16)
@@ -95,8 +102,17 @@ def modal_image(frames: NDArray[np.uint8]) -> tuple[NDArray[np.uint8], NDArray[n
     return np.clip(value, 0, 255).astype(np.uint8), share
 
 
-def locate_scorebug(frames: list[NDArray[np.uint8]]) -> ScorebugLocation | None:
+def locate_scorebug(
+    frames: list[NDArray[np.uint8]], off_field: list[bool] | None = None
+) -> ScorebugLocation | None:
     """Find the scorebug in gray frames of size :data:`LOCATE_SIZE` sampled across a broadcast.
+
+    Arguments:
+        frames: gray samples spread over the video.
+        off_field: per sample, whether it shows no playing field (close-up, crowd, bench).
+            The bug stays on screen in those shots; yard lines and sidelines, which can look
+            just as persistent when the camera holds still, do not. When at least four such
+            samples exist, a candidate must be present in a third of them.
 
     Returns None when nothing persistent and bug-sized exists (no scorebug in this video).
     """
@@ -105,6 +121,13 @@ def locate_scorebug(frames: list[NDArray[np.uint8]]) -> ScorebugLocation | None:
     stack = np.stack(frames)
     modal, share = modal_image(stack)
     agree = share >= _PERSISTENCE
+    others = [f for f, off in zip(frames, off_field or [], strict=False) if off]
+    if len(others) >= 4:
+        # Pixels must also hold their value in off-field shots: that removes yard lines and
+        # sidelines, which a still camera makes look as persistent as the bug.
+        off_stack = np.stack(others).astype(np.int16)
+        off_share = (np.abs(off_stack - modal.astype(np.int16)) <= 16).mean(axis=0)
+        agree &= off_share >= _PERSISTENCE
     persistent = edge_map(modal) & agree
     blobs, count = ndimage.label(ndimage.binary_dilation(persistent, iterations=6))
     if count == 0:
@@ -116,6 +139,11 @@ def locate_scorebug(frames: list[NDArray[np.uint8]]) -> ScorebugLocation | None:
         area = (xs.stop - xs.start) * (ys.stop - ys.start) / (width * height)
         if not 0.002 <= area <= 0.2 or inside.sum() < 40:
             continue
+        if len(others) >= 4:
+            seen = np.mean([presence(f[ys, xs], modal[ys, xs], agree[ys, xs]) > 0.6
+                            for f in others])
+            if seen < 0.34:
+                continue
         score = float(inside.sum())
         if best is None or score > best[0]:
             best = (score, ys, xs)

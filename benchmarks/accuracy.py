@@ -1,0 +1,92 @@
+"""Accuracy of the plays job per broadcast look, with and without play-by-play.
+
+For each look: render the suite broadcast (cached), run the plays job from the video alone and
+again with its play-by-play (cycling through the four supported shapes), and score both against
+the generator's truth. Looks are split into those used while tuning the detector and those held
+out, and the table says which is which.
+
+    python benchmarks/accuracy.py [--looks a,b,...] [--seed N] [--out BENCHMARKS.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from cutups.evaluate import EvalReport, evaluate
+from cutups.mediagen import LOOKS, generate_cached, presets
+from cutups.pipeline import PlaysJob, run_plays
+from cutups.recipes.plays import PlaysOptions
+from cutups.settings import Settings
+
+TUNING_LOOKS = ("box_topleft_480p30", "bar_bottom_720p30", "dark_topright_720p60_longgop")
+"""Looks the detector's thresholds were tuned on; every other look is held out."""
+PBP_SHAPES = ("cfbd_json", "cfbd_v2_json", "cfbd_csv", "espn_json")
+
+
+@dataclass(frozen=True)
+class Row:
+    look: str
+    tuned: bool
+    mode: str
+    report: EvalReport
+    seconds: float
+
+
+def run_one(look: str, seed: int, cache: Path, work: Path, shape: str | None) -> tuple[EvalReport, float]:
+    sample = generate_cached(presets.suite(look, seed), cache / "samples")
+    team = sample.truth.home.name
+    settings = Settings(cache_dir=cache)
+    out = work / f"{look}-{shape or 'video'}"
+    job = PlaysJob(source=sample.video, out_dir=out, pbp=sample.pbp[shape] if shape else None,
+                   options=PlaysOptions(team=team if shape else None))
+    started = time.perf_counter()
+    result = run_plays(job, settings)
+    elapsed = time.perf_counter() - started
+    clips = json.loads(result.manifest_path.read_text())["clips"]
+    return evaluate(sample.truth, clips, team=team if shape else None), elapsed
+
+
+def table(rows: list[Row]) -> str:
+    head = ("| look | set | mode | plays | clips | recall | precision | snap err mean/p95 (s) "
+            "| end err mean/p95 (s) | in replay/ad | buckets |\n|---|---|---|---|---|---|---|---|---|---|---|")
+    lines = [head]
+    for r in rows:
+        e = r.report
+        bucket = "—" if e.bucket_accuracy is None else f"{e.bucket_accuracy:.1%}"
+        lines.append(
+            f"| {r.look} | {'tuning' if r.tuned else 'held out'} | {r.mode} | {e.plays} | {e.clips} "
+            f"| {e.recall:.1%} | {e.precision:.1%} | {e.snap_abs_mean:.2f}/{e.snap_abs_p95:.2f} "
+            f"| {e.end_abs_mean:.2f}/{e.end_abs_p95:.2f} | {e.false_in_replay_or_ad} | {bucket} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--looks", default=",".join(LOOKS))
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--cache", type=Path, default=Path(".cache/bench"))
+    parser.add_argument("--no-pbp", action="store_true")
+    args = parser.parse_args(argv)
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="cutups-acc-") as tmp:
+        for n, look in enumerate(args.looks.split(",")):
+            modes: list[str | None] = [None] if args.no_pbp else [None, PBP_SHAPES[n % 4]]
+            for shape in modes:
+                report, seconds = run_one(look, args.seed, args.cache, Path(tmp), shape)
+                rows.append(Row(look, look in TUNING_LOOKS, shape or "video only", report, seconds))
+                print(f"{look:32s} {shape or 'video only':12s} recall {report.recall:6.1%} "
+                      f"precision {report.precision:6.1%} missed {list(report.missed)} "
+                      f"extra {list(report.extra)}", file=sys.stderr)
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
