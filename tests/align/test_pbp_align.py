@@ -124,3 +124,12 @@ def test_unlabelled_periods_are_inferred_from_the_rows() -> None:
     a = align_plays(ROWS[:3], detections, model, duration=120.0)
     assert a.start_period == 1
     assert [p.detection for p in a.placements] == [0, 1, 2]
+
+
+def test_no_readable_clock_pairs_nothing_and_keeps_every_detection() -> None:
+    detections = [det(0.3, 6.0), det(30.0, 36.2)]
+    a = align_plays(ROWS, detections, ClockModel(()), duration=120.0)
+    assert all(p.status in ("unmatched", "not_a_play") for p in a.placements)
+    assert {p.reason for p in a.placements if p.status == "unmatched"} == {
+        "the scorebug clock could not be read"}
+    assert a.unlisted == (0, 1)

@@ -192,6 +192,8 @@ def align_plays(
         WrongGameError: the rows' clocks do not line up with this video's clock at all.
     """
     p = params or AlignParams()
+    if not clock.spans:
+        return _without_clock(rows, detections)
     best: tuple[float, Alignment] | None = None
     unlabelled = any(s.period is None for s in clock.spans)
     starts = sorted({r.period for r in rows if r.period <= 4}) if unlabelled else [None]
@@ -208,6 +210,17 @@ def align_plays(
             "with the scorebug clock (is it another game's?)"
         )
     return alignment
+
+
+def _without_clock(rows: Sequence[Play], detections: Sequence[DetectedPlay]) -> Alignment:
+    """No clock could be read: pairing by order alone would misplace every row after the first
+    gap, so nothing is paired; every detection stays a clip without play-by-play facts."""
+    placements = tuple(
+        Placement(r, "not_a_play") if r.kind is PlayKind.NOT_A_PLAY
+        else Placement(r, "unmatched", reason="the scorebug clock could not be read")
+        for r in rows
+    )
+    return Alignment(placements, tuple(range(len(detections))), (), None)
 
 
 def _predictable(rows: Sequence[Play], clock: ClockModel) -> int:

@@ -7,6 +7,8 @@ once, feeding motion, field, scorebug and audio analysers together, and cache wh
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 import threading
 from collections.abc import Callable
@@ -55,6 +57,19 @@ class Analysis:
     clock: ClockModel
     readings: tuple[ClockReading, ...]
     cached: bool
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """Hash of the analysis code and the decoder: any edit to them invalidates cached signals,
+    so a stale cache can never survive a change that forgot to bump :data:`ANALYSIS_VERSION`."""
+    digest = hashlib.sha1()
+    roots = [Path(__file__).parent, Path(decode_once.__code__.co_filename).parent]
+    for root in roots:
+        for path in sorted(root.glob("*.py")):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _locate(info: MediaInfo) -> ScorebugLocation | None:
@@ -152,7 +167,7 @@ def analyse(
         "samples": _LOCATE_SAMPLES,
         "crops": BugCropAnalyser.VERSION,
     }
-    key = cache_key(content, params, f"{ANALYSIS_VERSION}:{__version__}")
+    key = cache_key(content, params, f"{ANALYSIS_VERSION}:{__version__}:{code_fingerprint()}")
     path = cache_dir / "signals" / f"{key}.npz" if cache_dir else None
     if path is not None and path.exists():
         log.info("signals cache hit %s", path.name)
