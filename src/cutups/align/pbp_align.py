@@ -100,10 +100,29 @@ def relabel_periods(model: ClockModel, start_period: int) -> ClockModel:
     return ClockModel(tuple(spans))
 
 
-def _predictions(row: Play, model: ClockModel, duration: float) -> list[float]:
+Window = tuple[float, float]
+"""A predicted stretch of video for a play's anchor; a point when both ends are equal."""
+
+
+def _predictions(row: Play, untimed: bool, model: ClockModel, duration: float) -> list[Window]:
+    """Where the row's anchor (its end, for end-of-play clocks) should be in the video.
+
+    A row listing the same clock as the play before it took no time off the clock (an extra
+    point, a touchback kickoff, a play clock-stopped from the snap): it happened while the clock
+    stood at that value, anywhere in that stretch.
+    """
     if row.clock is None or row.overtime:
         return []
-    return [t for t in model.reached(row.period, row.clock) if 0.0 <= t <= duration]
+    if untimed:
+        held = model.held(row.period, row.clock)
+        if held:
+            return [(max(0.0, a), min(duration, b)) for a, b in held if a <= duration]
+    return [(t, t) for t in model.reached(row.period, row.clock) if 0.0 <= t <= duration]
+
+
+def _offset(anchor: float, windows: list[Window]) -> float:
+    return min(0.0 if a <= anchor <= b else min(abs(anchor - a), abs(anchor - b))
+               for a, b in windows)
 
 
 def _anchor(d: DetectedPlay, clock_at: ClockAt) -> float:
@@ -111,19 +130,19 @@ def _anchor(d: DetectedPlay, clock_at: ClockAt) -> float:
 
 
 def _pair_cost(
-    preds: list[float], d: DetectedPlay, clock_at: ClockAt, p: AlignParams, order_only: bool
+    preds: list[Window], d: DetectedPlay, clock_at: ClockAt, p: AlignParams, order_only: bool
 ) -> float:
     if not preds:
         # Overtime rows (no clock) and videos with no readable clock: order alone decides, at a
         # neutral price. A row whose clock the video never showed cannot be paired.
         return p.skip_row * 0.5 if order_only else float("inf")
-    offset = min(abs(_anchor(d, clock_at) - t) for t in preds)
+    offset = _offset(_anchor(d, clock_at), preds)
     return offset if offset <= p.max_offset else float("inf")
 
 
 def _dp(
     rows: list[Play],
-    preds: list[list[float]],
+    preds: list[list[Window]],
     detections: Sequence[DetectedPlay],
     clock_at: ClockAt,
     p: AlignParams,
@@ -161,12 +180,12 @@ def _dp(
 
 
 def _clock_only(
-    row: Play, preds: list[float], model: ClockModel, clock_at: ClockAt, p: AlignParams
+    row: Play, preds: list[Window], model: ClockModel, clock_at: ClockAt, p: AlignParams
 ) -> tuple[float, float] | None:
-    """(snap, end) of a play from the clock alone, where the clock pins it down."""
-    if len(preds) != 1:
+    """(snap, end) of a play from the clock alone, where the clock pins it down to a moment."""
+    if len(preds) != 1 or preds[0][0] != preds[0][1]:
         return None
-    t = preds[0]
+    t = preds[0][0]
     if clock_at == "snap":
         return t, t + p.clock_only_play
     span = next((s for s in model.spans if s.running and s.start - 0.2 <= t <= s.end + 0.2), None)
@@ -244,7 +263,10 @@ def _align_once(
     start: int | None,
 ) -> tuple[Alignment, float]:
     plays = [r for r in rows if r.kind is not PlayKind.NOT_A_PLAY]
-    preds = [_predictions(r, model, duration) for r in plays]
+    untimed = [i > 0 and r.clock is not None and plays[i - 1].clock is not None
+               and r.period == plays[i - 1].period and abs(r.clock - (plays[i - 1].clock or 0)) < 0.5
+               for i, r in enumerate(plays)]
+    preds = [_predictions(r, untimed[i], model, duration) for i, r in enumerate(plays)]
     no_clock = not model.spans
     order_only = [no_clock or r.overtime or r.clock is None for r in plays]
     pairs = dict(_dp(plays, preds, detections, clock_at, p, order_only))
@@ -259,8 +281,7 @@ def _align_once(
         if i in pairs:
             d = detections[pairs[i]]
             if preds[i]:
-                offset = min(abs(_anchor(d, clock_at) - t) for t in preds[i])
-                matched_with_preds += offset <= p.tight_offset
+                matched_with_preds += _offset(_anchor(d, clock_at), preds[i]) <= p.tight_offset
             placements[row.row_id] = Placement(row, "matched", d.snap, d.end, pairs[i], "detected")
             continue
         placed = _clock_only(row, preds[i], model, clock_at, p)
@@ -310,12 +331,12 @@ def _inside_recording(row: Play, model: ClockModel) -> bool:
     return lowest - 1 <= row.clock <= highest + 1
 
 
-def _unmatched_reason(row: Play, preds: list[float]) -> str:
+def _unmatched_reason(row: Play, preds: list[Window]) -> str:
     if row.overtime:
         return "overtime play not found between its neighbours"
     if not preds:
         return "clock not readable"
-    where = ", ".join(f"{t:.1f} s" for t in preds[:3])
+    where = ", ".join(f"{a:.1f} s" if a == b else f"{a:.1f}-{b:.1f} s" for a, b in preds[:3])
     return f"no play detected near {row.clock_display} (expected around {where})"
 
 

@@ -75,25 +75,32 @@ class ClockModel:
         return sorted({s.period for s in self.spans if s.period is not None})
 
     def reached(self, period: int, seconds: float, *, tolerance: float = 0.6) -> list[float]:
-        """Video times at which the clock of ``period`` first showed ``seconds``.
+        """Video times at which the clock of ``period`` was *seen* reaching ``seconds``.
 
-        A running span yields the moment it passed the value; a stopped span at that value yields
-        its start (where it was not already reached by the running span just before). Usually one
-        time; several when the broadcast shows the same clock twice (a frozen replay bug).
+        Only a running span passing the value counts. A stopped span showing the value is not a
+        sighting of the moment it was reached: when the bug comes back from a commercial or the
+        recording starts on a stopped clock, the play that stopped it happened earlier, unseen.
+        Usually one time; several when the broadcast shows the same clock twice (a replay under
+        a frozen bug).
         """
         times: list[float] = []
         for span in self.spans:
-            if span.period != period:
+            if span.period != period or not span.running:
                 continue
-            if span.running:
-                hit = span.start + (span.clock_start - seconds)
-                if span.start - tolerance <= hit <= span.end + tolerance:
-                    times.append(min(max(hit, span.start), span.end))
-            elif abs(span.clock_start - seconds) <= tolerance and not any(
-                abs(t - span.start) <= 1.5 for t in times
-            ):
-                times.append(span.start)
+            hit = span.start + (span.clock_start - seconds)
+            if span.start - tolerance <= hit <= span.end + tolerance:
+                times.append(min(max(hit, span.start), span.end))
         return times
+
+    def held(self, period: int, seconds: float, *, tolerance: float = 0.6) -> list[tuple[float, float]]:
+        """Stretches of video during which the clock of ``period`` stood still at ``seconds``.
+
+        Untimed plays (extra points, two-point tries) and kickoffs into the end zone happen while
+        the clock holds the value the previous play stopped it at.
+        """
+        return [(s.start, s.end) for s in self.spans
+                if s.period == period and not s.running
+                and abs(s.clock_start - seconds) <= tolerance]
 
 
 def _agree_running(a: ClockReading, b: ClockReading) -> bool:

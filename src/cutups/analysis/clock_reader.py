@@ -137,38 +137,67 @@ def find_fields(
 ) -> list[TextField]:
     """Text fields of the bug that change at least once, left to right.
 
-    A field is a run of text (glyphs closer than ~1/8 of the bug height, joined) containing
-    pixels that changed between stored crops. Growing from the changed pixels to the whole run
-    of text keeps digits that happen not to change in this recording (the "1" of "15:00").
+    A field grows from the pixels that changed between stored crops to the whole glyphs next to
+    them (within ~half a glyph height), so digits that happen not to change in this recording
+    (the "1" of "15:00") still belong to their field, while neighbouring cells of the bug (team
+    names, panels, dividers) do not.
     """
     if len(crops) < 3:
         return []
+    area = support if support is not None else np.ones(crops.shape[1:], bool)
     events = np.zeros(crops.shape[1:], np.int32)
     for i in range(1, len(crops)):
-        events += np.abs(crops[i].astype(np.int16) - crops[i - 1]) > _CHANGE
-    if support is not None:
-        events[~support] = 0
+        diff = np.abs(crops[i].astype(np.int16) - crops[i - 1]) > _CHANGE
+        # A change over a large part of the bug is a transition (a wipe sweeping over it, the
+        # bug animating in), not a field being updated; it would join every field into one.
+        if diff[area].mean() < 0.2:
+            events += diff
+    events[~area] = 0
     h = crops.shape[1]
     text = _text_mask(crops) | (events > 0)
     if support is not None:
         text &= support
     glyph_h = _glyph_height(text, h)
-    # Join letters of one word or number (gaps under half a glyph height), not separate fields.
-    structure = np.ones((max(1, glyph_h // 4), max(2, glyph_h // 2)))
-    joined = ndimage.binary_closing(text, structure=structure)
-    labels, _ = ndimage.label(joined)
+    reach = max(2, glyph_h // 2)
+    changed, _ = ndimage.label(ndimage.binary_closing(events > 0, structure=np.ones((reach, reach))))
+    glyphs, _ = ndimage.label(text)
+    # Glyph-sized components only: long bars (timeout pips, panel edges) would chain cells.
+    glyph_boxes = [g for g in ndimage.find_objects(glyphs) or []
+                   if 0.4 * glyph_h <= g[0].stop - g[0].start <= 1.5 * glyph_h
+                   and g[1].stop - g[1].start <= 1.5 * glyph_h]
     freq = events / (len(crops) - 1)
-    fields = []
-    for index, (ys, xs) in enumerate(ndimage.find_objects(labels) or [], start=1):
-        region = labels[ys, xs] == index
-        changed = events[ys, xs][region]
-        box_h, box_w = ys.stop - ys.start, xs.stop - xs.start
-        if (changed > 0).sum() < 6 or box_h < 0.5 * glyph_h or box_w < 3 or box_h > 0.9 * h:
+    boxes: list[list[int]] = []
+    for ys, xs in ndimage.find_objects(changed) or []:
+        if (events[ys, xs] > 0).sum() < 6:
             continue
-        fields.append(
-            TextField(xs.start, ys.start, xs.stop, ys.stop, float(freq[ys, xs][region].mean()))
-        )
-    return sorted(fields, key=lambda f: f.x0)
+        x0, y0, x1, y1 = xs.start, ys.start, xs.stop, ys.stop
+        # Only glyphs touching the changed area itself (no chaining from glyph to glyph).
+        ox0, oy0, ox1, oy1 = x0, y0, x1, y1
+        for gy, gx in glyph_boxes:
+            near = gx.start <= ox1 + reach and gx.stop >= ox0 - reach
+            level = min(gy.stop, oy1) - max(gy.start, oy0) > 0
+            if near and level:
+                x0, y0 = min(x0, gx.start), min(y0, gy.start)
+                x1, y1 = max(x1, gx.stop), max(y1, gy.stop)
+        if y1 - y0 >= 0.5 * glyph_h and x1 - x0 >= 3:
+            boxes.append([x0, y0, x1, y1])
+    merged = _merge_boxes(boxes)
+    return [TextField(x0, y0, x1, y1, float(freq[y0:y1, x0:x1].mean()))
+            for x0, y0, x1, y1 in sorted(merged)]
+
+
+def _merge_boxes(boxes: list[list[int]]) -> list[list[int]]:
+    """Union overlapping boxes until none overlap."""
+    out: list[list[int]] = []
+    for box in sorted(boxes):
+        for other in out:
+            if box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3]:
+                other[:] = [min(box[0], other[0]), min(box[1], other[1]),
+                            max(box[2], other[2]), max(box[3], other[3])]
+                break
+        else:
+            out.append(list(box))
+    return out if len(out) == len(boxes) else _merge_boxes(out)
 
 
 def _changed(a: NDArray[np.uint8], b: NDArray[np.uint8]) -> bool:

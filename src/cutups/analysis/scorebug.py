@@ -129,26 +129,29 @@ def locate_scorebug(
         off_share = (np.abs(off_stack - modal.astype(np.int16)) <= 16).mean(axis=0)
         agree &= off_share >= _PERSISTENCE
     persistent = edge_map(modal) & agree
-    blobs, count = ndimage.label(ndimage.binary_dilation(persistent, iterations=6))
+    # Blob the agreeing pixels themselves: a bug's solid panel agrees across every kind of shot
+    # even where it draws no edges, so a bar whose clock half is mostly changing digits is
+    # still one piece. The edges inside (text, borders) then say how bug-like a blob is.
+    solid = ndimage.binary_closing(ndimage.binary_opening(agree, iterations=1), iterations=3)
+    blobs, count = ndimage.label(solid | ndimage.binary_dilation(persistent, iterations=2))
     if count == 0:
         return None
     height, width = persistent.shape
-    best: tuple[float, slice, slice] | None = None
+    candidates: list[tuple[float, slice, slice]] = []
     for index, (ys, xs) in enumerate(ndimage.find_objects(blobs), start=1):
         inside = persistent[ys, xs] & (blobs[ys, xs] == index)
         area = (xs.stop - xs.start) * (ys.stop - ys.start) / (width * height)
-        if not 0.002 <= area <= 0.2 or inside.sum() < 40:
+        if not 0.0005 <= area <= 0.2 or inside.sum() < 20:
             continue
         if len(others) >= 4:
             seen = np.mean([presence(f[ys, xs], modal[ys, xs], agree[ys, xs]) > 0.6
                             for f in others])
             if seen < 0.34:
                 continue
-        score = float(inside.sum())
-        if best is None or score > best[0]:
-            best = (score, ys, xs)
-    if best is None:
+        candidates.append((float(inside.sum()), ys, xs))
+    if not candidates:
         return None
+    best = _join_neighbours(max(candidates, key=lambda c: c[0]), candidates, width, height)
     _, ys, xs = best
     template, stable = modal[ys, xs], agree[ys, xs]
     present = [presence(f[ys, xs], template, stable) > 0.6 for f in frames]
@@ -161,6 +164,33 @@ def locate_scorebug(
         stable=stable,
         coverage=float(np.mean(present)),
     )
+
+
+def _join_neighbours(
+    best: tuple[float, slice, slice], candidates: list[tuple[float, slice, slice]],
+    width: int, height: int,
+) -> tuple[float, slice, slice]:
+    """Grow the best blob by candidates beside it on the same rows: bugs are often several
+    boxes (teams, scores, clock) separated by thin gaps or changing regions."""
+    score, ys, xs = best
+    grown = True
+    while grown:
+        grown = False
+        for other_score, oys, oxs in candidates:
+            if oxs.start >= xs.start and oxs.stop <= xs.stop and oys.start >= ys.start \
+                    and oys.stop <= ys.stop:
+                continue
+            overlap = min(ys.stop, oys.stop) - max(ys.start, oys.start)
+            gap = max(oxs.start - xs.stop, xs.start - oxs.stop)
+            if overlap >= 0.6 * min(ys.stop - ys.start, oys.stop - oys.start) \
+                    and gap <= 0.03 * width:
+                ys = slice(min(ys.start, oys.start), max(ys.stop, oys.stop))
+                xs = slice(min(xs.start, oxs.start), max(xs.stop, oxs.stop))
+                score += other_score
+                grown = True
+    if (xs.stop - xs.start) * (ys.stop - ys.start) > 0.25 * width * height:
+        return best
+    return score, ys, xs
 
 
 def presence(
