@@ -20,7 +20,8 @@ class SignalScript:
     arrays: dict[str, list[float]] = field(
         default_factory=lambda: {
             k: []
-            for k in ("motion", "cut", "green", "bug", "bug_change", "whistle", "crowd", "rms")
+            for k in ("motion", "pan", "cut", "green", "bug", "bug_change", "whistle", "crowd",
+                      "rms")
         }
     )
     plays: list[tuple[float, float]] = field(default_factory=list)
@@ -44,7 +45,8 @@ class SignalScript:
         rng = np.random.default_rng(self.seed + len(self.arrays["motion"]))
         a = self.arrays
         a["cut"] += [0.8] + [0.02] * (n - 1)
-        a["motion"] += list(np.abs(motion + rng.normal(0, 0.1 + motion * 0.1, n)))
+        a["motion"] += list(np.abs(motion + rng.normal(0, 0.02 + motion * 0.1, n)))
+        a["pan"] += [0.0] * n
         a["green"] += [green] * n
         a["bug"] += [bug] * n
         a["bug_change"] += [change if i % 10 == 0 else 0.0 for i in range(n)]
@@ -60,8 +62,25 @@ class SignalScript:
 
     def replay(self, seconds: float = 6.0) -> None:
         """A re-run of a play: same motion as live, but the bug hidden."""
-        self._add(1.0, motion=0.4, green=0.6, bug=0.0)
-        self._add(seconds, motion=8.0, green=0.6, bug=0.0)
+        self._add(1.0, motion=0.02, green=0.6, bug=0.0)
+        self._add(seconds, motion=5.0, green=0.6, bug=0.0)
+
+    def wipe(self) -> None:
+        """A replay transition: the picture changes gradually over four ticks."""
+        a = self.arrays
+        for key, value in (("cut", 0.9), ("motion", 0.0), ("pan", 0.0), ("green", 0.3),
+                           ("bug", 0.5), ("bug_change", 0.2), ("whistle", 0.0),
+                           ("crowd", -30.0), ("rms", -25.0)):
+            a[key] += [value] * 4
+
+    def frozen_replay(self, seconds: float = 6.0) -> None:
+        """A replay behind wipes with the bug still on screen (frozen), as some networks do."""
+        self.wipe()
+        self._add(1.0, motion=0.02, green=0.6, bug=0.95)
+        self.arrays["cut"][-10] = 0.02  # no hard cut after the wipe: same shot continues
+        self._add(seconds, motion=5.0, green=0.6, bug=0.95)
+        self.arrays["cut"][-int(seconds * RATE)] = 0.02
+        self.wipe()
 
     def play(self, length: float = 6.0, *, lineup: float = 3.0, whistle: bool = True) -> None:
         """Walk to the line, hold still, snap, play, whistle, slow down — one wide shot."""
@@ -70,18 +89,20 @@ class SignalScript:
         n_play = int(length * RATE)
         a = self.arrays
         rng = np.random.default_rng(self.seed + len(a["motion"]))
+        # Walking to the line (~0.8 %), set (~0), the play (~4 %), stopped at the whistle.
         motion = np.concatenate(
             [
-                np.full(n_lineup, 2.5),
-                np.full(n_still, 0.3),
-                np.full(n_play, 9.0),
-                np.linspace(3.0, 0.4, 15),
+                np.full(n_lineup, 0.8),
+                np.full(n_still, 0.02),
+                np.full(n_play, 4.0),
+                np.full(15, 0.02),
             ]
-        ) + rng.normal(0, 0.1, n_lineup + n_still + n_play + 15)
+        ) + rng.normal(0, 0.02, n_lineup + n_still + n_play + 15)
         start = self.now
         n = len(motion)
         a["cut"] += [0.8] + [0.02] * (n - 1)
         a["motion"] += list(np.abs(motion))
+        a["pan"] += [0.0] * (n_lineup + n_still) + [4.0] * n_play + [0.0] * 15
         a["green"] += [0.6] * n
         a["bug"] += [0.95] * n
         a["bug_change"] += [0.1 if i % 10 == 0 else 0.0 for i in range(n)]

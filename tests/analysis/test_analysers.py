@@ -7,7 +7,7 @@ import pytest
 
 from cutups.analysis.audio import AudioBandsAnalyser
 from cutups.analysis.field import FieldAnalyser, green_fraction
-from cutups.analysis.motion import MotionAnalyser
+from cutups.analysis.motion import MotionAnalyser, estimate_shift
 from cutups.analysis.scorebug import LOCATE_SIZE, ScorebugAnalyser, locate_scorebug
 
 RNG = np.random.default_rng(7)
@@ -61,18 +61,45 @@ def test_scorebug_analyser_sees_presence_and_hidden_bug() -> None:
     assert bug[10:].max() < 0.4
 
 
-def test_motion_zero_for_still_frames_and_positive_for_moving() -> None:
+def _field(offset: int, players: list[tuple[int, int]]) -> np.ndarray:
+    """A 320x180 view of a field with the camera ``offset`` px to the right: stripes, yard lines
+    and players (given in field coordinates) all move left on screen as the camera pans."""
+    xx = (np.arange(320) + offset) % 64
+    row = np.where(xx < 32, 90, 110).astype(np.uint8)
+    row[xx % 64 == 0] = 230
+    img = np.tile(row, (180, 1))
+    for x, y in players:
+        if 0 <= x - offset < 317:
+            img[y : y + 6, x - offset : x - offset + 3] = 30
+    return img
+
+
+def test_estimate_shift_recovers_a_camera_pan() -> None:
+    assert estimate_shift(_field(0, []), _field(5, [])) == (-5, 0)
+    assert estimate_shift(_field(7, []), _field(7, [])) == (0, 0)
+
+
+def test_motion_separates_players_from_the_camera() -> None:
     analyser = MotionAnalyser()
-    still = np.full((90, 160), 100, np.uint8)
-    moving = [np.roll(_background(0)[:90, :160], 3 * i, axis=1) for i in range(5)]
-    for i, img in enumerate([still, still, still, *moving]):
+    team = [(40 + 20 * i, 60 + 7 * (i % 5)) for i in range(11)]
+    frames = [_field(0, team), _field(0, team)]  # set: nothing moves
+    frames += [_field(4 * k, team) for k in range(1, 4)]  # camera pans, players don't
+    frames += [_field(12, [(x + 3 * k, y) for x, y in team]) for k in range(1, 4)]  # players run
+    for i, img in enumerate(frames):
         analyser.on_frame(i, i / 10, img)
     out = analyser.finish(10)
-    motion, cut = out["motion"], out["cut"]
+    motion, pan = out["motion"], out["pan"]
     assert len(motion) == 10 and motion[8:].sum() == 0  # padded to n_ticks
-    assert motion[1] == 0 and motion[2] == 0
-    assert motion[4:7].min() > 5
-    assert cut[3] > 0.5  # a flat gray frame to a busy one is a cut
+    assert motion[1] == 0 and pan[1] == 0
+    assert pan[2:5].min() >= 3 and motion[2:5].max() < 0.2  # a pan alone is not motion
+    assert motion[6:8].min() > 0.3  # players running is
+
+
+def test_histogram_cut_on_a_new_shot() -> None:
+    analyser = MotionAnalyser()
+    analyser.on_frame(0, 0.0, np.full((180, 320), 100, np.uint8))
+    analyser.on_frame(1, 0.1, _field(0, []))
+    assert analyser.finish(2)["cut"][1] > 0.5
 
 
 def test_green_fraction_of_grass_and_of_a_crowd() -> None:

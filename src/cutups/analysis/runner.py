@@ -184,6 +184,9 @@ def analyse(
         )
 
     location = _locate(info)
+    if location is not None:
+        box = (location.x, location.y, location.w, location.h)
+        base = [MotionAnalyser(ignore=box), FieldAnalyser()]
     analysers: list[FrameAnalyser] = list(base)
     if location is not None:
         analysers.append(ScorebugAnalyser(location))

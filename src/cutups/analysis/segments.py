@@ -1,0 +1,79 @@
+"""Where in a broadcast a play can be: live wide shots, minus replays.
+
+A *wipe* (the network's animated transition into and out of a replay) changes the picture
+gradually over several ticks and sweeps over the scorebug; a hard cut changes it in one tick.
+Replays are the stretches between two wipes close together. A *live wide shot* is a run of
+ticks with the scorebug on screen, mostly field in the picture, and no cut. Pure functions of
+:class:`~cutups.analysis.signals.Signals`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import ndimage
+
+from cutups.analysis.signals import Signals
+
+__all__ = ["SegmentParams", "live_wide_segments", "replay_spans", "smooth", "wipes"]
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentParams:
+    """Thresholds for shots, wipes and replays."""
+
+    bug_on: float = 0.55
+    """Share of the bug's stable pixels showing for the broadcast to count as live."""
+    green_on: float = 0.30
+    """Share of grass pixels for a wide field shot."""
+    cut_on: float = 0.30
+    """Histogram change that marks a camera cut."""
+    wipe_level: float = 0.2
+    wipe_ticks: int = 3
+    """A wipe changes the picture by at least ``wipe_level`` for this many ticks in a row."""
+    replay_max_sec: float = 45.0
+    """Two wipes closer than this bracket a replay."""
+
+
+def smooth(values: NDArray[np.float32], ticks: int) -> NDArray[np.float32]:
+    """Running median over ``ticks`` (odd-sized windows keep edges in place)."""
+    return np.asarray(ndimage.median_filter(values, size=max(1, ticks), mode="nearest"))
+
+
+def wipes(signals: Signals, p: SegmentParams) -> list[tuple[int, int]]:
+    """Tick ranges [a, b) of gradual, multi-tick transitions."""
+    labels, count = ndimage.label(signals["cut"] >= p.wipe_level)
+    if not count:
+        return []
+    runs = [(s.start, s.stop) for (s,) in ndimage.find_objects(labels)]
+    return [(a, b) for a, b in runs if b - a >= p.wipe_ticks]
+
+
+def replay_spans(signals: Signals, p: SegmentParams) -> list[tuple[int, int]]:
+    """Tick ranges [a, b) between a wipe in and the next wipe out."""
+    rate = float(signals.rate)
+    found = wipes(signals, p)
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i + 1 < len(found):
+        (a, _), (_, d) = found[i], found[i + 1]
+        if (d - a) / rate <= p.replay_max_sec:
+            spans.append((a, d))
+            i += 2
+        else:
+            i += 1
+    return spans
+
+
+def live_wide_segments(signals: Signals, p: SegmentParams) -> list[tuple[int, int]]:
+    """Tick ranges [a, b) that are one uninterrupted live wide shot outside any replay."""
+    rate = float(signals.rate)
+    live = smooth(signals["bug"], int(rate) | 1) >= p.bug_on
+    wide = smooth(signals["green"], int(rate / 2) | 1) >= p.green_on
+    ok = live & wide & (signals["cut"] < p.cut_on)
+    for a, b in replay_spans(signals, p):
+        ok[a:b] = False
+    labels, count = ndimage.label(ok)
+    return [(s.start, s.stop) for (s,) in ndimage.find_objects(labels)] if count else []
