@@ -33,17 +33,23 @@ _CHANGED = 18
 
 
 def _profile_shift(prev: NDArray[np.float32], cur: NDArray[np.float32], limit: int) -> int:
-    """Integer shift s minimising the mean |cur[i] - prev[i - s]| of two 1-D profiles."""
+    """Integer shift s minimising the mean |cur[i] - prev[i - s]| of two 1-D profiles.
+
+    Every candidate shift is compared over the same central stretch of ``cur`` (all of them at
+    once, through a sliding-window view of ``prev``), so errors are comparable across shifts.
+    """
     n = len(cur)
-    best, best_err = 0, float("inf")
-    for s in range(-limit, limit + 1):
-        a = cur[max(0, s) : n + min(0, s)]
-        b = prev[max(0, -s) : n - max(0, s)]
-        err = float(np.abs(a - b).mean()) if len(a) else float("inf")
-        # Prefer no movement on ties: a still camera is the common case.
-        if err < best_err - 1e-3 or (abs(err - best_err) <= 1e-3 and abs(s) < abs(best)):
-            best, best_err = s, err
-    return best
+    if n <= 2 * limit + 1:
+        return 0
+    core = cur[limit : n - limit]
+    windows = np.lib.stride_tricks.sliding_window_view(prev, n - 2 * limit)
+    # windows[j] = prev[j : j + n - 2L] lines up with core when j = L - s.
+    errors = np.abs(windows - core).mean(axis=1)[::-1]
+    shifts = np.arange(-limit, limit + 1)
+    best = float(errors.min())
+    # Prefer the smallest movement among near-ties: a still camera is the common case.
+    ties = shifts[errors <= best + 1e-3]
+    return int(ties[np.argmin(np.abs(ties))])
 
 
 def estimate_shift(prev: NDArray[np.uint8], cur: NDArray[np.uint8]) -> tuple[int, int]:

@@ -38,7 +38,8 @@ __all__ = [
 LOCATE_SIZE = (640, 360)
 """Frames are compared at this size: large enough for a small bug's edges to survive."""
 _EDGE_THRESHOLD = 28
-_PERSISTENCE = 0.4
+_THRESHOLDS = (0.4, 0.55, 0.7)
+_PERSISTENCE = _THRESHOLDS[0]
 """Share of samples that must agree on a pixel's value. Commercials and hidden-bug replays take
 up to ~40 % of a broadcast, so a bug present 60 % of the time must still pass comfortably."""
 
@@ -120,39 +121,28 @@ def locate_scorebug(
         return None
     stack = np.stack(frames)
     modal, share = modal_image(stack)
-    agree = share >= _PERSISTENCE
     others = [f for f, off in zip(frames, off_field or [], strict=False) if off]
+    off_share = None
     if len(others) >= 4:
         # Pixels must also hold their value in off-field shots: that removes yard lines and
         # sidelines, which a still camera makes look as persistent as the bug.
         off_stack = np.stack(others).astype(np.int16)
         off_share = (np.abs(off_stack - modal.astype(np.int16)) <= 16).mean(axis=0)
-        agree &= off_share >= _PERSISTENCE
-    persistent = edge_map(modal) & agree
-    # Blob the agreeing pixels themselves: a bug's solid panel agrees across every kind of shot
-    # even where it draws no edges, so a bar whose clock half is mostly changing digits is
-    # still one piece. The edges inside (text, borders) then say how bug-like a blob is.
-    solid = ndimage.binary_closing(ndimage.binary_opening(agree, iterations=1), iterations=3)
-    blobs, count = ndimage.label(solid | ndimage.binary_dilation(persistent, iterations=2))
-    if count == 0:
-        return None
-    height, width = persistent.shape
-    candidates: list[tuple[float, slice, slice]] = []
-    for index, (ys, xs) in enumerate(ndimage.find_objects(blobs), start=1):
-        inside = persistent[ys, xs] & (blobs[ys, xs] == index)
-        area = (xs.stop - xs.start) * (ys.stop - ys.start) / (width * height)
-        if not 0.0005 <= area <= 0.2 or inside.sum() < 20:
-            continue
-        if len(others) >= 4:
-            seen = np.mean([presence(f[ys, xs], modal[ys, xs], agree[ys, xs]) > 0.6
-                            for f in others])
-            if seen < 0.34:
-                continue
-        candidates.append((float(inside.sum()), ys, xs))
+    # A loose threshold keeps a bug with hidden stretches whole; a strict one separates it from
+    # other things that repeat (a network's close-up framing). Candidates from all compete.
+    candidates: list[tuple[float, slice, slice, NDArray[np.bool_]]] = []
+    for threshold in _THRESHOLDS:
+        agree = share >= threshold
+        if off_share is not None:
+            agree &= off_share >= threshold
+        candidates += [(*c, agree) for c in _candidates(modal, agree, others)]
     if not candidates:
         return None
-    best = _join_neighbours(max(candidates, key=lambda c: c[0]), candidates, width, height)
+    score, ys, xs, agree = max(candidates, key=lambda c: c[0])
+    same = [(c[0], c[1], c[2]) for c in candidates if c[3] is agree]
+    best = _join_neighbours((score, ys, xs), same, *modal.shape[::-1])
     _, ys, xs = best
+    height, width = modal.shape
     template, stable = modal[ys, xs], agree[ys, xs]
     present = [presence(f[ys, xs], template, stable) > 0.6 for f in frames]
     return ScorebugLocation(
@@ -164,6 +154,32 @@ def locate_scorebug(
         stable=stable,
         coverage=float(np.mean(present)),
     )
+
+
+def _candidates(
+    modal: NDArray[np.uint8], agree: NDArray[np.bool_], others: list[NDArray[np.uint8]]
+) -> list[tuple[float, slice, slice]]:
+    """Bug-sized blobs of agreeing pixels, scored by the persistent edges inside them."""
+    persistent = edge_map(modal) & agree
+    # Blob the agreeing pixels themselves: a bug's solid panel agrees across every kind of shot
+    # even where it draws no edges, so a bar whose clock half is mostly changing digits is
+    # still one piece. The edges inside (text, borders) then say how bug-like a blob is.
+    solid = ndimage.binary_closing(ndimage.binary_opening(agree, iterations=1), iterations=3)
+    blobs, count = ndimage.label(solid | ndimage.binary_dilation(persistent, iterations=2))
+    height, width = persistent.shape
+    found: list[tuple[float, slice, slice]] = []
+    for index, (ys, xs) in enumerate(ndimage.find_objects(blobs) if count else [], start=1):
+        inside = persistent[ys, xs] & (blobs[ys, xs] == index)
+        area = (xs.stop - xs.start) * (ys.stop - ys.start) / (width * height)
+        if not 0.0005 <= area <= 0.2 or inside.sum() < 20:
+            continue
+        if len(others) >= 4:
+            seen = np.mean([presence(f[ys, xs], modal[ys, xs], agree[ys, xs]) > 0.6
+                            for f in others])
+            if seen < 0.34:
+                continue
+        found.append((float(inside.sum()), ys, xs))
+    return found
 
 
 def _join_neighbours(
