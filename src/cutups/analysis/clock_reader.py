@@ -181,9 +181,27 @@ def find_fields(
                 x1, y1 = max(x1, gx.stop), max(y1, gy.stop)
         if y1 - y0 >= 0.5 * glyph_h and x1 - x0 >= 3:
             boxes.append([x0, y0, x1, y1])
-    merged = _merge_boxes(boxes)
+    merged = _merge_boxes(_bridge(boxes, int(0.8 * glyph_h), text))
     return [TextField(x0, y0, x1, y1, float(freq[y0:y1, x0:x1].mean()))
             for x0, y0, x1, y1 in sorted(merged)]
+
+
+def _bridge(boxes: list[list[int]], gap: int, text: NDArray[np.bool_]) -> list[list[int]]:
+    """Widen boxes so that same-line neighbours joined by a colon overlap (and then merge).
+
+    A clock's colon never changes, so "1" and "06" of "1:06" arrive as two boxes. The gap
+    between them holds the colon's dots; a word space between two fields holds nothing.
+    """
+    out = [list(b) for b in boxes]
+    for a in out:
+        for b in out:
+            same_line = min(a[3], b[3]) - max(a[1], b[1]) > 0.5 * min(a[3] - a[1], b[3] - b[1])
+            if a is b or not same_line or not 0 < b[0] - a[2] <= gap:
+                continue
+            between = text[max(a[1], b[1]) : min(a[3], b[3]), a[2] : b[0]]
+            if between.any():
+                a[2] = b[0] + 1
+    return out
 
 
 def _merge_boxes(boxes: list[list[int]]) -> list[list[int]]:

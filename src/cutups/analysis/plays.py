@@ -42,6 +42,9 @@ class DetectorParams:
     """Players still this long: the play is over."""
     min_play_sec: float = 2.0
     max_play_sec: float = 25.0
+    min_gap_sec: float = 5.0
+    """No snap comes this soon after a play ends: the teams must line up again (a hurry-up
+    offense needs 10 s or more). Motion sooner is players walking off or celebrating."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,9 +78,11 @@ def detect_plays(signals: Signals, params: DetectorParams | None = None) -> list
     still_n, onset_n = int(p.still_sec * rate), int(p.onset_sec * rate)
     settle_n, min_n = max(1, int(p.settle_sec * rate)), int(p.min_play_sec * rate)
     max_n = int(p.max_play_sec * rate)
+    gap_n = int(p.min_gap_sec * rate)
     plays: list[DetectedPlay] = []
+    last_end = -gap_n
     for a, b in segments:
-        k = a + still_n
+        k = max(a + still_n, last_end + gap_n)
         while k + onset_n <= b:
             if motion[k - still_n : k].max() > still or motion[k : k + onset_n].mean() < move:
                 k += 1
@@ -86,7 +91,8 @@ def detect_plays(signals: Signals, params: DetectorParams | None = None) -> list
             end, reason = _find_end(signals, motion, snap, b, still, settle_n, min_n, max_n)
             if end - snap >= min_n and motion[snap:end].max() >= peak:
                 plays.append(_scored(signals, snap, end, reason, rate))
-                k = end + still_n
+                last_end = end
+                k = end + max(still_n, gap_n)
             else:
                 k = max(k + 1, end)
     return plays
