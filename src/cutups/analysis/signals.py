@@ -92,5 +92,5 @@ class Signals:
         with np.load(path, allow_pickle=False) as data:
             rate = Fraction(int(data["__rate__"][0]), int(data["__rate__"][1]))
             duration = float(data["__duration__"][0])
-            arrays = {k: data[k] for k in data.files if not k.startswith("__")}
+            arrays = {k: data[k] for k in data.files if k not in ("__rate__", "__duration__")}
         return cls(rate=rate, duration=duration, arrays=arrays)
