@@ -87,6 +87,10 @@ class Settings(BaseSettings):
     """Bearer keys the API accepts (comma-separated in the environment); empty: no auth."""
     webhook_secret: str | None = Field(None, validation_alias=_env("WEBHOOK_SECRET"))
     """Standard Webhooks signing secret, ``whsec_<base64>``; None sends webhooks unsigned."""
+    webhook_hmac_secret: str | None = Field(
+        None, validation_alias=_env("WEBHOOK_HMAC_SECRET", "WEBHOOK_HMAC_SECRET")
+    )
+    """The predecessor's secret: adds its ``X-Webhook-Signature: sha256=<hex>`` header too."""
     allow_private_urls: bool = Field(False, validation_alias=_env("ALLOW_PRIVATE_URLS"))
     """Let video, presigned and webhook URLs reach private/loopback addresses (tests, LANs)."""
     public_url: str | None = Field(None, validation_alias=_env("PUBLIC_URL"))

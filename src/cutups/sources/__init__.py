@@ -1,1 +1,67 @@
-"""sources"""
+"""Getting a job's video onto this machine: an ordered registry of source handlers.
+
+Like yt-dlp's extractor list, handlers are tried in order and the first whose ``suitable(url)``
+says yes fetches it; the generic HTTP handler comes last::
+
+    upload:<id>           UploadSource         a file sent to POST /upload
+    drive.google.com/...  GoogleDriveSource    share links, with Drive's confirmation dance
+    ...?X-Amz-Signature=  PresignedUrlSource   S3-style presigned URLs (clearer errors)
+    youtube.com/...       YtDlpSource          any site yt-dlp has an extractor for
+    http(s)://...         HttpSource           anything else: streamed, resumed with Range
+
+Usage::
+
+    handler = source_for(url)(FetchContext(settings, uploads))
+    fetched = handler.fetch(url, work_dir / "source.mp4", on_progress, cancel)
+"""
+
+from __future__ import annotations
+
+from cutups.errors import SourceError
+from cutups.sources.base import FetchContext, Fetched, FetchProgress, Source
+from cutups.sources.gdrive import GoogleDriveSource
+from cutups.sources.http import HttpSource
+from cutups.sources.s3 import PresignedUrlSource
+from cutups.sources.upload import UploadSource, upload_url
+from cutups.sources.ytdlp import YtDlpSource
+
+__all__ = [
+    "SOURCES",
+    "FetchContext",
+    "FetchProgress",
+    "Fetched",
+    "GoogleDriveSource",
+    "HttpSource",
+    "PresignedUrlSource",
+    "Source",
+    "UploadSource",
+    "YtDlpSource",
+    "source_for",
+    "upload_url",
+]
+
+SOURCES: tuple[type[Source], ...] = (
+    UploadSource,
+    GoogleDriveSource,
+    PresignedUrlSource,
+    YtDlpSource,
+    HttpSource,
+)
+"""Every handler, in the order they are asked; the generic one last."""
+
+_names = [s.NAME for s in SOURCES]
+assert len(set(_names)) == len(_names), f"duplicate source names: {_names}"
+
+
+def source_for(url: str) -> type[Source]:
+    """The first handler that takes ``url``.
+
+    Raises:
+        SourceError: no handler does (not a URL, or an unsupported scheme).
+    """
+    for source in SOURCES:
+        if source.suitable(url):
+            return source
+    raise SourceError(
+        f"cannot fetch {url[:80]!r}: give an http(s) URL, a YouTube/Drive link, or an upload_id"
+    )

@@ -1,0 +1,68 @@
+"""The FastAPI app, built by a factory: no settings, store or threads at import time.
+
+::
+
+    app = create_app(settings)                    # owns its service: started with the app
+    app = create_app(settings, service=service)   # the caller starts and stops the service
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+from fastapi.concurrency import run_in_threadpool
+
+from cutups import __version__
+from cutups.api.deps import require_api_key
+from cutups.api.errors import install_error_handlers
+from cutups.api.routes import events, health, jobs, uploads
+from cutups.jobs.service import Service
+from cutups.settings import Settings
+
+__all__ = ["create_app"]
+
+DESCRIPTION = """\
+Turn a football broadcast into one clip per play.
+
+Submit a job (`POST /jobs`) with a video URL, a presigned URL or an `upload_id` from
+`POST /upload`; then poll `GET /jobs/{id}`, wait for the webhook, or follow
+`GET /jobs/{id}/events` (Server-Sent Events). Clips can be fetched as soon as each is cut.
+With `CUTUPS_API_KEYS` set, send `Authorization: Bearer <key>` (not needed for `/health`).
+"""
+
+
+def create_app(
+    settings: Settings, *, service: Service | None = None, workers: int | None = None
+) -> FastAPI:
+    """The API over a job service.
+
+    Arguments:
+        settings: the server's settings.
+        service: a service the caller starts and stops; None builds one that starts and stops
+            with the app (its lifespan).
+        workers: worker threads of the built service (default ``max_concurrency``).
+    """
+    owned = service is None
+    svc = service or Service(settings, workers=workers)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if owned:
+            await run_in_threadpool(svc.start)
+        try:
+            yield
+        finally:
+            if owned:
+                await run_in_threadpool(svc.stop)
+
+    app = FastAPI(title="Cutups", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.state.service = svc
+    install_error_handlers(app)
+    app.include_router(health.router)
+    protected = [Depends(require_api_key)]
+    app.include_router(jobs.router, dependencies=protected)
+    app.include_router(events.router, dependencies=protected)
+    app.include_router(uploads.router, dependencies=protected)
+    return app

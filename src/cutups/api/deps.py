@@ -1,0 +1,57 @@
+"""Dependencies, declared once: the service, the settings, API-key auth, the public base URL."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from cutups.api.errors import ApiError
+from cutups.jobs.service import Service
+from cutups.settings import Settings
+
+__all__ = ["BaseUrl", "ServiceDep", "SettingsDep", "base_url", "get_service", "require_api_key"]
+
+
+def get_service(request: Request) -> Service:
+    service: Service = request.app.state.service
+    return service
+
+
+ServiceDep = Annotated[Service, Depends(get_service)]
+
+
+def get_settings(service: ServiceDep) -> Settings:
+    return service.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def require_api_key(request: Request, service: ServiceDep) -> None:
+    """With ``CUTUPS_API_KEYS`` set, demand ``Authorization: Bearer <one of them>``."""
+    keys = service.settings.api_keys
+    if not keys:
+        return
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    token = token.strip()
+    if scheme.lower() == "bearer" and token:
+        # compare_digest against every key: no early exit that would leak which matched
+        matches = [hmac.compare_digest(token.encode(), k.encode()) for k in keys]
+        if any(matches):
+            return
+    raise ApiError(
+        401,
+        "unauthorized",
+        "send Authorization: Bearer <API key>",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+def base_url(request: Request, service: ServiceDep) -> str:
+    """Where clients reach us: CUTUPS_PUBLIC_URL, else the address this request came to."""
+    return (service.settings.public_url or str(request.base_url)).rstrip("/")
+
+
+BaseUrl = Annotated[str, Depends(base_url)]

@@ -1,0 +1,102 @@
+"""``GET /jobs/{id}/events``: the job's event log as Server-Sent Events.
+
+Each event is sent with its sequence number as ``id:``, so a client that reconnects with
+``Last-Event-ID`` (browsers do it by themselves) gets exactly what it missed: the log is kept in
+the job store, not in memory, so replay works across server restarts too. Idle streams get a
+``: keep-alive`` comment every ``sse_heartbeat_seconds``. The stream ends after the job's
+terminal event (``completed``, ``failed`` or ``canceled``).
+
+Event types: ``queued``, ``attempt``, ``stage``, ``progress``, ``checkpoint``, ``clip_ready``
+(``data.clip`` is the clip's manifest entry), ``completed``, ``failed``, ``canceled``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
+
+from cutups.api.deps import ServiceDep
+from cutups.api.errors import ApiError
+from cutups.jobs.models import Event
+from cutups.jobs.service import Service
+from cutups.storage.layout import valid_id
+
+__all__ = ["format_event", "router"]
+
+router = APIRouter(prefix="/jobs", tags=["jobs"])
+
+TERMINAL_EVENTS = frozenset({"completed", "failed", "canceled"})
+_POLL = 0.25
+
+
+def format_event(event: Event) -> str:
+    """One SSE message."""
+    data = {
+        "job_id": event.job_id,
+        "seq": event.seq,
+        "type": event.type,
+        "at": event.at,
+        **event.data,
+    }
+    return f"id: {event.seq}\nevent: {event.type}\ndata: {json.dumps(data)}\n\n"
+
+
+async def _stream(svc: Service, job_id: str, after: int) -> AsyncIterator[str]:
+    heartbeat = svc.settings.sse_heartbeat_seconds
+    yield "retry: 3000\n\n"
+    last_sent = time.monotonic()
+    while True:
+        events = await run_in_threadpool(svc.store.events_since, job_id, after)
+        for event in events:
+            yield format_event(event)
+            after = event.seq
+            last_sent = time.monotonic()
+            if event.type in TERMINAL_EVENTS:
+                return
+        if events:
+            continue
+        job = await run_in_threadpool(svc.store.get, job_id)
+        if job is None or job.terminal:
+            return  # the terminal event was before the client's Last-Event-ID
+        if time.monotonic() - last_sent >= heartbeat:
+            yield ": keep-alive\n\n"
+            last_sent = time.monotonic()
+        await asyncio.sleep(_POLL)
+
+
+@router.get(
+    "/{job_id}/events",
+    response_class=StreamingResponse,
+    responses={
+        200: {"content": {"text/event-stream": {}}, "description": "the event stream"},
+        404: {"description": "no such job"},
+    },
+)
+async def job_events(
+    job_id: str,
+    svc: ServiceDep,
+    last_event_id: Annotated[str | None, Header()] = None,
+    after: Annotated[int | None, Query(ge=0, description="replay events after this id")] = None,
+) -> StreamingResponse:
+    """Server-Sent Events for one job; resume with Last-Event-ID (or ?after=)."""
+    job = await run_in_threadpool(svc.store.get, job_id) if valid_id(job_id) else None
+    if job is None:
+        raise ApiError(404, "not_found", f"no job {job_id!r}")
+    start = after or 0
+    if last_event_id:
+        try:
+            start = max(start, int(last_event_id))
+        except ValueError:
+            raise ApiError(422, "invalid_request", "Last-Event-ID must be a number") from None
+    return StreamingResponse(
+        _stream(svc, job_id, start),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )

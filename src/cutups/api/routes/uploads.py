@@ -1,0 +1,197 @@
+"""``POST /upload``: a multipart upload streamed straight to disk, then checked.
+
+The body is parsed as it arrives (python-multipart's streaming parser), and the ``file`` part's
+bytes go to the uploads folder chunk by chunk: nothing is buffered in memory or spooled to /tmp
+first, the size limit (``CUTUPS_MAX_UPLOAD_BYTES``) is enforced while reading, and a declared
+``Content-Length`` over the limit is refused before reading at all. A video upload is probed
+before its id is handed out (415 if it is not video); a play-by-play upload (``?kind=pbp``)
+is parsed (422 if unreadable).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from python_multipart.exceptions import MultipartParseError
+from python_multipart.multipart import MultipartParser, parse_options_header
+
+from cutups.api.deps import ServiceDep
+from cutups.api.errors import ApiError
+from cutups.api.schemas import UploadPublic
+from cutups.errors import MediaError, PbpError
+from cutups.media.probe import probe
+from cutups.pbp.load import MAX_INPUT_BYTES, load_pbp
+from cutups.storage.layout import ensure_free
+from cutups.storage.uploads import TooLargeError, UploadWriter
+
+if TYPE_CHECKING:
+    from python_multipart.multipart import MultipartCallbacks
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["uploads"])
+
+FIELD = "file"
+_MULTIPART_OVERHEAD = 64 * 1024
+
+_OPENAPI = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": [FIELD],
+                    "properties": {FIELD: {"type": "string", "format": "binary"}},
+                }
+            }
+        },
+    }
+}
+
+
+class _FilePart:
+    """Multipart callbacks that send the ``file`` part to an upload writer."""
+
+    def __init__(self, writer: UploadWriter) -> None:
+        self.writer = writer
+        self.found = False
+        self._headers: dict[bytes, bytes] = {}
+        self._field = b""
+        self._value = b""
+        self._active = False
+
+    def callbacks(self) -> MultipartCallbacks:
+        return {
+            "on_part_begin": self._begin,
+            "on_header_field": self._hfield,
+            "on_header_value": self._hvalue,
+            "on_header_end": self._hend,
+            "on_headers_finished": self._headers_done,
+            "on_part_data": self._data,
+            "on_part_end": self._end,
+        }
+
+    def _begin(self) -> None:
+        self._headers, self._active = {}, False
+
+    def _hfield(self, data: bytes, start: int, end: int) -> None:
+        self._field += data[start:end]
+
+    def _hvalue(self, data: bytes, start: int, end: int) -> None:
+        self._value += data[start:end]
+
+    def _hend(self) -> None:
+        self._headers[self._field.lower()] = self._value
+        self._field, self._value = b"", b""
+
+    def _headers_done(self) -> None:
+        _, params = parse_options_header(self._headers.get(b"content-disposition", b""))
+        if params.get(b"name") == FIELD.encode() and not self.found:
+            self._active = self.found = True
+            self.writer.filename = params.get(b"filename", b"").decode("utf-8", "replace")[:255]
+
+    def _data(self, data: bytes, start: int, end: int) -> None:
+        if self._active:
+            self.writer.write(data[start:end])
+
+    def _end(self) -> None:
+        self._active = False
+
+
+def _boundary(request: Request) -> bytes:
+    kind, params = parse_options_header(request.headers.get("content-type", ""))
+    if kind != b"multipart/form-data" or not params.get(b"boundary"):
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            f"send multipart/form-data with the file in the field {FIELD!r}",
+        )
+    return params[b"boundary"]
+
+
+async def _receive(request: Request, writer: UploadWriter) -> None:
+    part = _FilePart(writer)
+    parser = MultipartParser(_boundary(request), part.callbacks())
+    try:
+        async for chunk in request.stream():
+            parser.write(chunk)
+        parser.finalize()
+    except MultipartParseError as exc:
+        raise ApiError(422, "invalid_request", f"malformed multipart body: {exc}") from None
+    if not part.found:
+        raise ApiError(422, "invalid_request", f"no {FIELD!r} field in the form")
+    if writer.size == 0:
+        raise ApiError(422, "empty_upload", "the uploaded file is empty")
+
+
+def _check(writer: UploadWriter) -> dict[str, Any]:
+    """Probe (video) or parse (play-by-play) the finished upload; its facts for the answer."""
+    name = writer.filename or "the upload"
+    if writer.kind == "pbp":
+        try:
+            game = load_pbp(writer.path)
+        except PbpError as exc:
+            raise ApiError(422, "pbp", f"{name}: {exc.message}") from None
+        return {"plays": len(game.plays)}
+    try:
+        info = probe(writer.path, keyframes=False)
+    except MediaError as exc:
+        message = exc.message.replace(str(writer.path), name)
+        raise ApiError(415, "unsupported_media_type", f"not a usable video: {message}") from None
+    return {
+        "duration": round(info.duration, 3),
+        "width": info.video.width,
+        "height": info.video.height,
+        "fps": float(info.video.frame_rate),
+        "has_audio": info.has_audio,
+        "format": info.format_name,
+    }
+
+
+@router.post(
+    "/upload",
+    status_code=201,
+    response_model=UploadPublic,
+    openapi_extra=_OPENAPI,
+    responses={
+        413: {"description": "over the size limit"},
+        415: {"description": "not a video"},
+        507: {"description": "not enough disk"},
+    },
+)
+async def upload(
+    request: Request,
+    svc: ServiceDep,
+    kind: Annotated[Literal["video", "pbp"], Query(description="video, or play-by-play")] = "video",
+) -> UploadPublic:
+    """Upload a file (multipart field ``file``) to use as ``upload_id`` / ``pbp_upload_id``."""
+    settings = svc.settings
+    limit = (
+        settings.max_upload_bytes
+        if kind == "video"
+        else min(settings.max_upload_bytes, MAX_INPUT_BYTES)
+    )
+    declared = request.headers.get("content-length", "")
+    length = int(declared) if declared.isdigit() else 0
+    if length > limit + _MULTIPART_OVERHEAD:
+        raise TooLargeError(f"upload is {length} bytes, over the limit of {limit} bytes")
+    ensure_free(svc.uploads.root, length, settings.min_free_bytes)
+    writer = svc.uploads.begin(kind, max_bytes=limit, reserve=settings.min_free_bytes)
+    try:
+        await _receive(request, writer)
+        writer.close_file()
+        media = await run_in_threadpool(_check, writer)
+        info = writer.commit(media)
+    except BaseException:
+        writer.abort()
+        raise
+    return UploadPublic(
+        upload_id=info.upload_id,
+        kind=info.kind,
+        filename=info.filename,
+        size=info.size,
+        media=info.media,
+    )

@@ -1,0 +1,264 @@
+"""The job service: store, workers, watchdog and webhooks, started and stopped as one.
+
+Start-up order matters for resuming after a crash::
+
+    lock the data dir            one server per data dir (a flock, released by the kernel on kill)
+    open the store
+    expire the leases of jobs held by an earlier server (it is gone: we hold the lock), and kill
+        processes it left running in those jobs' folders
+    start webhooks (re-queue deliveries that were still due), workers, the watchdog
+
+so a job interrupted by a crash is claimed again at once, by this server, and resumes.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import threading
+import time
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from cutups.errors import InputError
+from cutups.jobs.logs import job_context
+from cutups.jobs.models import Job, JobStatus
+from cutups.jobs.orphans import kill_strays
+from cutups.jobs.runner import Runtime
+from cutups.jobs.sqlite_store import SqliteJobStore
+from cutups.jobs.store import JobStore
+from cutups.jobs.webhooks import WebhookSender
+from cutups.jobs.worker import WorkerPool
+from cutups.settings import Settings
+from cutups.storage.artifacts import LocalArtifacts
+from cutups.storage.layout import DataLayout, remove_tree
+from cutups.storage.uploads import UploadStore
+
+__all__ = ["DataDirBusyError", "Service", "Watchdog"]
+
+log = logging.getLogger(__name__)
+
+
+class DataDirBusyError(InputError):
+    """Another server already uses this data dir."""
+
+
+class Watchdog:
+    """Ends jobs nobody is running any more, and expires old uploads.
+
+    Every ``watchdog_seconds``: a processing job whose lease ran out and that is not running
+    here is (a) canceled if a cancel was asked for, (b) failed if it has had ``max_attempts``
+    claims already (a poison job that kills its worker every time must not loop forever);
+    otherwise a worker will claim it again.
+    """
+
+    def __init__(self, service: Service) -> None:
+        self._svc = service
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="cutups-watchdog", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(5.0)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._svc.settings.watchdog_seconds):
+            try:
+                self.sweep()
+            except Exception:
+                log.exception("watchdog sweep failed")
+
+    def sweep(self) -> list[str]:
+        """One pass; returns the ids of jobs it ended."""
+        svc, settings = self._svc, self._svc.settings
+        ended = []
+        for job in svc.store.stalled():
+            if svc.pool is not None and svc.pool.is_running(job.id):
+                continue
+            with job_context(job.id):
+                if job.cancel_requested:
+                    done = svc.store.finish(
+                        job.id,
+                        JobStatus.CANCELED,
+                        error="canceled by request",
+                        error_code="canceled",
+                    )
+                elif job.attempts >= settings.max_attempts:
+                    log.warning("giving up after %d attempts", job.attempts)
+                    done = svc.store.finish(
+                        job.id,
+                        JobStatus.FAILED,
+                        error_code="gave_up",
+                        error=f"the job stopped its worker {job.attempts} times (crash or "
+                        "out of memory?); giving up",
+                    )
+                else:
+                    continue
+            if done is not None:
+                remove_tree(svc.layout.job_dir(job.id))
+                svc.finished(done)
+                ended.append(job.id)
+        svc.uploads.expire(time.time() - settings.upload_ttl_hours * 3600)
+        return ended
+
+
+class Service:
+    """Everything behind the API.
+
+    Arguments:
+        settings: the server's settings (``data_dir`` says where everything lives).
+        workers: jobs run at once (default ``max_concurrency``); 0 runs none (API only).
+        store: a store to use instead of the SQLite one in the data dir (tests).
+        transport: httpx transport for downloads and webhooks (tests); None for the network.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        workers: int | None = None,
+        store: JobStore | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.settings = settings
+        self.layout = DataLayout(settings.data_dir)
+        self.instance = uuid.uuid4().hex[:8]
+        self.workers = settings.max_concurrency if workers is None else workers
+        self._store = store
+        self._transport = transport
+        self._lock_fd: int | None = None
+        self.pool: WorkerPool | None = None
+        self.webhooks: WebhookSender | None = None
+        self.watchdog: Watchdog | None = None
+        self.base_url = settings.public_url or "http://127.0.0.1:8000"
+        self.started_at = time.time()
+
+    @property
+    def store(self) -> JobStore:
+        if self._store is None:
+            raise RuntimeError("the service is not started")
+        return self._store
+
+    # -- life -----------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Lock the data dir, recover from a crash, start the threads."""
+        self.layout.create()
+        self._lock()
+        if self._store is None:
+            self._store = SqliteJobStore(self.layout.db)
+        self.uploads = UploadStore(self.layout.uploads)
+        self.artifacts = LocalArtifacts(self.layout)
+        self._recover()
+        rt = Runtime(
+            settings=self.settings,
+            store=self.store,
+            layout=self.layout,
+            uploads=self.uploads,
+            artifacts=self.artifacts,
+            on_finished=self.finished,
+            transport=self._transport,
+            workers=self.workers,
+        )
+        self.webhooks = WebhookSender(
+            self.store, self.settings, lambda: self.base_url, transport=self._transport
+        )
+        self.webhooks.start()
+        self.pool = WorkerPool(rt, self.workers, self.instance)
+        self.pool.start()
+        self.watchdog = Watchdog(self)
+        self.watchdog.start()
+        log.info(
+            "job service started",
+            extra={
+                "instance": self.instance,
+                "workers": self.workers,
+                "data_dir": str(self.layout.root),
+            },
+        )
+
+    def stop(self) -> None:
+        """Hand running jobs back to the queue and stop every thread."""
+        if self.pool is not None:
+            self.pool.stop()
+        if self.watchdog is not None:
+            self.watchdog.stop()
+        if self.webhooks is not None:
+            self.webhooks.stop()
+        if self._store is not None:
+            self._store.close()
+        self._unlock()
+        log.info("job service stopped")
+
+    def _lock(self) -> None:
+        fd = os.open(self.layout.lock, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise DataDirBusyError(
+                f"another cutups server is using {self.layout.root}; stop it or pick another "
+                "--data-dir"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()} {self.instance}\n".encode())
+        self._lock_fd = fd
+
+    def _unlock(self) -> None:
+        if self._lock_fd is not None:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def _recover(self) -> None:
+        """Jobs an earlier server held: expire their leases now and end its leftovers."""
+        for job_id in self.store.expire_leases(f"{self.instance}:"):
+            killed = kill_strays(self.layout.job_dir(job_id))
+            with job_context(job_id):
+                log.info(
+                    "job was running when the previous server stopped; resuming it",
+                    extra={"stray_processes_killed": killed},
+                )
+
+    # -- operations used by the API -------------------------------------------------------------
+    def submit(
+        self, request: Mapping[str, Any], *, idempotency_key: str | None = None
+    ) -> tuple[Job, bool]:
+        """Queue a job (see :meth:`JobStore.create`); wakes an idle worker."""
+        job, created = self.store.create(
+            request, idempotency_key=idempotency_key, max_queued=self.settings.max_queue
+        )
+        if created:
+            with job_context(job.id):
+                log.info("job queued")
+            if self.pool is not None:
+                self.pool.wake()
+        return job, created
+
+    def cancel(self, job_id: str) -> Job | None:
+        """Cancel a job: a queued one ends now, a running one is stopped within seconds."""
+        before = self.store.get(job_id)
+        job = self.store.request_cancel(job_id)
+        if job is None or before is None:
+            return None
+        if before.status is JobStatus.QUEUED and job.status is JobStatus.CANCELED:
+            self.finished(job)  # it was still queued: ended here, not by a worker
+        elif job.status is JobStatus.PROCESSING and self.pool is not None:
+            self.pool.cancel(job_id)
+        return job
+
+    def finished(self, job: Job) -> None:
+        """A job ended: send its webhook."""
+        if job.webhook_url and self.webhooks is not None:
+            self.webhooks.enqueue(job.id)
+
+    def ffmpeg_processes(self) -> int:
+        return self.pool.ffmpeg_processes() if self.pool is not None else 0

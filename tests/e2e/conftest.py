@@ -1,0 +1,32 @@
+"""A generated broadcast and one plays job over it, shared by the end-to-end tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cutups.mediagen import GeneratedBroadcast, generate_cached, presets
+from cutups.output.render import RenderResult
+from cutups.pipeline import PlaysJob, run_plays
+from cutups.recipes.plays import PlaysOptions
+from cutups.settings import Settings
+
+
+@pytest.fixture(scope="session")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> GeneratedBroadcast:
+    return generate_cached(presets.tiny(), tmp_path_factory.mktemp("samples"))
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(cache_dir=tmp_path_factory.mktemp("cache"))
+
+
+@pytest.fixture(scope="session")
+def tiny_job(tiny: GeneratedBroadcast, settings: Settings,
+             tmp_path_factory: pytest.TempPathFactory) -> RenderResult:
+    out = tmp_path_factory.mktemp("job") / "out"
+    job = PlaysJob(source=tiny.video, out_dir=out, pbp=Path(tiny.pbp["cfbd_json"]),
+                   options=PlaysOptions(team=tiny.truth.home.name))
+    return run_plays(job, settings)

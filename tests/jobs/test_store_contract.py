@@ -1,0 +1,307 @@
+"""One contract for every JobStore: the in-memory and the SQLite store run the same tests."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from cutups.jobs.models import IdempotencyConflict, JobStatus, QueueFullError, Stage
+from cutups.jobs.sqlite_store import SqliteJobStore
+from cutups.jobs.store import JobStore, MemoryJobStore
+
+
+class FakeClock:
+    """Time that only moves when a test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1_700_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def make_store(
+    request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock
+) -> Iterator[Callable[[], JobStore]]:
+    made: list[JobStore] = []
+
+    def make() -> JobStore:
+        store: JobStore
+        if request.param == "memory":
+            store = MemoryJobStore(clock=clock)
+        else:
+            store = SqliteJobStore(tmp_path / "jobs.db", clock=clock)
+        made.append(store)
+        return store
+
+    yield make
+    for store in made:
+        store.close()
+
+
+@pytest.fixture
+def store(make_store: Callable[[], JobStore]) -> JobStore:
+    return make_store()
+
+
+REQ = {"video_url": "https://example.com/game.mp4", "options": {"team": "Michigan"}}
+
+
+def test_create_get_list_count(store: JobStore, clock: FakeClock) -> None:
+    first, new = store.create(REQ)
+    clock.advance(1)
+    second, _ = store.create({**REQ, "webhook_url": "https://example.com/hook"})
+    assert new and first.status is JobStatus.QUEUED and first.pct == 0.0
+    got = store.get(first.id)
+    assert got is not None and got.request == REQ and got.created == first.created
+    assert store.get("nope") is None
+    assert [j.id for j in store.list()] == [second.id, first.id]  # newest first
+    assert [j.id for j in store.list(limit=1, offset=1)] == [first.id]
+    assert store.count() == 2 and store.queue_depth() == 2
+    assert second.webhook_state == "pending" and first.webhook_state is None
+    assert [e.type for e in store.events_since(first.id)] == ["queued"]
+
+
+def test_claim_is_fifo_and_marks_the_lease(store: JobStore, clock: FakeClock) -> None:
+    a, _ = store.create(REQ)
+    clock.advance(1)
+    b, _ = store.create(REQ)
+    taken = store.claim("w1", 30)
+    assert taken is not None and taken.id == a.id
+    assert taken.status is JobStatus.PROCESSING and taken.worker_id == "w1"
+    assert taken.attempts == 1 and taken.lease_expires_at == clock.now + 30
+    assert taken.started_at == clock.now and taken.last_heartbeat_at == clock.now
+    again = store.claim("w2", 30)
+    assert again is not None and again.id == b.id
+    assert store.claim("w3", 30) is None
+    assert store.queue_depth() == 0
+    assert store.list(status=JobStatus.PROCESSING)[0].id == b.id
+
+
+def test_claim_is_atomic_under_threads(store: JobStore) -> None:
+    ids = {store.create(REQ)[0].id for _ in range(30)}
+    claimed: list[str] = []
+    lock = threading.Lock()
+    start = threading.Barrier(8)
+
+    def worker(n: int) -> None:
+        start.wait()
+        while (job := store.claim(f"w{n}", 60)) is not None:
+            with lock:
+                claimed.append(job.id)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(claimed) == sorted(ids)  # every job exactly once
+
+
+def test_two_sqlite_stores_on_one_file_never_share_a_job(tmp_path: Path) -> None:
+    """Atomic across connections (processes), not only across threads of one store."""
+    stores = [SqliteJobStore(tmp_path / "shared.db") for _ in range(2)]
+    ids = {stores[0].create(REQ)[0].id for _ in range(20)}
+    claimed: list[str] = []
+    lock = threading.Lock()
+
+    def worker(n: int) -> None:
+        while (job := stores[n % 2].claim(f"w{n}", 60)) is not None:
+            with lock:
+                claimed.append(job.id)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for s in stores:
+        s.close()
+    assert sorted(claimed) == sorted(ids)
+
+
+def test_expired_lease_is_reclaimed_and_fences_the_old_worker(
+    store: JobStore, clock: FakeClock
+) -> None:
+    job, _ = store.create(REQ)
+    assert store.claim("old", 10) is not None
+    assert store.checkpoint(job.id, "old", "download", {"path": "/x", "size": 5})
+    clock.advance(5)
+    beat = store.heartbeat(job.id, "old", 10)
+    assert beat is not None and beat.lease_expires_at == clock.now + 10
+    assert store.claim("new", 10) is None  # lease still held
+    clock.advance(10.5)
+    assert [j.id for j in store.stalled()] == [job.id]
+    taken = store.claim("new", 10)
+    assert taken is not None and taken.id == job.id
+    assert taken.attempts == 2 and taken.worker_id == "new"
+    assert taken.checkpoints["download"] == {"path": "/x", "size": 5}  # work survives
+    # The old worker has lost the job: none of its writes land.
+    assert store.heartbeat(job.id, "old", 10) is None
+    assert not store.update_progress(job.id, "old", pct=50)
+    assert not store.checkpoint(job.id, "old", "analysis", {})
+    assert store.finish(job.id, JobStatus.COMPLETED, worker_id="old") is None
+    current = store.get(job.id)
+    assert current is not None and current.status is JobStatus.PROCESSING
+    assert "analysis" not in current.checkpoints
+
+
+def test_exhausted_job_is_left_for_the_watchdog(store: JobStore, clock: FakeClock) -> None:
+    job, _ = store.create(REQ)
+    for n in range(3):
+        assert store.claim(f"w{n}", 10, max_attempts=3) is not None
+        clock.advance(11)
+    assert store.claim("w9", 10, max_attempts=3) is None
+    assert [j.id for j in store.stalled()] == [job.id]
+    failed = store.finish(job.id, JobStatus.FAILED, error="gave up", error_code="poison")
+    assert failed is not None and failed.error == "gave up"
+    assert store.stalled() == []
+
+
+def test_jobs_are_never_deleted(store: JobStore, clock: FakeClock) -> None:
+    job, _ = store.create(REQ)
+    store.claim("w", 10)
+    store.finish(job.id, JobStatus.COMPLETED, worker_id="w", result={"manifest_url": "/m"})
+    clock.advance(10_000)
+    assert store.claim("w2", 10) is None
+    done = store.get(job.id)
+    assert done is not None and done.status is JobStatus.COMPLETED
+    assert done.pct == 100.0 and done.stage is Stage.COMPLETED
+    assert done.result == {"manifest_url": "/m"} and store.count() == 1
+    assert store.finish(job.id, JobStatus.FAILED) is None  # a finished job stays finished
+
+
+def test_idempotency_keys(store: JobStore) -> None:
+    a, new_a = store.create(REQ, idempotency_key="k1")
+    b, new_b = store.create(dict(REQ), idempotency_key="k1")
+    assert new_a and not new_b and a.id == b.id
+    with pytest.raises(IdempotencyConflict) as err:
+        store.create({**REQ, "video_url": "https://example.com/other.mp4"}, idempotency_key="k1")
+    assert err.value.job_id == a.id
+    c, new_c = store.create(REQ, idempotency_key="k2")
+    assert new_c and c.id != a.id
+    assert store.count() == 2
+
+
+def test_progress_is_monotone_and_merged(store: JobStore) -> None:
+    job, _ = store.create(REQ)
+    store.claim("w", 30)
+    assert store.update_progress(
+        job.id, "w", stage=Stage.ANALYSING, pct=40, detail="x", progress={"a": 1}
+    )
+    assert store.update_progress(job.id, "w", pct=30, eta_sec=12.5, progress={"b": 2})
+    got = store.get(job.id)
+    assert got is not None
+    assert got.pct == 40 and got.stage is Stage.ANALYSING and got.eta_sec == 12.5
+    assert got.progress == {"a": 1, "b": 2} and got.detail == "x"
+
+
+def test_events_and_terminal_event(store: JobStore) -> None:
+    job, _ = store.create(REQ)
+    store.claim("w", 30)
+    e1 = store.append_event(job.id, "stage", {"stage": "analysing"})
+    e2 = store.append_event(job.id, "clip_ready", {"clip": {"id": "clip_0"}})
+    assert (e1.seq, e2.seq) == (2, 3)
+    store.finish(job.id, JobStatus.FAILED, worker_id="w", error="boom", error_code="x")
+    events = store.events_since(job.id)
+    assert [e.type for e in events] == ["queued", "stage", "clip_ready", "failed"]
+    assert events[-1].data["error"] == "boom"
+    assert [e.seq for e in store.events_since(job.id, 2)] == [3, 4]
+    assert store.events_since(job.id, 2, limit=1)[0].data == {"clip": {"id": "clip_0"}}
+    with pytest.raises(KeyError):
+        store.append_event("missing", "stage", {})
+
+
+def test_cancel(store: JobStore, clock: FakeClock) -> None:
+    queued, _ = store.create(REQ)
+    running, _ = store.create(REQ)
+    store.claim("x", 30)  # takes `queued` (oldest)
+    canceled = store.request_cancel(running.id)  # still queued: ends at once
+    assert canceled is not None and canceled.status is JobStatus.CANCELED
+    assert store.events_since(running.id)[-1].type == "canceled"
+    flagged = store.request_cancel(queued.id)
+    assert flagged is not None and flagged.status is JobStatus.PROCESSING
+    assert flagged.cancel_requested
+    clock.advance(60)
+    assert store.claim("y", 30) is None  # a cancel-requested job is never re-run
+    assert store.request_cancel("missing") is None
+    done = store.finish(queued.id, JobStatus.CANCELED, worker_id="x", error="canceled")
+    assert done is not None and done.status is JobStatus.CANCELED
+
+
+def test_release_hands_the_job_back(store: JobStore) -> None:
+    job, _ = store.create(REQ)
+    store.claim("w", 30)
+    assert not store.release(job.id, "someone-else")
+    assert store.release(job.id, "w")
+    back = store.get(job.id)
+    assert back is not None and back.status is JobStatus.QUEUED and back.attempts == 0
+    again = store.claim("w2", 30)
+    assert again is not None and again.attempts == 1
+
+
+def test_expire_leases_of_a_previous_server(store: JobStore) -> None:
+    a, _ = store.create(REQ)
+    b, _ = store.create(REQ)
+    store.claim("old-server:1", 3600)
+    store.claim("this-server:1", 3600)
+    assert store.expire_leases("this-server:") == [a.id]
+    taken = store.claim("this-server:2", 30)
+    assert taken is not None and taken.id == a.id and taken.attempts == 2
+    assert store.get(b.id) is not None
+
+
+def test_webhook_log(store: JobStore) -> None:
+    job, _ = store.create({**REQ, "webhook_url": "https://example.com/hook"})
+    store.claim("w", 30)
+    assert store.pending_webhooks() == []  # not finished yet
+    store.finish(job.id, JobStatus.COMPLETED, worker_id="w")
+    assert [j.id for j in store.pending_webhooks()] == [job.id]
+    store.set_webhook(job.id, "pending", {"attempt": 1, "status_code": 500})
+    store.set_webhook(job.id, "delivered", {"attempt": 2, "status_code": 200})
+    got = store.get(job.id)
+    assert got is not None and got.webhook_state == "delivered"
+    assert [w["attempt"] for w in got.webhooks] == [1, 2]
+    assert store.pending_webhooks() == []
+    assert store.ping()
+
+
+def test_sqlite_survives_a_restart(tmp_path: Path, clock: FakeClock) -> None:
+    first = SqliteJobStore(tmp_path / "jobs.db", clock=clock)
+    job, _ = first.create(REQ, idempotency_key="k")
+    first.claim("w", 30)
+    first.checkpoint(job.id, "w", "download", {"size": 3})
+    first.append_event(job.id, "stage", {"stage": "downloading"})
+    first.close()
+    second = SqliteJobStore(tmp_path / "jobs.db", clock=clock)
+    got = second.get(job.id)
+    assert got is not None and got.checkpoints == {"download": {"size": 3}}
+    assert got.worker_id == "w" and got.status is JobStatus.PROCESSING
+    assert [e.type for e in second.events_since(job.id)] == ["queued", "stage"]
+    assert second.create(REQ, idempotency_key="k")[0].id == job.id
+    second.close()
+
+
+def test_bounded_queue(store: JobStore) -> None:
+    store.create(REQ, idempotency_key="a", max_queued=2)
+    store.create(REQ, max_queued=2)
+    with pytest.raises(QueueFullError):
+        store.create(REQ, max_queued=2)
+    # A retried submission still gets its job back, full queue or not.
+    _, new = store.create(REQ, idempotency_key="a", max_queued=2)
+    assert not new
+    store.claim("w", 30)
+    store.create(REQ, max_queued=2)  # room again
+    assert store.queue_depth() == 2
