@@ -5,10 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 # Debian packages the engine needs at run time (ffmpeg) and the sample generator's fonts.
-APT_PACKAGES := ffmpeg tesseract-ocr fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf
+APT_PACKAGES := ffmpeg tesseract-ocr fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf \
+	redis-server postgresql chromium chromium-driver
 APT_CHECK := ffmpeg:/usr/bin/ffmpeg tesseract-ocr:/usr/share/tesseract-ocr/5/tessdata/eng.traineddata fonts-dejavu-core:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
 	fonts-liberation2:/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf \
-	fonts-freefont-ttf:/usr/share/fonts/truetype/freefont/FreeSansBold.ttf
+	fonts-freefont-ttf:/usr/share/fonts/truetype/freefont/FreeSansBold.ttf \
+	redis-server:/usr/bin/redis-server postgresql:/usr/lib/postgresql/15/bin/initdb \
+	chromium:/usr/bin/chromium chromium-driver:/usr/bin/chromedriver
 
 .PHONY: install system-packages demo test lint bench bench-full clean
 
