@@ -70,7 +70,8 @@ def run_plays(
     """
     report = progress or _noop
     # Parse the play-by-play first: a bad file should fail in a second, not after the analysis.
-    game = load_pbp(job.pbp, clock_at=settings.pbp_clock_at) if job.pbp else None
+    clock_at = "end" if settings.pbp_clock_at == "auto" else settings.pbp_clock_at
+    game = load_pbp(job.pbp, clock_at=clock_at) if job.pbp else None
     if game is not None and job.options.team:
         from cutups.pbp.teams import match_team
 
@@ -123,6 +124,7 @@ def _plan(
         options=job.options,
         clock=analysis.clock,
         game=game,
+        clock_at=settings.pbp_clock_at,
     )
     meta = dict(timeline.meta)
     meta["signals_cached"] = analysis.cached

@@ -78,8 +78,11 @@ class Settings(BaseSettings):
     )
     espn_base_url: str | None = Field(None, validation_alias=_env("ESPN_BASE_URL"))
     """ESPN summary endpoint base; None keeps the ESPN client off."""
-    pbp_clock_at: Literal["end", "snap"] = Field("end", validation_alias=_env("PBP_CLOCK_AT"))
-    """Whether listed play clocks are end-of-play stamps (CFBD/ESPN since ~2005) or snap times."""
+    pbp_clock_at: Literal["auto", "end", "snap"] = Field(
+        "auto", validation_alias=_env("PBP_CLOCK_AT")
+    )
+    """Whether listed play clocks are end-of-play stamps (CFBD/ESPN since ~2005) or snap times;
+    ``auto`` tries both and keeps the one that lines up with the video's clock."""
 
     # == service (job server: `cutups serve`) ====================================================
     # Added for the job service (issue #5). Sizes are bytes, times seconds unless named otherwise.
@@ -139,3 +142,49 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(k.strip() for k in value.split(",") if k.strip())
         return value
+
+    # == distributed / storage / metrics (issue #6: scale-out and operations) =====================
+    database_url: str | None = Field(None, validation_alias=_env("DATABASE_URL"))
+    """``postgresql://user:pass@host:port/db``: jobs live in PostgreSQL, shared by every server
+    and worker. None keeps the embedded SQLite store in the data dir."""
+    broker_url: str | None = Field(None, validation_alias=_env("BROKER_URL"))
+    """``redis://host:port/0``: distributed mode. ``cutups serve`` only enqueues (no embedded
+    workers) and ``cutups worker`` processes run the jobs (Celery on Redis). Needs
+    ``database_url``. None: the embedded workers run jobs in the server process."""
+    broker_visibility_timeout: float = Field(
+        7 * 3600.0, ge=1, validation_alias=_env("BROKER_VISIBILITY_TIMEOUT")
+    )
+    """Seconds Redis keeps an unacknowledged job message before handing it to another worker.
+    It must be longer than the longest job (``job_ttl_hours``, 6 h, plus a margin): Celery's
+    default of 1 h would start a 3-hour job a second time while the first worker still runs it.
+    Tests set it to a few seconds so a killed worker's job is redelivered in test time."""
+    worker_concurrency: int = Field(1, ge=1, le=64, validation_alias=_env("WORKER_CONCURRENCY"))
+    """Jobs one ``cutups worker`` process runs at once (seed 001: one job per worker)."""
+    storage_backend: Literal["local", "s3"] = Field(
+        "local", validation_alias=_env("STORAGE_BACKEND", "STORAGE_BACKEND")
+    )
+    """Where finished outputs go: ``local`` (the data dir, served by the API) or ``s3``."""
+    s3_bucket: str | None = Field(None, validation_alias=_env("S3_BUCKET", "S3_BUCKET"))
+    s3_endpoint_url: str | None = Field(None, validation_alias=_env("S3_ENDPOINT_URL"))
+    """An S3-compatible endpoint (MinIO, ...); None for AWS. Credentials and region come from
+    the standard AWS environment (``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``,
+    ``AWS_REGION``/``AWS_DEFAULT_REGION``, profiles, instance roles)."""
+    s3_prefix: str = Field("cutups", validation_alias=_env("S3_PREFIX"))
+    """Key prefix: objects are ``<prefix>/jobs/<job id>/<file>``."""
+    s3_presign_seconds: int = Field(
+        3600, ge=60, le=7 * 24 * 3600, validation_alias=_env("S3_PRESIGN_SECONDS")
+    )
+    """Lifetime of a presigned download URL; the API issues a fresh one on every request."""
+    metrics_enabled: bool = Field(True, validation_alias=_env("METRICS_ENABLED"))
+    """Serve Prometheus metrics at ``GET /metrics`` (no auth: bind it to a trusted network)."""
+    worker_metrics_port: int | None = Field(
+        None, ge=0, le=65535, validation_alias=_env("WORKER_METRICS_PORT")
+    )
+    """``cutups worker``: serve its own Prometheus metrics on this port (127.0.0.1)."""
+    max_video_seconds: float = Field(6 * 3600.0, gt=0, validation_alias=_env("MAX_VIDEO_SECONDS"))
+    """Longest video a job processes (checked after probing; longer ones fail with a message)."""
+
+    @property
+    def distributed(self) -> bool:
+        """True when jobs run on ``cutups worker`` processes behind a broker."""
+        return self.broker_url is not None

@@ -133,3 +133,21 @@ def test_no_readable_clock_pairs_nothing_and_keeps_every_detection() -> None:
     assert {p.reason for p in a.placements if p.status == "unmatched"} == {
         "the scorebug clock could not be read"}
     assert a.unlisted == (0, 1)
+
+
+def test_snap_time_clocks_are_recognised_automatically() -> None:
+    rows = [row(1, 900, PlayKind.KICK, play_type="Kickoff"), row(2, 870), row(3, 840)]
+    detections = [det(0.0, 6.0), det(30.0, 36.0), det(60.0, 66.0)]
+    a = align_plays(rows, detections, MODEL, duration=120.0)
+    assert a.clock_at == "snap"
+    assert [p.detection for p in a.placements] == [0, 1, 2]
+
+
+def test_untimed_extra_point_placed_while_the_clock_holds() -> None:
+    """The try lists the touchdown's clock; it happens later, while the clock stands still."""
+    rows = [row(1, 834, play_type="Passing Touchdown", text="pass for a TD"),
+            row(2, 834, PlayKind.KICK, play_type="Extra Point Good")]
+    detections = [det(60.1, 66.0), det(80.0, 83.0)]
+    a = align_plays(rows, detections, MODEL, duration=120.0, clock_at="end")
+    assert [p.detection for p in a.placements] == [0, 1]
+    assert a.unlisted == ()

@@ -75,6 +75,8 @@ class Alignment:
     dropped: tuple[int, ...]
     """Detections discarded as not being plays."""
     start_period: int | None
+    clock_at: ClockAt | None = None
+    """The clock semantics the alignment used."""
 
 
 def relabel_periods(model: ClockModel, start_period: int) -> ClockModel:
@@ -104,15 +106,23 @@ Window = tuple[float, float]
 """A predicted stretch of video for a play's anchor; a point when both ends are equal."""
 
 
-def _predictions(row: Play, untimed: bool, model: ClockModel, duration: float) -> list[Window]:
-    """Where the row's anchor (its end, for end-of-play clocks) should be in the video.
+def _predictions(row: Play, untimed: bool, model: ClockModel, duration: float,
+                 clock_at: ClockAt = "end") -> list[Window]:
+    """Where the row's anchor (its end for end-of-play clocks, its snap for snap clocks) should
+    be in the video.
 
-    A row listing the same clock as the play before it took no time off the clock (an extra
-    point, a touchback kickoff, a play clock-stopped from the snap): it happened while the clock
-    stood at that value, anywhere in that stretch.
+    End-of-play: a row listing the same clock as the play before it took no time off the
+    clock (an extra point, a touchback kickoff): it happened while the clock stood at that
+    value, anywhere in that stretch. Snap clocks: the snap is where a running clock passed the
+    value or a stopped one restarted from it, or anywhere a clock held it (untimed plays).
     """
     if row.clock is None or row.overtime:
         return []
+    if clock_at == "snap":
+        points = [(t, t) for t in model.reached(row.period, row.clock) if 0.0 <= t <= duration]
+        held = [(max(0.0, a), min(duration, b)) for a, b in model.held(row.period, row.clock)
+                if a <= duration]
+        return points + held
     if untimed:
         held = model.held(row.period, row.clock)
         if held:
@@ -187,9 +197,11 @@ def _clock_only(
         return None
     t = preds[0][0]
     if clock_at == "snap":
-        return t, t + p.clock_only_play
+        return None  # a clock seen at a value says nothing of whether a snap followed
     span = next((s for s in model.spans if s.running and s.start - 0.2 <= t <= s.end + 0.2), None)
-    if span is not None and t - span.start <= 15.0:
+    if span is None or t - span.start < 2.0:
+        return None  # the clock was not seen running into the listed value: no play timed
+    if t - span.start <= 15.0:
         before = [s for s in model.spans if s.end <= span.start + 0.2 and s is not span]
         if before and not before[-1].running:
             return span.start, t  # the clock started at the snap
@@ -202,10 +214,15 @@ def align_plays(
     clock: ClockModel,
     *,
     duration: float,
-    clock_at: ClockAt = "end",
+    clock_at: ClockAt | Literal["auto"] = "auto",
     params: AlignParams | None = None,
 ) -> Alignment:
     """Place every row of a game's play-by-play in a video.
+
+    Arguments:
+        clock_at: whether listed clocks are end-of-play or snap times; ``"auto"`` tries both
+            and keeps whichever lines up with the video's clock better (feeds disagree: CFBD
+            lists end-of-play clocks, some ESPN exports start-of-play ones).
 
     Raises:
         WrongGameError: the rows' clocks do not line up with this video's clock at all.
@@ -213,16 +230,19 @@ def align_plays(
     p = params or AlignParams()
     if not clock.spans:
         return _without_clock(rows, detections)
-    best: tuple[float, Alignment] | None = None
     unlabelled = any(s.period is None for s in clock.spans)
     starts = sorted({r.period for r in rows if r.period <= 4}) if unlabelled else [None]
+    semantics: list[ClockAt] = ["end", "snap"] if clock_at == "auto" else [clock_at]
+    ranked: list[tuple[tuple[int, float], float, Alignment]] = []
     for start in starts or [None]:
         model = relabel_periods(clock, start) if start is not None else clock
-        alignment, share = _align_once(rows, detections, model, duration, clock_at, p, start)
-        if best is None or share > best[0]:
-            best = (share, alignment)
-    assert best is not None
-    share, alignment = best
+        for at in semantics:
+            alignment, share, tight, offsets = _align_once(rows, detections, model, duration,
+                                                           at, p, start)
+            # Most rows placed tightly wins; a share would favour a reading that simply finds
+            # fewer rows predictable.
+            ranked.append(((tight, -offsets), share, alignment))
+    _, share, alignment = max(ranked, key=lambda r: r[0])
     if detections and _predictable(rows, clock) >= 10 and share < p.wrong_game_share:
         raise WrongGameError(
             f"the play-by-play does not match this video: only {share:.0%} of its plays line up "
@@ -261,12 +281,12 @@ def _align_once(
     clock_at: ClockAt,
     p: AlignParams,
     start: int | None,
-) -> tuple[Alignment, float]:
+) -> tuple[Alignment, float, int, float]:
     plays = [r for r in rows if r.kind is not PlayKind.NOT_A_PLAY]
     untimed = [i > 0 and r.clock is not None and plays[i - 1].clock is not None
                and r.period == plays[i - 1].period and abs(r.clock - (plays[i - 1].clock or 0)) < 0.5
                for i, r in enumerate(plays)]
-    preds = [_predictions(r, untimed[i], model, duration) for i, r in enumerate(plays)]
+    preds = [_predictions(r, untimed[i], model, duration, clock_at) for i, r in enumerate(plays)]
     no_clock = not model.spans
     order_only = [no_clock or r.overtime or r.clock is None for r in plays]
     pairs = dict(_dp(plays, preds, detections, clock_at, p, order_only))
@@ -275,13 +295,16 @@ def _align_once(
     matched_dets = set(pairs.values())
     with_preds = 0
     matched_with_preds = 0
+    total_offset = 0.0
     for i, row in enumerate(plays):
         if preds[i]:
             with_preds += 1
         if i in pairs:
             d = detections[pairs[i]]
             if preds[i]:
-                matched_with_preds += _offset(_anchor(d, clock_at), preds[i]) <= p.tight_offset
+                offset = _offset(_anchor(d, clock_at), preds[i])
+                matched_with_preds += offset <= p.tight_offset
+                total_offset += offset
             placements[row.row_id] = Placement(row, "matched", d.snap, d.end, pairs[i], "detected")
             continue
         placed = _clock_only(row, preds[i], model, clock_at, p)
@@ -318,7 +341,8 @@ def _align_once(
     ordered = tuple(placements[r.row_id] for r in rows)
     unlisted, dropped = _unexplained(detections, matched_dets, ordered, p)
     share = matched_with_preds / with_preds if with_preds else 0.0
-    return Alignment(ordered, tuple(unlisted), tuple(dropped), start), share
+    alignment = Alignment(ordered, tuple(unlisted), tuple(dropped), start, clock_at)
+    return alignment, share, matched_with_preds, total_offset
 
 
 def _inside_recording(row: Play, model: ClockModel) -> bool:

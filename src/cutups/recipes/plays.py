@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from cutups.align.pbp_align import Alignment, Placement, align_plays
 from cutups.analysis.clock_model import ClockModel
 from cutups.analysis.plays import DetectedPlay, DetectorParams, detect_plays
 from cutups.analysis.signals import Signals
 from cutups.pbp.buckets import bucket_for
-from cutups.pbp.model import Game, Play, Team
+from cutups.pbp.model import ClockAt, Game, Play, Team
 from cutups.pbp.teams import match_team
 from cutups.recipes.windows import WindowOptions, build_windows
 from cutups.timeline import ClipPlan, PlayFacts, Timeline
@@ -160,6 +161,7 @@ def plan_plays(
     options: PlaysOptions,
     clock: ClockModel | None = None,
     game: Game | None = None,
+    clock_at: ClockAt | Literal["auto"] = "auto",
 ) -> Timeline:
     """Detect plays, align them with play-by-play when given, and plan their clips."""
     detections = detect_plays(signals, options.detector)
@@ -179,7 +181,7 @@ def plan_plays(
         detections,
         clock or ClockModel(()),
         duration=signals.duration,
-        clock_at=game.clock_at,
+        clock_at=clock_at,
     )
     cores = [
         _placed_core(pl, detections, team) for pl in alignment.placements if pl.status == "matched"
@@ -210,6 +212,7 @@ def plan_plays(
                 "used": True,
                 "plays": len(game.plays),
                 "source": game.source,
+                "clock_at": alignment.clock_at,
                 "align_method": "clock_model_dp",
                 "periods": sorted({p.row.period for p in alignment.placements}),
             },
