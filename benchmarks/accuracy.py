@@ -36,9 +36,26 @@ class Row:
     mode: str
     report: EvalReport
     seconds: float
+    scores: tuple[tuple[float, bool], ...] = ()
+    """(clip score, clip matched a true play) for every clip: for calibration."""
 
 
-def run_one(look: str, seed: int, cache: Path, work: Path, shape: str | None) -> tuple[EvalReport, float]:
+BANDS = ((0, 40), (40, 60), (60, 80), (80, 101))
+
+
+def calibration(rows: list[Row]) -> str:
+    """Measured precision per confidence band, over every clip of every run."""
+    lines = ["| score band | clips | true plays | measured precision |", "|---|---|---|---|"]
+    for lo, hi in BANDS:
+        hits = [ok for r in rows for score, ok in r.scores if lo <= score < hi]
+        precision = f"{sum(hits) / len(hits):.1%}" if hits else "—"
+        lines.append(f"| {lo}–{min(hi, 100)} | {len(hits)} | {sum(hits)} | {precision} |")
+    return "\n".join(lines)
+
+
+def run_one(
+    look: str, seed: int, cache: Path, work: Path, shape: str | None
+) -> tuple[EvalReport, float, tuple[tuple[float, bool], ...]]:
     sample = generate_cached(presets.suite(look, seed), cache / "samples")
     team = sample.truth.home.name
     settings = Settings(cache_dir=cache)
@@ -49,7 +66,9 @@ def run_one(look: str, seed: int, cache: Path, work: Path, shape: str | None) ->
     result = run_plays(job, settings)
     elapsed = time.perf_counter() - started
     clips = json.loads(result.manifest_path.read_text())["clips"]
-    return evaluate(sample.truth, clips, team=team if shape else None), elapsed
+    report = evaluate(sample.truth, clips, team=team if shape else None)
+    scores = tuple((float(c["score"]), c["id"] not in report.extra) for c in clips)
+    return report, elapsed, scores
 
 
 def table(rows: list[Row]) -> str:
@@ -79,12 +98,15 @@ def main(argv: list[str] | None = None) -> int:
         for n, look in enumerate(args.looks.split(",")):
             modes: list[str | None] = [None] if args.no_pbp else [None, PBP_SHAPES[n % 4]]
             for shape in modes:
-                report, seconds = run_one(look, args.seed, args.cache, Path(tmp), shape)
-                rows.append(Row(look, look in TUNING_LOOKS, shape or "video only", report, seconds))
+                report, seconds, scores = run_one(look, args.seed, args.cache, Path(tmp), shape)
+                rows.append(Row(look, look in TUNING_LOOKS, shape or "video only", report,
+                                seconds, scores))
                 print(f"{look:32s} {shape or 'video only':12s} recall {report.recall:6.1%} "
                       f"precision {report.precision:6.1%} missed {list(report.missed)} "
                       f"extra {list(report.extra)}", file=sys.stderr)
     print(table(rows))
+    print("\nConfidence calibration (all runs above):\n")
+    print(calibration(rows))
     return 0
 
 

@@ -192,8 +192,16 @@ def analyse(
         analysers.append(ScorebugAnalyser(location))
         analysers.append(BugCropAnalyser(location, info.video.width, info.video.height))
     log.info("scorebug %s", "found" if location else "not found")
+    # Non-reference frames (most B-frames) are not decoded at all: every signal is sampled at
+    # 10 Hz, so a tick may land one or two frames away from its exact time (<= 67 ms at 29.97),
+    # well inside a tick, and the pass gets ~25 % cheaper than a full decode.
     decode_once(
-        info.path, analysers, [audio] if info.has_audio else [], progress=progress, cancel=cancel
+        info.path,
+        analysers,
+        [audio] if info.has_audio else [],
+        progress=progress,
+        cancel=cancel,
+        skip_nonref=True,
     )
     n_ticks = int(info.duration * TICK_RATE)
     arrays: dict[str, np.ndarray] = {}

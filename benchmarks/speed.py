@@ -1,0 +1,146 @@
+"""Speed and memory of the plays job, side by side with the floor and the predecessor, in one run.
+
+For a generated broadcast of ``--minutes`` minutes (720p 29.97 by default) this measures, in the
+same run on the same file:
+
+- the floor: one plain ``ffmpeg -i X -f null -`` decode;
+- our analysis pass (no cache), and the whole plays job per stage, in a child process whose peak
+  RSS is read from the kernel;
+- the predecessor's cutting and packaging, reproduced faithfully from its design document
+  (seed 000): every clip cut one at a time with ``-ss/-t`` and re-encoded (libx264 CRF 20
+  veryfast, AAC 128k), and the reel always re-encoded;
+- optionally PySceneDetect's ``detect-adaptive`` over the same file (``--scenedetect PATH`` to a
+  ``scenedetect`` executable from a separate environment, since it pulls the GUI OpenCV).
+
+It prints a Markdown table and the ratios; ``run_all.py`` writes them into BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from cutups.mediagen import generate_cached, presets
+
+
+def _timed(argv: list[str], **kw: object) -> float:
+    started = time.perf_counter()
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)  # type: ignore[call-overload]
+    return time.perf_counter() - started
+
+
+def plain_decode(video: Path) -> float:
+    return _timed(["ffmpeg", "-nostdin", "-v", "error", "-i", str(video), "-f", "null", "-"])
+
+
+_CHILD = r"""
+import json, sys, time, resource
+from pathlib import Path
+from cutups.pipeline import PlaysJob, run_plays
+from cutups.settings import Settings
+stages = {}
+marks = {"t": time.perf_counter(), "stage": None}
+def progress(stage, fraction, detail):
+    now = time.perf_counter()
+    if marks["stage"] != stage:
+        if marks["stage"] is not None:
+            stages[marks["stage"]] = stages.get(marks["stage"], 0.0) + now - marks["t"]
+        marks["stage"], marks["t"] = stage, now
+started = time.perf_counter()
+job = PlaysJob(source=Path(sys.argv[1]), out_dir=Path(sys.argv[2]))
+result = run_plays(job, Settings(cache_dir=None), progress=progress)
+now = time.perf_counter()
+stages[marks["stage"]] = stages.get(marks["stage"], 0.0) + now - marks["t"]
+print(json.dumps({"total": now - started, "stages": stages,
+                  "clips": [[c["start"], c["end"]] for c in result.manifest["clips"]],
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def ours(video: Path, out: Path) -> dict[str, object]:
+    """The plays job in a child process (so its peak RSS is its own)."""
+    proc = subprocess.run([sys.executable, "-c", _CHILD, str(video), str(out)], check=True,
+                          capture_output=True, text=True)
+    result: dict[str, object] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def baseline(video: Path, clips: list[list[float]], work: Path) -> float:
+    """The predecessor's segment + package stages: serial re-encoded cuts, re-encoded reel."""
+    started = time.perf_counter()
+    paths = []
+    for n, (start, end) in enumerate(clips):
+        out = work / f"clip_{n}.mp4"
+        subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-ss", f"{start:.3f}", "-i",
+                        str(video), "-t", f"{end - start:.3f}", "-c:v", "libx264", "-preset",
+                        "veryfast", "-crf", "20", "-c:a", "aac", "-b:a", "128k",
+                        "-movflags", "+faststart", str(out)], check=True)
+        subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-ss",
+                        f"{(end - start) / 2:.3f}", "-i", str(out), "-frames:v", "1", "-q:v", "2",
+                        str(work / f"clip_{n}.jpg")], check=True)
+        paths.append(out)
+    listing = work / "list.txt"
+    listing.write_text("".join(f"file '{p}'\n" for p in paths))
+    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "concat", "-safe", "0",
+                    "-i", str(listing), "-c:v", "libx264", "-preset", "veryfast", "-crf", "20",
+                    "-c:a", "aac", "-b:a", "128k", str(work / "reel.mp4")], check=True)
+    return time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument("--look", default="bar_bottom_720p30")
+    parser.add_argument("--cache", type=Path, default=Path(".cache/bench"))
+    parser.add_argument("--scenedetect", default=None, help="path to a scenedetect executable")
+    parser.add_argument("--json", type=Path, default=None, help="also write results here")
+    args = parser.parse_args(argv)
+    spec = presets.minutes(args.minutes, args.look) if args.minutes < 170 else \
+        presets.full_game(args.look)
+    sample = generate_cached(spec, args.cache / "samples")
+    with tempfile.TemporaryDirectory(prefix="cutups-speed-") as tmp:
+        work = Path(tmp)
+        floor = plain_decode(sample.video)
+        run = ours(sample.video, work / "ours")
+        clips = run["clips"]
+        assert isinstance(clips, list)
+        stages = run["stages"]
+        assert isinstance(stages, dict)
+        cutting = float(stages.get("cutting", 0.0)) + float(stages.get("packaging", 0.0))
+        (work / "base").mkdir()
+        base = baseline(sample.video, clips, work / "base")
+        scene = None
+        if args.scenedetect:
+            scene = _timed([args.scenedetect, "-i", str(sample.video), "-q", "detect-adaptive"],
+                           cwd=tmp)
+    total = float(run["total"])  # type: ignore[arg-type]
+    analysis = float(stages.get("analysing", 0.0)) + float(stages.get("probing", 0.0))
+    result = {
+        "video": str(sample.video), "minutes": round(sample.truth.video.duration / 60, 1),
+        "look": args.look, "plain_decode_s": round(floor, 1), "analysis_s": round(analysis, 1),
+        "stages_s": {k: round(float(v), 1) for k, v in stages.items()},
+        "total_s": round(total, 1), "peak_rss_mb": round(float(run["peak_rss_mb"]), 0),  # type: ignore[arg-type]
+        "clips": len(clips), "cut_and_package_s": round(cutting, 1),
+        "baseline_cut_and_package_s": round(base, 1),
+        "scenedetect_s": None if scene is None else round(scene, 1),
+        "ratio_total_vs_decode": round(total / floor, 2),
+        "ratio_analysis_vs_decode": round(analysis / floor, 2),
+        "ratio_baseline_vs_ours_cutting": round(base / max(cutting, 1e-6), 1),
+        "cpus": os.cpu_count(),
+        "self_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+    print(json.dumps(result, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
