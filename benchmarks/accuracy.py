@@ -60,8 +60,12 @@ def run_one(
     team = sample.truth.home.name
     settings = Settings(cache_dir=cache)
     out = work / f"{look}-{shape or 'video'}"
-    job = PlaysJob(source=sample.video, out_dir=out, pbp=sample.pbp[shape] if shape else None,
-                   options=PlaysOptions(team=team if shape else None))
+    job = PlaysJob(
+        source=sample.video,
+        out_dir=out,
+        pbp=sample.pbp[shape] if shape else None,
+        options=PlaysOptions(team=team if shape else None),
+    )
     started = time.perf_counter()
     result = run_plays(job, settings)
     elapsed = time.perf_counter() - started
@@ -72,14 +76,18 @@ def run_one(
 
 
 def table(rows: list[Row]) -> str:
-    head = ("| look | set | mode | plays | clips | recall | precision | snap err mean/p95 (s) "
-            "| end err mean/p95 (s) | in replay/ad | buckets |\n|---|---|---|---|---|---|---|---|---|---|---|")
+    head = (
+        "| look | set | mode | plays | clips | recall | precision | snap err mean/p95 (s) "
+        "| end err mean/p95 (s) | in replay/ad | buckets |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|"
+    )
     lines = [head]
     for r in rows:
         e = r.report
         bucket = "—" if e.bucket_accuracy is None else f"{e.bucket_accuracy:.1%}"
         lines.append(
-            f"| {r.look} | {'tuning' if r.tuned else 'held out'} | {r.mode} | {e.plays} | {e.clips} "
+            f"| {r.look} | {'tuning' if r.tuned else 'held out'} | {r.mode} "
+            f"| {e.plays} | {e.clips} "
             f"| {e.recall:.1%} | {e.precision:.1%} | {e.snap_abs_mean:.2f}/{e.snap_abs_p95:.2f} "
             f"| {e.end_abs_mean:.2f}/{e.end_abs_p95:.2f} | {e.false_in_replay_or_ad} | {bucket} |"
         )
@@ -99,11 +107,15 @@ def main(argv: list[str] | None = None) -> int:
             modes: list[str | None] = [None] if args.no_pbp else [None, PBP_SHAPES[n % 4]]
             for shape in modes:
                 report, seconds, scores = run_one(look, args.seed, args.cache, Path(tmp), shape)
-                rows.append(Row(look, look in TUNING_LOOKS, shape or "video only", report,
-                                seconds, scores))
-                print(f"{look:32s} {shape or 'video only':12s} recall {report.recall:6.1%} "
-                      f"precision {report.precision:6.1%} missed {list(report.missed)} "
-                      f"extra {list(report.extra)}", file=sys.stderr)
+                rows.append(
+                    Row(look, look in TUNING_LOOKS, shape or "video only", report, seconds, scores)
+                )
+                print(
+                    f"{look:32s} {shape or 'video only':12s} recall {report.recall:6.1%} "
+                    f"precision {report.precision:6.1%} missed {list(report.missed)} "
+                    f"extra {list(report.extra)}",
+                    file=sys.stderr,
+                )
     print(table(rows))
     print("\nConfidence calibration (all runs above):\n")
     print(calibration(rows))

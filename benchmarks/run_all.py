@@ -21,17 +21,30 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "BENCHMARKS.md"
-QUICK_LOOKS = ("box_topleft_480p30", "bar_bottom_720p30", "team_topcenter_720p30",
-               "light_bottomleft_480p30_longgop", "serif_bottomcenter_480p60")
+QUICK_LOOKS = (
+    "box_topleft_480p30",
+    "bar_bottom_720p30",
+    "team_topcenter_720p30",
+    "light_bottomleft_480p30_longgop",
+    "serif_bottomcenter_480p60",
+)
 
 
 def machine() -> str:
     mem = Path("/proc/meminfo").read_text().split("\n", 1)[0].split()[1]
-    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
-                if ln.startswith("model name")), platform.processor())
-    return (f"{os.cpu_count()} cores ({cpu}), {int(mem) / 1024 / 1024:.0f} GiB, "
-            f"{platform.system()} {platform.release()}, Python {platform.python_version()}, "
-            f"{dt.date.today().isoformat()}")
+    cpu = next(
+        (
+            ln.split(":", 1)[1].strip()
+            for ln in Path("/proc/cpuinfo").read_text().splitlines()
+            if ln.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {int(mem) / 1024 / 1024:.0f} GiB, "
+        f"{platform.system()} {platform.release()}, Python {platform.python_version()}, "
+        f"{dt.date.today().isoformat()}"
+    )
 
 
 def replace_block(name: str, body: str) -> None:
@@ -43,9 +56,11 @@ def replace_block(name: str, body: str) -> None:
 
 
 def speed_table(results: list[dict[str, object]]) -> str:
-    rows = ["| video | plain decode | analysis | total job | job / decode | cut+package | "
-            "predecessor cut+package | predecessor / ours | peak RSS | PySceneDetect |",
-            "|---|---|---|---|---|---|---|---|---|---|"]
+    rows = [
+        "| video | plain decode | analysis | total job | job / decode | cut+package | "
+        "predecessor cut+package | predecessor / ours | peak RSS | PySceneDetect |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in results:
         goal_total = "✅" if float(r["ratio_total_vs_decode"]) <= 1.0 else "❌ goal ≤ 1.0×"  # type: ignore[arg-type]
         goal_cut = "✅" if float(r["ratio_baseline_vs_ours_cutting"]) >= 20 else "❌ goal ≥ 20×"  # type: ignore[arg-type]
@@ -53,19 +68,24 @@ def speed_table(results: list[dict[str, object]]) -> str:
         scene = "not run" if r["scenedetect_s"] is None else f"{r['scenedetect_s']} s"
         rows.append(
             f"| {r['minutes']} min {r['look']} ({r['clips']} clips) | {r['plain_decode_s']} s "
-            f"| {r['analysis_s']} s | {r['total_s']} s | {r['ratio_total_vs_decode']}× {goal_total} "
+            f"| {r['analysis_s']} s | {r['total_s']} s "
+            f"| {r['ratio_total_vs_decode']}× {goal_total} "
             f"| {r['cut_and_package_s']} s | {r['baseline_cut_and_package_s']} s "
-            f"| {r['ratio_baseline_vs_ours_cutting']}× {goal_cut} | {r['peak_rss_mb']} MB {goal_rss} "
+            f"| {r['ratio_baseline_vs_ours_cutting']}× {goal_cut} "
+            f"| {r['peak_rss_mb']} MB {goal_rss} "
             f"| {scene} |"
         )
-    stages = "; ".join(f"{r['minutes']} min: " + ", ".join(f"{k} {v} s" for k, v in
-                       r["stages_s"].items()) for r in results)  # type: ignore[attr-defined]
+    stages = "; ".join(
+        f"{r['minutes']} min: " + ", ".join(f"{k} {v} s" for k, v in r["stages_s"].items())
+        for r in results
+    )  # type: ignore[attr-defined]
     return "\n".join(rows) + f"\n\nStages: {stages}\n"
 
 
 def run(argv: list[str]) -> str:
-    proc = subprocess.run([sys.executable, *argv], cwd=ROOT, check=True, capture_output=True,
-                          text=True)
+    proc = subprocess.run(
+        [sys.executable, *argv], cwd=ROOT, check=True, capture_output=True, text=True
+    )
     return proc.stdout
 
 
@@ -83,8 +103,18 @@ def main(argv: list[str] | None = None) -> int:
     for minutes in lengths:
         out = Path(args.cache) / f"speed-{minutes:g}.json"
         out.parent.mkdir(parents=True, exist_ok=True)
-        run(["benchmarks/speed.py", "--minutes", str(minutes), "--cache", args.cache,
-             "--json", str(out), *extra])
+        run(
+            [
+                "benchmarks/speed.py",
+                "--minutes",
+                str(minutes),
+                "--cache",
+                args.cache,
+                "--json",
+                str(out),
+                *extra,
+            ]
+        )
         results.append(json.loads(out.read_text()))
         print(f"speed {minutes} min done", file=sys.stderr)
     replace_block("machine", f"Machine: {machine()}")

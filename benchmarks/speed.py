@@ -66,8 +66,12 @@ print(json.dumps({"total": now - started, "stages": stages,
 
 def ours(video: Path, out: Path) -> dict[str, object]:
     """The plays job in a child process (so its peak RSS is its own)."""
-    proc = subprocess.run([sys.executable, "-c", _CHILD, str(video), str(out)], check=True,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(video), str(out)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     result: dict[str, object] = json.loads(proc.stdout.strip().splitlines()[-1])
     return result
 
@@ -78,19 +82,84 @@ def baseline(video: Path, clips: list[list[float]], work: Path) -> float:
     paths = []
     for n, (start, end) in enumerate(clips):
         out = work / f"clip_{n}.mp4"
-        subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-ss", f"{start:.3f}", "-i",
-                        str(video), "-t", f"{end - start:.3f}", "-c:v", "libx264", "-preset",
-                        "veryfast", "-crf", "20", "-c:a", "aac", "-b:a", "128k",
-                        "-movflags", "+faststart", str(out)], check=True)
-        subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-ss",
-                        f"{(end - start) / 2:.3f}", "-i", str(out), "-frames:v", "1", "-q:v", "2",
-                        str(work / f"clip_{n}.jpg")], check=True)
+        subprocess.run(
+            [
+                "ffmpeg",
+                "-nostdin",
+                "-v",
+                "error",
+                "-y",
+                "-ss",
+                f"{start:.3f}",
+                "-i",
+                str(video),
+                "-t",
+                f"{end - start:.3f}",
+                "-c:v",
+                "libx264",
+                "-preset",
+                "veryfast",
+                "-crf",
+                "20",
+                "-c:a",
+                "aac",
+                "-b:a",
+                "128k",
+                "-movflags",
+                "+faststart",
+                str(out),
+            ],
+            check=True,
+        )
+        subprocess.run(
+            [
+                "ffmpeg",
+                "-nostdin",
+                "-v",
+                "error",
+                "-y",
+                "-ss",
+                f"{(end - start) / 2:.3f}",
+                "-i",
+                str(out),
+                "-frames:v",
+                "1",
+                "-q:v",
+                "2",
+                str(work / f"clip_{n}.jpg"),
+            ],
+            check=True,
+        )
         paths.append(out)
     listing = work / "list.txt"
     listing.write_text("".join(f"file '{p}'\n" for p in paths))
-    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "concat", "-safe", "0",
-                    "-i", str(listing), "-c:v", "libx264", "-preset", "veryfast", "-crf", "20",
-                    "-c:a", "aac", "-b:a", "128k", str(work / "reel.mp4")], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "concat",
+            "-safe",
+            "0",
+            "-i",
+            str(listing),
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-crf",
+            "20",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "128k",
+            str(work / "reel.mp4"),
+        ],
+        check=True,
+    )
     return time.perf_counter() - started
 
 
@@ -102,8 +171,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenedetect", default=None, help="path to a scenedetect executable")
     parser.add_argument("--json", type=Path, default=None, help="also write results here")
     args = parser.parse_args(argv)
-    spec = presets.minutes(args.minutes, args.look) if args.minutes < 170 else \
-        presets.full_game(args.look)
+    spec = (
+        presets.minutes(args.minutes, args.look)
+        if args.minutes < 170
+        else presets.full_game(args.look)
+    )
     sample = generate_cached(spec, args.cache / "samples")
     with tempfile.TemporaryDirectory(prefix="cutups-speed-") as tmp:
         work = Path(tmp)
@@ -118,16 +190,22 @@ def main(argv: list[str] | None = None) -> int:
         base = baseline(sample.video, clips, work / "base")
         scene = None
         if args.scenedetect:
-            scene = _timed([args.scenedetect, "-i", str(sample.video), "-q", "detect-adaptive"],
-                           cwd=tmp)
+            scene = _timed(
+                [args.scenedetect, "-i", str(sample.video), "-q", "detect-adaptive"], cwd=tmp
+            )
     total = float(run["total"])  # type: ignore[arg-type]
     analysis = float(stages.get("analysing", 0.0)) + float(stages.get("probing", 0.0))
     result = {
-        "video": str(sample.video), "minutes": round(sample.truth.video.duration / 60, 1),
-        "look": args.look, "plain_decode_s": round(floor, 1), "analysis_s": round(analysis, 1),
+        "video": str(sample.video),
+        "minutes": round(sample.truth.video.duration / 60, 1),
+        "look": args.look,
+        "plain_decode_s": round(floor, 1),
+        "analysis_s": round(analysis, 1),
         "stages_s": {k: round(float(v), 1) for k, v in stages.items()},
-        "total_s": round(total, 1), "peak_rss_mb": round(float(run["peak_rss_mb"]), 0),  # type: ignore[arg-type]
-        "clips": len(clips), "cut_and_package_s": round(cutting, 1),
+        "total_s": round(total, 1),
+        "peak_rss_mb": round(float(run["peak_rss_mb"]), 0),  # type: ignore[arg-type]
+        "clips": len(clips),
+        "cut_and_package_s": round(cutting, 1),
         "baseline_cut_and_package_s": round(base, 1),
         "scenedetect_s": None if scene is None else round(scene, 1),
         "ratio_total_vs_decode": round(total / floor, 2),

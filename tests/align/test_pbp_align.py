@@ -131,7 +131,8 @@ def test_no_readable_clock_pairs_nothing_and_keeps_every_detection() -> None:
     a = align_plays(ROWS, detections, ClockModel(()), duration=120.0)
     assert all(p.status in ("unmatched", "not_a_play") for p in a.placements)
     assert {p.reason for p in a.placements if p.status == "unmatched"} == {
-        "the scorebug clock could not be read"}
+        "the scorebug clock could not be read"
+    }
     assert a.unlisted == (0, 1)
 
 
@@ -145,8 +146,10 @@ def test_snap_time_clocks_are_recognised_automatically() -> None:
 
 def test_untimed_extra_point_placed_while_the_clock_holds() -> None:
     """The try lists the touchdown's clock; it happens later, while the clock stands still."""
-    rows = [row(1, 834, play_type="Passing Touchdown", text="pass for a TD"),
-            row(2, 834, PlayKind.KICK, play_type="Extra Point Good")]
+    rows = [
+        row(1, 834, play_type="Passing Touchdown", text="pass for a TD"),
+        row(2, 834, PlayKind.KICK, play_type="Extra Point Good"),
+    ]
     detections = [det(60.1, 66.0), det(80.0, 83.0)]
     a = align_plays(rows, detections, MODEL, duration=120.0, clock_at="end")
     assert [p.detection for p in a.placements] == [0, 1]

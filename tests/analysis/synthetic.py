@@ -20,8 +20,17 @@ class SignalScript:
     arrays: dict[str, list[float]] = field(
         default_factory=lambda: {
             k: []
-            for k in ("motion", "pan", "cut", "green", "bug", "bug_change", "whistle", "crowd",
-                      "rms")
+            for k in (
+                "motion",
+                "pan",
+                "cut",
+                "green",
+                "bug",
+                "bug_change",
+                "whistle",
+                "crowd",
+                "rms",
+            )
         }
     )
     plays: list[tuple[float, float]] = field(default_factory=list)
@@ -68,9 +77,17 @@ class SignalScript:
     def wipe(self) -> None:
         """A replay transition: the picture changes gradually over four ticks."""
         a = self.arrays
-        for key, value in (("cut", 0.9), ("motion", 0.0), ("pan", 0.0), ("green", 0.3),
-                           ("bug", 0.5), ("bug_change", 0.2), ("whistle", 0.0),
-                           ("crowd", -30.0), ("rms", -25.0)):
+        for key, value in (
+            ("cut", 0.9),
+            ("motion", 0.0),
+            ("pan", 0.0),
+            ("green", 0.3),
+            ("bug", 0.5),
+            ("bug_change", 0.2),
+            ("whistle", 0.0),
+            ("crowd", -30.0),
+            ("rms", -25.0),
+        ):
             a[key] += [value] * 4
 
     def frozen_replay(self, seconds: float = 6.0) -> None:

@@ -9,8 +9,11 @@ from cutups.analysis.signals import Signals, cache_key, fingerprint
 
 
 def test_signals_round_trip_keeps_every_array(tmp_path: Path) -> None:
-    arrays = {"motion": np.arange(5, dtype=np.float32), "__clock__": np.ones((3, 4)),
-              "__bug_template__": np.zeros((2, 2), np.uint8)}
+    arrays = {
+        "motion": np.arange(5, dtype=np.float32),
+        "__clock__": np.ones((3, 4)),
+        "__bug_template__": np.zeros((2, 2), np.uint8),
+    }
     path = tmp_path / "s.npz"
     Signals(rate=Fraction(10), duration=0.5, arrays=arrays).save(path)
     loaded = Signals.load(path)

@@ -24,9 +24,14 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def tiny_job(tiny: GeneratedBroadcast, settings: Settings,
-             tmp_path_factory: pytest.TempPathFactory) -> RenderResult:
+def tiny_job(
+    tiny: GeneratedBroadcast, settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> RenderResult:
     out = tmp_path_factory.mktemp("job") / "out"
-    job = PlaysJob(source=tiny.video, out_dir=out, pbp=Path(tiny.pbp["cfbd_json"]),
-                   options=PlaysOptions(team=tiny.truth.home.name))
+    job = PlaysJob(
+        source=tiny.video,
+        out_dir=out,
+        pbp=Path(tiny.pbp["cfbd_json"]),
+        options=PlaysOptions(team=tiny.truth.home.name),
+    )
     return run_plays(job, settings)

@@ -87,7 +87,8 @@ def test_every_play_found_with_facts_and_buckets(
 def test_eval_cli_prints_recall_and_precision(
     tiny: GeneratedBroadcast, tiny_job: RenderResult, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = main(["eval", str(tiny.truth_path), str(tiny_job.manifest_path), "--team",
-                 tiny.truth.home.abbr])
+    code = main(
+        ["eval", str(tiny.truth_path), str(tiny_job.manifest_path), "--team", tiny.truth.home.abbr]
+    )
     out = capsys.readouterr().out
     assert code == 0 and "recall      100.0%" in out and "precision   100.0%" in out

@@ -106,8 +106,9 @@ Window = tuple[float, float]
 """A predicted stretch of video for a play's anchor; a point when both ends are equal."""
 
 
-def _predictions(row: Play, untimed: bool, model: ClockModel, duration: float,
-                 clock_at: ClockAt = "end") -> list[Window]:
+def _predictions(
+    row: Play, untimed: bool, model: ClockModel, duration: float, clock_at: ClockAt = "end"
+) -> list[Window]:
     """Where the row's anchor (its end for end-of-play clocks, its snap for snap clocks) should
     be in the video.
 
@@ -120,8 +121,11 @@ def _predictions(row: Play, untimed: bool, model: ClockModel, duration: float,
         return []
     if clock_at == "snap":
         points = [(t, t) for t in model.reached(row.period, row.clock) if 0.0 <= t <= duration]
-        held = [(max(0.0, a), min(duration, b)) for a, b in model.held(row.period, row.clock)
-                if a <= duration]
+        held = [
+            (max(0.0, a), min(duration, b))
+            for a, b in model.held(row.period, row.clock)
+            if a <= duration
+        ]
         return points + held
     if untimed:
         held = model.held(row.period, row.clock)
@@ -131,8 +135,9 @@ def _predictions(row: Play, untimed: bool, model: ClockModel, duration: float,
 
 
 def _offset(anchor: float, windows: list[Window]) -> float:
-    return min(0.0 if a <= anchor <= b else min(abs(anchor - a), abs(anchor - b))
-               for a, b in windows)
+    return min(
+        0.0 if a <= anchor <= b else min(abs(anchor - a), abs(anchor - b)) for a, b in windows
+    )
 
 
 def _anchor(d: DetectedPlay, clock_at: ClockAt) -> float:
@@ -237,8 +242,9 @@ def align_plays(
     for start in starts or [None]:
         model = relabel_periods(clock, start) if start is not None else clock
         for at in semantics:
-            alignment, share, tight, offsets = _align_once(rows, detections, model, duration,
-                                                           at, p, start)
+            alignment, share, tight, offsets = _align_once(
+                rows, detections, model, duration, at, p, start
+            )
             # Most rows placed tightly wins; a share would favour a reading that simply finds
             # fewer rows predictable.
             ranked.append(((tight, -offsets), share, alignment))
@@ -255,7 +261,8 @@ def _without_clock(rows: Sequence[Play], detections: Sequence[DetectedPlay]) -> 
     """No clock could be read: pairing by order alone would misplace every row after the first
     gap, so nothing is paired; every detection stays a clip without play-by-play facts."""
     placements = tuple(
-        Placement(r, "not_a_play") if r.kind is PlayKind.NOT_A_PLAY
+        Placement(r, "not_a_play")
+        if r.kind is PlayKind.NOT_A_PLAY
         else Placement(r, "unmatched", reason="the scorebug clock could not be read")
         for r in rows
     )
@@ -283,9 +290,14 @@ def _align_once(
     start: int | None,
 ) -> tuple[Alignment, float, int, float]:
     plays = [r for r in rows if r.kind is not PlayKind.NOT_A_PLAY]
-    untimed = [i > 0 and r.clock is not None and plays[i - 1].clock is not None
-               and r.period == plays[i - 1].period and abs(r.clock - (plays[i - 1].clock or 0)) < 0.5
-               for i, r in enumerate(plays)]
+    untimed = [
+        i > 0
+        and r.clock is not None
+        and plays[i - 1].clock is not None
+        and r.period == plays[i - 1].period
+        and abs(r.clock - (plays[i - 1].clock or 0)) < 0.5
+        for i, r in enumerate(plays)
+    ]
     preds = [_predictions(r, untimed[i], model, duration, clock_at) for i, r in enumerate(plays)]
     no_clock = not model.spans
     order_only = [no_clock or r.overtime or r.clock is None for r in plays]

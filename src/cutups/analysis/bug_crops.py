@@ -106,8 +106,11 @@ class BugCropAnalyser(FrameAnalyser):
     def finish(self, n_ticks: int) -> SignalArrays:
         h, w = self._box[3] - self._box[1], self._box[2] - self._box[0]
         crops = np.stack(self._crops) if self._crops else np.zeros((0, h, w), np.uint8)
-        return {"__crop_ticks__": np.asarray(self._ticks, dtype=np.int64), "__crops__": crops,
-                "__crop_support__": self.support}
+        return {
+            "__crop_ticks__": np.asarray(self._ticks, dtype=np.int64),
+            "__crops__": crops,
+            "__crop_support__": self.support,
+        }
 
     def params(self) -> dict[str, Any]:
         return {**super().params(), "box": list(self._box)}

@@ -92,15 +92,19 @@ class ClockModel:
                 times.append(min(max(hit, span.start), span.end))
         return times
 
-    def held(self, period: int, seconds: float, *, tolerance: float = 0.6) -> list[tuple[float, float]]:
+    def held(
+        self, period: int, seconds: float, *, tolerance: float = 0.6
+    ) -> list[tuple[float, float]]:
         """Stretches of video during which the clock of ``period`` stood still at ``seconds``.
 
         Untimed plays (extra points, two-point tries) and kickoffs into the end zone happen while
         the clock holds the value the previous play stopped it at.
         """
-        return [(s.start, s.end) for s in self.spans
-                if s.period == period and not s.running
-                and abs(s.clock_start - seconds) <= tolerance]
+        return [
+            (s.start, s.end)
+            for s in self.spans
+            if s.period == period and not s.running and abs(s.clock_start - seconds) <= tolerance
+        ]
 
 
 def _agree_running(a: ClockReading, b: ClockReading) -> bool:

@@ -127,8 +127,11 @@ def _otsu_threshold(gray: NDArray[np.uint8]) -> float:
 def _glyph_height(text: NDArray[np.bool_], crop_height: int) -> int:
     """Median height of text-like blobs: the scale at which glyphs should be joined."""
     labels, _ = ndimage.label(text)
-    heights = [ys.stop - ys.start for ys, _xs in ndimage.find_objects(labels) or []
-               if 0.08 * crop_height <= ys.stop - ys.start <= 0.7 * crop_height]
+    heights = [
+        ys.stop - ys.start
+        for ys, _xs in ndimage.find_objects(labels) or []
+        if 0.08 * crop_height <= ys.stop - ys.start <= 0.7 * crop_height
+    ]
     return int(np.median(heights)) if heights else max(4, crop_height // 3)
 
 
@@ -159,12 +162,17 @@ def find_fields(
         text &= support
     glyph_h = _glyph_height(text, h)
     reach = max(2, glyph_h // 2)
-    changed, _ = ndimage.label(ndimage.binary_closing(events > 0, structure=np.ones((reach, reach))))
+    changed, _ = ndimage.label(
+        ndimage.binary_closing(events > 0, structure=np.ones((reach, reach)))
+    )
     glyphs, _ = ndimage.label(text)
     # Glyph-sized components only: long bars (timeout pips, panel edges) would chain cells.
-    glyph_boxes = [g for g in ndimage.find_objects(glyphs) or []
-                   if 0.4 * glyph_h <= g[0].stop - g[0].start <= 1.5 * glyph_h
-                   and g[1].stop - g[1].start <= 1.5 * glyph_h]
+    glyph_boxes = [
+        g
+        for g in ndimage.find_objects(glyphs) or []
+        if 0.4 * glyph_h <= g[0].stop - g[0].start <= 1.5 * glyph_h
+        and g[1].stop - g[1].start <= 1.5 * glyph_h
+    ]
     freq = events / (len(crops) - 1)
     boxes: list[list[int]] = []
     for ys, xs in ndimage.find_objects(changed) or []:
@@ -182,8 +190,10 @@ def find_fields(
         if y1 - y0 >= 0.5 * glyph_h and x1 - x0 >= 3:
             boxes.append([x0, y0, x1, y1])
     merged = _merge_boxes(_bridge(boxes, int(0.8 * glyph_h), text))
-    return [TextField(x0, y0, x1, y1, float(freq[y0:y1, x0:x1].mean()))
-            for x0, y0, x1, y1 in sorted(merged)]
+    return [
+        TextField(x0, y0, x1, y1, float(freq[y0:y1, x0:x1].mean()))
+        for x0, y0, x1, y1 in sorted(merged)
+    ]
 
 
 def _bridge(boxes: list[list[int]], gap: int, text: NDArray[np.bool_]) -> list[list[int]]:
@@ -210,8 +220,12 @@ def _merge_boxes(boxes: list[list[int]]) -> list[list[int]]:
     for box in sorted(boxes):
         for other in out:
             if box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3]:
-                other[:] = [min(box[0], other[0]), min(box[1], other[1]),
-                            max(box[2], other[2]), max(box[3], other[3])]
+                other[:] = [
+                    min(box[0], other[0]),
+                    min(box[1], other[1]),
+                    max(box[2], other[2]),
+                    max(box[3], other[3]),
+                ]
                 break
         else:
             out.append(list(box))

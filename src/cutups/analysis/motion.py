@@ -62,7 +62,10 @@ def estimate_shift(prev: NDArray[np.uint8], cur: NDArray[np.uint8]) -> tuple[int
 
 
 def residual_motion(
-    prev: NDArray[np.uint8], cur: NDArray[np.uint8], dx: int, dy: int,
+    prev: NDArray[np.uint8],
+    cur: NDArray[np.uint8],
+    dx: int,
+    dy: int,
     mask: NDArray[np.bool_] | None = None,
 ) -> float:
     """Percent of overlapping pixels that changed after undoing the shift (``mask``: ignore)."""
@@ -98,8 +101,10 @@ class MotionAnalyser(FrameAnalyser):
         if ignore is not None:
             x, y, w, h = ignore
             self._mask = np.zeros((height, width), bool)
-            self._mask[int(y * height) : int((y + h) * height) + 1,
-                       int(x * width) : int((x + w) * width) + 1] = True
+            self._mask[
+                int(y * height) : int((y + h) * height) + 1,
+                int(x * width) : int((x + w) * width) + 1,
+            ] = True
         self._prev: NDArray[np.uint8] | None = None
         self._prev_hist: NDArray[np.float64] | None = None
         self._motion: list[float] = []
@@ -135,5 +140,9 @@ class MotionAnalyser(FrameAnalyser):
     def params(self) -> dict[str, Any]:
         # ``ignore`` is left out on purpose: it comes from the video itself (the located bug),
         # which the content fingerprint already covers.
-        return {**super().params(), "bins": _HIST_BINS, "changed": _CHANGED,
-                "max_shift": _MAX_SHIFT}
+        return {
+            **super().params(),
+            "bins": _HIST_BINS,
+            "changed": _CHANGED,
+            "max_shift": _MAX_SHIFT,
+        }

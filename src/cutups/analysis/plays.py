@@ -106,8 +106,14 @@ def _refine_snap(raw: NDArray[np.float32], k: int, onset_n: int, still: float) -
 
 
 def _find_end(
-    signals: Signals, motion: NDArray[np.float32], snap: int, seg_end: int, still: float,
-    settle_n: int, min_n: int, max_n: int,
+    signals: Signals,
+    motion: NDArray[np.float32],
+    snap: int,
+    seg_end: int,
+    still: float,
+    settle_n: int,
+    min_n: int,
+    max_n: int,
 ) -> tuple[int, str]:
     """Where the play stops: players still, a whistle, the shot ending, or the length cap."""
     whistle = signals["whistle"]
@@ -135,5 +141,6 @@ def _scored(signals: Signals, snap: int, end: int, reason: str, rate: float) -> 
     if signals["bug_change"][snap:end].max(initial=0.0) > 0.02:
         evidence.append("clock_running")
     score = min(100.0, 40.0 + 12.0 * (len(evidence) - 3))
-    return DetectedPlay(snap=snap / rate, end=end / rate, score=score, evidence=tuple(evidence),
-                        end_reason=reason)
+    return DetectedPlay(
+        snap=snap / rate, end=end / rate, score=score, evidence=tuple(evidence), end_reason=reason
+    )

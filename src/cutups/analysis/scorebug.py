@@ -174,8 +174,9 @@ def _candidates(
         if not 0.0005 <= area <= 0.2 or inside.sum() < 20:
             continue
         if len(others) >= 4:
-            seen = np.mean([presence(f[ys, xs], modal[ys, xs], agree[ys, xs]) > 0.6
-                            for f in others])
+            seen = np.mean(
+                [presence(f[ys, xs], modal[ys, xs], agree[ys, xs]) > 0.6 for f in others]
+            )
             if seen < 0.34:
                 continue
         found.append((float(inside.sum()), ys, xs))
@@ -183,8 +184,10 @@ def _candidates(
 
 
 def _join_neighbours(
-    best: tuple[float, slice, slice], candidates: list[tuple[float, slice, slice]],
-    width: int, height: int,
+    best: tuple[float, slice, slice],
+    candidates: list[tuple[float, slice, slice]],
+    width: int,
+    height: int,
 ) -> tuple[float, slice, slice]:
     """Grow the best blob by candidates beside it on the same rows: bugs are often several
     boxes (teams, scores, clock) separated by thin gaps or changing regions."""
@@ -193,13 +196,19 @@ def _join_neighbours(
     while grown:
         grown = False
         for other_score, oys, oxs in candidates:
-            if oxs.start >= xs.start and oxs.stop <= xs.stop and oys.start >= ys.start \
-                    and oys.stop <= ys.stop:
+            if (
+                oxs.start >= xs.start
+                and oxs.stop <= xs.stop
+                and oys.start >= ys.start
+                and oys.stop <= ys.stop
+            ):
                 continue
             overlap = min(ys.stop, oys.stop) - max(ys.start, oys.start)
             gap = max(oxs.start - xs.stop, xs.start - oxs.stop)
-            if overlap >= 0.6 * min(ys.stop - ys.start, oys.stop - oys.start) \
-                    and gap <= 0.03 * width:
+            if (
+                overlap >= 0.6 * min(ys.stop - ys.start, oys.stop - oys.start)
+                and gap <= 0.03 * width
+            ):
                 ys = slice(min(ys.start, oys.start), max(ys.stop, oys.stop))
                 xs = slice(min(xs.start, oxs.start), max(xs.stop, oxs.stop))
                 score += other_score

@@ -4,8 +4,8 @@ Compatibility target (seed ``000``): top-level ``job_id``, ``source_url``, ``cli
 ``id, start, end, duration, file, thumb, bucket, score``, plus ``buckets`` (clips grouped by
 bucket), ``bucket_counts`` and ``detector_meta``. Cutups adds, without renaming anything:
 each clip's ``snap``/``end_of_play``, ``evidence``, ``listed`` and play facts (``period``,
-``clock``, ``down``, ``distance``, ...) flattened onto the clip; ``complete`` (False while clips are still
-being cut, for progressive results); ``reel``, ``archive``, ``report``; ``source`` facts.
+``clock``, ``down``, ``distance``, ...) flattened onto the clip; ``complete`` (False while clips
+are still being cut, for progressive results); ``reel``, ``archive``, ``report``; ``source`` facts.
 """
 
 from __future__ import annotations
