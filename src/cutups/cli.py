@@ -14,6 +14,7 @@ import threading
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 from rich.console import Console
@@ -22,6 +23,9 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 
 from cutups import __version__
 from cutups.errors import ConfigError, CutupsError, InputError
+
+if TYPE_CHECKING:
+    from cutups.mediagen import BroadcastSpec
 
 __all__ = ["main"]
 
@@ -166,6 +170,11 @@ def _build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--insecure", action="store_true", help="allow a non-loopback address without API keys"
     )
+
+    worker = sub.add_parser("worker", help="run jobs from the shared queue (distributed mode)")
+    from cutups.jobs.worker_cli import add_arguments as _worker_arguments
+
+    _worker_arguments(worker)
     return parser
 
 
@@ -250,13 +259,27 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _demo_spec(look: str | None) -> BroadcastSpec:
+    """The demo broadcast, optionally in another look (same game, same timeline)."""
+    import dataclasses
+
+    from cutups.mediagen import LOOKS, presets
+
+    spec = presets.demo()
+    if look is None:
+        return spec
+    if look not in LOOKS:
+        raise InputError(f"unknown look {look!r}; see `cutups looks`")
+    return dataclasses.replace(spec, look=LOOKS[look])
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from cutups.mediagen import generate_cached, presets
+    from cutups.mediagen import generate_cached
     from cutups.settings import Settings
 
     settings = _settings(args)
     assert isinstance(settings, Settings)
-    spec = presets.demo() if args.look is None else presets.demo(look=args.look)
+    spec = _demo_spec(args.look)
     console.print("rendering the sample broadcast (cached after the first time)…")
     with _progress() as bars:
         task = bars.add_task("generating", total=1.0)
@@ -318,7 +341,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     if args.preset == "tiny":
         spec = presets.tiny() if look is None else presets.tiny(look=look)
     elif args.preset == "demo":
-        spec = presets.demo() if look is None else presets.demo(look=look)
+        spec = _demo_spec(look)
     elif args.preset == "suite":
         spec = presets.suite(look or "bar_bottom_720p30", args.seed)
     else:
@@ -387,6 +410,15 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     )
 
 
+def _cmd_worker(args: argparse.Namespace) -> int:
+    from cutups.jobs.worker_cli import run_worker
+    from cutups.settings import Settings
+
+    settings = _settings(args)
+    assert isinstance(settings, Settings)
+    return run_worker(settings, args)
+
+
 def _cmd_looks(args: argparse.Namespace) -> int:
     from cutups.mediagen import LOOKS
 
@@ -404,6 +436,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "looks": _cmd_looks,
     "levels": _cmd_levels,
     "serve": _cmd_serve,
+    "worker": _cmd_worker,
 }
 
 

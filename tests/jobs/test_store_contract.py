@@ -1,8 +1,14 @@
-"""One contract for every JobStore: the in-memory and the SQLite store run the same tests."""
+"""One contract for every JobStore: the in-memory, SQLite and PostgreSQL stores run the same tests.
+
+PostgreSQL is a real server (Debian's PostgreSQL 15) started once per session on a free loopback
+port (:func:`tests.ops.services.postgres`); each test gets its own schema. Skipped when the
+binaries are missing.
+"""
 
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -11,6 +17,7 @@ import pytest
 from cutups.jobs.models import IdempotencyConflict, JobStatus, QueueFullError, Stage
 from cutups.jobs.sqlite_store import SqliteJobStore
 from cutups.jobs.store import JobStore, MemoryJobStore
+from tests.ops.services import postgres, postgres_available
 
 
 class FakeClock:
@@ -31,16 +38,30 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(scope="session")
+def pg_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real PostgreSQL for the session (stopped with pg_ctl at the end)."""
+    if not postgres_available():
+        pytest.skip("PostgreSQL 15 binaries or the postgres user are missing")
+    with postgres(tmp_path_factory.mktemp("contract-pg")) as server:
+        yield server.url
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 def make_store(
     request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock
 ) -> Iterator[Callable[[], JobStore]]:
     made: list[JobStore] = []
+    schema = f"t_{uuid.uuid4().hex[:12]}"  # one schema per test: stores made in it share it
 
     def make() -> JobStore:
         store: JobStore
         if request.param == "memory":
             store = MemoryJobStore(clock=clock)
+        elif request.param == "postgres":
+            from cutups.jobs.postgres_store import PostgresJobStore
+
+            store = PostgresJobStore(request.getfixturevalue("pg_url"), clock=clock, schema=schema)
         else:
             store = SqliteJobStore(tmp_path / "jobs.db", clock=clock)
         made.append(store)

@@ -26,6 +26,8 @@ from cutups.pbp.model import ClockAt, Play, PlayKind
 __all__ = ["AlignParams", "Alignment", "Placement", "align_plays", "relabel_periods"]
 
 Status = Literal["matched", "not_a_play", "outside_recording", "unmatched"]
+_MIN_EXPECTED = 6
+"""Fewer rows than this inside the recording is too little evidence to call it another game."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,7 +251,7 @@ def align_plays(
             # fewer rows predictable.
             ranked.append(((tight, -offsets), share, alignment))
     _, share, alignment = max(ranked, key=lambda r: r[0])
-    if detections and _predictable(rows, clock) >= 10 and share < p.wrong_game_share:
+    if len(detections) >= 3 and share < p.wrong_game_share:
         raise WrongGameError(
             f"the play-by-play does not match this video: only {share:.0%} of its plays line up "
             "with the scorebug clock (is it another game's?)"
@@ -267,17 +269,6 @@ def _without_clock(rows: Sequence[Play], detections: Sequence[DetectedPlay]) -> 
         for r in rows
     )
     return Alignment(placements, tuple(range(len(detections))), (), None)
-
-
-def _predictable(rows: Sequence[Play], clock: ClockModel) -> int:
-    """Rows whose clock the video shows at least once (in any period: the test is coarse)."""
-    return sum(
-        1
-        for r in rows
-        if r.kind is not PlayKind.NOT_A_PLAY
-        and r.clock is not None
-        and any(s.clock_end - 1 <= r.clock <= s.clock_start + 1 for s in clock.spans)
-    )
 
 
 def _align_once(
@@ -305,17 +296,19 @@ def _align_once(
     seen_periods = set(model.periods())
     placements: dict[str, Placement] = {}
     matched_dets = set(pairs.values())
-    with_preds = 0
     matched_with_preds = 0
     total_offset = 0.0
+    # Rows the video should contain if this is the right game: their period is on screen and
+    # their clock inside the range it shows. The wrong-game test measures against these.
+    expected = {i for i, row in enumerate(plays) if _inside_recording(row, model)}
+    tight_expected = 0
     for i, row in enumerate(plays):
-        if preds[i]:
-            with_preds += 1
         if i in pairs:
             d = detections[pairs[i]]
             if preds[i]:
                 offset = _offset(_anchor(d, clock_at), preds[i])
                 matched_with_preds += offset <= p.tight_offset
+                tight_expected += offset <= p.tight_offset and i in expected
                 total_offset += offset
             placements[row.row_id] = Placement(row, "matched", d.snap, d.end, pairs[i], "detected")
             continue
@@ -352,7 +345,7 @@ def _align_once(
             placements[row.row_id] = Placement(row, "not_a_play")
     ordered = tuple(placements[r.row_id] for r in rows)
     unlisted, dropped = _unexplained(detections, matched_dets, ordered, p)
-    share = matched_with_preds / with_preds if with_preds else 0.0
+    share = tight_expected / len(expected) if len(expected) >= _MIN_EXPECTED else 1.0
     alignment = Alignment(ordered, tuple(unlisted), tuple(dropped), start, clock_at)
     return alignment, share, matched_with_preds, total_offset
 

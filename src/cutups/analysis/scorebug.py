@@ -72,7 +72,7 @@ class ScorebugLocation:
 def luma(rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
     """BT.601 luma of an RGB image, as the decoder's gray output computes it."""
     y = rgb[..., 0] * 0.299 + rgb[..., 1] * 0.587 + rgb[..., 2] * 0.114
-    return np.clip(y + 0.5, 0, 255).astype(np.uint8)
+    return np.asarray(np.clip(y + 0.5, 0, 255), dtype=np.uint8)
 
 
 def edge_map(gray: NDArray[np.uint8]) -> NDArray[np.bool_]:

@@ -42,6 +42,7 @@ from cutups.errors import (
     SourceError,
 )
 from cutups.jobs.logs import job_context
+from cutups.jobs.metrics import CountingTransport
 from cutups.jobs.models import Job, JobStatus
 from cutups.jobs.progress import ProgressTracker, Reading
 from cutups.jobs.spec import JobSpec
@@ -218,6 +219,8 @@ class _Reporter:
             done = {"done": sorted(self.clips_done), "attempt": self.attempt}
         if not self.rt.store.checkpoint(self.job_id, self.run.worker_id, "clips", done):
             self.run.stop("lost")
+        if not resumed:  # S3: upload the clip and its thumbnail now (carried-over ones are up)
+            self.rt.artifacts.clip_ready(self.job_id, self.rt.layout.out_dir(self.job_id), entry)
         delay = self.rt.settings.test_cut_delay
         if delay and not resumed:
             # TEST ONLY (CUTUPS_TEST_CUT_DELAY): hold the job here so tests can interrupt it
@@ -271,6 +274,19 @@ def _acquire_video(run: JobRun, rt: Runtime, spec: JobSpec, rep: _Reporter) -> P
     return fetched.path
 
 
+def _check_length(source: Path, settings: Settings) -> None:
+    """Refuse a video longer than ``max_video_seconds`` (after probing, before any analysis)."""
+    from cutups.errors import InputError
+    from cutups.media.probe import probe
+
+    duration = probe(source, keyframes=False).duration
+    if duration > settings.max_video_seconds:
+        raise InputError(
+            f"the video is {duration / 3600:.1f} h long, over the limit of "
+            f"{settings.max_video_seconds / 3600:.1f} h (CUTUPS_MAX_VIDEO_SECONDS)"
+        )
+
+
 def _acquire_pbp(run: JobRun, rt: Runtime, spec: JobSpec, rep: _Reporter) -> Path | None:
     """Play-by-play: inline, uploaded, or fetched from CFBD (falling back to vision only)."""
     work = rt.layout.work_dir(run.job.id)
@@ -310,7 +326,8 @@ def _cfbd_rows(
     from cutups.pbp._values import first, to_str
     from cutups.pbp.cfbd_client import CfbdClient
 
-    with CfbdClient.from_settings(settings, transport=transport) as client:
+    counted = CountingTransport("cfbd", transport)
+    with CfbdClient.from_settings(settings, transport=counted) as client:
         game_id = cfbd.get("game_id")
         if game_id:
             info = client.game(game_id)
@@ -345,6 +362,7 @@ def _work(run: JobRun, rt: Runtime) -> dict[str, Any]:
     )
     options = spec.plays_options(rt.settings)
     source = _acquire_video(run, rt, spec, rep)
+    _check_length(source, rt.settings)
     pbp = _acquire_pbp(run, rt, spec, rep)
     rep.check()
     shown_url = spec.source if spec.source_kind != "upload_id" else spec.source_url

@@ -20,22 +20,26 @@ import threading
 import time
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from cutups.errors import InputError
 from cutups.jobs.logs import job_context
+from cutups.jobs.metrics import Metrics
 from cutups.jobs.models import Job, JobStatus
 from cutups.jobs.orphans import kill_strays
+from cutups.jobs.postgres_store import open_store
 from cutups.jobs.runner import Runtime
-from cutups.jobs.sqlite_store import SqliteJobStore
 from cutups.jobs.store import JobStore
 from cutups.jobs.webhooks import WebhookSender
 from cutups.jobs.worker import WorkerPool
+
+if TYPE_CHECKING:
+    from cutups.jobs.distributed import Dispatcher
 from cutups.settings import Settings
-from cutups.storage.artifacts import LocalArtifacts
 from cutups.storage.layout import DataLayout, remove_tree
+from cutups.storage.s3 import artifacts_for
 from cutups.storage.uploads import UploadStore
 
 __all__ = ["DataDirBusyError", "Service", "Watchdog"]
@@ -133,6 +137,8 @@ class Service:
         self.layout = DataLayout(settings.data_dir)
         self.instance = uuid.uuid4().hex[:8]
         self.workers = settings.max_concurrency if workers is None else workers
+        if settings.distributed:
+            self.workers = 0  # `cutups worker` processes run the jobs; this server enqueues
         self._store = store
         self._transport = transport
         self._lock_fd: int | None = None
@@ -141,6 +147,10 @@ class Service:
         self.watchdog: Watchdog | None = None
         self.base_url = settings.public_url or "http://127.0.0.1:8000"
         self.started_at = time.time()
+        self.metrics = Metrics(
+            store=lambda: self._store, ffmpeg=self.ffmpeg_processes, disk_path=settings.data_dir
+        )
+        self.dispatcher: Dispatcher | None = None
 
     @property
     def store(self) -> JobStore:
@@ -154,10 +164,16 @@ class Service:
         self.layout.create()
         self._lock()
         if self._store is None:
-            self._store = SqliteJobStore(self.layout.db)
+            self._store = open_store(self.settings, self.layout.db)
         self.uploads = UploadStore(self.layout.uploads)
-        self.artifacts = LocalArtifacts(self.layout)
-        self._recover()
+        self.artifacts = artifacts_for(self.settings, self.layout)
+        if self.settings.distributed:
+            # Leases belong to `cutups worker` processes elsewhere: never expire them here.
+            from cutups.jobs.distributed import Dispatcher
+
+            self.dispatcher = Dispatcher(self.settings)
+        else:
+            self._recover()
         rt = Runtime(
             settings=self.settings,
             store=self.store,
@@ -193,6 +209,8 @@ class Service:
             self.watchdog.stop()
         if self.webhooks is not None:
             self.webhooks.stop()
+        if self.dispatcher is not None:
+            self.dispatcher.close()
         if self._store is not None:
             self._store.close()
         self._unlock()
@@ -241,6 +259,8 @@ class Service:
                 log.info("job queued")
             if self.pool is not None:
                 self.pool.wake()
+            if self.dispatcher is not None:
+                self.dispatcher.enqueue(job.id)
         return job, created
 
     def cancel(self, job_id: str) -> Job | None:
@@ -256,7 +276,12 @@ class Service:
         return job
 
     def finished(self, job: Job) -> None:
-        """A job ended: send its webhook."""
+        """A job ended: count it, send its webhook."""
+        try:
+            events = self.store.events_since(job.id, limit=100_000)
+            self.metrics.job_finished(job, events, self.layout.out_dir(job.id))
+        except Exception:
+            log.exception("recording the job's metrics failed")
         if job.webhook_url and self.webhooks is not None:
             self.webhooks.enqueue(job.id)
 

@@ -33,6 +33,7 @@ import httpx
 
 from cutups.errors import ConfigError, CutupsError
 from cutups.jobs.logs import job_context
+from cutups.jobs.metrics import api_call
 from cutups.jobs.models import Job
 from cutups.jobs.store import JobStore
 from cutups.settings import Settings
@@ -265,6 +266,7 @@ class WebhookSender:
                 self._settings.webhook_secret, msg_id, body, self._settings.webhook_hmac_secret
             )
             started = time.monotonic()
+            api_call("webhook")
             response = self._client.post(url, content=body, headers=headers)
             entry["status_code"] = response.status_code
             entry["ms"] = round((time.monotonic() - started) * 1000)

@@ -2,14 +2,15 @@
 
 The seed had ``LocalStorage``/``S3Storage`` with ``put``/``get_url``/``exists``. The embedded
 service serves outputs itself, so :class:`LocalArtifacts` only maps a job's files to the API's
-URLs; an S3 implementation would upload in :meth:`ArtifactStore.publish` and return presigned
-URLs instead.
+URLs; :class:`cutups.storage.s3.S3Artifacts` uploads as clips are produced and the API
+redirects to fresh presigned URLs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from cutups.storage.layout import DataLayout
 
@@ -27,6 +28,10 @@ class ArtifactStore(Protocol):
         """True when the job has the output file ``name`` (``manifest.json``, ``job.zip``)."""
         ...
 
+    def clip_ready(self, job_id: str, out_dir: Path, entry: Mapping[str, Any]) -> None:
+        """One clip and its thumbnail are finished (``entry`` is its manifest entry)."""
+        ...
+
 
 class LocalArtifacts:
     """Outputs stay in the data dir and the API serves them.
@@ -39,6 +44,14 @@ class LocalArtifacts:
         self._layout = layout
 
     def publish(self, job_id: str, out_dir: Path) -> dict[str, str]:
+        return self.urls(job_id, out_dir)
+
+    def clip_ready(self, job_id: str, out_dir: Path, entry: Mapping[str, Any]) -> None:
+        """Nothing to do: the API serves clips from the data dir as soon as they are cut."""
+
+    @staticmethod
+    def urls(job_id: str, out_dir: Path) -> dict[str, str]:
+        """The API's URLs for a job's outputs (relative to the service)."""
         urls = {
             "manifest_url": f"/jobs/{job_id}/manifest",
             "archive_url": f"/jobs/{job_id}/download",

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 
 from cutups.api.deps import BaseUrl, ServiceDep
 from cutups.api.errors import ApiError
@@ -69,7 +69,7 @@ def _validate(svc: Service, request: dict[str, Any]) -> None:
         )
     if spec.pbp is not None:
         try:
-            load_pbp(spec.pbp, clock_at=settings.pbp_clock_at)
+            load_pbp(spec.pbp)  # validates the file; clock semantics are settled when aligning
         except PbpError as exc:
             raise PbpError(f"pbp (inline play-by-play): {exc.message}") from None
     if spec.pbp_upload_id and svc.uploads.path(spec.pbp_upload_id) is None:
@@ -149,10 +149,27 @@ def _out(svc: Service, job: Job) -> Path:
     return svc.layout.out_dir(job.id)
 
 
+def _s3_redirect(
+    svc: Service, job: Job, name: str, *, download_as: str | None = None
+) -> RedirectResponse | None:
+    """With S3 storage: a 302 to a presigned URL made now, if the object is there."""
+    from cutups.storage.s3 import S3Artifacts
+
+    store = svc.artifacts
+    if not isinstance(store, S3Artifacts) or not store.exists(job.id, name):
+        return None
+    url = store.presign(job.id, name, download_as=download_as)
+    return RedirectResponse(url, status_code=302, headers={"Cache-Control": "no-store"})
+
+
 @router.get("/{job_id}/manifest", responses=_ERRORS)
-def get_manifest(job_id: str, svc: ServiceDep, base: BaseUrl) -> JSONResponse:
-    """The manifest as it stands: while the job runs it lists the clips cut so far."""
+def get_manifest(job_id: str, svc: ServiceDep, base: BaseUrl) -> Response:
+    """The manifest as it stands: while the job runs it lists the clips cut so far.
+
+    With S3 storage, a completed job's manifest is a 302 to a fresh presigned URL."""
     job = _job(svc, job_id)
+    if job.status is JobStatus.COMPLETED and (moved := _s3_redirect(svc, job, "manifest.json")):
+        return moved
     path = _out(svc, job) / "manifest.json"
     try:
         manifest = json.loads(path.read_text())
@@ -172,9 +189,16 @@ def get_manifest(job_id: str, svc: ServiceDep, base: BaseUrl) -> JSONResponse:
 
 
 @router.get("/{job_id}/download", response_class=FileResponse, responses=_ERRORS)
-def download(job_id: str, svc: ServiceDep) -> FileResponse:
-    """The ZIP (manifest, clips, thumbnails, reel, report); 409 until the job completes."""
+def download(job_id: str, svc: ServiceDep) -> Response:
+    """The ZIP (manifest, clips, thumbnails, reel, report); 409 until the job completes.
+
+    With S3 storage: a 302 to a presigned URL, made fresh on every request (links never expire).
+    """
     job = _job(svc, job_id)
+    if job.status is JobStatus.COMPLETED and (
+        moved := _s3_redirect(svc, job, "job.zip", download_as=f"cutups-{job.id}.zip")
+    ):
+        return moved
     path = _out(svc, job) / "job.zip"
     if job.status is not JobStatus.COMPLETED or not path.is_file():
         raise ApiError(
@@ -198,15 +222,23 @@ def _clip_file(svc: Service, job_id: str, clip_id: str, folder: str, suffix: str
 
 
 @router.get("/{job_id}/clips/{clip_id}", response_class=FileResponse, responses=_ERRORS)
-def get_clip(job_id: str, clip_id: str, svc: ServiceDep) -> FileResponse:
-    """One clip (MP4, with HTTP Range), as soon as it is cut; 404 before."""
+def get_clip(job_id: str, clip_id: str, svc: ServiceDep) -> Response:
+    """One clip (MP4, with HTTP Range), as soon as it is cut; 404 before (S3: a 302)."""
+    if _CLIP_ID.match(clip_id) and (
+        moved := _s3_redirect(svc, _job(svc, job_id), f"clips/{clip_id}.mp4")
+    ):
+        return moved
     path = _clip_file(svc, job_id, clip_id, "clips", ".mp4")
     return FileResponse(path, media_type="video/mp4")
 
 
 @router.get("/{job_id}/thumbs/{clip_id}", response_class=FileResponse, responses=_ERRORS)
-def get_thumb(job_id: str, clip_id: str, svc: ServiceDep) -> FileResponse:
-    """One clip's thumbnail (JPEG)."""
+def get_thumb(job_id: str, clip_id: str, svc: ServiceDep) -> Response:
+    """One clip's thumbnail (JPEG); with S3 storage, a 302 to a presigned URL."""
+    if _CLIP_ID.match(clip_id) and (
+        moved := _s3_redirect(svc, _job(svc, job_id), f"thumbs/{clip_id}.jpg")
+    ):
+        return moved
     path = _clip_file(svc, job_id, clip_id, "thumbs", ".jpg")
     return FileResponse(path, media_type="image/jpeg")
 

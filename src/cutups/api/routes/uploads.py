@@ -127,7 +127,7 @@ async def _receive(request: Request, writer: UploadWriter) -> None:
         raise ApiError(422, "empty_upload", "the uploaded file is empty")
 
 
-def _check(writer: UploadWriter) -> dict[str, Any]:
+def _check(writer: UploadWriter, max_seconds: float = float("inf")) -> dict[str, Any]:
     """Probe (video) or parse (play-by-play) the finished upload; its facts for the answer."""
     name = writer.filename or "the upload"
     if writer.kind == "pbp":
@@ -141,6 +141,13 @@ def _check(writer: UploadWriter) -> dict[str, Any]:
     except MediaError as exc:
         message = exc.message.replace(str(writer.path), name)
         raise ApiError(415, "unsupported_media_type", f"not a usable video: {message}") from None
+    if info.duration > max_seconds:
+        raise ApiError(
+            413,
+            "video_too_long",
+            f"{name} is {info.duration / 3600:.1f} h long, over the limit of "
+            f"{max_seconds / 3600:.1f} h (CUTUPS_MAX_VIDEO_SECONDS)",
+        )
     return {
         "duration": round(info.duration, 3),
         "width": info.video.width,
@@ -183,7 +190,7 @@ async def upload(
     try:
         await _receive(request, writer)
         writer.close_file()
-        media = await run_in_threadpool(_check, writer)
+        media = await run_in_threadpool(_check, writer, settings.max_video_seconds)
         info = writer.commit(media)
     except BaseException:
         writer.abort()

@@ -1,0 +1,182 @@
+"""Hardening: schema-driven API fuzzing, upload fuzzing, the video length limit.
+
+* schemathesis generates requests from the app's own OpenAPI schema and runs them in-process
+  (ASGI); no answer may be a 5xx (``not_a_server_error``). Bounded: 25 examples per operation.
+* hypothesis throws random bytes and truncated MP4s at ``POST /upload``: 2xx or 4xx, never 5xx.
+* a video longer than ``CUTUPS_MAX_VIDEO_SECONDS`` is refused after probing, with a clear error.
+
+The service runs with no workers (nothing fuzzed is ever processed) and private URLs refused.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from fastapi import FastAPI
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis.checks import not_a_server_error
+
+from cutups.api.app import create_app
+from cutups.jobs.service import Service
+from cutups.mediagen import GeneratedBroadcast
+from cutups.settings import Settings
+
+with warnings.catch_warnings():  # starlette asks for `httpx2`; the installed httpx works
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def _settings(root: Path, **extra: Any) -> Settings:
+    values: dict[str, Any] = {
+        "CUTUPS_DATA_DIR": root,
+        "CUTUPS_MIN_FREE_BYTES": 0,
+        "CUTUPS_MAX_UPLOAD_BYTES": 2_000_000,
+        "CUTUPS_CACHE_DIR": root / "cache",
+    }
+    return Settings(**{**values, **extra})
+
+
+_ROOT = Path(tempfile.mkdtemp(prefix="cutups-fuzz-"))
+_SERVICE = Service(_settings(_ROOT), workers=0)
+_APP = create_app(_SERVICE.settings, service=_SERVICE)
+schema = schemathesis.openapi.from_asgi("/openapi.json", _APP)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def app() -> Iterator[FastAPI]:
+    """The fuzzed app; its service (no workers) runs for this module only."""
+    _SERVICE.start()
+    yield _APP
+    _SERVICE.stop()
+    shutil.rmtree(_ROOT, ignore_errors=True)
+
+
+@schema.parametrize()
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+)
+def test_api_never_answers_5xx(case: Any) -> None:
+    if case.path.endswith("/events"):
+        pytest.skip("an SSE stream only ends with its job; covered by tests/api")
+    response = case.call(timeout=10)
+    case.validate_response(response, checks=[not_a_server_error])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(body=st.binary(max_size=4096), kind=st.sampled_from(["video", "pbp"]))
+def test_random_uploads_are_refused_cleanly(app: FastAPI, body: bytes, kind: str) -> None:
+    with TestClient(app) as client:
+        r = client.post(f"/upload?kind={kind}", files={"file": ("x.bin", body)})
+    assert r.status_code < 500, r.text
+    if r.status_code >= 400:
+        assert r.json()["error"]["message"]
+
+
+@pytest.fixture(scope="module")
+def mp4_head(broadcast: GeneratedBroadcast) -> bytes:
+    with broadcast.video.open("rb") as f:
+        return f.read(400_000)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(cut=st.integers(min_value=0, max_value=400_000))
+def test_truncated_mp4_uploads_never_5xx(app: FastAPI, mp4_head: bytes, cut: int) -> None:
+    with TestClient(app) as client:
+        r = client.post("/upload", files={"file": ("game.mp4", mp4_head[:cut], "video/mp4")})
+    assert r.status_code < 500, r.text
+
+
+def test_video_over_the_length_limit_is_refused(
+    tmp_path: Path, broadcast: GeneratedBroadcast
+) -> None:
+    svc = Service(
+        _settings(tmp_path, CUTUPS_MAX_VIDEO_SECONDS=30, CUTUPS_MAX_UPLOAD_BYTES=10**9),
+        workers=0,
+    )
+    svc.start()
+    try:
+        with TestClient(create_app(svc.settings, service=svc)) as client:
+            r = client.post(
+                "/upload", files={"file": ("game.mp4", broadcast.video.read_bytes(), "video/mp4")}
+            )
+        assert r.status_code == 413
+        assert r.json()["error"]["code"] == "video_too_long"
+        assert "CUTUPS_MAX_VIDEO_SECONDS" in r.json()["error"]["message"]
+    finally:
+        svc.stop()
+
+
+# -- play-by-play parsers: CSV text and ESPN-shaped JSON (bytes and CFBD rows: tests/pbp) -------
+_cell = st.one_of(st.text(max_size=10), st.integers(-99, 999).map(str), st.just(""))
+_CSV_HEADERS = [
+    "period",
+    "clock",
+    "down",
+    "distance",
+    "yardLine",
+    "playType",
+    "playText",
+    "offense",
+    "defense",
+    "yardsGained",
+    "id",
+]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(
+    rows=st.lists(
+        st.lists(_cell, min_size=len(_CSV_HEADERS), max_size=len(_CSV_HEADERS)), max_size=6
+    )
+)
+def test_csv_play_by_play_fuzz(rows: list[list[str]]) -> None:
+    import csv
+    import io as _io
+
+    buf = _io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(_CSV_HEADERS)
+    w.writerows(rows)
+    _pbp_outcome(buf.getvalue().encode())
+
+
+_espn_play = st.fixed_dictionaries(
+    {
+        "id": _cell,
+        "text": _cell,
+        "period": st.one_of(st.integers(-2, 9), st.none(), _cell).map(lambda v: {"number": v}),
+        "clock": _cell.map(lambda v: {"displayValue": v}),
+        "type": _cell.map(lambda v: {"text": v}),
+        "start": st.fixed_dictionaries({"down": st.integers(-1, 5), "distance": st.integers()}),
+    }
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(plays=st.lists(_espn_play, max_size=6))
+def test_espn_shaped_play_by_play_fuzz(plays: list[dict[str, Any]]) -> None:
+    _pbp_outcome({"drives": {"previous": [{"plays": plays}]}})
+
+
+def _pbp_outcome(source: Any) -> None:
+    """Parsing either works or raises the one expected, readable error."""
+    from cutups.errors import PbpError
+    from cutups.pbp.load import load_pbp
+
+    try:
+        load_pbp(source)
+    except PbpError as exc:
+        assert exc.message

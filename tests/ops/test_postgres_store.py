@@ -1,0 +1,65 @@
+"""PostgreSQL-only behaviour beyond the shared contract (tests/jobs/test_store_contract.py).
+
+A real PostgreSQL 15 on loopback (session fixture ``pg``).
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+from cutups.jobs.models import JobStatus
+from cutups.jobs.postgres_store import PostgresJobStore, open_store
+from cutups.settings import Settings
+from tests.ops.services import Postgres
+
+REQ = {"video_url": "https://example.com/game.mp4"}
+
+
+def test_two_stores_never_share_a_job(pg: Postgres) -> None:
+    """SKIP LOCKED claims across connections (as across processes)."""
+    schema = f"s_{uuid.uuid4().hex[:10]}"
+    stores = [PostgresJobStore(pg.url, schema=schema) for _ in range(2)]
+    ids = {stores[0].create(REQ)[0].id for _ in range(40)}
+    claimed: list[str] = []
+    lock = threading.Lock()
+
+    def worker(n: int) -> None:
+        while (job := stores[n % 2].claim(f"w{n}", 60)) is not None:
+            with lock:
+                claimed.append(job.id)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for s in stores:
+        s.close()
+    assert sorted(claimed) == sorted(ids)
+
+
+def test_claim_id_takes_only_a_runnable_job(pg: Postgres) -> None:
+    now = [1000.0]
+    store = PostgresJobStore(pg.url, clock=lambda: now[0], schema=f"s_{uuid.uuid4().hex[:10]}")
+    job, _ = store.create(REQ)
+    taken = store.claim_id(job.id, "a", 10)
+    assert taken is not None and taken.worker_id == "a" and taken.attempts == 1
+    assert store.claim_id(job.id, "b", 10) is None  # a live lease: a duplicate message waits
+    now[0] += 11
+    again = store.claim_id(job.id, "b", 10)
+    assert again is not None and again.worker_id == "b" and again.attempts == 2
+    assert store.finish(job.id, JobStatus.COMPLETED, worker_id="b") is not None
+    now[0] += 100
+    assert store.claim_id(job.id, "c", 10) is None  # finished: redelivery is a no-op
+    assert store.claim_id("nope", "c", 10) is None
+    store.close()
+
+
+def test_open_store_picks_postgres_from_the_url(pg: Postgres, tmp_path: object) -> None:
+    from pathlib import Path
+
+    settings = Settings(CUTUPS_DATABASE_URL=pg.url)
+    store = open_store(settings, Path(str(tmp_path)) / "jobs.db")
+    assert isinstance(store, PostgresJobStore) and store.ping()
+    store.close()
