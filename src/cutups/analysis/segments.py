@@ -33,8 +33,8 @@ class SegmentParams:
     wipe_level: float = 0.2
     wipe_ticks: int = 3
     """A wipe changes the picture by at least ``wipe_level`` for this many ticks in a row."""
-    replay_max_sec: float = 45.0
-    """Two wipes closer than this bracket a replay."""
+    replay_max_sec: float = 30.0
+    """Two wipes closer than this may bracket a replay."""
 
 
 def smooth(values: NDArray[np.float32], ticks: int) -> NDArray[np.float32]:
@@ -51,15 +51,32 @@ def wipes(signals: Signals, p: SegmentParams) -> list[tuple[int, int]]:
     return [(a, b) for a, b in runs if b - a >= p.wipe_ticks]
 
 
+def _clock_runs(signals: Signals, a: int, b: int) -> bool:
+    """Whether the scorebug clock was read changing between ticks a and b (live play)."""
+    if "__clock__" not in signals:
+        return False
+    rate = float(signals.rate)
+    readings = signals["__clock__"]
+    inside = readings[(readings[:, 0] > a / rate + 0.5) & (readings[:, 0] < b / rate - 0.5)]
+    return len(np.unique(inside[:, 2])) >= 2
+
+
 def replay_spans(signals: Signals, p: SegmentParams) -> list[tuple[int, int]]:
-    """Tick ranges [a, b) between a wipe in and the next wipe out."""
+    """Tick ranges [a, b) between a wipe in and the next wipe out that hold a replay.
+
+    Two wipes also bracket other things (a graphic, then the bumper into a commercial, with
+    live football between). A replay either hides the scorebug or freezes it: if the bug is on
+    screen for most of the span *and* its clock is seen running, the span is live, not a replay.
+    """
     rate = float(signals.rate)
     found = wipes(signals, p)
+    bug = signals["bug"]
     spans: list[tuple[int, int]] = []
     i = 0
     while i + 1 < len(found):
         (a, _), (_, d) = found[i], found[i + 1]
-        if (d - a) / rate <= p.replay_max_sec:
+        live = float(np.mean(bug[a:d] >= p.bug_on)) > 0.5 and _clock_runs(signals, a, d)
+        if (d - a) / rate <= p.replay_max_sec and not live:
             spans.append((a, d))
             i += 2
         else:
