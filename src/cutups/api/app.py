@@ -18,8 +18,10 @@ from cutups import __version__
 from cutups.api.deps import require_api_key
 from cutups.api.errors import install_error_handlers
 from cutups.api.routes import events, health, jobs, uploads
+from cutups.api.routes import metrics as metrics_route
 from cutups.jobs.service import Service
 from cutups.settings import Settings
+from cutups.web import router as web_router
 
 __all__ = ["create_app"]
 
@@ -61,8 +63,10 @@ def create_app(
     app.state.service = svc
     install_error_handlers(app)
     app.include_router(health.router)
+    app.include_router(metrics_route.router)
     protected = [Depends(require_api_key)]
     app.include_router(jobs.router, dependencies=protected)
     app.include_router(events.router, dependencies=protected)
     app.include_router(uploads.router, dependencies=protected)
+    app.include_router(web_router)  # the web page (GET /, /static/*): no data, no key needed
     return app
