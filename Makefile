@@ -13,7 +13,7 @@ APT_CHECK := ffmpeg:/usr/bin/ffmpeg tesseract-ocr:/usr/share/tesseract-ocr/5/tes
 	redis-server:/usr/bin/redis-server postgresql:/usr/lib/postgresql/15/bin/initdb \
 	chromium:/usr/bin/chromium chromium-driver:/usr/bin/chromedriver
 
-.PHONY: install system-packages demo test lint bench bench-full bench-env clean
+.PHONY: install system-packages demo test screenshots lint bench bench-full bench-env clean
 
 install: system-packages $(STAMP)
 
@@ -40,6 +40,10 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest -q
+
+# Re-take the README's screenshots of the web page (the web tests write them).
+screenshots: install
+	CUTUPS_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/web
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks

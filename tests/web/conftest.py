@@ -10,6 +10,8 @@ Chromium is the system one (``/usr/bin/chromium``): Playwright never downloads a
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,7 +33,13 @@ CHROMIUM_ARGS = [
 ]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# The README's screenshots are refreshed with CUTUPS_UPDATE_SCREENSHOTS=1 (make screenshots);
+# an ordinary test run still takes them, into a scratch folder, so the tree stays clean.
+SCREENSHOTS = (
+    Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    if os.environ.get("CUTUPS_UPDATE_SCREENSHOTS") == "1"
+    else Path(tempfile.gettempdir()) / "cutups-screenshots"
+)
 WEB_KEY = "web-test-key-3f9c"
 CUT_DELAY = "2"
 
