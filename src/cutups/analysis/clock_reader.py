@@ -124,9 +124,13 @@ def _otsu_threshold(gray: NDArray[np.uint8]) -> float:
     return float(np.argmax(w0 * w1 * (m0 - m1) ** 2))
 
 
-def _glyph_height(text: NDArray[np.bool_], crop_height: int) -> int:
-    """Median height of text-like blobs: the scale at which glyphs should be joined."""
-    labels, _ = ndimage.label(text)
+def _glyph_height(changed: NDArray[np.bool_], crop_height: int) -> int:
+    """Typical height of the glyphs that change (clock digits): the scale for joining glyphs.
+
+    Measured on changed pixels rather than on all text-like pixels, because a bug's coloured
+    panels can pass for text and would make every glyph look as tall as a panel.
+    """
+    labels, _ = ndimage.label(changed)
     heights = [
         ys.stop - ys.start
         for ys, _xs in ndimage.find_objects(labels) or []
@@ -160,7 +164,7 @@ def find_fields(
     text = _text_mask(crops) | (events > 0)
     if support is not None:
         text &= support
-    glyph_h = _glyph_height(text, h)
+    glyph_h = _glyph_height(events > 0, h)
     reach = max(2, glyph_h // 2)
     changed, _ = ndimage.label(
         ndimage.binary_closing(events > 0, structure=np.ones((reach, reach)))
@@ -189,14 +193,14 @@ def find_fields(
                 x1, y1 = max(x1, gx.stop), max(y1, gy.stop)
         if y1 - y0 >= 0.5 * glyph_h and x1 - x0 >= 3:
             boxes.append([x0, y0, x1, y1])
-    merged = _merge_boxes(_bridge(boxes, int(0.8 * glyph_h), text))
+    merged = _merge_boxes(_bridge(boxes, text))
     return [
         TextField(x0, y0, x1, y1, float(freq[y0:y1, x0:x1].mean()))
         for x0, y0, x1, y1 in sorted(merged)
     ]
 
 
-def _bridge(boxes: list[list[int]], gap: int, text: NDArray[np.bool_]) -> list[list[int]]:
+def _bridge(boxes: list[list[int]], text: NDArray[np.bool_]) -> list[list[int]]:
     """Widen boxes so that same-line neighbours joined by a colon overlap (and then merge).
 
     A clock's colon never changes, so "1" and "06" of "1:06" arrive as two boxes. The gap
@@ -206,6 +210,7 @@ def _bridge(boxes: list[list[int]], gap: int, text: NDArray[np.bool_]) -> list[l
     for a in out:
         for b in out:
             same_line = min(a[3], b[3]) - max(a[1], b[1]) > 0.5 * min(a[3] - a[1], b[3] - b[1])
+            gap = 0.8 * max(a[3] - a[1], b[3] - b[1])  # a colon is narrower than a digit
             if a is b or not same_line or not 0 < b[0] - a[2] <= gap:
                 continue
             between = text[max(a[1], b[1]) : min(a[3], b[3]), a[2] : b[0]]

@@ -118,7 +118,9 @@ def _find_end(
     """Where the play stops: players still, a whistle, the shot ending, or the length cap."""
     whistle = signals["whistle"]
     limit = min(seg_end, snap + max_n)
-    for k in range(snap + min_n, limit):
+    # Look for the end from the first moments on: a burst that stops within two seconds (a
+    # false start, a flinch, an official's signal) then ends too soon to count as a play.
+    for k in range(snap + max(3, settle_n), limit):
         if motion[k : k + settle_n].max() <= still and k + settle_n <= seg_end:
             return k, "players_stopped"
         if whistle[k] >= WHISTLE_ON and motion[k : k + settle_n].mean() < 4 * still:
