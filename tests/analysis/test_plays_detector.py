@@ -68,3 +68,27 @@ def test_whistle_is_recorded_as_evidence() -> None:
     s.closeup()
     (play,) = detect_plays(s.signals())
     assert "whistle" in play.evidence
+
+
+def test_whistle_inside_a_green_commercial_is_not_a_play() -> None:
+    s = SignalScript()
+    s.closeup()
+    s._add(12.0, motion=3.0, green=0.8, bug=0.0, whistle=30.0, crowd=-15)  # lawn ad + whistle
+    s.closeup()
+    s.play(5.0)
+    s.closeup()
+    found = detect_plays(s.signals())
+    assert len(found) == 1 and found[0].snap == pytest.approx(s.plays[0][0], abs=0.3)
+
+
+def test_false_start_burst_then_whistle_is_not_a_play() -> None:
+    """One lineman flinches, the whistle blows, everyone stops: no snap."""
+    s = SignalScript()
+    s.closeup()
+    s._add(2.0, motion=0.02, green=0.6, bug=0.95)
+    s._add(0.6, motion=3.0, green=0.6, bug=0.95)
+    s._add(3.0, motion=0.02, green=0.6, bug=0.95, whistle=25.0)
+    for k in (-36, -30):
+        s.arrays["cut"][k] = 0.02  # one continuous wide shot
+    s.closeup()
+    assert detect_plays(s.signals()) == []
