@@ -95,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--quick", action="store_true")
     mode.add_argument("--full", action="store_true")
     parser.add_argument("--cache", default=".cache/bench")
+    parser.add_argument("--accuracy-table", type=Path, default=None,
+                        help="use this accuracy.py output instead of running it again")
     args = parser.parse_args(argv)
     scenedetect = ROOT / ".venv-bench" / "bin" / "scenedetect"
     extra = ["--scenedetect", str(scenedetect)] if scenedetect.exists() else []
@@ -119,11 +121,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"speed {minutes} min done", file=sys.stderr)
     replace_block("machine", f"Machine: {machine()}")
     replace_block("speed", speed_table(results))
-    looks = ",".join(QUICK_LOOKS) if args.quick else None
-    acc_args = ["benchmarks/accuracy.py", "--cache", args.cache]
-    if looks:
-        acc_args += ["--looks", looks]
-    replace_block("accuracy", run(acc_args))
+    if args.accuracy_table is not None:
+        replace_block("accuracy", args.accuracy_table.read_text())
+    else:
+        looks = ",".join(QUICK_LOOKS) if args.quick else None
+        acc_args = ["benchmarks/accuracy.py", "--cache", args.cache]
+        if looks:
+            acc_args += ["--looks", looks]
+        replace_block("accuracy", run(acc_args))
     print(f"wrote {DOC}", file=sys.stderr)
     return 0
 
