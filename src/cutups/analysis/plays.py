@@ -40,7 +40,8 @@ class DetectorParams:
     onset_sec: float = 1.0
     settle_sec: float = 0.5
     """Players still this long: the play is over."""
-    min_play_sec: float = 2.0
+    min_play_sec: float = 1.0
+    """A kneel-down or a spike lasts about a second; a false start's flinch stops sooner."""
     max_play_sec: float = 25.0
     min_gap_sec: float = 5.0
     """No snap comes this soon after a play ends: the teams must line up again (a hurry-up

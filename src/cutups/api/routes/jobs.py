@@ -109,7 +109,7 @@ def list_jobs(
     base: BaseUrl,
     status: JobStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**53)] = 0,
 ) -> JobsPublic:
     """Jobs, newest first; filter by status, page with limit/offset (see next_offset)."""
     jobs = svc.store.list(status=status, limit=limit, offset=offset)
