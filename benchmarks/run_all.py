@@ -95,8 +95,12 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--quick", action="store_true")
     mode.add_argument("--full", action="store_true")
     parser.add_argument("--cache", default=".cache/bench")
-    parser.add_argument("--accuracy-table", type=Path, default=None,
-                        help="use this accuracy.py output instead of running it again")
+    parser.add_argument(
+        "--accuracy-table",
+        type=Path,
+        default=None,
+        help="use this accuracy.py output instead of running it again",
+    )
     args = parser.parse_args(argv)
     scenedetect = ROOT / ".venv-bench" / "bin" / "scenedetect"
     extra = ["--scenedetect", str(scenedetect)] if scenedetect.exists() else []

@@ -120,8 +120,11 @@ def _build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="render the sample broadcast and run the plays job on it")
     demo.add_argument("--out", type=Path, default=Path("out/demo"), metavar="DIR")
     demo.add_argument("--look", default=None, help="sample broadcast look (see `cutups looks`)")
-    demo.add_argument("--video-only", action="store_true",
-                      help="ignore the sample's play-by-play (detection from the video alone)")
+    demo.add_argument(
+        "--video-only",
+        action="store_true",
+        help="ignore the sample's play-by-play (detection from the video alone)",
+    )
 
     ev = sub.add_parser("eval", help="score a manifest against a truth file")
     ev.add_argument("truth", type=Path, metavar="TRUTH", help="truth.json from the generator")
@@ -305,8 +308,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     code = _cmd_run(run_args)
     team_arg = f" --team '{team}'" if team else ""
     print(f"truth:    {sample.truth_path}")
-    print(f"evaluate: .venv/bin/cutups eval {sample.truth_path} {args.out / 'manifest.json'}"
-          f"{team_arg}")
+    print(
+        f"evaluate: .venv/bin/cutups eval {sample.truth_path} {args.out / 'manifest.json'}"
+        f"{team_arg}"
+    )
     return code
 
 

@@ -28,8 +28,12 @@ from cutups.settings import Settings
 def _halftime_spec() -> BroadcastSpec:
     base = BroadcastSpec(
         game=GameSpec(seed=5, home=TEAMS["MICH"], away=TEAMS["TEX"], quarter_seconds=150),
-        look=LOOKS["team_topright_480p30_shortgop"], commercial_scale=0.05,
-        halftime_seconds=30.0, replay_rate=0.3, pregame_seconds=3.0, pbp_clock_jitter=4,
+        look=LOOKS["team_topright_480p30_shortgop"],
+        commercial_scale=0.05,
+        halftime_seconds=30.0,
+        replay_rate=0.3,
+        pregame_seconds=3.0,
+        pbp_clock_jitter=4,
     )
     _, _, whole = plan(base)
     q2 = [p for p in whole.plays if p.period == 2]
@@ -51,8 +55,12 @@ def test_recording_across_halftime_late_start_early_end(
 ) -> None:
     truth = halftime.truth
     assert {p.period for p in truth.plays} == {2, 3}
-    job = PlaysJob(source=halftime.video, out_dir=tmp_path / "out",
-                   pbp=Path(halftime.pbp[shape]), options=PlaysOptions(team="MICH"))
+    job = PlaysJob(
+        source=halftime.video,
+        out_dir=tmp_path / "out",
+        pbp=Path(halftime.pbp[shape]),
+        options=PlaysOptions(team="MICH"),
+    )
     manifest = run_plays(job, settings).manifest
     report = evaluate(truth, manifest["clips"], team="Michigan")
     assert report.recall == 1.0, report.lines()
@@ -67,12 +75,26 @@ def test_recording_across_halftime_late_start_early_end(
 
 
 def test_play_by_play_of_another_game_is_refused(
-    tiny: GeneratedBroadcast, halftime: GeneratedBroadcast, tmp_path: Path,
+    tiny: GeneratedBroadcast,
+    halftime: GeneratedBroadcast,
+    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code = main(["run", str(halftime.video), "--out", str(tmp_path / "o"),
-                 "--pbp", str(tiny.pbp["cfbd_json"]), "--team", "Michigan"])
+    code = main(
+        [
+            "run",
+            str(halftime.video),
+            "--out",
+            str(tmp_path / "o"),
+            "--pbp",
+            str(tiny.pbp["cfbd_json"]),
+            "--team",
+            "Michigan",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2 and "does not match this video" in err
-    assert not (tmp_path / "o" / "manifest.json").exists() or json.loads(
-        (tmp_path / "o" / "manifest.json").read_text())["clips"] == []
+    assert (
+        not (tmp_path / "o" / "manifest.json").exists()
+        or json.loads((tmp_path / "o" / "manifest.json").read_text())["clips"] == []
+    )

@@ -48,13 +48,40 @@ def make_video(
     )
     maps = ["-map", "[v]"]
     if audio:
-        graph += (f";aevalsrc='0.5*sin(2*PI*1000*t)*lt(mod(t\\,1)\\,{BEEP_SECONDS})'"
-                  f":s=48000:d={seconds}[a]")
+        graph += (
+            f";aevalsrc='0.5*sin(2*PI*1000*t)*lt(mod(t\\,1)\\,{BEEP_SECONDS})'"
+            f":s=48000:d={seconds}[a]"
+        )
         maps += ["-map", "[a]", "-c:a", "aac", "-b:a", "96k"]
-    run(["ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
-         "-filter_complex", graph, *maps, "-frames:v", str(frames),
-         "-c:v", "libx264", "-preset", "veryfast", "-g", str(gop), "-keyint_min", str(gop),
-         "-sc_threshold", "0", *x264, "-f", fmt, file_arg(path)])
+    run(
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-nostdin",
+            "-y",
+            "-loglevel",
+            "error",
+            "-filter_complex",
+            graph,
+            *maps,
+            "-frames:v",
+            str(frames),
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-g",
+            str(gop),
+            "-keyint_min",
+            str(gop),
+            "-sc_threshold",
+            "0",
+            *x264,
+            "-f",
+            fmt,
+            file_arg(path),
+        ]
+    )
     return path
 
 
@@ -63,7 +90,7 @@ def read_code(image: npt.NDArray[np.uint8]) -> int:
     gray = image.mean(axis=2) if image.ndim == 3 else image.astype(np.float64)
     h, w = gray.shape
     band = max(1, round(h * BAR_ROWS / HEIGHT))
-    rows = gray[round(band * 0.2): max(round(band * 0.2) + 1, round(band * 0.8))]
+    rows = gray[round(band * 0.2) : max(round(band * 0.2) + 1, round(band * 0.8))]
     value = 0
     for bit in range(BITS):
         lo = int((bit + 0.3) * w / BITS)
@@ -77,8 +104,10 @@ def codes(path: Path) -> list[int]:
     """Frame numbers of every frame of ``path``, in display order."""
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
-        return [read_code(f.to_ndarray(format="gray").astype(np.uint8))
-                for f in container.decode(stream)]
+        return [
+            read_code(f.to_ndarray(format="gray").astype(np.uint8))
+            for f in container.decode(stream)
+        ]
 
 
 def audio_samples(path: Path) -> tuple[npt.NDArray[np.float32], int]:
@@ -87,9 +116,11 @@ def audio_samples(path: Path) -> tuple[npt.NDArray[np.float32], int]:
         stream = container.streams.audio[0]
         rate = stream.codec_context.sample_rate
         resampler = av.AudioResampler(format="flt", layout="mono", rate=rate)
-        parts = [out.to_ndarray().reshape(-1)
-                 for frame in container.decode(stream)
-                 for out in resampler.resample(frame)]
+        parts = [
+            out.to_ndarray().reshape(-1)
+            for frame in container.decode(stream)
+            for out in resampler.resample(frame)
+        ]
         parts += [out.to_ndarray().reshape(-1) for out in resampler.resample(None)]
     return np.concatenate(parts).astype(np.float32), rate
 
@@ -104,6 +135,6 @@ def beep_onsets(samples: npt.NDArray[np.float32], rate: int) -> list[float]:
     out: list[float] = []
     for s in starts:
         # refine to the sample: first sample in the block above the threshold
-        seg = np.abs(samples[s * block:(s + 1) * block])
+        seg = np.abs(samples[s * block : (s + 1) * block])
         out.append((s * block + int(np.argmax(seg > 0.25))) / rate)
     return out

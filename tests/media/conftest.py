@@ -57,8 +57,7 @@ def ntsc(media_dir: Path) -> Source:
 def ntsc60(media_dir: Path) -> Source:
     """59.94 fps, keyframe every 48 frames, beeping audio; 6 s."""
     rate = Fraction(60000, 1001)
-    return Source(make_video(media_dir / "ntsc60.mp4", rate=rate, frames=360), rate, 360, 48,
-                  True)
+    return Source(make_video(media_dir / "ntsc60.mp4", rate=rate, frames=360), rate, 360, 48, True)
 
 
 @pytest.fixture(scope="session")
@@ -73,8 +72,9 @@ def silent(media_dir: Path) -> Source:
 def baseline(media_dir: Path) -> Source:
     """Baseline profile (no B-frames, decode order = display order), 25 fps, GOP 30; 4 s."""
     rate = Fraction(25)
-    path = make_video(media_dir / "baseline.mp4", rate=rate, frames=100, gop=30,
-                      x264=("-profile:v", "baseline"))
+    path = make_video(
+        media_dir / "baseline.mp4", rate=rate, frames=100, gop=30, x264=("-profile:v", "baseline")
+    )
     return Source(path, rate, 100, 30, True)
 
 
@@ -82,8 +82,23 @@ def baseline(media_dir: Path) -> Source:
 def transport(media_dir: Path, ntsc: Source) -> Source:
     """``ntsc`` remuxed to MPEG-TS: 1/90000 time base, non-zero start, inexact seeking."""
     path = media_dir / "ntsc.ts"
-    run(["ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-i",
-         file_arg(ntsc.path), "-c", "copy", "-f", "mpegts", file_arg(path)])
+    run(
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-nostdin",
+            "-y",
+            "-loglevel",
+            "error",
+            "-i",
+            file_arg(ntsc.path),
+            "-c",
+            "copy",
+            "-f",
+            "mpegts",
+            file_arg(path),
+        ]
+    )
     return Source(path, ntsc.rate, ntsc.frames, ntsc.gop, True)
 
 
@@ -91,16 +106,36 @@ def transport(media_dir: Path, ntsc: Source) -> Source:
 def open_gop(media_dir: Path) -> Source:
     """x264 with open GOPs: some I-frames have leading B-frames from the previous GOP."""
     rate = Fraction(30000, 1001)
-    path = make_video(media_dir / "open_gop.mp4", rate=rate, frames=180, audio=False,
-                      x264=("-x264-params", "open_gop=1"))
+    path = make_video(
+        media_dir / "open_gop.mp4",
+        rate=rate,
+        frames=180,
+        audio=False,
+        x264=("-x264-params", "open_gop=1"),
+    )
     return Source(path, rate, 180, 48, False)
 
 
 @pytest.fixture(scope="session")
 def audio_only(media_dir: Path) -> Path:
     path = media_dir / "audio.m4a"
-    run(["ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-f", "lavfi",
-         "-i", "sine=frequency=440:duration=2", "-c:a", "aac", file_arg(path)])
+    run(
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-nostdin",
+            "-y",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:duration=2",
+            "-c:a",
+            "aac",
+            file_arg(path),
+        ]
+    )
     return path
 
 
@@ -114,8 +149,23 @@ def moov_at_end(media_dir: Path, silent: Source) -> Path:
 def moov_at_front(media_dir: Path, ntsc: Source) -> Path:
     """The first 60 % of a faststart MP4: opens, but the data stops early."""
     faststart = media_dir / "faststart.mp4"
-    run(["ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-i",
-         file_arg(ntsc.path), "-c", "copy", "-movflags", "+faststart", file_arg(faststart)])
+    run(
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-nostdin",
+            "-y",
+            "-loglevel",
+            "error",
+            "-i",
+            file_arg(ntsc.path),
+            "-c",
+            "copy",
+            "-movflags",
+            "+faststart",
+            file_arg(faststart),
+        ]
+    )
     return _truncate(faststart, media_dir / "cut_moov_front.mp4")
 
 

@@ -18,15 +18,24 @@ from tests.media.conftest import Source
 
 
 @pytest.fixture(scope="module")
-def infos(ntsc: Source, ntsc60: Source, silent: Source, baseline: Source,
-          transport: Source) -> dict[str, tuple[Source, MediaInfo]]:
-    return {name: (src, probe(src.path)) for name, src in
-            [("ntsc", ntsc), ("ntsc60", ntsc60), ("silent", silent), ("baseline", baseline),
-             ("transport", transport)]}
+def infos(
+    ntsc: Source, ntsc60: Source, silent: Source, baseline: Source, transport: Source
+) -> dict[str, tuple[Source, MediaInfo]]:
+    return {
+        name: (src, probe(src.path))
+        for name, src in [
+            ("ntsc", ntsc),
+            ("ntsc60", ntsc60),
+            ("silent", silent),
+            ("baseline", baseline),
+            ("transport", transport),
+        ]
+    }
 
 
-def cut(src: Source, info: MediaInfo, first: int, end: int, out: Path,
-        **kwargs: object) -> CutResult:
+def cut(
+    src: Source, info: MediaInfo, first: int, end: int, out: Path, **kwargs: object
+) -> CutResult:
     spec = CutSpec(src.time(first), src.time(end), out / f"clip_{first}_{end}.mp4")
     return cut_clip(info, spec, **kwargs)  # type: ignore[arg-type]
 
@@ -50,16 +59,23 @@ def assert_exact(result: CutResult, src: Source, first: int, end: int) -> None:
 
 
 @pytest.mark.parametrize("name", ["ntsc", "ntsc60"])
-@pytest.mark.parametrize(("first", "end", "method"), [
-    pytest.param(48, 96, "copy", id="keyframe-to-keyframe"),
-    pytest.param(50, 150, "smart", id="head-copy-tail"),
-    pytest.param(48, 103, "smart", id="keyframe-start-odd-end"),
-    pytest.param(95, 101, "smart", id="straddles-a-keyframe"),
-    pytest.param(10, 30, "reencode", id="inside-one-gop"),
-])
+@pytest.mark.parametrize(
+    ("first", "end", "method"),
+    [
+        pytest.param(48, 96, "copy", id="keyframe-to-keyframe"),
+        pytest.param(50, 150, "smart", id="head-copy-tail"),
+        pytest.param(48, 103, "smart", id="keyframe-start-odd-end"),
+        pytest.param(95, 101, "smart", id="straddles-a-keyframe"),
+        pytest.param(10, 30, "reencode", id="inside-one-gop"),
+    ],
+)
 def test_clip_holds_exactly_the_asked_frames(
-    infos: dict[str, tuple[Source, MediaInfo]], tmp_path: Path, name: str, first: int,
-    end: int, method: str,
+    infos: dict[str, tuple[Source, MediaInfo]],
+    tmp_path: Path,
+    name: str,
+    first: int,
+    end: int,
+    method: str,
 ) -> None:
     src, info = infos[name]
     result = cut(src, info, first, end, tmp_path)
@@ -68,8 +84,9 @@ def test_clip_holds_exactly_the_asked_frames(
 
 
 @pytest.mark.parametrize("name", ["ntsc", "transport"])
-def test_audio_stays_in_sync(infos: dict[str, tuple[Source, MediaInfo]], tmp_path: Path,
-                             name: str) -> None:
+def test_audio_stays_in_sync(
+    infos: dict[str, tuple[Source, MediaInfo]], tmp_path: Path, name: str
+) -> None:
     src, info = infos[name]
     result = cut(src, info, 50, 200, tmp_path)
     assert result.method == "smart"
@@ -90,8 +107,9 @@ def test_source_without_audio(infos: dict[str, tuple[Source, MediaInfo]], tmp_pa
     assert_exact(result, src, 20, 70)
 
 
-def test_source_without_b_frames(infos: dict[str, tuple[Source, MediaInfo]],
-                                 tmp_path: Path) -> None:
+def test_source_without_b_frames(
+    infos: dict[str, tuple[Source, MediaInfo]], tmp_path: Path
+) -> None:
     src, info = infos["baseline"]
     assert info.video.reorder_delay == 0
     result = cut(src, info, 31, 77, tmp_path)
@@ -99,15 +117,15 @@ def test_source_without_b_frames(infos: dict[str, tuple[Source, MediaInfo]],
     assert_exact(result, src, 31, 77)
 
 
-def test_end_past_the_video_is_clamped(infos: dict[str, tuple[Source, MediaInfo]],
-                                       tmp_path: Path) -> None:
+def test_end_past_the_video_is_clamped(
+    infos: dict[str, tuple[Source, MediaInfo]], tmp_path: Path
+) -> None:
     src, info = infos["ntsc"]
     result = cut_clip(info, CutSpec(src.time(330), 99.0, tmp_path / "last.mp4"))
     assert_exact(result, src, 330, 360)
 
 
-def test_span_outside_the_video(infos: dict[str, tuple[Source, MediaInfo]],
-                                tmp_path: Path) -> None:
+def test_span_outside_the_video(infos: dict[str, tuple[Source, MediaInfo]], tmp_path: Path) -> None:
     _, info = infos["ntsc"]
     with pytest.raises(ConfigError, match="holds no frame"):
         cut_clip(info, CutSpec(50.0, 60.0, tmp_path / "none.mp4"))
@@ -128,8 +146,9 @@ def test_failed_fast_path_falls_back_to_reencode(
     assert any("re-encoding" in r.getMessage() for r in caplog.records)
 
 
-def test_join_failure_falls_back(infos: dict[str, tuple[Source, MediaInfo]], tmp_path: Path,
-                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_join_failure_falls_back(
+    infos: dict[str, tuple[Source, MediaInfo]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     src, info = infos["ntsc60"]
 
     def broken_join(*args: object, **kwargs: object) -> None:
@@ -148,8 +167,9 @@ def test_forced_reencode(infos: dict[str, tuple[Source, MediaInfo]], tmp_path: P
     assert_exact(result, src, 48, 96)
 
 
-def test_cut_error_when_nothing_verifies(infos: dict[str, tuple[Source, MediaInfo]],
-                                         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cut_error_when_nothing_verifies(
+    infos: dict[str, tuple[Source, MediaInfo]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     src, info = infos["ntsc"]
     monkeypatch.setattr(cut_module, "verify_clip", lambda *a, **k: "it is all wrong")
     with pytest.raises(CutError, match="it is all wrong"):
@@ -180,8 +200,9 @@ def test_cut_many_keeps_order_and_reports_progressively(
         assert r.frames == b - a
 
 
-def test_cut_many_runs_jobs_in_parallel(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                        infos: dict[str, tuple[Source, MediaInfo]]) -> None:
+def test_cut_many_runs_jobs_in_parallel(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, infos: dict[str, tuple[Source, MediaInfo]]
+) -> None:
     _, info = infos["ntsc"]
     lock = threading.Lock()
     active, peak = 0, 0
@@ -207,8 +228,9 @@ def test_cut_many_runs_jobs_in_parallel(monkeypatch: pytest.MonkeyPatch, tmp_pat
     assert finished[-1] == 0.0  # reported when done, not in input order
 
 
-def test_cut_many_raises_the_first_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                         infos: dict[str, tuple[Source, MediaInfo]]) -> None:
+def test_cut_many_raises_the_first_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, infos: dict[str, tuple[Source, MediaInfo]]
+) -> None:
     _, info = infos["ntsc"]
 
     def fake_cut(source: MediaInfo, spec: CutSpec, **kwargs: object) -> CutResult:

@@ -19,10 +19,18 @@ def pyramid(first: int, count: int) -> tuple[int, ...]:
     return tuple(i for i in order if i < first + count)
 
 
-@pytest.mark.parametrize(("t", "frame"), [
-    (0.0, 0), (1001 / 30000, 1), (1.6016, 48), (1.6016 - 0.016, 48), (1.6016 + 0.016, 48),
-    (1.6016 + 0.017, 49), (1.6016 - 0.017, 47),
-])
+@pytest.mark.parametrize(
+    ("t", "frame"),
+    [
+        (0.0, 0),
+        (1001 / 30000, 1),
+        (1.6016, 48),
+        (1.6016 - 0.016, 48),
+        (1.6016 + 0.016, 48),
+        (1.6016 + 0.017, 49),
+        (1.6016 - 0.017, 47),
+    ],
+)
 def test_times_snap_to_the_nearest_frame(t: float, frame: int) -> None:
     assert NTSC.index(t) == frame
 
@@ -54,7 +62,9 @@ def test_head_copy_and_tail() -> None:
 def test_no_reordering_copies_to_the_exact_end() -> None:
     window = PacketWindow(tuple(range(60, 130)), 0, reached_eof=False)
     assert plan_segments(31, 77, [0, 30, 60, 90], window) == [
-        Segment("encode", 31, 60), Segment("copy", 60, 77, 17)]
+        Segment("encode", 31, 60),
+        Segment("copy", 60, 77, 17),
+    ]
 
 
 def test_end_of_stream_is_a_clean_end() -> None:

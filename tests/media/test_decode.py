@@ -51,8 +51,10 @@ class Audio:
 def expected_ticks(src: Source, rate: Fraction) -> list[tuple[int, float, int]]:
     """Tick k shows the latest frame at or before k / rate, while k / rate < duration."""
     count = math.ceil(src.duration * rate)
-    return [(k, float(Fraction(k) / rate), math.floor(Fraction(k) / rate * src.rate))
-            for k in range(count)]
+    return [
+        (k, float(Fraction(k) / rate), math.floor(Fraction(k) / rate * src.rate))
+        for k in range(count)
+    ]
 
 
 def decode_threads() -> list[threading.Thread]:
@@ -114,10 +116,10 @@ def test_audio_is_resampled_and_timed(ntsc: Source) -> None:
         # The source beeps during the first 100 ms of every second.
         for second in range(1, 11):
             start = round(second * rate) - round(t0 * rate)
-            beep = samples[start + rate // 100: start + int(BEEP_SECONDS * rate) - rate // 100]
-            gap = samples[start + int(0.3 * rate): start + int(0.6 * rate)]
-            assert np.sqrt(np.mean(beep ** 2)) > 0.2, f"no beep at {second} s ({rate} Hz)"
-            assert np.sqrt(np.mean(gap ** 2)) < 0.02
+            beep = samples[start + rate // 100 : start + int(BEEP_SECONDS * rate) - rate // 100]
+            gap = samples[start + int(0.3 * rate) : start + int(0.6 * rate)]
+            assert np.sqrt(np.mean(beep**2)) > 0.2, f"no beep at {second} s ({rate} Hz)"
+            assert np.sqrt(np.mean(gap**2)) < 0.02
 
 
 def test_no_audio_stream_means_no_audio(silent: Source) -> None:
@@ -128,8 +130,9 @@ def test_no_audio_stream_means_no_audio(silent: Source) -> None:
 
 def test_progress_is_bounded_and_finishes(ntsc: Source) -> None:
     seen: list[float] = []
-    decode_once(ntsc.path, [Frames(FrameRequest(16, 9, Fraction(30)))], [Audio(8000)],
-                progress=seen.append)
+    decode_once(
+        ntsc.path, [Frames(FrameRequest(16, 9, Fraction(30)))], [Audio(8000)], progress=seen.append
+    )
     assert seen and seen[-1] == 1.0
     assert all(0.0 <= f <= 1.0 for f in seen) and seen == sorted(seen)
 
@@ -179,8 +182,12 @@ def test_skip_nonref_decodes_fewer_frames_but_keeps_ticks(ntsc: Source) -> None:
     assert stats.frames_decoded < ntsc.frames
     assert len(frames.ticks) == len(expected_ticks(ntsc, Fraction(10)))
     # Each tick shows a frame at or before its time, never one from the future.
-    assert all(n <= exact for (_, _, n), (_, _, exact)
-               in zip(frames.ticks, expected_ticks(ntsc, Fraction(10)), strict=True))
+    assert all(
+        n <= exact
+        for (_, _, n), (_, _, exact) in zip(
+            frames.ticks, expected_ticks(ntsc, Fraction(10)), strict=True
+        )
+    )
 
 
 def test_frame_request_validation() -> None:

@@ -55,8 +55,11 @@ def test_transport_stream_timeline(transport: Source) -> None:
 def test_open_gop_keyframes_are_left_out(open_gop: Source) -> None:
     with av.open(str(open_gop.path)) as container:
         stream = container.streams.video[0]
-        flagged = [float(p.pts * p.time_base) for p in container.demux(stream)
-                   if p.is_keyframe and p.pts is not None]
+        flagged = [
+            float(p.pts * p.time_base)
+            for p in container.demux(stream)
+            if p.is_keyframe and p.pts is not None
+        ]
     keys = probe(open_gop.path).keyframes
     assert 0.0 in keys
     assert set(keys) < set(flagged), "open-GOP I-frames must not be offered as cut points"
@@ -66,8 +69,22 @@ def test_image_is_rejected(media_dir: Path) -> None:
     from cutups.media.ffmpeg import file_arg, run
 
     png = media_dir / "still.png"
-    run(["ffmpeg", "-nostdin", "-y", "-loglevel", "error", "-f", "lavfi", "-i",
-         "testsrc2=s=64x64", "-frames:v", "1", file_arg(png)])
+    run(
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-y",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=s=64x64",
+            "-frames:v",
+            "1",
+            file_arg(png),
+        ]
+    )
     with pytest.raises(MediaError, match="still image"):
         probe(png)
 
@@ -77,10 +94,12 @@ def test_image_is_rejected(media_dir: Path) -> None:
     [
         pytest.param(lambda d: d / "missing.mp4", "no such file", id="missing"),
         pytest.param(lambda d: _write(d / "empty.mp4", b""), "empty file", id="zero-length"),
-        pytest.param(lambda d: _write(d / "notes.txt", b"first down\n" * 50), "not a video",
-                     id="text"),
-        pytest.param(lambda d: _write(d / "plays.json", b'{"plays": [1, 2, 3]}'), "not a",
-                     id="json"),
+        pytest.param(
+            lambda d: _write(d / "notes.txt", b"first down\n" * 50), "not a video", id="text"
+        ),
+        pytest.param(
+            lambda d: _write(d / "plays.json", b'{"plays": [1, 2, 3]}'), "not a", id="json"
+        ),
         pytest.param(lambda d: d, "directory", id="directory"),
     ],
 )
@@ -98,8 +117,7 @@ def test_truncated_mp4_without_index(moov_at_end: Path) -> None:
     _one_line(caught.value)
 
 
-def test_truncated_mp4_with_index_reports_what_is_there(moov_at_front: Path,
-                                                        ntsc: Source) -> None:
+def test_truncated_mp4_with_index_reports_what_is_there(moov_at_front: Path, ntsc: Source) -> None:
     info = probe(moov_at_front)
     assert info.truncated
     assert 0.3 * float(ntsc.duration) < info.duration < 0.7 * float(ntsc.duration)

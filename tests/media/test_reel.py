@@ -23,8 +23,10 @@ def chapters(path: Path) -> list[dict[str, object]]:
 
 def make_clips(src: Source, spans: list[tuple[int, int]], out: Path) -> list[Path]:
     info = probe(src.path)
-    return [cut_clip(info, CutSpec(src.time(a), src.time(b), out / f"{src.path.stem}_{a}.mp4"))
-            .output for a, b in spans]
+    return [
+        cut_clip(info, CutSpec(src.time(a), src.time(b), out / f"{src.path.stem}_{a}.mp4")).output
+        for a, b in spans
+    ]
 
 
 def test_clips_of_one_source_join_without_reencoding(ntsc: Source, tmp_path: Path) -> None:
@@ -44,13 +46,17 @@ def test_clips_of_one_source_join_without_reencoding(ntsc: Source, tmp_path: Pat
     assert [c["tags"]["title"] for c in found] == titles  # type: ignore[index]
     ends = [float(str(c["end_time"])) for c in found]
     lengths = [(b - a) * 1001 / 30000 for a, b in spans]
-    assert ends == pytest.approx([sum(lengths[:i + 1]) for i in range(3)], abs=0.002)
+    assert ends == pytest.approx([sum(lengths[: i + 1]) for i in range(3)], abs=0.002)
 
 
-def test_mixed_clips_are_normalised(ntsc: Source, ntsc60: Source, silent: Source,
-                                    tmp_path: Path) -> None:
-    clips = (make_clips(ntsc, [(50, 110)], tmp_path) + make_clips(ntsc60, [(100, 220)], tmp_path)
-             + make_clips(silent, [(0, 45)], tmp_path))
+def test_mixed_clips_are_normalised(
+    ntsc: Source, ntsc60: Source, silent: Source, tmp_path: Path
+) -> None:
+    clips = (
+        make_clips(ntsc, [(50, 110)], tmp_path)
+        + make_clips(ntsc60, [(100, 220)], tmp_path)
+        + make_clips(silent, [(0, 45)], tmp_path)
+    )
     result = build_reel(clips, tmp_path / "mixed.mp4")
     assert result.method == "reencode"
     total = sum(probe(c, keyframes=False).duration for c in clips)
@@ -59,7 +65,10 @@ def test_mixed_clips_are_normalised(ntsc: Source, ntsc60: Source, silent: Source
     assert (info.video.width, info.video.height) == (320, 180)
     assert info.audio is not None  # the silent clip got silence, not a hole
     assert [c["tags"]["title"] for c in chapters(result.output)] == [  # type: ignore[index]
-        "Clip 1", "Clip 2", "Clip 3"]
+        "Clip 1",
+        "Clip 2",
+        "Clip 3",
+    ]
     assert codes(result.output)[0] == 50
 
 
@@ -83,6 +92,15 @@ def test_chapter_metadata_escaping_and_rounding() -> None:
     text = chapters_metadata(["a=b;c#d\\e", "x\ny"], [1.0005, 2.0005])
     assert text.splitlines() == [
         ";FFMETADATA1",
-        "[CHAPTER]", "TIMEBASE=1/1000", "START=0", "END=1000", "title=a\\=b\\;c\\#d\\\\e",
-        "[CHAPTER]", "TIMEBASE=1/1000", "START=1000", "END=3001", "title=x\\", "y",
+        "[CHAPTER]",
+        "TIMEBASE=1/1000",
+        "START=0",
+        "END=1000",
+        "title=a\\=b\\;c\\#d\\\\e",
+        "[CHAPTER]",
+        "TIMEBASE=1/1000",
+        "START=1000",
+        "END=3001",
+        "title=x\\",
+        "y",
     ]

@@ -236,8 +236,15 @@ def cut_many(
     results: list[CutResult | None] = [None] * len(specs)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cutups-cut") as pool:
         futures: dict[Future[CutResult], int] = {
-            pool.submit(cut_clip, source, spec, registry=registry, ffmpeg=ffmpeg,
-                        workdir=workdir, threads=threads): i
+            pool.submit(
+                cut_clip,
+                source,
+                spec,
+                registry=registry,
+                ffmpeg=ffmpeg,
+                workdir=workdir,
+                threads=threads,
+            ): i
             for i, spec in enumerate(specs)
         }
         pending = set(futures)
@@ -355,12 +362,20 @@ class _Job:
     def timing_args(self) -> list[str]:
         """Keep the source's time base so pieces join without rescaling."""
         tb = self.source.video.time_base
-        return ["-fps_mode", "passthrough", "-enc_time_base:v", f"{tb.numerator}/{tb.denominator}",
-                "-video_track_timescale", str(tb.denominator)]
+        return [
+            "-fps_mode",
+            "passthrough",
+            "-enc_time_base:v",
+            f"{tb.numerator}/{tb.denominator}",
+            "-video_track_timescale",
+            str(tb.denominator),
+        ]
 
     def video_trim(self, first: int, end: int) -> str:
-        return (f"trim=start_pts={self.grid.pts_at_or_after(first)}"
-                f":end_pts={self.grid.pts_at_or_after(end)},setpts=PTS-STARTPTS")
+        return (
+            f"trim=start_pts={self.grid.pts_at_or_after(first)}"
+            f":end_pts={self.grid.pts_at_or_after(end)},setpts=PTS-STARTPTS"
+        )
 
     def audio_args(self) -> list[str]:
         """Encode the clip's audio span, sample-exact, padded with silence if the track is short.
@@ -373,9 +388,11 @@ class _Job:
         start = float(self.grid.absolute(self.first))
         end = float(self.grid.absolute(self.end))
         samples = round(self.duration * audio.sample_rate)
-        chain = (f"atrim=start={start:.6f}:end={end:.6f},asetpts=PTS-{start:.6f}/TB,"
-                 f"aresample=async=1:first_pts=0,apad=whole_len={samples},"
-                 f"atrim=end_sample={samples}")
+        chain = (
+            f"atrim=start={start:.6f}:end={end:.6f},asetpts=PTS-{start:.6f}/TB,"
+            f"aresample=async=1:first_pts=0,apad=whole_len={samples},"
+            f"atrim=end_sample={samples}"
+        )
         bitrate = min(320_000, AUDIO_BITRATE_PER_CHANNEL * max(1, audio.channels))
         return ["-af", chain, "-c:a", "aac", "-b:a", str(bitrate)]
 
@@ -424,14 +441,30 @@ def _encode_piece(job: _Job, seg: Segment, out: Path, *, dts_shift: int) -> None
     """Re-encode source frames ``[seg.first, seg.end)`` as a video-only piece."""
     bsf = ["-bsf:v", f"setts=dts=DTS-{dts_shift}"] if dts_shift > 0 else []
     argv = job.ffmpeg_cmd(
-        "-copyts", "-noaccurate_seek", "-ss", job.seek_before(seg.first),
-        "-i", file_arg(job.source.path),
-        "-map", f"0:{job.source.video.index}", "-an", "-sn", "-dn", "-map_metadata", "-1",
-        "-vf", job.video_trim(seg.first, seg.end),
-        *job.timing_args(), *job.x264_args(match_source=True),
+        "-copyts",
+        "-noaccurate_seek",
+        "-ss",
+        job.seek_before(seg.first),
+        "-i",
+        file_arg(job.source.path),
+        "-map",
+        f"0:{job.source.video.index}",
+        "-an",
+        "-sn",
+        "-dn",
+        "-map_metadata",
+        "-1",
+        "-vf",
+        job.video_trim(seg.first, seg.end),
+        *job.timing_args(),
+        *job.x264_args(match_source=True),
         # No B-frames: decode order equals display order, so the only delay is the shift above.
-        "-bf", "0", *bsf,
-        "-f", "mp4", file_arg(out),
+        "-bf",
+        "0",
+        *bsf,
+        "-f",
+        "mp4",
+        file_arg(out),
     )
     job.run(argv)
 
@@ -447,9 +480,22 @@ def _copy(job: _Job, seg: Segment, out: Path, *, exact: bool) -> None:
     # only right when the span happens to start on a keyframe; verification decides.
     limit = ["-frames:v", str(seg.packets)] if exact else ["-t", f"{float(job.duration):.6f}"]
     argv = job.ffmpeg_cmd(
-        "-ss", f"{float(t) + job.source.seek_offset:.6f}", "-i", file_arg(job.source.path),
-        "-map", f"0:{job.source.video.index}", "-c", "copy", "-map_metadata", "-1", *limit,
-        "-avoid_negative_ts", "make_zero", "-f", "mp4", file_arg(out),
+        "-ss",
+        f"{float(t) + job.source.seek_offset:.6f}",
+        "-i",
+        file_arg(job.source.path),
+        "-map",
+        f"0:{job.source.video.index}",
+        "-c",
+        "copy",
+        "-map_metadata",
+        "-1",
+        *limit,
+        "-avoid_negative_ts",
+        "make_zero",
+        "-f",
+        "mp4",
+        file_arg(out),
     )
     job.run(argv)
 
@@ -468,14 +514,28 @@ def _join(job: _Job, work: Path, names: list[str], segments: list[Segment]) -> N
     audio_in: list[str] = []
     audio_map: list[str] = []
     if src.audio is not None:
-        audio_in = ["-noaccurate_seek", "-ss", job.seek_before(job.first),
-                    "-i", file_arg(src.path)]
+        audio_in = ["-noaccurate_seek", "-ss", job.seek_before(job.first), "-i", file_arg(src.path)]
         audio_map = ["-map", f"1:{src.audio.index}", *job.audio_args()]
     argv = job.ffmpeg_cmd(
-        "-f", "concat", "-safe", "0", "-i", file_arg(listing),
-        "-copyts", *audio_in,
-        "-map", "0:v:0", "-c:v", "copy", *audio_map,
-        "-map_metadata", "-1", "-movflags", "+faststart", "-f", "mp4",
+        "-f",
+        "concat",
+        "-safe",
+        "0",
+        "-i",
+        file_arg(listing),
+        "-copyts",
+        *audio_in,
+        "-map",
+        "0:v:0",
+        "-c:v",
+        "copy",
+        *audio_map,
+        "-map_metadata",
+        "-1",
+        "-movflags",
+        "+faststart",
+        "-f",
+        "mp4",
         file_arg(job.partial(work)),
     )
     stderr = job.run(argv)
@@ -490,12 +550,27 @@ def _reencode(job: _Job, work: Path) -> None:
     src = job.source
     audio = ["-map", f"0:{src.audio.index}", *job.audio_args()] if src.audio is not None else []
     argv = job.ffmpeg_cmd(
-        "-copyts", "-noaccurate_seek", "-ss", job.seek_before(job.first),
-        "-i", file_arg(src.path),
-        "-map", f"0:{src.video.index}", "-vf", job.video_trim(job.first, job.end),
-        *job.timing_args(), *job.x264_args(match_source=False),
-        *audio, "-sn", "-dn", "-map_metadata", "-1", "-movflags", "+faststart",
-        "-f", "mp4", file_arg(job.partial(work)),
+        "-copyts",
+        "-noaccurate_seek",
+        "-ss",
+        job.seek_before(job.first),
+        "-i",
+        file_arg(src.path),
+        "-map",
+        f"0:{src.video.index}",
+        "-vf",
+        job.video_trim(job.first, job.end),
+        *job.timing_args(),
+        *job.x264_args(match_source=False),
+        *audio,
+        "-sn",
+        "-dn",
+        "-map_metadata",
+        "-1",
+        "-movflags",
+        "+faststart",
+        "-f",
+        "mp4",
+        file_arg(job.partial(work)),
     )
     job.run(argv)
-

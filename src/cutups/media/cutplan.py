@@ -159,8 +159,9 @@ def _read_window(
                 index = grid.index_of_pts(packet.pts)
                 if not frames:
                     if index == keyframe and packet.is_keyframe:
-                        reorder = packet.pts - (packet.dts if packet.dts is not None
-                                                else packet.pts)
+                        reorder = packet.pts - (
+                            packet.dts if packet.dts is not None else packet.pts
+                        )
                     elif index > keyframe and packet.is_keyframe:
                         return None  # passed it
                     else:

@@ -195,14 +195,25 @@ def decode_once(
 
     items: queue.Queue[Message] = queue.Queue(maxsize=QUEUE_DEPTH)
     stop = threading.Event()
-    worker = DecodeWorker(Path(path), schedules, sorted(audio_groups), items, stop, cancel,
-                          skip_nonref=skip_nonref)
+    worker = DecodeWorker(
+        Path(path), schedules, sorted(audio_groups), items, stop, cancel, skip_nonref=skip_nonref
+    )
     thread = threading.Thread(target=worker.run, name="cutups-decode", daemon=True)
     thread.start()
     ticks = dict.fromkeys(range(len(frame_consumers)), 0)
     try:
-        done = _consume(items, thread, schedules, frame_consumers, audio_consumers,
-                        audio_groups, ticks, progress, cancel, worker.expected_duration)
+        done = _consume(
+            items,
+            thread,
+            schedules,
+            frame_consumers,
+            audio_consumers,
+            audio_groups,
+            ticks,
+            progress,
+            cancel,
+            worker.expected_duration,
+        )
     finally:
         # The decode thread must never be abandoned: tell it to stop, keep taking from the
         # queue so a blocked put() returns, and join it.

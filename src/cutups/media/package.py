@@ -19,10 +19,31 @@ from pathlib import Path, PurePosixPath
 
 __all__ = ["STORED_SUFFIXES", "write_zip"]
 
-STORED_SUFFIXES = frozenset({
-    ".mp4", ".m4v", ".mov", ".mkv", ".webm", ".ts", ".m4a", ".aac", ".mp3", ".opus",
-    ".jpg", ".jpeg", ".png", ".gif", ".webp", ".zip", ".gz", ".bz2", ".xz", ".zst", ".npz",
-})
+STORED_SUFFIXES = frozenset(
+    {
+        ".mp4",
+        ".m4v",
+        ".mov",
+        ".mkv",
+        ".webm",
+        ".ts",
+        ".m4a",
+        ".aac",
+        ".mp3",
+        ".opus",
+        ".jpg",
+        ".jpeg",
+        ".png",
+        ".gif",
+        ".webp",
+        ".zip",
+        ".gz",
+        ".bz2",
+        ".xz",
+        ".zst",
+        ".npz",
+    }
+)
 """Suffixes of already-compressed formats, stored as they are."""
 _DEFLATE_LEVEL = 6
 

@@ -116,8 +116,13 @@ def chapters_metadata(titles: Sequence[str], durations: Sequence[float]) -> str:
     for title, duration in zip(titles, durations, strict=True):
         elapsed += duration
         end = round(elapsed * 1000)  # from the running total, so rounding never accumulates
-        lines += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={start}", f"END={end}",
-                  f"title={_escape(title)}"]
+        lines += [
+            "[CHAPTER]",
+            "TIMEBASE=1/1000",
+            f"START={start}",
+            f"END={end}",
+            f"title={_escape(title)}",
+        ]
         start = end
     return "\n".join(lines) + "\n"
 
@@ -136,8 +141,17 @@ def _signature(info: MediaInfo) -> tuple[object, ...]:
     """What must be equal for clips to be joined without re-encoding."""
     v, a = info.video, info.audio
     audio = (a.codec, a.sample_rate, a.channels) if a is not None else None
-    return (v.codec, v.width, v.height, v.pix_fmt, v.frame_rate, v.time_base,
-            v.sample_aspect_ratio, v.profile, audio)
+    return (
+        v.codec,
+        v.width,
+        v.height,
+        v.pix_fmt,
+        v.frame_rate,
+        v.time_base,
+        v.sample_aspect_ratio,
+        v.profile,
+        audio,
+    )
 
 
 def _concat(
@@ -163,16 +177,54 @@ def _concat(
         # Each clip's last AAC frame decodes with its padding (up to 21 ms), overlapping the
         # next clip; trimming overlaps above 1 ms keeps the audio from drifting ahead by that
         # much per clip (the default threshold, 100 ms, let 7 clips drift 114 ms).
-        audio = ["-map", "0:a:0", "-af", "aresample=async=1:min_hard_comp=0.001:first_pts=0",
-                 "-c:a", "aac", "-b:a", _AUDIO_BITRATE]
+        audio = [
+            "-map",
+            "0:a:0",
+            "-af",
+            "aresample=async=1:min_hard_comp=0.001:first_pts=0",
+            "-c:a",
+            "aac",
+            "-b:a",
+            _AUDIO_BITRATE,
+        ]
     # -copyts: the first clip's AAC priming packet has a negative pts, and without it ffmpeg
     # shifts the whole reel by those 21 ms, so the video would start late.
-    run([ffmpeg, "-hide_banner", "-nostdin", "-y", "-loglevel", "warning", "-copyts",
-         "-f", "concat", "-safe", "0", "-i", file_arg(listing),
-         "-f", "ffmetadata", "-i", file_arg(meta),
-         "-map", "0:v:0", "-c:v", "copy", *audio,
-         "-map_metadata", "1", "-map_chapters", "1",
-         "-movflags", "+faststart", "-f", "mp4", file_arg(out)], registry=registry)
+    run(
+        [
+            ffmpeg,
+            "-hide_banner",
+            "-nostdin",
+            "-y",
+            "-loglevel",
+            "warning",
+            "-copyts",
+            "-f",
+            "concat",
+            "-safe",
+            "0",
+            "-i",
+            file_arg(listing),
+            "-f",
+            "ffmetadata",
+            "-i",
+            file_arg(meta),
+            "-map",
+            "0:v:0",
+            "-c:v",
+            "copy",
+            *audio,
+            "-map_metadata",
+            "1",
+            "-map_chapters",
+            "1",
+            "-movflags",
+            "+faststart",
+            "-f",
+            "mp4",
+            file_arg(out),
+        ],
+        registry=registry,
+    )
 
 
 def _normalise(
@@ -186,25 +238,60 @@ def _normalise(
     out: list[MediaInfo] = []
     for n, info in enumerate(infos):
         target = work / f"norm{n:04d}.mp4"
-        vf = (f"scale={width}:{height}:force_original_aspect_ratio=decrease,"
-              f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps={_rate(rate)},"
-              "format=yuv420p")
+        vf = (
+            f"scale={width}:{height}:force_original_aspect_ratio=decrease,"
+            f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps={_rate(rate)},"
+            "format=yuv420p"
+        )
         inputs = ["-i", file_arg(info.path)]
         maps = ["-map", f"0:{info.video.index}"]
         audio: list[str] = []
         if with_audio is not None:
             if info.audio is None:
                 # Silence of the clip's length keeps every clip's audio and video aligned.
-                inputs += ["-f", "lavfi", "-t", f"{info.video.duration:.6f}", "-i",
-                           f"anullsrc=r={with_audio.sample_rate}:cl=stereo"]
+                inputs += [
+                    "-f",
+                    "lavfi",
+                    "-t",
+                    f"{info.video.duration:.6f}",
+                    "-i",
+                    f"anullsrc=r={with_audio.sample_rate}:cl=stereo",
+                ]
                 maps += ["-map", "1:a:0"]
             else:
                 maps += ["-map", f"0:{info.audio.index}"]
-            audio = ["-c:a", "aac", "-b:a", _AUDIO_BITRATE, "-ar", str(with_audio.sample_rate),
-                     "-ac", "2"]
-        run([ffmpeg, "-hide_banner", "-nostdin", "-y", "-loglevel", "warning", *inputs, *maps,
-             "-vf", vf, *_X264, *audio, "-map_metadata", "-1", "-f", "mp4", file_arg(target)],
-            registry=registry)
+            audio = [
+                "-c:a",
+                "aac",
+                "-b:a",
+                _AUDIO_BITRATE,
+                "-ar",
+                str(with_audio.sample_rate),
+                "-ac",
+                "2",
+            ]
+        run(
+            [
+                ffmpeg,
+                "-hide_banner",
+                "-nostdin",
+                "-y",
+                "-loglevel",
+                "warning",
+                *inputs,
+                *maps,
+                "-vf",
+                vf,
+                *_X264,
+                *audio,
+                "-map_metadata",
+                "-1",
+                "-f",
+                "mp4",
+                file_arg(target),
+            ],
+            registry=registry,
+        )
         out.append(probe(target, keyframes=False))
     return out
 

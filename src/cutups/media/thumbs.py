@@ -96,15 +96,17 @@ def thumbnails(
         raise ValueError(f"{len(times)} times but {len(outputs)} outputs")
     if width <= 0:
         raise ValueError(f"width must be positive, got {width}")
-    info = source_path if isinstance(source_path, MediaInfo) else probe(source_path,
-                                                                         keyframes=False)
+    info = (
+        source_path if isinstance(source_path, MediaInfo) else probe(source_path, keyframes=False)
+    )
     grid = FrameGrid.of(info)
     last = max(0, grid.count - 1)
-    work = [(min(max(0, grid.index(t)), last), Path(out))
-            for t, out in zip(times, outputs, strict=True)]
+    work = [
+        (min(max(0, grid.index(t)), last), Path(out)) for t, out in zip(times, outputs, strict=True)
+    ]
     for _, out in work:
         out.parent.mkdir(parents=True, exist_ok=True)
-    chunks = [work[i:i + PER_PROCESS] for i in range(0, len(work), PER_PROCESS)]
+    chunks = [work[i : i + PER_PROCESS] for i in range(0, len(work), PER_PROCESS)]
 
     def one(chunk: list[tuple[int, Path]]) -> None:
         run(_argv(info, grid, chunk, width, ffmpeg), registry=registry)
@@ -127,12 +129,35 @@ def _argv(
     for n, (index, out) in enumerate(chunk):
         inputs += ["-noaccurate_seek", "-ss", _seek(info, grid, index), "-i", file_arg(info.path)]
         # Pick the frame by pts (exact) and scale to display aspect; ``dar`` includes the SAR.
-        vf = (f"trim=start_pts={grid.pts_at_or_after(index)},"
-              f"scale={width}:trunc(ow/dar/2)*2,setsar=1")
-        outputs += ["-map", f"{n}:{info.video.index}", "-vf", vf, "-frames:v", "1",
-                    "-q:v", str(JPEG_QUALITY), "-update", "1", "-f", "image2", file_arg(out)]
-    return [ffmpeg, "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-copyts",
-            *inputs, *outputs]
+        vf = (
+            f"trim=start_pts={grid.pts_at_or_after(index)},scale={width}:trunc(ow/dar/2)*2,setsar=1"
+        )
+        outputs += [
+            "-map",
+            f"{n}:{info.video.index}",
+            "-vf",
+            vf,
+            "-frames:v",
+            "1",
+            "-q:v",
+            str(JPEG_QUALITY),
+            "-update",
+            "1",
+            "-f",
+            "image2",
+            file_arg(out),
+        ]
+    return [
+        ffmpeg,
+        "-hide_banner",
+        "-nostdin",
+        "-y",
+        "-loglevel",
+        "error",
+        "-copyts",
+        *inputs,
+        *outputs,
+    ]
 
 
 def _seek(info: MediaInfo, grid: FrameGrid, index: int) -> str:
