@@ -154,3 +154,8 @@ def test_untimed_extra_point_placed_while_the_clock_holds() -> None:
     a = align_plays(rows, detections, MODEL, duration=120.0, clock_at="end")
     assert [p.detection for p in a.placements] == [0, 1]
     assert a.unlisted == ()
+
+
+def test_clockless_alignment_reports_no_semantics() -> None:
+    a = align_plays(ROWS, [det(0.3, 6.0)], ClockModel(()), duration=120.0)
+    assert a.clock_at is None and a.start_period is None

@@ -186,8 +186,14 @@ def plan_plays(
     cores = [
         _placed_core(pl, detections, team) for pl in alignment.placements if pl.status == "matched"
     ]
+    # No readable clock: nothing could be paired, so every detection stays a clip with no
+    # play-by-play facts and no bucket, rather than facts that might be someone else's.
+    clockless = alignment.clock_at is None
     for j in alignment.unlisted:
         d = detections[j]
+        if clockless:
+            cores.append(_Core(d.snap, d.end, d.score, d.evidence, None, None, PlayFacts()))
+            continue
         # An unlisted play right after a touchdown is the try; an extra point is a kick.
         cores.append(
             _Core(
@@ -205,6 +211,8 @@ def plan_plays(
     counts: dict[str, int] = {}
     for pl in alignment.placements:
         counts[pl.status] = counts.get(pl.status, 0) + 1
+    if clockless:
+        meta["align_warning"] = "the scorebug clock could not be read; no row was placed"
     meta.update(
         {
             "cfbd": {
