@@ -24,7 +24,7 @@ from scipy import ndimage
 
 from cutups.analysis.bug_crops import BugCrops
 from cutups.analysis.clock_model import ClockReading
-from cutups.analysis.ocr import GlyphReader, TesseractReader, binarize
+from cutups.analysis.ocr import GlyphReader, TesseractReader, binarize, otsu_threshold
 
 __all__ = [
     "ClockReadout",
@@ -108,20 +108,9 @@ def _text_mask(crops: NDArray[np.uint8], samples: int = 24) -> NDArray[np.bool_]
     mask = np.zeros(crops.shape[1:], bool)
     for i in picks:
         crop = crops[i]
-        bright = crop > _otsu_threshold(crop)
+        bright = crop > otsu_threshold(crop, bins=256)
         mask |= bright if bright.mean() < 0.5 else ~bright
     return mask
-
-
-def _otsu_threshold(gray: NDArray[np.uint8]) -> float:
-    hist = np.bincount(gray.ravel(), minlength=256).astype(np.float64)
-    levels = np.arange(256)
-    w0 = np.cumsum(hist)
-    w1 = w0[-1] - w0
-    s0 = np.cumsum(hist * levels)
-    m0 = s0 / np.maximum(w0, 1)
-    m1 = (s0[-1] - s0) / np.maximum(w1, 1)
-    return float(np.argmax(w0 * w1 * (m0 - m1) ** 2))
 
 
 def _glyph_height(changed: NDArray[np.bool_], crop_height: int) -> int:

@@ -21,7 +21,14 @@ from scipy import ndimage
 
 from cutups.errors import ConfigError
 
-__all__ = ["Glyph", "GlyphReader", "TesseractReader", "binarize", "glyph_boxes"]
+__all__ = [
+    "Glyph",
+    "GlyphReader",
+    "TesseractReader",
+    "binarize",
+    "glyph_boxes",
+    "otsu_threshold",
+]
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +54,7 @@ def binarize(gray: NDArray[np.uint8], *, target_height: int = _TARGET_HEIGHT) ->
         return np.full((target_height, target_height), 255, np.uint8)
     scale = max(1.0, target_height / h)
     zoom = ndimage.zoom(gray.astype(np.float32), scale, order=1)
-    threshold = _otsu(zoom)
+    threshold = otsu_threshold(zoom)
     bright = zoom > threshold
     text = bright if bright.mean() < 0.5 else ~bright
     out = np.full(zoom.shape, 255, np.uint8)
@@ -56,8 +63,13 @@ def binarize(gray: NDArray[np.uint8], *, target_height: int = _TARGET_HEIGHT) ->
     return np.pad(out, pad, constant_values=255)
 
 
-def _otsu(values: NDArray[np.float32]) -> float:
-    hist, edges = np.histogram(values, bins=64, range=(0, 256))
+def otsu_threshold(values: NDArray[np.float32] | NDArray[np.uint8], bins: int = 64) -> float:
+    """The luma level that best splits ``values`` into two classes (Otsu), as a bin centre.
+
+    With ``bins=256`` on uint8 data every level is its own bin, so ``values > threshold``
+    splits exactly at an integer level.
+    """
+    hist, edges = np.histogram(values, bins=bins, range=(0, 256))
     weights = hist.astype(np.float64)
     centers = (edges[:-1] + edges[1:]) / 2
     w0 = np.cumsum(weights)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -181,7 +182,7 @@ def render_timeline(
             ffmpeg=ffmpeg,
         )
         reel_path, reel_method = reel.output, reel.method
-    extra = {"reel_method": reel_method, "cut_methods": _count([c.method for c in cuts])}
+    extra = {"reel_method": reel_method, "cut_methods": dict(Counter(c.method for c in cuts))}
     manifest = publish(complete=True, extra=extra)
     if reel_path is None:
         manifest["reel"] = None
@@ -207,10 +208,3 @@ def render_timeline(
         archive=archive,
         report=report,
     )
-
-
-def _count(values: list[str]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for value in values:
-        counts[value] = counts.get(value, 0) + 1
-    return counts
