@@ -99,6 +99,28 @@ def test_fields_separate_clock_from_scores_and_play_clock() -> None:
     assert not any(f.x1 < 60 for f in fields), xs  # the team name alone never changes
 
 
+def _tight_bug(clock: int, period: str) -> np.ndarray:
+    """Period and clock in neighbouring cells, a bright divider bar a few pixels between them."""
+    font = ImageFont.truetype(FONT, 20)
+    img = Image.new("L", (160, 40), 25)
+    d = ImageDraw.Draw(img)
+    d.text((4, 8), period, font=font, fill=235)
+    d.rectangle((44, 0, 46, 39), fill=235)
+    m, s = divmod(clock, 60)
+    d.text((54, 8), f"{m}:{s:02d}", font=font, fill=235)
+    return np.asarray(img)
+
+
+def test_a_cell_divider_does_not_join_period_and_clock() -> None:
+    crops = [_tight_bug(236 - k, "1st") for k in range(30)]
+    crops += [_tight_bug(900 - k, "2nd") for k in range(30)]
+    fields = find_fields(np.stack(crops))
+    clock = [f for f in fields if f.x1 > 80]
+    assert len(clock) == 1, fields
+    assert clock[0].x0 >= 44, fields  # "1st" is not part of the clock (no "13:56")
+    assert any(f.x1 <= 44 for f in fields), fields  # the period is a field of its own
+
+
 def test_read_clock_matches_truth_and_learns_glyphs() -> None:
     bug, truth = _crops()
     readout = read_clock(bug, TesseractReader())

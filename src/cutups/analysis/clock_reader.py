@@ -203,9 +203,25 @@ def _bridge(boxes: list[list[int]], text: NDArray[np.bool_]) -> list[list[int]]:
             if a is b or not same_line or not 0 < b[0] - a[2] <= gap:
                 continue
             between = text[max(a[1], b[1]) : min(a[3], b[3]), a[2] : b[0]]
-            if between.any():
+            if _dots_only(between):
                 a[2] = b[0] + 1
     return out
+
+
+def _dots_only(gap: NDArray[np.bool_]) -> bool:
+    """Whether a gap holds a colon or a decimal point: small blobs, nothing line-high.
+
+    A divider between two cells of the bug, or a panel edge, spans the line's height (or fills
+    the gap); joining across it would read the period and the clock as one "13:56".
+    """
+    labels, count = ndimage.label(gap)
+    if count == 0:
+        return False
+    limit = 0.45 * gap.shape[0]
+    return all(
+        ys.stop - ys.start <= limit and xs.stop - xs.start <= limit
+        for ys, xs in ndimage.find_objects(labels) or []
+    )
 
 
 def _merge_boxes(boxes: list[list[int]]) -> list[list[int]]:
