@@ -4,7 +4,9 @@
 
     models.py        Job, JobStatus (queued → processing → completed | failed | canceled), Stage
     store.py         JobStore protocol, MemoryJobStore, the pure state transitions both use
+    sql_store.py     SqlJobStore: the queries and job logic both SQL stores share
     sqlite_store.py  SqliteJobStore: one WAL file, BEGIN IMMEDIATE claims, event log
+    postgres_store.py PostgresJobStore: SKIP LOCKED claims, row locks; open_store picks one
     spec.py          a stored request read back (the seed's option names → PlaysOptions)
     runner.py        one attempt at a job: fetch once, run_plays(resume=True), settle the outcome
     worker.py        worker threads with a lease keeper (heartbeat, cancel, time limit)

@@ -8,7 +8,9 @@ Chosen with ``CUTUPS_DATABASE_URL=postgresql://...``; SQLite stays the embedded 
   one given job (a broker message names its job).
 * **Every other write** locks its job's row (``FOR UPDATE``), applies the same pure transition
   as the SQLite and in-memory stores (:mod:`cutups.jobs.store`) and writes it back, so all three
-  behave alike; ``tests/jobs/test_store_contract.py`` runs over each.
+  behave alike; ``tests/jobs/test_store_contract.py`` runs over each. The queries are
+  :class:`~cutups.jobs.sql_store.SqlJobStore`'s, shared with SQLite; this module holds only
+  the connections, the schema, the claim query and the create lock.
 * **Time** is the caller's clock (Unix seconds, like the other stores), so leases compare across
   machines only as well as their clocks agree: run NTP.
 
@@ -20,41 +22,20 @@ from __future__ import annotations
 
 import builtins
 import contextlib
-import json
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import psycopg
 from psycopg import sql
 
-from cutups.jobs.models import (
-    Event,
-    IdempotencyConflict,
-    Job,
-    JobStatus,
-    QueueFullError,
-    Stage,
-    request_hash,
-)
-from cutups.jobs.sqlite_store import _COLUMNS, SqliteJobStore, _dump, _job, _row
-from cutups.jobs.store import (
-    Clock,
-    JobStore,
-    checkpointed,
-    claimable,
-    claimed,
-    finished,
-    heartbeated,
-    held_by,
-    new_job_id,
-    progressed,
-    released,
-    terminal_event,
-)
+from cutups.jobs.models import Job
+from cutups.jobs.sql_store import SELECT, SqlJobStore, Tx
+from cutups.jobs.sqlite_store import SqliteJobStore
+from cutups.jobs.store import Clock, JobStore
 
 if TYPE_CHECKING:
     from cutups.settings import Settings
@@ -101,11 +82,10 @@ CREATE TABLE IF NOT EXISTS events (
 );
 """
 
-_SELECT = f"SELECT {', '.join(_COLUMNS)} FROM jobs"
 _CREATE_LOCK = 0x637574757073  # pg_advisory_xact_lock key serialising creates ("cutups")
 
 
-class PostgresJobStore:
+class PostgresJobStore(SqlJobStore):
     """The job store in PostgreSQL.
 
     Arguments:
@@ -114,6 +94,9 @@ class PostgresJobStore:
         schema: a schema to keep the tables in (created if missing); None: the default
             search path (normally ``public``).
     """
+
+    _LOCK: ClassVar[str] = " FOR UPDATE"
+    _ERROR: ClassVar[type[Exception]] = psycopg.Error
 
     def __init__(self, url: str, clock: Clock = time.time, *, schema: str | None = None) -> None:
         self.url = url
@@ -150,130 +133,30 @@ class PostgresJobStore:
         with conn.transaction(), conn.cursor() as cur:
             yield cur
 
-    def _read(self, query: str, params: tuple[Any, ...] = ()) -> builtins.list[Any]:
+    def _sql(self, query: str) -> bytes:
+        # psycopg's marks; no query here has a "?" (or a "%") of its own.
+        return query.replace("?", "%s").encode()
+
+    def _read(self, query: str, params: Sequence[Any] = ()) -> builtins.list[Any]:
         with self._conn().cursor() as cur:
-            cur.execute(query.encode(), params)
+            cur.execute(self._sql(query), params)
             return cur.fetchall()
 
-    @staticmethod
-    def _lock_job(cur: psycopg.Cursor[Any], job_id: str) -> Job | None:
-        cur.execute(f"{_SELECT} WHERE id = %s FOR UPDATE".encode(), (job_id,))
-        row = cur.fetchone()
-        return _job(row) if row else None
+    def _before_create(self, tx: Tx) -> None:
+        # One create at a time across every process: the idempotency check and the queue
+        # bound are then exact, not racy.
+        self._run(tx, "SELECT pg_advisory_xact_lock(?)", (_CREATE_LOCK,))
 
-    @staticmethod
-    def _save(cur: psycopg.Cursor[Any], job: Job) -> None:
-        sets = ", ".join(f"{c} = %s" for c in _COLUMNS[1:])
-        cur.execute(f"UPDATE jobs SET {sets} WHERE id = %s".encode(), (*_row(job)[1:], job.id))
-
-    def _append(
-        self, cur: psycopg.Cursor[Any], job_id: str, type: str, data: Mapping[str, Any]
-    ) -> Event:
-        """Add an event; the caller holds the job's row lock, which orders the seqs."""
-        cur.execute(b"SELECT COALESCE(MAX(seq), 0) FROM events WHERE job_id = %s", (job_id,))
-        row = cur.fetchone()
-        last = int(row[0]) if row else 0
-        event = Event(job_id=job_id, seq=last + 1, type=type, data=dict(data), at=self._clock())
-        cur.execute(
-            b"INSERT INTO events (job_id, seq, type, data, at) VALUES (%s, %s, %s, %s, %s)",
-            (job_id, event.seq, type, _dump(event.data), event.at),
+    def _claim_query(self, now: float, max_attempts: int | None) -> tuple[str, tuple[Any, ...]]:
+        # The oldest claimable row that no other transaction holds: two workers never get the
+        # same job and never wait on each other's claim.
+        return (
+            f"{SELECT} WHERE cancel_requested = 0 AND (status = 'queued' OR "
+            "(status = 'processing' AND COALESCE(lease_expires_at, 0) < ? "
+            "AND (?::integer IS NULL OR attempts < ?::integer))) "
+            "ORDER BY n LIMIT 1 FOR UPDATE SKIP LOCKED",
+            (now, max_attempts, max_attempts),
         )
-        return event
-
-    # -- creation and reads ---------------------------------------------------------------------
-    def create(
-        self,
-        request: Mapping[str, Any],
-        *,
-        idempotency_key: str | None = None,
-        job_id: str | None = None,
-        max_queued: int | None = None,
-    ) -> tuple[Job, bool]:
-        digest = request_hash(request)
-        with self._tx() as cur:
-            # One create at a time across every process: the idempotency check and the queue
-            # bound are then exact, not racy.
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", (_CREATE_LOCK,))
-            if idempotency_key is not None:
-                cur.execute(f"{_SELECT} WHERE idempotency_key = %s".encode(), (idempotency_key,))
-                found = cur.fetchone()
-                if found:
-                    first = _job(found)
-                    if first.request_hash != digest:
-                        raise IdempotencyConflict(idempotency_key, first.id)
-                    return first, False
-            if max_queued is not None:
-                cur.execute(b"SELECT COUNT(*) FROM jobs WHERE status = 'queued'")
-                row = cur.fetchone()
-                depth = int(row[0]) if row else 0
-                if depth >= max_queued:
-                    raise QueueFullError(depth)
-            now = self._clock()
-            job = Job(
-                id=job_id or new_job_id(),
-                status=JobStatus.QUEUED,
-                request=json.loads(_dump(dict(request))),
-                created=now,
-                updated=now,
-                webhook_state="pending" if request.get("webhook_url") else None,
-                idempotency_key=idempotency_key,
-                request_hash=digest,
-            )
-            marks = ", ".join("%s" for _ in _COLUMNS)
-            cur.execute(
-                f"INSERT INTO jobs ({', '.join(_COLUMNS)}) VALUES ({marks})".encode(), _row(job)
-            )
-            self._append(cur, job.id, "queued", {"status": "queued"})
-            return job, True
-
-    def get(self, job_id: str) -> Job | None:
-        rows = self._read(f"{_SELECT} WHERE id = %s", (job_id,))
-        return _job(rows[0]) if rows else None
-
-    def list(
-        self, *, status: JobStatus | None = None, limit: int = 50, offset: int = 0
-    ) -> builtins.list[Job]:
-        if status is None:
-            rows = self._read(f"{_SELECT} ORDER BY n DESC LIMIT %s OFFSET %s", (limit, offset))
-        else:
-            rows = self._read(
-                f"{_SELECT} WHERE status = %s ORDER BY n DESC LIMIT %s OFFSET %s",
-                (status.value, limit, offset),
-            )
-        return [_job(r) for r in rows]
-
-    def count(self, *, status: JobStatus | None = None) -> int:
-        if status is None:
-            rows = self._read("SELECT COUNT(*) FROM jobs")
-        else:
-            rows = self._read("SELECT COUNT(*) FROM jobs WHERE status = %s", (status.value,))
-        return int(rows[0][0])
-
-    def queue_depth(self) -> int:
-        return self.count(status=JobStatus.QUEUED)
-
-    # -- the worker's side ----------------------------------------------------------------------
-    def claim(
-        self, worker_id: str, lease_seconds: float, *, max_attempts: int | None = None
-    ) -> Job | None:
-        with self._tx() as cur:
-            now = self._clock()
-            cur.execute(
-                f"{_SELECT} WHERE cancel_requested = 0 AND (status = 'queued' OR "
-                "(status = 'processing' AND COALESCE(lease_expires_at, 0) < %s "
-                "AND (%s::integer IS NULL OR attempts < %s::integer))) "
-                "ORDER BY n LIMIT 1 FOR UPDATE SKIP LOCKED".encode(),
-                (now, max_attempts, max_attempts),
-            )
-            row = cur.fetchone()
-            if row is None:
-                return None
-            job = _job(row)
-            if not claimable(job, now, max_attempts):  # pragma: no cover - the WHERE says so
-                return None
-            taken = claimed(job, worker_id, now, lease_seconds)
-            self._save(cur, taken)
-            return taken
 
     def claim_id(
         self,
@@ -284,192 +167,17 @@ class PostgresJobStore:
         max_attempts: int | None = None,
     ) -> Job | None:
         """Claim this job if it is claimable now (queued, or its lease ran out); else None."""
-        with self._tx() as cur:
+        with self._tx() as tx:
             now = self._clock()
-            cur.execute(f"{_SELECT} WHERE id = %s FOR UPDATE SKIP LOCKED".encode(), (job_id,))
-            row = cur.fetchone()
-            if row is None:
-                return None
-            job = _job(row)
-            if not claimable(job, now, max_attempts):
-                return None
-            taken = claimed(job, worker_id, now, lease_seconds)
-            self._save(cur, taken)
-            return taken
-
-    def heartbeat(self, job_id: str, worker_id: str, lease_seconds: float) -> Job | None:
-        with self._tx() as cur:
-            job = self._lock_job(cur, job_id)
-            if job is None or not held_by(job, worker_id):
-                return None
-            job = heartbeated(job, self._clock(), lease_seconds)
-            self._save(cur, job)
-            return job
-
-    def update_progress(
-        self,
-        job_id: str,
-        worker_id: str,
-        *,
-        stage: Stage | None = None,
-        pct: float | None = None,
-        eta_sec: float | None = None,
-        detail: str | None = None,
-        progress: Mapping[str, Any] | None = None,
-    ) -> bool:
-        with self._tx() as cur:
-            job = self._lock_job(cur, job_id)
-            if job is None or not held_by(job, worker_id):
-                return False
-            self._save(
-                cur,
-                progressed(
-                    job,
-                    self._clock(),
-                    stage=stage,
-                    pct=pct,
-                    eta_sec=eta_sec,
-                    detail=detail,
-                    progress=progress,
-                ),
+            rows = self._run(tx, f"{SELECT} WHERE id = ? FOR UPDATE SKIP LOCKED", (job_id,))
+            return self._take(
+                tx,
+                rows.fetchall(),
+                now=now,
+                worker_id=worker_id,
+                lease_seconds=lease_seconds,
+                max_attempts=max_attempts,
             )
-            return True
-
-    def checkpoint(self, job_id: str, worker_id: str, name: str, data: Mapping[str, Any]) -> bool:
-        with self._tx() as cur:
-            job = self._lock_job(cur, job_id)
-            if job is None or not held_by(job, worker_id):
-                return False
-            self._save(cur, checkpointed(job, self._clock(), name, data))
-            return True
-
-    def finish(
-        self,
-        job_id: str,
-        status: JobStatus,
-        *,
-        worker_id: str | None = None,
-        result: Mapping[str, Any] | None = None,
-        error: str | None = None,
-        error_code: str | None = None,
-    ) -> Job | None:
-        with self._tx() as cur:
-            job = self._lock_job(cur, job_id)
-            if job is None or job.terminal:
-                return None
-            if worker_id is not None and not held_by(job, worker_id):
-                return None
-            done = finished(
-                job, self._clock(), status, result=result, error=error, error_code=error_code
-            )
-            self._save(cur, done)
-            self._append(cur, job_id, *terminal_event(done))
-            return done
-
-    def release(self, job_id: str, worker_id: str) -> bool:
-        with self._tx() as cur:
-            job = self._lock_job(cur, job_id)
-            if job is None or not held_by(job, worker_id):
-                return False
-            self._save(cur, released(job, self._clock()))
-            return True
-
-    def request_cancel(self, job_id: str) -> Job | None:
-        with self._tx() as cur:
-            job = self._lock_job(cur, job_id)
-            if job is None:
-                return None
-            now = self._clock()
-            if job.status is JobStatus.QUEUED:
-                done = finished(
-                    job,
-                    now,
-                    JobStatus.CANCELED,
-                    result=None,
-                    error="canceled",
-                    error_code="canceled",
-                )
-                self._save(cur, done)
-                self._append(cur, job_id, *terminal_event(done))
-                return done
-            if job.status is JobStatus.PROCESSING and not job.cancel_requested:
-                cur.execute(
-                    b"UPDATE jobs SET cancel_requested = 1, updated = %s WHERE id = %s",
-                    (now, job_id),
-                )
-                return self._lock_job(cur, job_id)
-            return job
-
-    def expire_leases(self, keep_prefix: str) -> builtins.list[str]:
-        with self._tx() as cur:
-            cur.execute(
-                b"SELECT id, COALESCE(worker_id, '') FROM jobs WHERE status = 'processing' "
-                b"FOR UPDATE"
-            )
-            gone = [
-                job_id for job_id, worker in cur.fetchall() if not worker.startswith(keep_prefix)
-            ]
-            for job_id in gone:
-                cur.execute(
-                    b"UPDATE jobs SET lease_expires_at = %s WHERE id = %s",
-                    (self._clock() - 1e-6, job_id),
-                )
-            return gone
-
-    def stalled(self) -> builtins.list[Job]:
-        rows = self._read(
-            f"{_SELECT} WHERE status = 'processing' AND COALESCE(lease_expires_at, 0) < %s "
-            "ORDER BY n",
-            (self._clock(),),
-        )
-        return [_job(r) for r in rows]
-
-    # -- events and webhooks --------------------------------------------------------------------
-    def append_event(self, job_id: str, type: str, data: Mapping[str, Any]) -> Event:
-        with self._tx() as cur:
-            cur.execute(b"SELECT 1 FROM jobs WHERE id = %s FOR UPDATE", (job_id,))
-            if cur.fetchone() is None:
-                raise KeyError(job_id)
-            return self._append(cur, job_id, type, data)
-
-    def events_since(
-        self, job_id: str, after: int = 0, *, limit: int = 1000
-    ) -> builtins.list[Event]:
-        rows = self._read(
-            "SELECT seq, type, data, at FROM events WHERE job_id = %s AND seq > %s "
-            "ORDER BY seq LIMIT %s",
-            (job_id, after, limit),
-        )
-        return [
-            Event(job_id=job_id, seq=s, type=t, data=json.loads(d), at=a) for s, t, d, a in rows
-        ]
-
-    def set_webhook(self, job_id: str, state: str, entry: Mapping[str, Any] | None = None) -> None:
-        with self._tx() as cur:
-            job = self._lock_job(cur, job_id)
-            if job is None:
-                return
-            log = [dict(w) for w in job.webhooks]
-            if entry is not None:
-                log.append(dict(entry))
-            cur.execute(
-                b"UPDATE jobs SET webhook_state = %s, webhooks = %s WHERE id = %s",
-                (state, _dump(log), job_id),
-            )
-
-    def pending_webhooks(self) -> builtins.list[Job]:
-        rows = self._read(
-            f"{_SELECT} WHERE webhook_state = 'pending' AND status IN "
-            "('completed', 'failed', 'canceled') ORDER BY n"
-        )
-        return [_job(r) for r in rows]
-
-    def ping(self) -> bool:
-        try:
-            self._read("SELECT 1")
-        except psycopg.Error:
-            return False
-        return True
 
     def close(self) -> None:
         with self._conns_lock:
