@@ -11,6 +11,9 @@ Shared by the CFBD and ESPN clients. Every failure becomes an
 
 Successful answers are cached as files named by a hash of the URL and parameters, so a second
 identical call makes no request. The transport is the test seam (httpx's ``transport=``).
+
+:class:`JsonClient` is the clients' common base: it checks the base URL, builds the
+:class:`JsonService` and closes it (also as a context manager); a client adds its endpoints.
 """
 
 from __future__ import annotations
@@ -27,13 +30,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import Any, ClassVar, Self
 
 import httpx
 
 from cutups.errors import ConfigError, ExternalServiceError
 
-__all__ = ["JsonService", "RetryPolicy"]
+__all__ = ["JsonClient", "JsonService", "RetryPolicy"]
 
 log = logging.getLogger(__name__)
 
@@ -205,6 +209,76 @@ class JsonService:
 
     def _error(self, message: str, status: int | None = None) -> ExternalServiceError:
         return ExternalServiceError(message, service=self.service, status=status)
+
+
+class JsonClient:
+    """Base of a service's client: its :class:`JsonService` as ``self._http``, closed with it.
+
+    A subclass names the service (:attr:`SERVICE`, :attr:`LABEL`), says how to configure its
+    base URL (:attr:`NO_BASE_URL`) and adds its endpoints.
+
+    Arguments:
+        base_url: Service root; required.
+        cache_dir: Where answers are cached; ``None`` disables the cache.
+        transport: httpx transport, for tests.
+        timeout: Seconds per connect/read.
+        retry: Retry policy for 429/5xx/timeouts.
+        sleep: Waits between retries.
+        headers: Sent with every request (a subclass's credentials).
+        auth_hint: Appended to the error when the service answers 401/403.
+
+    Raises:
+        ConfigError: No base URL (the message is :attr:`NO_BASE_URL`).
+    """
+
+    SERVICE: ClassVar[str]
+    """Short name for errors and the cache folder ("cfbd")."""
+    LABEL: ClassVar[str]
+    """Name shown to users ("CFBD")."""
+    NO_BASE_URL: ClassVar[str]
+    """The :class:`~cutups.errors.ConfigError` message when no base URL is configured."""
+
+    def __init__(
+        self,
+        base_url: str | None,
+        cache_dir: Path | None = None,
+        transport: httpx.BaseTransport | None = None,
+        *,
+        timeout: float = 20.0,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        headers: Mapping[str, str] | None = None,
+        auth_hint: str = "",
+    ) -> None:
+        if not base_url or not base_url.strip():
+            raise ConfigError(self.NO_BASE_URL)
+        self._http = JsonService(
+            service=self.SERVICE,
+            label=self.LABEL,
+            base_url=base_url.strip(),
+            headers=headers,
+            cache_dir=cache_dir,
+            auth_hint=auth_hint,
+            transport=transport,
+            timeout=timeout,
+            retry=retry,
+            sleep=sleep,
+        )
+
+    def close(self) -> None:
+        """Release network resources."""
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
 
 
 def _retry_after(response: httpx.Response) -> float | None:

@@ -16,13 +16,12 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from cutups.errors import ConfigError, ExternalServiceError, PbpError
-from cutups.pbp._http import JsonService, RetryPolicy
+from cutups.pbp._http import JsonClient, RetryPolicy
 from cutups.pbp._values import first, to_int, to_str
 from cutups.pbp.load import load_pbp
 from cutups.pbp.model import ClockAt, Game
@@ -48,21 +47,22 @@ class CfbdGameInfo:
     away: str
 
 
-class CfbdClient:
+class CfbdClient(JsonClient):
     """Reads plays from the CFBD API.
 
     Arguments:
         api_key: CFBD API key (``CUTUPS_CFBD_API_KEY``); required.
         base_url: API root (``CUTUPS_CFBD_BASE_URL``).
         cache_dir: Where answers are cached; ``None`` disables the cache.
-        transport: httpx transport, for tests.
-        timeout: Seconds per connect/read.
-        retry: Retry policy for 429/5xx/timeouts.
-        sleep: Waits between retries.
+        transport, timeout, retry, sleep: As for :class:`~cutups.pbp._http.JsonClient`.
 
     Raises:
         ConfigError: No API key or no base URL.
     """
+
+    SERVICE = "cfbd"
+    LABEL = "CFBD"
+    NO_BASE_URL = "CFBD has no base URL: set CUTUPS_CFBD_BASE_URL"
 
     def __init__(
         self,
@@ -80,19 +80,15 @@ class CfbdClient:
                 "CFBD is off: set CUTUPS_CFBD_API_KEY to an API key "
                 "(free at https://collegefootballdata.com/key), or give a play-by-play file"
             )
-        if not base_url or not base_url.strip():
-            raise ConfigError("CFBD has no base URL: set CUTUPS_CFBD_BASE_URL")
-        self._http = JsonService(
-            service="cfbd",
-            label="CFBD",
-            base_url=base_url.strip(),
-            headers={"Authorization": f"Bearer {api_key.strip()}"},
-            cache_dir=cache_dir,
-            auth_hint="check CUTUPS_CFBD_API_KEY",
-            transport=transport,
+        super().__init__(
+            base_url,
+            cache_dir,
+            transport,
             timeout=timeout,
             retry=retry,
             sleep=sleep,
+            headers={"Authorization": f"Bearer {api_key.strip()}"},
+            auth_hint="check CUTUPS_CFBD_API_KEY",
         )
 
     @classmethod
@@ -103,21 +99,6 @@ class CfbdClient:
         return cls(
             settings.cfbd_api_key, settings.cfbd_base_url, settings.cache_dir, transport=transport
         )
-
-    def close(self) -> None:
-        """Release network resources."""
-        self._http.close()
-
-    def __enter__(self) -> CfbdClient:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def plays(
         self,

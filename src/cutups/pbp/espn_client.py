@@ -8,16 +8,13 @@ finished games are cached on disk; a game still in progress is fetched afresh ev
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Mapping
-from pathlib import Path
-from types import TracebackType
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from cutups.errors import ConfigError, ExternalServiceError
-from cutups.pbp._http import JsonService, RetryPolicy
+from cutups.pbp._http import JsonClient
 from cutups.pbp.load import load_pbp
 from cutups.pbp.model import ClockAt, Game
 
@@ -27,46 +24,24 @@ if TYPE_CHECKING:
 __all__ = ["EspnClient", "is_final"]
 
 
-class EspnClient:
+class EspnClient(JsonClient):
     """Reads game summaries from ESPN.
 
     Arguments:
         base_url: Sport root (``CUTUPS_ESPN_BASE_URL``); required.
         cache_dir: Where finished games' summaries are cached; ``None`` disables the cache.
-        transport: httpx transport, for tests.
-        timeout: Seconds per connect/read.
-        retry: Retry policy for 429/5xx/timeouts.
-        sleep: Waits between retries.
+        transport, timeout, retry, sleep: As for :class:`~cutups.pbp._http.JsonClient`.
 
     Raises:
         ConfigError: No base URL.
     """
 
-    def __init__(
-        self,
-        base_url: str | None,
-        cache_dir: Path | None = None,
-        transport: httpx.BaseTransport | None = None,
-        *,
-        timeout: float = 20.0,
-        retry: RetryPolicy | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        if not base_url or not base_url.strip():
-            raise ConfigError(
-                "ESPN is off: set CUTUPS_ESPN_BASE_URL (for college football "
-                "https://site.api.espn.com/apis/site/v2/sports/football/college-football)"
-            )
-        self._http = JsonService(
-            service="espn",
-            label="ESPN",
-            base_url=base_url.strip(),
-            cache_dir=cache_dir,
-            transport=transport,
-            timeout=timeout,
-            retry=retry,
-            sleep=sleep,
-        )
+    SERVICE = "espn"
+    LABEL = "ESPN"
+    NO_BASE_URL = (
+        "ESPN is off: set CUTUPS_ESPN_BASE_URL (for college football "
+        "https://site.api.espn.com/apis/site/v2/sports/football/college-football)"
+    )
 
     @classmethod
     def from_settings(
@@ -74,21 +49,6 @@ class EspnClient:
     ) -> EspnClient:
         """A client configured from :class:`~cutups.settings.Settings` (raises when off)."""
         return cls(settings.espn_base_url, settings.cache_dir, transport=transport)
-
-    def close(self) -> None:
-        """Release network resources."""
-        self._http.close()
-
-    def __enter__(self) -> EspnClient:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def summary(self, event_id: str | int, *, refresh: bool = False) -> dict[str, Any]:
         """The decoded summary of one event (game).
