@@ -15,10 +15,11 @@ Pure functions only: rows, detections and a clock model in; placements out.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
-from cutups.analysis.clock_model import ClockModel, ClockSpan
+from cutups.align.periods import advance_periods
+from cutups.analysis.clock_model import ClockModel
 from cutups.analysis.plays import DetectedPlay
 from cutups.errors import WrongGameError
 from cutups.pbp.model import ClockAt, Play, PlayKind
@@ -83,25 +84,12 @@ class Alignment:
 
 def relabel_periods(model: ClockModel, start_period: int) -> ClockModel:
     """Number unlabelled spans from ``start_period``, advancing at each clock reset."""
-    spans: list[ClockSpan] = []
-    period = start_period
-    last: ClockSpan | None = None
-    for span in model.spans:
-        if span.period is not None:
-            period = span.period
-        elif last is not None and span.clock_start > last.clock_end + 120:
-            period += 1
-        spans.append(
-            ClockSpan(
-                span.start,
-                span.end,
-                span.period if span.period is not None else period,
-                span.clock_start,
-                span.running,
-            )
-        )
-        last = span
-    return ClockModel(tuple(spans))
+    periods = advance_periods(
+        ((s.period, s.clock_start, s.clock_end) for s in model.spans), start_period
+    )
+    return ClockModel(
+        tuple(replace(s, period=p) for s, p in zip(model.spans, periods, strict=True))
+    )
 
 
 Window = tuple[float, float]

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cutups.align.periods import advance_periods
+
 __all__ = ["ClockModel", "ClockReading", "ClockSpan", "fit_clock_model"]
 
 _RUN_TOL = 1.3
@@ -142,17 +144,11 @@ def _clean(readings: Sequence[ClockReading], min_confidence: float) -> list[Cloc
 
 def _fill_periods(readings: list[ClockReading]) -> list[ClockReading]:
     """Give every reading a period: carried forward, and advanced when the clock resets upward."""
-    out: list[ClockReading] = []
-    period: int | None = None
-    last = None
-    for r in readings:
-        if r.period is not None:
-            period = r.period
-        elif last is not None and period is not None and r.seconds > last.seconds + 120:
-            period += 1  # the clock went back up by minutes: a new period began
-        out.append(ClockReading(r.t, period, r.seconds, r.confidence))
-        last = r
-    return out
+    periods = advance_periods((r.period, r.seconds, r.seconds) for r in readings)
+    return [
+        ClockReading(r.t, p, r.seconds, r.confidence)
+        for r, p in zip(readings, periods, strict=True)
+    ]
 
 
 def fit_clock_model(

@@ -1,0 +1,45 @@
+"""Which period each stretch of game clock belongs to, where the scorebug's period is unread.
+
+Pure: used on clock readings (:mod:`cutups.analysis.clock_model`) and on clock spans when the
+aligner numbers unlabelled periods (:func:`cutups.align.pbp_align.relabel_periods`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+__all__ = ["PERIOD_RESET", "advance_periods"]
+
+PERIOD_RESET = 120
+"""Seconds: a clock that shows more than this much *more* than it last did was reset, so a new
+period began (clocks only count down within a period)."""
+
+
+def advance_periods(
+    stretches: Iterable[tuple[int | None, float, float]], start: int | None = None
+) -> list[int | None]:
+    """The period of each stretch of clock, in video order.
+
+    A stretch's own period wins; an unlabelled one carries the period before it, plus one when
+    its clock starts more than :data:`PERIOD_RESET` above where the previous stretch's ended.
+
+    Arguments:
+        stretches: ``(period read or None, clock seconds at its start, at its end)`` per
+            stretch, in video order (a single reading has equal start and end).
+        start: The period before the first labelled stretch; ``None``: unknown (unlabelled
+            stretches stay ``None`` until a labelled one).
+
+    Returns:
+        One period (or ``None``) per stretch.
+    """
+    out: list[int | None] = []
+    period = start
+    last_end: float | None = None
+    for label, clock_start, clock_end in stretches:
+        if label is not None:
+            period = label
+        elif last_end is not None and period is not None and clock_start > last_end + PERIOD_RESET:
+            period += 1
+        out.append(period)
+        last_end = clock_end
+    return out
