@@ -53,9 +53,11 @@ def test_scorebug_analyser_sees_presence_and_hidden_bug() -> None:
     loc = locate_scorebug(frames)
     assert loc is not None
     analyser = ScorebugAnalyser(loc)
+    assert analyser.request.crop is not None  # it asks the decoder for the bug's box only
+    x0, y0, x1, y1 = analyser.request.crop
     for i in range(20):
         img = _with_bug(_background(i + 100), i) if i < 10 else _background(i + 100)
-        analyser.on_frame(i, i / 10, img)
+        analyser.on_frame(i, i / 10, img[y0:y1, x0:x1])
     bug = analyser.finish(20)["bug"]
     assert bug[:10].min() > 0.6
     assert bug[10:].max() < 0.4

@@ -196,3 +196,43 @@ def test_frame_request_validation() -> None:
         FrameRequest(0, 9, Fraction(1))
     with pytest.raises(ValueError):
         FrameRequest(16, 9, Fraction(0))
+
+
+@dataclass
+class Images:
+    request: FrameRequest
+    images: list[Image] = field(default_factory=list)
+
+    def on_frame(self, tick: int, t: float, image: Image) -> None:
+        self.images.append(image)
+
+
+@pytest.mark.parametrize("scaled", [False, True])
+def test_crop_delivers_the_box_of_the_full_conversion(ntsc: Source, scaled: bool) -> None:
+    info = ntsc.info()
+    w, h = (
+        (info.video.width // 2, info.video.height // 2)
+        if scaled
+        else (
+            info.video.width,
+            info.video.height,
+        )
+    )
+    box = (w // 4, h // 3, w // 2 + 3, h // 2 + 1)
+    full = Images(FrameRequest(w, h, Fraction(5), gray=True))
+    crop = Images(FrameRequest(w, h, Fraction(5), gray=True, crop=box))
+    decode_once(ntsc.path, [full, crop])
+    assert len(crop.images) == len(full.images) > 0
+    x0, y0, x1, y1 = box
+    for whole, part in zip(full.images, crop.images, strict=True):
+        assert part.shape == (y1 - y0, x1 - x0)
+        expected = whole[y0:y1, x0:x1].astype(np.int16)
+        if scaled:  # box-filtered from the native plane: close to swscale's AREA
+            assert np.abs(part - expected).mean() < 3.0
+        else:  # the luma plane itself: swscale's gray values, range stretch included
+            assert np.array_equal(part, expected)
+
+
+def test_crop_must_lie_inside_the_image() -> None:
+    with pytest.raises(ValueError):
+        FrameRequest(16, 9, Fraction(1), gray=True, crop=(10, 0, 17, 5))

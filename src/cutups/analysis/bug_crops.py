@@ -63,11 +63,12 @@ class BugCropAnalyser(FrameAnalyser):
         self, location: ScorebugLocation, width: int, height: int, rate: Fraction = TICK_RATE
     ) -> None:
         w, h = crop_size(width, height)
-        self.request = FrameRequest(width=w, height=h, rate=rate, gray=True)
         self.location = location
         x0, y0, x1, y1 = location.box(w, h)
         mx, my = int(_MARGIN * w), int(_MARGIN * h)
         self._box = (max(0, x0 - mx), max(0, y0 - my), min(w, x1 + mx), min(h, y1 + my))
+        # Only the box is delivered: at native size it is sliced from the luma plane.
+        self.request = FrameRequest(width=w, height=h, rate=rate, gray=True, crop=self._box)
         # The located bug's template, scaled (nearest neighbour) to this resolution, so crops of
         # commercials and hidden-bug replays are never stored as if they were the bug.
         bh, bw = y1 - y0, x1 - x0
@@ -90,8 +91,7 @@ class BugCropAnalyser(FrameAnalyser):
         self._crops: list[NDArray[np.uint8]] = []
 
     def on_frame(self, tick: int, t: float, image: NDArray[np.uint8]) -> None:
-        x0, y0, x1, y1 = self._box
-        crop = image[y0:y1, x0:x1]
+        crop = image  # the request's crop: just the box
         iy, ix = self._inner
         inner = crop[iy : iy + self._template.shape[0], ix : ix + self._template.shape[1]]
         if presence(inner, self._template, self._stable) < 0.6:

@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from cutups.analysis.base import TICK_RATE, FrameAnalyser, SignalArrays, fit_length
 from cutups.media.decode import FrameRequest
 
-__all__ = ["MotionAnalyser", "estimate_shift", "residual_motion"]
+__all__ = ["MotionAnalyser", "estimate_shift", "profiles", "residual_motion", "shift_between"]
 
 _HIST_BINS = 32
 _MAX_SHIFT = 24
@@ -52,12 +52,27 @@ def _profile_shift(prev: NDArray[np.float32], cur: NDArray[np.float32], limit: i
     return int(ties[np.argmin(np.abs(ties))])
 
 
+Profiles = tuple[NDArray[np.float32], NDArray[np.float32]]
+"""(column means, row means) of a gray image."""
+
+
+def profiles(image: NDArray[np.uint8]) -> Profiles:
+    """The column and row luma profiles that :func:`estimate_shift` compares."""
+    return (
+        image.mean(axis=0, dtype=np.float32),
+        image.mean(axis=1, dtype=np.float32),
+    )
+
+
 def estimate_shift(prev: NDArray[np.uint8], cur: NDArray[np.uint8]) -> tuple[int, int]:
     """(dx, dy) such that ``cur[y, x] ≈ prev[y - dy, x - dx]`` (camera pan, integer pixels)."""
-    p = prev.astype(np.float32)
-    c = cur.astype(np.float32)
-    dx = _profile_shift(p.mean(axis=0), c.mean(axis=0), _MAX_SHIFT)
-    dy = _profile_shift(p.mean(axis=1), c.mean(axis=1), _MAX_SHIFT // 2)
+    return shift_between(profiles(prev), profiles(cur))
+
+
+def shift_between(prev: Profiles, cur: Profiles) -> tuple[int, int]:
+    """:func:`estimate_shift` from precomputed :func:`profiles` (each frame's are reused)."""
+    dx = _profile_shift(prev[0], cur[0], _MAX_SHIFT)
+    dy = _profile_shift(prev[1], cur[1], _MAX_SHIFT // 2)
     return dx, dy
 
 
@@ -106,6 +121,7 @@ class MotionAnalyser(FrameAnalyser):
                 int(x * width) : int((x + w) * width) + 1,
             ] = True
         self._prev: NDArray[np.uint8] | None = None
+        self._prev_profiles: Profiles | None = None
         self._prev_hist: NDArray[np.float64] | None = None
         self._motion: list[float] = []
         self._pan: list[float] = []
@@ -114,7 +130,8 @@ class MotionAnalyser(FrameAnalyser):
     def on_frame(self, tick: int, t: float, image: NDArray[np.uint8]) -> None:
         hist = np.bincount((image >> 3).ravel(), minlength=_HIST_BINS).astype(np.float64)
         hist /= max(hist.sum(), 1.0)
-        if self._prev is None or self._prev_hist is None:
+        prof = profiles(image)
+        if self._prev is None or self._prev_hist is None or self._prev_profiles is None:
             self._motion.append(0.0)
             self._pan.append(0.0)
             self._cut.append(0.0)
@@ -125,10 +142,10 @@ class MotionAnalyser(FrameAnalyser):
                 self._motion.append(0.0)
                 self._pan.append(0.0)
             else:
-                dx, dy = estimate_shift(self._prev, image)
+                dx, dy = shift_between(self._prev_profiles, prof)
                 self._pan.append(float(abs(dx) + abs(dy)))
                 self._motion.append(residual_motion(self._prev, image, dx, dy, self._mask))
-        self._prev, self._prev_hist = image, hist
+        self._prev, self._prev_hist, self._prev_profiles = image, hist, prof
 
     def finish(self, n_ticks: int) -> SignalArrays:
         return {

@@ -239,15 +239,17 @@ class ScorebugAnalyser(FrameAnalyser):
     def __init__(self, location: ScorebugLocation, rate: Fraction = TICK_RATE) -> None:
         self.location = location
         width, height = LOCATE_SIZE
-        self.request = FrameRequest(width=width, height=height, rate=rate, gray=True)
         self._box = location.box(width, height)
+        # Just the bug's box, cut from the decoded luma: no whole-frame conversion.
+        self.request = FrameRequest(
+            width=width, height=height, rate=rate, gray=True, crop=self._box
+        )
         self._prev: NDArray[np.int16] | None = None
         self._bug: list[float] = []
         self._change: list[float] = []
 
     def on_frame(self, tick: int, t: float, image: NDArray[np.uint8]) -> None:
-        x0, y0, x1, y1 = self._box
-        crop = image[y0:y1, x0:x1]
+        crop = image  # the request's crop: just the box
         loc = self.location
         self._bug.append(presence(crop, loc.template, loc.stable))
         current = crop.astype(np.int16)

@@ -52,6 +52,7 @@ from cutups.errors import CanceledError
 from cutups.media._decoder import (
     AUDIO_CHUNK_SECONDS,
     POLL,
+    ConvKey,
     DecodeWorker,
     Done,
     Failed,
@@ -97,10 +98,23 @@ class FrameRequest:
     """Ticks per second, e.g. ``Fraction(10)``; ints are accepted and converted."""
     gray: bool = False
     """True: ``(H, W)`` uint8 luma. False: ``(H, W, 3)`` uint8 RGB."""
+    crop: tuple[int, int, int, int] | None = None
+    """Only this box ``(x0, y0, x1, y1)`` of the ``width`` x ``height`` image is delivered, as
+    an ``(y1 - y0, x1 - x0)`` array. For gray it is cut straight out of the decoded luma plane,
+    with no conversion of the whole frame (a scorebug is ~2 % of it): exact at the video's own
+    size, box-filtered to within a level or two of a whole-frame conversion at other sizes."""
+
+    smooth: bool = True
+    """True: area-averaged when shrinking (clean small images, for motion). False: fast
+    bilinear, about half the cost; enough for colour statistics."""
 
     def __post_init__(self) -> None:
         if self.width <= 0 or self.height <= 0:
             raise ValueError(f"frame size must be positive, got {self.width}x{self.height}")
+        if self.crop is not None:
+            x0, y0, x1, y1 = self.crop
+            if not (0 <= x0 < x1 <= self.width and 0 <= y0 < y1 <= self.height):
+                raise ValueError(f"crop {self.crop} is not inside {self.width}x{self.height}")
         rate = Fraction(self.rate)
         if rate <= 0:
             raise ValueError(f"rate must be positive, got {rate}")
@@ -295,6 +309,10 @@ def _schedules(frame_consumers: Sequence[FrameConsumer]) -> list[Schedule]:
     for i, consumer in enumerate(frame_consumers):
         groups.setdefault(consumer.request, []).append(i)
     return [
-        Schedule(req.rate, (req.width, req.height, req.gray), tuple(members))
+        Schedule(
+            req.rate,
+            ConvKey(req.width, req.height, req.gray, req.crop, req.smooth),
+            tuple(members),
+        )
         for req, members in groups.items()
     ]

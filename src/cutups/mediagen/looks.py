@@ -38,6 +38,9 @@ class Look:
         fps: exact frame rate (30000/1001 or 60000/1001).
         gop: keyframe interval in frames (``-g``; fixed, no scene-cut keyframes).
         preset: x264 preset.
+        bframes: B-frames between reference frames (``-bf``, fixed pattern, pyramid). Real
+            broadcast and streaming encodes use them (usually 2-3); 0 gives an I/P-only stream
+            like some live encoders.
         crf: x264 constant rate factor.
         layout: "bar" (one row) or "box" (two team rows plus a clock column).
         anchor: where on the frame the scorebug sits.
@@ -65,6 +68,7 @@ class Look:
     fps: Fraction
     gop: int
     preset: str
+    bframes: int
     crf: int
     layout: Literal["bar", "box"]
     anchor: Anchor
@@ -115,6 +119,7 @@ def _look(name: str, **kw: object) -> Look:
         fps=NTSC30,
         gop=30,
         preset="superfast",
+        bframes=3,
         crf=23,
         layout="bar",
         anchor="bottom-center",
@@ -164,6 +169,7 @@ LOOKS: Mapping[str, Look] = MappingProxyType(
                 bug_accent=(30, 60, 140),
                 font=_LIB + "LiberationSans-Bold.ttf",
                 preset="ultrafast",
+                bframes=0,
                 crf=24,
                 field_green=(58, 128, 48),
                 stripe_yards=10,
@@ -248,6 +254,7 @@ LOOKS: Mapping[str, Look] = MappingProxyType(
                 bug_accent=(240, 240, 240),
                 font=_LIB + "LiberationSerif-Bold.ttf",
                 preset="ultrafast",
+                bframes=0,
                 tenths=True,
                 replay_bug="frozen",
                 timeout_pips=True,

@@ -70,6 +70,12 @@ def encode_argv(spec: BroadcastSpec, wav: Path, out: Path) -> list[str]:
         str(lk.gop),
         "-keyint_min",
         str(lk.gop),
+        "-bf",
+        str(lk.bframes),
+        # A fixed B-frame pattern: x264's adaptive choice needs a lookahead the fast presets
+        # turn off, and then picks none at all.
+        "-x264-params",
+        "b-adapt=0",
         "-sc_threshold",
         "0",
         "-pix_fmt",
