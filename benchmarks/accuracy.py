@@ -16,8 +16,16 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
+from cutups.analysis.confidence import (
+    OPTIONAL_SIGNALS,
+    Band,
+    Calibration,
+    strength,
+    wilson_lower_bound,
+)
 from cutups.evaluate import EvalReport, evaluate
 from cutups.mediagen import LOOKS, generate_cached, presets
 from cutups.pipeline import PlaysJob, run_plays
@@ -36,26 +44,36 @@ class Row:
     mode: str
     report: EvalReport
     seconds: float
-    scores: tuple[tuple[float, bool], ...] = ()
-    """(clip score, clip matched a true play) for every clip: for calibration."""
+    outcomes: tuple[tuple[int, bool], ...] = ()
+    """(clip strength, clip matched a true play) for every clip: for calibration."""
 
 
-BANDS = ((0, 40), (40, 60), (60, 80), (80, 101))
+def calibration_of(rows: list[Row], measured: str) -> Calibration:
+    """Per strength: how many clips, how many of them real plays, over every run."""
+    outcomes = [o for r in rows for o in r.outcomes]
+    bands = tuple(
+        Band(k, sum(s == k for s, _ in outcomes), sum(s == k and ok for s, ok in outcomes))
+        for k in range(len(OPTIONAL_SIGNALS) + 1)
+    )
+    return Calibration(bands, measured)
 
 
-def calibration(rows: list[Row]) -> str:
-    """Measured precision per confidence band, over every clip of every run."""
-    lines = ["| score band | clips | true plays | measured precision |", "|---|---|---|---|"]
-    for lo, hi in BANDS:
-        hits = [ok for r in rows for score, ok in r.scores if lo <= score < hi]
-        precision = f"{sum(hits) / len(hits):.1%}" if hits else "—"
-        lines.append(f"| {lo}–{min(hi, 100)} | {len(hits)} | {sum(hits)} | {precision} |")
+def calibration_table(cal: Calibration) -> str:
+    """Measured precision per strength, and the score (lower bound) a clip of it gets."""
+    lines = [
+        "| strength (optional signals) | clips | true plays | measured precision | score |",
+        "|---|---|---|---|---|",
+    ]
+    for b in cal.bands:
+        precision = "—" if b.precision is None else f"{b.precision:.1%}"
+        score = f"{100 * wilson_lower_bound(b.true_plays, b.clips):.1f}" if b.clips else "pooled"
+        lines.append(f"| {b.strength} | {b.clips} | {b.true_plays} | {precision} | {score} |")
     return "\n".join(lines)
 
 
 def run_one(
     look: str, seed: int, cache: Path, work: Path, shape: str | None
-) -> tuple[EvalReport, float, tuple[tuple[float, bool], ...]]:
+) -> tuple[EvalReport, float, tuple[tuple[int, bool], ...]]:
     sample = generate_cached(presets.suite(look, seed), cache / "samples")
     team = sample.truth.home.name
     settings = Settings(cache_dir=cache)
@@ -71,8 +89,8 @@ def run_one(
     elapsed = time.perf_counter() - started
     clips = json.loads(result.manifest_path.read_text())["clips"]
     report = evaluate(sample.truth, clips, team=team if shape else None)
-    scores = tuple((float(c["score"]), c["id"] not in report.extra) for c in clips)
-    return report, elapsed, scores
+    outcomes = tuple((strength(c["evidence"]), c["id"] not in report.extra) for c in clips)
+    return report, elapsed, outcomes
 
 
 def table(rows: list[Row]) -> str:
@@ -100,15 +118,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--cache", type=Path, default=Path(".cache/bench"))
     parser.add_argument("--no-pbp", action="store_true")
+    parser.add_argument(
+        "--write-calibration",
+        type=Path,
+        metavar="JSON",
+        help="write the measured calibration here (src/cutups/analysis/calibration.json)",
+    )
     args = parser.parse_args(argv)
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="cutups-acc-") as tmp:
         for n, look in enumerate(args.looks.split(",")):
             modes: list[str | None] = [None] if args.no_pbp else [None, PBP_SHAPES[n % 4]]
             for shape in modes:
-                report, seconds, scores = run_one(look, args.seed, args.cache, Path(tmp), shape)
+                report, seconds, outcomes = run_one(look, args.seed, args.cache, Path(tmp), shape)
                 rows.append(
-                    Row(look, look in TUNING_LOOKS, shape or "video only", report, seconds, scores)
+                    Row(
+                        look, look in TUNING_LOOKS, shape or "video only", report, seconds, outcomes
+                    )
                 )
                 print(
                     f"{look:32s} {shape or 'video only':12s} recall {report.recall:6.1%} "
@@ -117,8 +143,14 @@ def main(argv: list[str] | None = None) -> int:
                     file=sys.stderr,
                 )
     print(table(rows))
+    cal = calibration_of(
+        rows, f"{date.today().isoformat()}: benchmarks/accuracy.py, looks {args.looks}"
+    )
     print("\nConfidence calibration (all runs above):\n")
-    print(calibration(rows))
+    print(calibration_table(cal))
+    if args.write_calibration:
+        args.write_calibration.write_text(json.dumps(cal.to_dict(), indent=2) + "\n")
+        print(f"\nwrote {args.write_calibration}", file=sys.stderr)
     return 0
 
 

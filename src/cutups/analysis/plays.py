@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from cutups.analysis.confidence import score_for
 from cutups.analysis.segments import SegmentParams, live_wide_segments, smooth
 from cutups.analysis.signals import Signals
 
@@ -130,7 +131,7 @@ def _find_end(
 
 
 def _scored(signals: Signals, snap: int, end: int, reason: str, rate: float) -> DetectedPlay:
-    """Evidence for one play; the score is calibrated in ``confidence.py``."""
+    """Evidence for one play; its score is the measured precision of such evidence."""
     evidence = ["live_wide_shot", "still_then_burst", f"end:{reason}"]
     lo, hi = max(0, end - int(rate)), min(len(signals["whistle"]), end + int(2 * rate))
     if signals["whistle"][lo:hi].max(initial=0.0) >= WHISTLE_ON:
@@ -143,7 +144,10 @@ def _scored(signals: Signals, snap: int, end: int, reason: str, rate: float) -> 
         evidence.append("camera_follows")
     if signals["bug_change"][snap:end].max(initial=0.0) > 0.02:
         evidence.append("clock_running")
-    score = min(100.0, 40.0 + 12.0 * (len(evidence) - 3))
     return DetectedPlay(
-        snap=snap / rate, end=end / rate, score=score, evidence=tuple(evidence), end_reason=reason
+        snap=snap / rate,
+        end=end / rate,
+        score=score_for(evidence),
+        evidence=tuple(evidence),
+        end_reason=reason,
     )

@@ -59,7 +59,9 @@ class Analysis:
     cached: bool
 
 
-_PURE_CONSUMERS = frozenset({"plays.py", "segments.py", "clock_model.py", "__init__.py"})
+_PURE_CONSUMERS = frozenset(
+    {"plays.py", "segments.py", "clock_model.py", "confidence.py", "__init__.py"}
+)
 """Modules that only read cached signals (detection, clock fitting): editing them must not
 throw the cache away."""
 
