@@ -30,7 +30,6 @@ import logging
 import os
 import socket
 import threading
-import time
 import uuid
 from typing import Any
 
@@ -42,6 +41,7 @@ from cutups.jobs.models import Job, JobStatus
 from cutups.jobs.orphans import kill_strays
 from cutups.jobs.runner import JobRun, Runtime, execute
 from cutups.jobs.store import JobStore
+from cutups.jobs.worker import keep_lease
 from cutups.settings import Settings
 
 __all__ = ["QUEUE", "TASK", "Dispatcher", "Executor", "celery_app"]
@@ -177,7 +177,7 @@ class Executor:
             run = JobRun(job, worker_id)
             with self._lock:
                 self._running[job.id] = run
-            keeper = threading.Thread(target=self._keep_lease, args=(run,), daemon=True)
+            keeper = threading.Thread(target=keep_lease, args=(run, self.rt), daemon=True)
             keeper.start()
             try:
                 done = execute(run, self.rt)
@@ -190,24 +190,6 @@ class Executor:
                 self.requeue(job.id)  # released to the queue: a message for the next worker
                 return "released"
             return done.status.value if done is not None else (run.reason or "lost")
-
-    def _keep_lease(self, run: JobRun) -> None:
-        settings, store = self.rt.settings, self.store
-        ttl = settings.job_ttl_hours * 3600
-        with job_context(run.job.id):
-            while not run.done.wait(settings.heartbeat_seconds):
-                try:
-                    job = store.heartbeat(run.job.id, run.worker_id, settings.lease_seconds)
-                except Exception:
-                    log.exception("heartbeat failed")
-                    continue
-                if job is None:
-                    run.stop("lost")
-                    return
-                if job.cancel_requested:
-                    run.stop("cancel")
-                elif job.started_at is not None and time.time() - job.started_at > ttl:
-                    run.stop("timeout")
 
 
 def instance_id() -> str:

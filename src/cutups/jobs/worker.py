@@ -19,7 +19,7 @@ import time
 from cutups.jobs.logs import job_context
 from cutups.jobs.runner import JobRun, Runtime, execute
 
-__all__ = ["WorkerPool"]
+__all__ = ["WorkerPool", "keep_lease"]
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ class WorkerPool:
             with self._lock:
                 self._running[job.id] = run
             keeper = threading.Thread(
-                target=self._keep_lease, args=(run,), name=f"cutups-lease-{job.id}", daemon=True
+                target=keep_lease, args=(run, self.rt), name=f"cutups-lease-{job.id}", daemon=True
             )
             keeper.start()
             try:
@@ -131,20 +131,23 @@ class WorkerPool:
                 with self._lock:
                     self._running.pop(job.id, None)
 
-    def _keep_lease(self, run: JobRun) -> None:
-        settings, store = self.rt.settings, self.rt.store
-        ttl = settings.job_ttl_hours * 3600
-        with job_context(run.job.id):
-            while not run.done.wait(settings.heartbeat_seconds):
-                try:
-                    job = store.heartbeat(run.job.id, run.worker_id, settings.lease_seconds)
-                except Exception:
-                    log.exception("heartbeat failed")
-                    continue
-                if job is None:
-                    run.stop("lost")
-                    return
-                if job.cancel_requested:
-                    run.stop("cancel")
-                elif job.started_at is not None and time.time() - job.started_at > ttl:
-                    run.stop("timeout")
+
+def keep_lease(run: JobRun, rt: Runtime) -> None:
+    """The lease keeper's loop: renew ``run``'s lease until it is done, stopping it when the
+    lease is lost, a cancel is requested or the job runs over ``job_ttl_hours``."""
+    settings, store = rt.settings, rt.store
+    ttl = settings.job_ttl_hours * 3600
+    with job_context(run.job.id):
+        while not run.done.wait(settings.heartbeat_seconds):
+            try:
+                job = store.heartbeat(run.job.id, run.worker_id, settings.lease_seconds)
+            except Exception:
+                log.exception("heartbeat failed")
+                continue
+            if job is None:
+                run.stop("lost")
+                return
+            if job.cancel_requested:
+                run.stop("cancel")
+            elif job.started_at is not None and time.time() - job.started_at > ttl:
+                run.stop("timeout")
