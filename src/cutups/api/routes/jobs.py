@@ -209,7 +209,14 @@ def download(job_id: str, svc: ServiceDep) -> Response:
     return FileResponse(path, media_type="application/zip", filename=f"cutups-{job.id}.zip")
 
 
-def _clip_file(svc: Service, job_id: str, clip_id: str, folder: str, suffix: str) -> Path:
+def _clip_asset(
+    svc: Service, job_id: str, clip_id: str, folder: str, suffix: str, media_type: str
+) -> Response:
+    """A finished clip's file in ``folder`` (with S3 storage, a 302 to a presigned URL)."""
+    if _CLIP_ID.match(clip_id) and (
+        moved := _s3_redirect(svc, _job(svc, job_id), f"{folder}/{clip_id}{suffix}")
+    ):
+        return moved
     job = _job(svc, job_id)
     clips = _out(svc, job) / "clips"
     path = _out(svc, job) / folder / f"{clip_id}{suffix}"
@@ -218,29 +225,19 @@ def _clip_file(svc: Service, job_id: str, clip_id: str, folder: str, suffix: str
         raise ApiError(404, "not_found", f"clip {clip_id!r} is not cut (yet)")
     if not path.is_file():
         raise ApiError(404, "not_found", f"clip {clip_id!r} has no {folder[:-1]}")
-    return path
+    return FileResponse(path, media_type=media_type)
 
 
 @router.get("/{job_id}/clips/{clip_id}", response_class=FileResponse, responses=_ERRORS)
 def get_clip(job_id: str, clip_id: str, svc: ServiceDep) -> Response:
     """One clip (MP4, with HTTP Range), as soon as it is cut; 404 before (S3: a 302)."""
-    if _CLIP_ID.match(clip_id) and (
-        moved := _s3_redirect(svc, _job(svc, job_id), f"clips/{clip_id}.mp4")
-    ):
-        return moved
-    path = _clip_file(svc, job_id, clip_id, "clips", ".mp4")
-    return FileResponse(path, media_type="video/mp4")
+    return _clip_asset(svc, job_id, clip_id, "clips", ".mp4", "video/mp4")
 
 
 @router.get("/{job_id}/thumbs/{clip_id}", response_class=FileResponse, responses=_ERRORS)
 def get_thumb(job_id: str, clip_id: str, svc: ServiceDep) -> Response:
     """One clip's thumbnail (JPEG); with S3 storage, a 302 to a presigned URL."""
-    if _CLIP_ID.match(clip_id) and (
-        moved := _s3_redirect(svc, _job(svc, job_id), f"thumbs/{clip_id}.jpg")
-    ):
-        return moved
-    path = _clip_file(svc, job_id, clip_id, "thumbs", ".jpg")
-    return FileResponse(path, media_type="image/jpeg")
+    return _clip_asset(svc, job_id, clip_id, "thumbs", ".jpg", "image/jpeg")
 
 
 @router.get("/{job_id}/files/{name}", response_class=FileResponse, responses=_ERRORS)
