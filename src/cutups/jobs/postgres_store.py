@@ -33,7 +33,7 @@ import psycopg
 from psycopg import sql
 
 from cutups.jobs.models import Job
-from cutups.jobs.sql_store import SELECT, SqlJobStore, Tx
+from cutups.jobs.sql_store import SELECT, SqlJobStore, Tx, schema
 from cutups.jobs.sqlite_store import SqliteJobStore
 from cutups.jobs.store import Clock, JobStore
 
@@ -42,45 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = ["PostgresJobStore", "open_store"]
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS jobs (
-    n                 BIGSERIAL PRIMARY KEY,
-    id                TEXT NOT NULL UNIQUE,
-    status            TEXT NOT NULL,
-    request           TEXT NOT NULL,
-    created           DOUBLE PRECISION NOT NULL,
-    updated           DOUBLE PRECISION NOT NULL,
-    stage             TEXT,
-    pct               DOUBLE PRECISION NOT NULL DEFAULT 0,
-    eta_sec           DOUBLE PRECISION,
-    detail            TEXT NOT NULL DEFAULT '',
-    progress          TEXT NOT NULL DEFAULT '{}',
-    error             TEXT,
-    error_code        TEXT,
-    result            TEXT,
-    worker_id         TEXT,
-    lease_expires_at  DOUBLE PRECISION,
-    last_heartbeat_at DOUBLE PRECISION,
-    started_at        DOUBLE PRECISION,
-    finished_at       DOUBLE PRECISION,
-    attempts          INTEGER NOT NULL DEFAULT 0,
-    cancel_requested  INTEGER NOT NULL DEFAULT 0,
-    checkpoints       TEXT NOT NULL DEFAULT '{}',
-    webhook_state     TEXT,
-    webhooks          TEXT NOT NULL DEFAULT '[]',
-    idempotency_key   TEXT UNIQUE,
-    request_hash      TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS jobs_status_n ON jobs (status, n);
-CREATE TABLE IF NOT EXISTS events (
-    job_id TEXT NOT NULL,
-    seq    INTEGER NOT NULL,
-    type   TEXT NOT NULL,
-    data   TEXT NOT NULL,
-    at     DOUBLE PRECISION NOT NULL,
-    PRIMARY KEY (job_id, seq)
-);
-"""
+_SCHEMA = schema(serial="BIGSERIAL PRIMARY KEY", real="DOUBLE PRECISION", events_options="")
 
 _CREATE_LOCK = 0x637574757073  # pg_advisory_xact_lock key serialising creates ("cutups")
 

@@ -1,4 +1,4 @@
-"""What the SQL job stores share: the row mapping and every method but the connection.
+"""What the SQL job stores share: the tables, the row mapping and every method but the connection.
 
 :class:`SqlJobStore` holds the queries and the job logic once; a backend (SQLite, PostgreSQL)
 supplies only what truly differs:
@@ -23,6 +23,7 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
+from string import Template
 from typing import Any, ClassVar, Protocol
 
 from cutups.jobs.models import (
@@ -48,7 +49,7 @@ from cutups.jobs.store import (
     terminal_event,
 )
 
-__all__ = ["COLUMNS", "SELECT", "SqlJobStore", "dump", "job_from_row", "job_row"]
+__all__ = ["COLUMNS", "SELECT", "SqlJobStore", "dump", "job_from_row", "job_row", "schema"]
 
 COLUMNS = (
     "id",
@@ -80,6 +81,59 @@ COLUMNS = (
 """The ``jobs`` columns a :class:`~cutups.jobs.models.Job` is stored in, ``id`` first."""
 
 SELECT = f"SELECT {', '.join(COLUMNS)} FROM jobs"
+
+_DDL = Template(
+    """
+CREATE TABLE IF NOT EXISTS jobs (
+    n                 $serial,
+    id                TEXT NOT NULL UNIQUE,
+    status            TEXT NOT NULL,
+    request           TEXT NOT NULL,
+    created           $real NOT NULL,
+    updated           $real NOT NULL,
+    stage             TEXT,
+    pct               $real NOT NULL DEFAULT 0,
+    eta_sec           $real,
+    detail            TEXT NOT NULL DEFAULT '',
+    progress          TEXT NOT NULL DEFAULT '{}',
+    error             TEXT,
+    error_code        TEXT,
+    result            TEXT,
+    worker_id         TEXT,
+    lease_expires_at  $real,
+    last_heartbeat_at $real,
+    started_at        $real,
+    finished_at       $real,
+    attempts          INTEGER NOT NULL DEFAULT 0,
+    cancel_requested  INTEGER NOT NULL DEFAULT 0,
+    checkpoints       TEXT NOT NULL DEFAULT '{}',
+    webhook_state     TEXT,
+    webhooks          TEXT NOT NULL DEFAULT '[]',
+    idempotency_key   TEXT UNIQUE,
+    request_hash      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS jobs_status_n ON jobs (status, n);
+CREATE TABLE IF NOT EXISTS events (
+    job_id TEXT NOT NULL,
+    seq    INTEGER NOT NULL,
+    type   TEXT NOT NULL,
+    data   TEXT NOT NULL,
+    at     $real NOT NULL,
+    PRIMARY KEY (job_id, seq)
+)$events_options;
+"""
+)
+
+
+def schema(*, serial: str, real: str, events_options: str) -> str:
+    """The tables' DDL in a backend's types.
+
+    Arguments:
+        serial: The ``n`` column's type (an auto-numbered primary key, the queue order).
+        real: The type of a float column.
+        events_options: Appended to the ``events`` table's definition.
+    """
+    return _DDL.substitute(serial=serial, real=real, events_options=events_options)
 
 
 def dump(value: Any) -> str:

@@ -18,50 +18,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 
-from cutups.jobs.sql_store import SELECT, SqlJobStore
+from cutups.jobs.sql_store import SELECT, SqlJobStore, schema
 from cutups.jobs.store import Clock
 
 __all__ = ["SqliteJobStore"]
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS jobs (
-    n                 INTEGER PRIMARY KEY AUTOINCREMENT,
-    id                TEXT NOT NULL UNIQUE,
-    status            TEXT NOT NULL,
-    request           TEXT NOT NULL,
-    created           REAL NOT NULL,
-    updated           REAL NOT NULL,
-    stage             TEXT,
-    pct               REAL NOT NULL DEFAULT 0,
-    eta_sec           REAL,
-    detail            TEXT NOT NULL DEFAULT '',
-    progress          TEXT NOT NULL DEFAULT '{}',
-    error             TEXT,
-    error_code        TEXT,
-    result            TEXT,
-    worker_id         TEXT,
-    lease_expires_at  REAL,
-    last_heartbeat_at REAL,
-    started_at        REAL,
-    finished_at       REAL,
-    attempts          INTEGER NOT NULL DEFAULT 0,
-    cancel_requested  INTEGER NOT NULL DEFAULT 0,
-    checkpoints       TEXT NOT NULL DEFAULT '{}',
-    webhook_state     TEXT,
-    webhooks          TEXT NOT NULL DEFAULT '[]',
-    idempotency_key   TEXT UNIQUE,
-    request_hash      TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS jobs_status_n ON jobs (status, n);
-CREATE TABLE IF NOT EXISTS events (
-    job_id TEXT NOT NULL,
-    seq    INTEGER NOT NULL,
-    type   TEXT NOT NULL,
-    data   TEXT NOT NULL,
-    at     REAL NOT NULL,
-    PRIMARY KEY (job_id, seq)
-) WITHOUT ROWID;
-"""
+_SCHEMA = schema(
+    serial="INTEGER PRIMARY KEY AUTOINCREMENT", real="REAL", events_options=" WITHOUT ROWID"
+)
 
 
 class SqliteJobStore(SqlJobStore):
