@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -193,7 +194,13 @@ def test_a_failing_source_fails_the_job_readably(server: Server, files: FileServ
             assert job["status"] == "failed", job
             assert expected in job["error"] and job["error_code"]
             assert "Traceback" not in job["error"] and str(server.data_dir) not in job["error"]
-            assert not (server.data_dir / "jobs" / ids[url]).exists()
+            # The folder goes right after the status is recorded (only the lease holder may
+            # delete it), so a client can see "failed" a moment before it is gone.
+            folder = server.data_dir / "jobs" / ids[url]
+            deadline = time.monotonic() + 10
+            while folder.exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert not folder.exists()
         assert client.get(f"/jobs/{ids[files.url('/garbage.mp4')]}").json()["error_code"] in (
             "media_error",
             "no_video_stream_error",
