@@ -26,6 +26,8 @@ from cutups.errors import ConfigError, CutupsError, InputError
 
 if TYPE_CHECKING:
     from cutups.mediagen import BroadcastSpec
+    from cutups.recipes.windows import WindowOptions
+    from cutups.settings import Settings
 
 __all__ = ["main"]
 
@@ -107,10 +109,18 @@ def _build_parser() -> argparse.ArgumentParser:
         help="keep only this bucket (repeatable)",
     )
     run.add_argument(
-        "--pre", type=_positive_float, metavar="S", help="seconds kept before the snap"
+        "--pre",
+        type=_positive_float,
+        metavar="S",
+        help="seconds kept before the snap, to within 0.5 s so clips start on a keyframe "
+        "(default: 0.5 to 3 s, preferably 2)",
     )
     run.add_argument(
-        "--post", type=_positive_float, metavar="S", help="seconds kept after the whistle"
+        "--post",
+        type=_positive_float,
+        metavar="S",
+        help="seconds kept after the whistle, to within 0.5 s so clips end cleanly "
+        "(default: 1 to 4 s, preferably 2)",
     )
     run.add_argument("--min-len", type=_positive_float, metavar="S", help="shortest clip")
     run.add_argument("--max-len", type=_positive_float, metavar="S", help="longest clip")
@@ -225,10 +235,36 @@ def _progress() -> Progress:
     )
 
 
+def _window_options(args: argparse.Namespace, settings: Settings) -> WindowOptions:
+    """Clip windows from the flags over the settings.
+
+    Padding the user chose (``--pre``/``--post`` or the environment) is kept to within
+    :data:`~cutups.recipes.windows.EXPLICIT_SLACK`; the defaults may move further to land on
+    keyframes (see :mod:`cutups.recipes.windows`).
+    """
+    from cutups.recipes.windows import (
+        DEFAULT_POST_SLACK,
+        DEFAULT_PRE_SLACK,
+        EXPLICIT_SLACK,
+        WindowOptions,
+    )
+
+    chosen = settings.model_fields_set
+    pre_set = args.pre is not None or "play_pre_pad_sec" in chosen
+    post_set = args.post is not None or "play_post_pad_sec" in chosen
+    return WindowOptions(
+        pre=args.pre if args.pre is not None else settings.play_pre_pad_sec,
+        post=args.post if args.post is not None else settings.play_post_pad_sec,
+        min_len=args.min_len if args.min_len is not None else settings.play_min_sec,
+        max_len=args.max_len if args.max_len is not None else settings.play_max_sec,
+        pre_slack=EXPLICIT_SLACK if pre_set else DEFAULT_PRE_SLACK,
+        post_slack=EXPLICIT_SLACK if post_set else DEFAULT_POST_SLACK,
+    )
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from cutups.pipeline import PlaysJob, run_plays
     from cutups.recipes.plays import PlaysOptions
-    from cutups.recipes.windows import WindowOptions
     from cutups.settings import Settings
 
     settings = _settings(args)
@@ -244,12 +280,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         raise InputError("--only needs --pbp and --team (buckets come from play-by-play)")
     if args.jobs is not None:
         settings = settings.model_copy(update={"jobs": max(0, args.jobs)})
-    windows = WindowOptions(
-        pre=args.pre if args.pre is not None else settings.play_pre_pad_sec,
-        post=args.post if args.post is not None else settings.play_post_pad_sec,
-        min_len=args.min_len if args.min_len is not None else settings.play_min_sec,
-        max_len=args.max_len if args.max_len is not None else settings.play_max_sec,
-    )
+    windows = _window_options(args, settings)
     options = PlaysOptions(windows=windows, team=args.team, only=tuple(args.only))
     job = PlaysJob(source=source, out_dir=args.out, options=options, pbp=args.pbp)
     with _progress() as bars:

@@ -22,10 +22,11 @@ from cutups.output.render import ProgressFn, RenderResult, render_timeline
 from cutups.pbp.load import load_pbp
 from cutups.pbp.model import Game
 from cutups.recipes.plays import PlaysOptions, plan_plays
+from cutups.recipes.windows import CutPoints
 from cutups.settings import Settings
 from cutups.timeline import Timeline
 
-__all__ = ["PlaysJob", "run_plays"]
+__all__ = ["PlaysJob", "cut_points", "run_plays"]
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,11 @@ def run_plays(
     )
 
 
+def cut_points(info: MediaInfo) -> CutPoints:
+    """Where ``info``'s video can be cut by stream copy alone, for the clip windows."""
+    return CutPoints(keyframes=info.keyframes, any_end=info.video.reorders is False)
+
+
 def _plan(
     job: PlaysJob,
     settings: Settings,
@@ -125,6 +131,7 @@ def _plan(
         clock=analysis.clock,
         game=game,
         clock_at=settings.pbp_clock_at,
+        cuts=cut_points(info),
     )
     meta = dict(timeline.meta)
     meta["signals_cached"] = analysis.cached

@@ -41,11 +41,15 @@ class Settings(BaseSettings):
     play_pre_pad_sec: float = Field(
         2.0, ge=0, le=30, validation_alias=_env("PLAY_PRE_PAD_SEC", "PLAY_PRE_PAD_SEC")
     )
-    """Seconds of video kept before the snap."""
+    """Seconds of video kept before the snap. Left unset, clips start 0.5 to 3 s before it
+    (preferably 2) so they can start on a keyframe; set for ``cutups run`` (here or with
+    ``--pre``), within 0.5 s of it (see :mod:`cutups.recipes.windows`)."""
     play_post_pad_sec: float = Field(
         2.0, ge=0, le=30, validation_alias=_env("PLAY_POST_PAD_SEC", "PLAY_POST_PAD_SEC")
     )
-    """Seconds of video kept after the whistle."""
+    """Seconds of video kept after the whistle. Left unset, 1 to 4 s (preferably 2) so clips can
+    end where a stream copy ends cleanly; set for ``cutups run`` (here or with ``--post``),
+    within 0.5 s of it."""
     play_min_sec: float = Field(
         4.0, ge=0.5, le=120, validation_alias=_env("PLAY_MIN_SEC", "PLAY_MIN_SEC")
     )

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import dataclasses
 import logging
+import math
 import threading
 import time
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
+import av.error
 import pytest
 
 import cutups.media.cut as cut_module
@@ -13,6 +17,7 @@ from cutups.errors import CanceledError, ConfigError, CutError, FFmpegError
 from cutups.media.cut import CutResult, CutSpec, cut_clip, cut_many
 from cutups.media.ffmpeg import ProcessRegistry
 from cutups.media.probe import MediaInfo, probe
+from cutups.media.remux import Written
 from tests.media.barcode import audio_samples, beep_onsets, codes
 from tests.media.conftest import Source
 
@@ -251,3 +256,123 @@ def test_frame_grid_matches_probe(infos: dict[str, tuple[Source, MediaInfo]]) ->
     grid = FrameGrid.of(info)
     assert grid.fps == Fraction(30000, 1001) and grid.count == src.frames
     assert info.seek_offset == pytest.approx(info.video.start_time - info.start_time)
+
+
+# -- keyframe-aligned clips: pure stream copies, in-process ----------------------------------
+
+
+def no_ffmpeg(*args: object, **kwargs: object) -> None:
+    raise AssertionError("ffmpeg ran for a clip that needs none")
+
+
+@pytest.mark.parametrize(
+    ("name", "first", "end"),
+    [
+        pytest.param("ntsc", 48, 96, id="b-frames-keyframe-to-keyframe"),
+        pytest.param("ntsc", 0, 144, id="from-the-first-frame"),
+        pytest.param("ntsc", 288, 360, id="to-the-last-frame"),
+        pytest.param("baseline", 30, 77, id="no-b-frames-any-end"),
+        pytest.param("silent", 48, 120, id="no-audio"),
+    ],
+)
+def test_keyframe_aligned_clip_is_a_pure_copy(
+    infos: dict[str, tuple[Source, MediaInfo]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    first: int,
+    end: int,
+) -> None:
+    src, info = infos[name]
+    monkeypatch.setattr(cut_module, "run", no_ffmpeg)
+    result = cut(src, info, first, end, tmp_path)
+    assert result.method == "copy" and result.reencoded_frames == 0
+    assert_exact(result, src, first, end)
+
+
+@pytest.mark.parametrize("name", ["ntsc", "baseline"])
+def test_copied_audio_starts_on_the_first_frame_to_the_sample(
+    infos: dict[str, tuple[Source, MediaInfo]], tmp_path: Path, name: str
+) -> None:
+    src, info = infos[name]
+    first, end = src.gop * 2, src.frames - 2
+    result = cut(src, info, first, end, tmp_path)
+    assert result.method == "copy"
+    samples, rate = audio_samples(result.output)
+    start = src.time(first)
+    # The source beeps at every whole second; in the clip they must sit at n - start.
+    want = [n - start for n in range(math.ceil(start), math.ceil(src.time(end)))]
+    got = beep_onsets(samples, rate)
+    # The edit list trims the pre-roll, so onsets match to the sample (not to a frame).
+    assert got == pytest.approx(want, abs=0.002)
+
+
+def test_windows_from_probed_keyframes_cut_without_reencoding(
+    infos: dict[str, tuple[Source, MediaInfo]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cutups.pipeline import cut_points
+    from cutups.recipes.windows import WindowOptions, build_windows
+
+    src, info = infos["ntsc"]  # B-frames, a keyframe every 1.6 s
+    plays = [(3.4, 5.0), (7.9, 9.1)]
+    windows = build_windows(plays, float(src.duration), WindowOptions(), cut_points(info))
+    monkeypatch.setattr(cut_module, "run", no_ffmpeg)
+    for n, w in enumerate(windows):
+        result = cut_clip(info, CutSpec(w.start, w.end, tmp_path / f"{n}.mp4"))
+        assert result.method == "copy" and result.reencoded_frames == 0
+        first, end = round(w.start * src.rate), round(w.end * src.rate)
+        assert first % src.gop == 0 and (end % src.gop == 0 or end == src.frames)
+        assert_exact(result, src, first, end)
+
+
+def test_smart_cut_counts_its_reencoded_frames(
+    infos: dict[str, tuple[Source, MediaInfo]], tmp_path: Path
+) -> None:
+    src, info = infos["ntsc"]
+    result = cut(src, info, 40, 96, tmp_path)
+    assert result.method == "smart" and result.reencoded_frames == 8  # the head, 40-47
+    assert cut(src, info, 10, 30, tmp_path).reencoded_frames == 20
+
+
+def test_failed_in_process_copy_falls_back_to_ffmpeg(
+    infos: dict[str, tuple[Source, MediaInfo]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    src, info = infos["ntsc"]
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise av.error.InvalidDataError(1094995529, "muxer exploded")
+
+    monkeypatch.setattr(cut_module, "write_clip", broken)
+    with caplog.at_level(logging.WARNING, logger="cutups.media.cut"):
+        result = cut(src, info, 48, 96, tmp_path)
+    assert result.method == "copy"  # ffmpeg's copy this time
+    assert_exact(result, src, 48, 96)
+    assert any("cutting with ffmpeg" in r.getMessage() for r in caplog.records)
+
+
+def test_transport_streams_copy_with_ffmpeg(
+    infos: dict[str, tuple[Source, MediaInfo]], tmp_path: Path
+) -> None:
+    src, info = infos["transport"]
+    result = cut(src, info, 48, 96, tmp_path)
+    assert result.method == "copy" and result.reencoded_frames == 0
+    assert_exact(result, src, 48, 96)
+
+
+def test_in_process_copy_is_checked_by_what_it_wrote(
+    infos: dict[str, tuple[Source, MediaInfo]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src, info = infos["ntsc"]
+    real = cut_module.write_clip
+
+    def short(*args: Any, **kwargs: Any) -> Written:
+        written = real(*args, **kwargs)
+        return dataclasses.replace(written, video_packets=written.video_packets - 5)
+
+    monkeypatch.setattr(cut_module, "write_clip", short)
+    result = cut(src, info, 48, 96, tmp_path)  # rejected, so ffmpeg cuts it
+    assert result.method == "copy"
+    assert_exact(result, src, 48, 96)

@@ -33,6 +33,12 @@ def test_keyframes_every_gop(ntsc: Source, ntsc60: Source) -> None:
         assert info.keyframes == pytest.approx(expected, abs=1e-9)
 
 
+def test_frame_reordering_is_seen_by_the_keyframe_scan(ntsc: Source, baseline: Source) -> None:
+    assert probe(ntsc.path).video.reorders is True  # B-frames
+    assert probe(baseline.path).video.reorders is False  # decode order is display order
+    assert probe(ntsc.path, keyframes=False).video.reorders is None
+
+
 def test_5994_rate_is_exact(ntsc60: Source) -> None:
     assert probe(ntsc60.path).video.frame_rate == Fraction(60000, 1001)
 

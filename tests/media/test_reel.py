@@ -1,16 +1,18 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
 
+import cutups.media.reel as reel_module
 from cutups.errors import ConfigError
 from cutups.media.cut import CutSpec, cut_clip
 from cutups.media.ffmpeg import run
 from cutups.media.probe import probe
 from cutups.media.reel import build_reel, chapters_metadata
-from tests.media.barcode import codes
+from tests.media.barcode import audio_samples, beep_onsets, codes
 from tests.media.conftest import Source
 
 
@@ -104,3 +106,60 @@ def test_chapter_metadata_escaping_and_rounding() -> None:
         "title=x\\",
         "y",
     ]
+
+
+def test_copied_clips_join_in_process_with_audio_in_sync(
+    ntsc: Source, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spans = [(48, 96), (144, 240), (240, 336)]  # keyframe-aligned: pure copies
+    clips = make_clips(ntsc, spans, tmp_path)
+
+    def no_ffmpeg(*args: object, **kwargs: object) -> None:
+        raise AssertionError("ffmpeg ran for a reel of copies")
+
+    monkeypatch.setattr(reel_module, "run", no_ffmpeg)
+    result = build_reel(clips, tmp_path / "reel.mp4", chapters=["a", "b", "c"])
+    assert result.method == "copy"
+    assert codes(result.output) == [n for a, b in spans for n in range(a, b)]
+    info = probe(result.output, keyframes=False)
+    lengths = [(b - a) * 1001 / 30000 for a, b in spans]
+    assert info.video.duration == pytest.approx(sum(lengths), abs=1e-3)
+    assert info.audio is not None
+    assert info.audio.duration == pytest.approx(info.video.duration, abs=0.012)
+    assert [c["tags"]["title"] for c in chapters(result.output)] == ["a", "b", "c"]  # type: ignore[index]
+    # Every beep (the source beeps on each whole second) where that clip puts it, to within
+    # half an AAC frame: audio is laid end to end and re-anchored at each join.
+    samples, rate = audio_samples(result.output)
+    want: list[float] = []
+    offset = 0.0
+    for (a, b), length in zip(spans, lengths, strict=True):
+        start, end = ntsc.time(a), ntsc.time(b)
+        want += [offset + n - start for n in range(math.ceil(start), math.ceil(end))]
+        offset += length
+    assert beep_onsets(samples, rate) == pytest.approx(want, abs=0.012)
+
+
+def test_copies_and_smart_cuts_join_with_in_band_parameter_sets(
+    ntsc: Source, tmp_path: Path
+) -> None:
+    spans = [(48, 96), (50, 150), (144, 192)]  # copy, head + copy + tail, copy
+    clips = make_clips(ntsc, spans, tmp_path)
+    result = build_reel(clips, tmp_path / "reel.mp4")
+    assert result.method == "copy"
+    assert codes(result.output) == [n for a, b in spans for n in range(a, b)]
+
+
+def test_in_process_join_failure_falls_back_to_ffmpeg(
+    ntsc: Source, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spans = [(48, 96), (144, 192)]
+    clips = make_clips(ntsc, spans, tmp_path)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("join exploded")
+
+    monkeypatch.setattr(reel_module, "join_copies", broken)
+    result = build_reel(clips, tmp_path / "reel.mp4", chapters=["a", "b"])
+    assert result.method == "copy"
+    assert codes(result.output) == [n for a, b in spans for n in range(a, b)]
+    assert len(chapters(result.output)) == 2

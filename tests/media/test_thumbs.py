@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
+import cutups.media.thumbs as thumbs_module
 from cutups.errors import MediaError
 from cutups.media.probe import probe
+from cutups.media.remux import Readers
 from cutups.media.thumbs import PER_PROCESS, thumbnail, thumbnails
 from tests.media.barcode import read_code
 from tests.media.conftest import Source
@@ -55,3 +57,30 @@ def test_bad_arguments(ntsc: Source, tmp_path: Path) -> None:
         thumbnail(ntsc.path, 1.0, tmp_path / "x.jpg", width=0)
     with pytest.raises(MediaError, match="no such file"):
         thumbnail(tmp_path / "missing.mp4", 1.0, tmp_path / "x.jpg")
+
+
+def test_stills_are_made_in_process(
+    ntsc: Source, transport: Source, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_ffmpeg(*args: object, **kwargs: object) -> None:
+        raise AssertionError("ffmpeg ran for a still")
+
+    monkeypatch.setattr(thumbs_module, "run", no_ffmpeg)
+    frames = [0, 47, 48, 100, 359]
+    with Readers() as readers:
+        for src in (ntsc, transport):
+            outputs = [tmp_path / f"{src.path.suffix[1:]}{f}.jpg" for f in frames]
+            info = probe(src.path)
+            thumbnails(info, [src.time(f) for f in frames], outputs, readers=readers)
+            assert [shown(p) for p in outputs] == [(f, (320, 180)) for f in frames]
+
+
+def test_failed_in_process_still_falls_back_to_ffmpeg(
+    ntsc: Source, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("decoder exploded")
+
+    monkeypatch.setattr(thumbs_module, "_still", broken)
+    out = thumbnail(ntsc.path, ntsc.time(123), tmp_path / "x.jpg")
+    assert shown(out) == (123, (320, 180))

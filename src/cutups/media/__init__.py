@@ -1,7 +1,8 @@
 """The media layer: probing, one-pass decoding, frame-exact cutting, stills, reels, packaging.
 
 Everything that touches video files goes through here. Times are seconds from the first video
-frame (see :mod:`cutups.media.probe`); ffmpeg runs only through :func:`cutups.media.ffmpeg.run`.
+frame (see :mod:`cutups.media.probe`); ffmpeg runs only through :func:`cutups.media.ffmpeg.run`,
+and stream copies that need no ffmpeg run in-process with PyAV.
 
 Modules:
 
@@ -9,8 +10,10 @@ Modules:
 - :mod:`~cutups.media.decode`: :func:`decode_once` feeds many analysis consumers from one pass.
 - :mod:`~cutups.media.cut`: :func:`cut_clip` / :func:`cut_many`, verified frame-exact clips.
 - :mod:`~cutups.media.cutplan`: the pure planning behind cuts (frame grid, copy spans).
+- :mod:`~cutups.media.remux`: pure stream copies in-process (PyAV), sources opened once per thread.
 - :mod:`~cutups.media.thumbs`: :func:`thumbnail` / :func:`thumbnails`, JPEG stills.
 - :mod:`~cutups.media.reel`: :func:`build_reel`, clips joined with chapters.
+- :mod:`~cutups.media.join`: joining clips of one source by stream copy, in-process.
 - :mod:`~cutups.media.package`: :func:`write_zip`, the download archive.
 - :mod:`~cutups.media.ffmpeg`: running ffmpeg/ffprobe.
 """

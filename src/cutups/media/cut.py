@@ -5,6 +5,7 @@ Usage::
     info = probe("game.mp4")
     result = cut_clip(info, CutSpec(start=754.2, end=768.9, output=Path("play-012.mp4")))
     result.method        # "copy", "smart" or "reencode"
+    result.reencoded_frames  # 0 for a pure stream copy
 
 **Guarantees.** The clip's first frame is the source frame at ``start`` and it holds exactly
 the frames of ``[start, end)`` after snapping both to the frame grid (see
@@ -13,7 +14,14 @@ Every output is probed afterwards (:func:`verify_clip`). If the fast path fails 
 does not check out, the clip is re-encoded whole and checked again, and only then does
 :class:`~cutups.errors.CutError` come up.
 
-**How** (each step is a separate ffmpeg run; the Debian ffmpeg 5.1 CLI does all the cutting,
+**Pure copies, in-process.** A clip that starts on a keyframe and ends on a clean end (the
+plays recipe places windows so, see :mod:`cutups.recipes.windows`) is one copy segment. For
+MP4/MOV sources with AAC audio it is written by :mod:`cutups.media.remux` with PyAV from the
+packets already read for planning: video and audio copied, no ffmpeg process at all, the source
+opened once per thread (:class:`~cutups.media.remux.Readers`). If that fails or does not verify,
+the ffmpeg path below runs, then the re-encode.
+
+**Otherwise** (each step is a separate ffmpeg run; the Debian ffmpeg 5.1 CLI does the cutting,
 PyAV only reads packet timestamps):
 
 1. *Head*: frames before the first keyframe are re-encoded with libx264, matching the source's
@@ -51,15 +59,19 @@ import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import nullcontext
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Literal
 
+import av.error
+
 from cutups.errors import CanceledError, ConfigError, CutError, FFmpegError, MediaError
 from cutups.media.cutplan import FrameGrid, Segment, plan_segments, read_packet_window
 from cutups.media.ffmpeg import ProcessRegistry, file_arg, run
 from cutups.media.probe import MediaInfo, probe
+from cutups.media.remux import Readers, Written, copyable, read_span, write_clip
 
 __all__ = [
     "AUDIO_BITRATE_PER_CHANNEL",
@@ -98,6 +110,10 @@ class _NotSpliceable(ValueError):
     """The clip cannot be copied in part (no keyframe inside, unsupported codec): re-encode it."""
 
 
+class _InProcessFailed(ValueError):
+    """Reading or writing the in-process copy failed: cut with ffmpeg instead."""
+
+
 _X264_PROFILES = {
     "Constrained Baseline": "baseline",
     "Baseline": "baseline",
@@ -133,6 +149,26 @@ class CutResult:
     """Video frames in the clip."""
     method: CutMethod
     """``copy``: video stream-copied whole; ``smart``: partly re-encoded; ``reencode``: whole."""
+    reencoded_frames: int = 0
+    """Video frames that were decoded and encoded anew (0 for a pure stream copy)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """What the fast path did."""
+
+    method: CutMethod
+    reencoded_frames: int
+    in_process: bool
+    """Written by :func:`~cutups.media.remux.write_clip` rather than by ffmpeg."""
+    written: Written | None = None
+    """What :func:`~cutups.media.remux.write_clip` wrote: verification by construction, since
+    every packet and timestamp was chosen here (probing each clip again cost more than the
+    copy). None for ffmpeg's outputs, which are probed."""
+
+
+def _seconds(value: Fraction | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def cut_clip(
@@ -144,6 +180,7 @@ def cut_clip(
     workdir: Path | None = None,
     force: CutMethod | None = None,
     threads: int = 0,
+    readers: Readers | None = None,
 ) -> CutResult:
     """Cut one verified clip out of ``source``.
 
@@ -159,6 +196,8 @@ def cut_clip(
             then fails and the fallback runs, which is how tests exercise it), ``"smart"`` and
             ``"reencode"`` pick those paths. The fallback and verification still apply.
         threads: libx264 threads (0 lets x264 decide); :func:`cut_many` divides the cores.
+        readers: open source containers to reuse (:func:`cut_many` shares one per thread);
+            default: the source is opened for this clip alone.
 
     Returns:
         The :class:`CutResult`.
@@ -176,30 +215,75 @@ def cut_clip(
             f"cut {spec.start:.3f}-{spec.end:.3f} s holds no frame of {source.path.name} "
             f"(video is {source.video.duration:.3f} s)"
         )
-    job = _Job(source, grid, first, end, spec.output, ffmpeg, registry, threads)
+    own = readers is None
+    job = _Job(
+        source,
+        grid,
+        first,
+        end,
+        spec.output,
+        ffmpeg,
+        registry,
+        threads,
+        readers or Readers(),
+        workdir,
+    )
+    try:
+        return _cut(job, spec, force)
+    finally:
+        if own:
+            job.readers.close()
+
+
+def _cut(job: _Job, spec: CutSpec, force: CutMethod | None) -> CutResult:
+    """Fast path (in-process copy, then ffmpeg pieces), verified; else re-encode whole."""
+    source = job.source
     spec.output.parent.mkdir(parents=True, exist_ok=True)
-    parent = workdir or spec.output.parent
+    parent = job.workdir or spec.output.parent
     with tempfile.TemporaryDirectory(prefix="cutups-cut-", dir=parent) as tmp:
         work = Path(tmp)
-        method: CutMethod = force or "smart"
-        if method != "reencode":
-            reason: str | None = None
-            try:
-                method = _fast_cut(job, work, forced_copy=force == "copy")
-                reason = verify_clip(job.partial(work), job.frames, job.duration, source.has_audio)
-                if reason is None:
-                    return job.finish(work, method)
-            except _NotSpliceable as exc:
-                log.debug("re-encoding %s whole: %s", spec.output.name, exc)
-            except (FFmpegError, MediaError, ValueError) as exc:
-                reason = f"{type(exc).__name__}: {exc}"
-            if reason is not None:
+        if force != "reencode":
+            in_process = force is None and copyable(source)
+            while True:
+                retry_with_ffmpeg = False
+                try:
+                    outcome = _fast_cut(job, work, forced=force, in_process=in_process)
+                    reason = (
+                        _verdict(
+                            float(outcome.written.video_seconds),
+                            outcome.written.video_packets,
+                            _seconds(outcome.written.audio_seconds),
+                            frame=job.grid.frame_duration,
+                            frames=job.frames,
+                            duration=job.duration,
+                            has_audio=source.has_audio,
+                        )
+                        if outcome.written is not None
+                        else verify_clip(
+                            job.partial(work), job.frames, job.duration, source.has_audio
+                        )
+                    )
+                    if reason is None:
+                        return job.finish(work, outcome.method, outcome.reencoded_frames)
+                    retry_with_ffmpeg = outcome.in_process
+                except _NotSpliceable as exc:
+                    log.debug("re-encoding %s whole: %s", spec.output.name, exc)
+                    break
+                except _InProcessFailed as exc:
+                    reason, retry_with_ffmpeg = str(exc), True
+                except (FFmpegError, MediaError, ValueError) as exc:
+                    reason = f"{type(exc).__name__}: {exc}"
+                if in_process and retry_with_ffmpeg:
+                    log.warning("copy of %s failed (%s); cutting with ffmpeg", spec.output, reason)
+                    in_process = False
+                    continue
                 log.warning("fast cut of %s failed (%s); re-encoding it", spec.output, reason)
+                break
         _reencode(job, work)
         reason = verify_clip(job.partial(work), job.frames, job.duration, source.has_audio)
         if reason is not None:
             raise CutError(f"cut {spec.output.name} failed verification: {reason}")
-        return job.finish(work, "reencode")
+        return job.finish(work, "reencode", job.frames)
 
 
 def cut_many(
@@ -211,6 +295,7 @@ def cut_many(
     registry: ProcessRegistry | None = None,
     ffmpeg: str = "ffmpeg",
     workdir: Path | None = None,
+    readers: Readers | None = None,
 ) -> list[CutResult]:
     """Cut many clips in parallel; results come back in the order of ``specs``.
 
@@ -224,6 +309,7 @@ def cut_many(
         registry: as for :func:`cut_clip`; canceling it stops every running clip.
         ffmpeg: the ffmpeg executable.
         workdir: as for :func:`cut_clip`.
+        readers: open containers to reuse, one per thread (default: a set for this batch).
 
     Raises:
         The first error any clip raised (clips not yet started are skipped, running ones are
@@ -234,7 +320,10 @@ def cut_many(
     workers = jobs or os.cpu_count() or 1
     threads = max(1, (os.cpu_count() or 1) // workers)
     results: list[CutResult | None] = [None] * len(specs)
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cutups-cut") as pool:
+    with (
+        Readers() if readers is None else nullcontext(readers) as shared,
+        ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cutups-cut") as pool,
+    ):
         futures: dict[Future[CutResult], int] = {
             pool.submit(
                 cut_clip,
@@ -244,6 +333,7 @@ def cut_many(
                 ffmpeg=ffmpeg,
                 workdir=workdir,
                 threads=threads,
+                readers=shared,
             ): i
             for i, spec in enumerate(specs)
         }
@@ -275,18 +365,37 @@ def verify_clip(path: Path, frames: int, duration: Fraction, has_audio: bool) ->
         info = probe(path, keyframes=False)
     except MediaError as exc:
         return f"output unreadable: {exc}"
-    frame = 1 / info.video.frame_rate
-    got = info.video.duration
-    if abs(got - float(duration)) > float(frame) + _DURATION_SLACK:
-        return f"video lasts {got:.3f} s, expected {float(duration):.3f} s"
-    count = info.video.frame_count
+    return _verdict(
+        info.video.duration,
+        info.video.frame_count,
+        None if info.audio is None else info.audio.duration,
+        frame=1 / info.video.frame_rate,
+        frames=frames,
+        duration=duration,
+        has_audio=has_audio,
+    )
+
+
+def _verdict(
+    video: float,
+    count: int | None,
+    audio: float | None,
+    *,
+    frame: Fraction,
+    frames: int,
+    duration: Fraction,
+    has_audio: bool,
+) -> str | None:
+    """:func:`verify_clip`'s checks on a clip's measured seconds of video, frames and audio."""
+    if abs(video - float(duration)) > float(frame) + _DURATION_SLACK:
+        return f"video lasts {video:.3f} s, expected {float(duration):.3f} s"
     if count is None or abs(count - frames) > 1:
         return f"{count} frames, expected {frames}"
     if has_audio:
-        if info.audio is None:
+        if audio is None:
             return "audio missing"
-        if abs(info.audio.duration - got) > _AV_SYNC_TOLERANCE:
-            return f"audio lasts {info.audio.duration:.3f} s, video {got:.3f} s"
+        if abs(audio - video) > _AV_SYNC_TOLERANCE:
+            return f"audio lasts {audio:.3f} s, video {video:.3f} s"
     return None
 
 
@@ -303,6 +412,8 @@ class _Job:
     ffmpeg: str
     registry: ProcessRegistry | None
     threads: int
+    readers: Readers
+    workdir: Path | None
 
     @property
     def frames(self) -> int:
@@ -315,7 +426,7 @@ class _Job:
     def partial(self, work: Path) -> Path:
         return work / "clip.mp4"
 
-    def finish(self, work: Path, method: CutMethod) -> CutResult:
+    def finish(self, work: Path, method: CutMethod, reencoded: int) -> CutResult:
         """Move the verified clip into place (atomically when on the same filesystem)."""
         shutil.move(self.partial(work), self.output)
         return CutResult(
@@ -325,6 +436,7 @@ class _Job:
             duration=float(self.duration),
             frames=self.frames,
             method=method,
+            reencoded_frames=reencoded,
         )
 
     def ffmpeg_cmd(self, *args: str) -> list[str]:
@@ -397,22 +509,26 @@ class _Job:
         return ["-af", chain, "-c:a", "aac", "-b:a", str(bitrate)]
 
 
-def _fast_cut(job: _Job, work: Path, *, forced_copy: bool) -> CutMethod:
-    """Copy where possible, re-encode the rest, join, add audio. Returns the method used.
+def _fast_cut(job: _Job, work: Path, *, forced: CutMethod | None, in_process: bool) -> _Outcome:
+    """Copy where possible, re-encode the rest, join, add audio.
+
+    With ``in_process``, the packets are read once with PyAV for planning, and a clip that is
+    one copy segment is written from them (:mod:`cutups.media.remux`): no ffmpeg at all.
 
     Raises:
         _NotSpliceable: the clip cannot be partly copied; not a failure.
+        _InProcessFailed: the in-process read or write failed.
         ValueError: the plan or the join went wrong.
         FFmpegError: an ffmpeg step failed.
     """
     src = job.source
-    if forced_copy:
+    if job.registry is not None and job.registry.canceled:
+        raise CanceledError("canceled before the cut started")
+    if forced == "copy":
         whole = Segment("copy", job.first, job.end, job.frames)
         _copy(job, whole, work / "piece0.mp4", exact=False)
         _join(job, work, ["piece0.mp4"], [whole])
-        return "copy"
-    if src.video.codec not in _SMART_CODECS or src.video.pix_fmt not in _SMART_PIX_FMTS:
-        raise _NotSpliceable(f"cannot splice {src.video.codec}/{src.video.pix_fmt}")
+        return _Outcome("copy", 0, in_process=False)
     grid = job.grid
     # bisect on the probe's times: a 3-hour broadcast has ~20 000 keyframes.
     half = float(grid.frame_duration / 2)
@@ -420,11 +536,25 @@ def _fast_cut(job: _Job, work: Path, *, forced_copy: bool) -> CutMethod:
     k1 = grid.index(src.keyframes[at]) if at < len(src.keyframes) else None
     if k1 is None or k1 >= job.end:
         raise _NotSpliceable("no keyframe inside the clip")
-    window = read_packet_window(src, grid, k1, job.end)
+    span = None
+    if in_process:
+        try:
+            span = read_span(job.readers.get(src.path), src, grid, k1, job.end)
+        except (MediaError, av.error.FFmpegError) as exc:
+            raise _InProcessFailed(f"copy: reading {src.path.name} failed: {exc}") from exc
+    window = span.window if span is not None else read_packet_window(src, grid, k1, job.end)
     segments = plan_segments(job.first, job.end, [k1], window)
     if segments is None:
         raise ValueError("no clean copy span in the clip")
     log.debug("cut %s: %s", job.output.name, segments)
+    if span is not None and len(segments) == 1:
+        try:
+            written = write_clip(span, segments[0].packets, job.partial(work))
+        except (OSError, ValueError, av.error.FFmpegError) as exc:
+            raise _InProcessFailed(f"copy: writing {job.output.name} failed: {exc}") from exc
+        return _Outcome("copy", 0, in_process=True, written=written)
+    if src.video.codec not in _SMART_CODECS or src.video.pix_fmt not in _SMART_PIX_FMTS:
+        raise _NotSpliceable(f"cannot splice {src.video.codec}/{src.video.pix_fmt}")
     names: list[str] = []
     for i, seg in enumerate(segments):
         name = f"piece{i}.mp4"
@@ -434,7 +564,8 @@ def _fast_cut(job: _Job, work: Path, *, forced_copy: bool) -> CutMethod:
             _encode_piece(job, seg, work / name, dts_shift=window.reorder_ticks)
         names.append(name)
     _join(job, work, names, segments)
-    return "copy" if len(segments) == 1 else "smart"
+    reencoded = sum(seg.frames for seg in segments if seg.kind == "encode")
+    return _Outcome("copy" if len(segments) == 1 else "smart", reencoded, in_process=False)
 
 
 def _encode_piece(job: _Job, seg: Segment, out: Path, *, dts_shift: int) -> None:

@@ -32,9 +32,16 @@ import av.error
 from cutups.media._pyav import open_input
 from cutups.media.probe import MediaInfo
 
-__all__ = ["FrameGrid", "PacketWindow", "Segment", "plan_segments", "read_packet_window"]
+__all__ = [
+    "WINDOW_PAST_END",
+    "FrameGrid",
+    "PacketWindow",
+    "Segment",
+    "plan_segments",
+    "read_packet_window",
+]
 
-_WINDOW_PAST_END = 32
+WINDOW_PAST_END = 32
 """Frames read past the clip's end when looking for its clean end: more than any B-frame run."""
 
 
@@ -80,8 +87,15 @@ class FrameGrid:
         return self.start_pts + math.ceil((index - Fraction(1, 2)) / self.fps / self.time_base)
 
     def index_of_pts(self, pts: int) -> int:
-        """The frame a pts belongs to."""
-        return round((pts - self.start_pts) * self.time_base * self.fps)
+        """The frame a pts belongs to (the nearest; a tie goes to the even one, as ``round``).
+
+        Integer arithmetic: this runs for every packet a cut reads, and Fractions cost more
+        than the reading.
+        """
+        num = (pts - self.start_pts) * self.time_base.numerator * self.fps.numerator
+        den = self.time_base.denominator * self.fps.denominator
+        q, r = divmod(num, den)
+        return q + 1 if 2 * r > den or (2 * r == den and q % 2) else q
 
     def absolute(self, index: int) -> Fraction:
         """Seconds of frame ``index`` on the container's own clock (as pts * time_base)."""
@@ -167,7 +181,7 @@ def _read_window(
                     else:
                         continue  # before it (an earlier GOP): read on
                 frames.append(index)
-                if index >= end + _WINDOW_PAST_END:
+                if index >= end + WINDOW_PAST_END:
                     eof = False
                     break
         except av.error.FFmpegError:

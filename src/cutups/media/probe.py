@@ -89,6 +89,9 @@ class VideoStreamInfo:
     reorder_delay: int = 0
     """pts minus dts of the first packet, in :attr:`time_base` ticks: how far decode order runs
     ahead of display order (B-frames). 0 when unknown or without the keyframe scan."""
+    reorders: bool | None = None
+    """Whether any frame is decoded out of display order (B-frames), found by the keyframe
+    scan; None without it. When False, a stream copy may end after any frame."""
 
     @property
     def frame_duration(self) -> Fraction:
@@ -189,6 +192,8 @@ class _Scan:
     end_pts: int | None
     """Largest pts + duration seen."""
     reorder_delay: int
+    reorders: bool
+    """Some packet's pts was below an earlier packet's (decode order is not display order)."""
 
 
 def _probe_open(
@@ -257,6 +262,7 @@ def _probe_open(
         level=video_info.level,
         sample_aspect_ratio=video_info.sample_aspect_ratio,
         reorder_delay=scan.reorder_delay if scan else 0,
+        reorders=scan.reorders if scan else None,
     )
     return MediaInfo(
         path=path,
@@ -344,12 +350,17 @@ def _scan_packets(container: InputContainer, vstream: VideoStream) -> _Scan:
     first_pts: int | None = None
     end_pts: int | None = None
     reorder = 0
+    reorders = False
+    max_pts: int | None = None
     try:
         for packet in container.demux(vstream):
             pts = packet.pts
             if pts is None:
                 continue
             packets += 1
+            if max_pts is not None and pts < max_pts:
+                reorders = True  # shown before a packet decoded earlier
+            max_pts = pts if max_pts is None else max(max_pts, pts)
             if first_pts is None:
                 first_pts = pts
                 if packet.dts is not None:
@@ -371,7 +382,7 @@ def _scan_packets(container: InputContainer, vstream: VideoStream) -> _Scan:
         log.warning("keyframe scan stopped early: %s", exc.strerror or exc)
     if current_key is not None and current_clean:
         keys.append(current_key)
-    return _Scan(tuple(sorted(keys)), packets, first_pts, end_pts, reorder)
+    return _Scan(tuple(sorted(keys)), packets, first_pts, end_pts, reorder, reorders)
 
 
 def _index_truncation(

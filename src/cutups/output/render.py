@@ -5,8 +5,11 @@ Layout (seed-compatible)::
     DIR/manifest.json   DIR/clips/<id>.mp4   DIR/thumbs/<id>.jpg
     DIR/reel.mp4        DIR/job.zip          DIR/report.html
 
-Clips are cut in parallel; the manifest is rewritten (atomically) as each clip lands, with
-``complete: false``, so a client can list and download clips before the job ends. The reel,
+Clips are cut in parallel; the manifest is rewritten (atomically) as clips land (at most every
+:data:`PUBLISH_EVERY` seconds; ``on_clip`` hears of each one at once), with ``complete: false``,
+so a client can list and download clips before the job ends. Each clip's still is the keyframe
+just before its snap when one is within a second (:func:`~cutups.media.thumbs.keyframe_near`),
+else the snap's own frame. The reel,
 report and ZIP come last, then the final manifest with ``complete: true``.
 """
 
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -25,7 +29,8 @@ from cutups.media.ffmpeg import ProcessRegistry
 from cutups.media.package import write_zip
 from cutups.media.probe import MediaInfo
 from cutups.media.reel import build_reel
-from cutups.media.thumbs import thumbnail
+from cutups.media.remux import Readers
+from cutups.media.thumbs import keyframe_near, thumbnail
 from cutups.output.manifest import build_manifest, clip_entry, write_json_atomic
 from cutups.output.report import write_report
 from cutups.timeline import ClipPlan, Timeline
@@ -36,6 +41,8 @@ ProgressFn = Callable[[str, float, str], None]
 """``(stage, fraction 0-1, detail)``."""
 
 _ORDINAL = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th"}
+PUBLISH_EVERY = 0.5
+"""Seconds between rewrites of the in-progress manifest while clips are cut."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +111,9 @@ def render_timeline(
     entries: dict[str, dict[str, Any]] = {}
     lock = threading.Lock()
     total = max(1, len(timeline.clips))
+    # The source opened once per thread, for cuts and stills alike (a 3-hour MP4's index takes
+    # 0.3 s to read); closed once the clips are cut.
+    readers = Readers()
 
     def publish(complete: bool, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
         manifest = build_manifest(
@@ -125,7 +135,12 @@ def render_timeline(
         clip = by_path[result.output]
         if not resumed:
             thumbnail(
-                info, clip.snap, thumbs_dir / f"{clip.id}.jpg", registry=registry, ffmpeg=ffmpeg
+                info,
+                keyframe_near(info, clip.snap),
+                thumbs_dir / f"{clip.id}.jpg",
+                registry=registry,
+                ffmpeg=ffmpeg,
+                readers=readers,
             )
             marker(clip).write_text(
                 json.dumps(
@@ -135,18 +150,31 @@ def render_timeline(
                         "duration": result.duration,
                         "frames": result.frames,
                         "method": result.method,
+                        "reencoded_frames": result.reencoded_frames,
                     }
                 )
             )
         entry = clip_entry(clip, duration=result.duration)
         with lock:
             entries[clip.id] = entry
-            publish(complete=False)
             count = len(entries)
+            now = time.monotonic()
+            # The whole manifest is rewritten each time: at most every PUBLISH_EVERY seconds,
+            # or 150 clips would write 150 ever longer manifests (seconds of JSON). The
+            # rest is published once the batch is cut.
+            if now - last_publish[0] >= PUBLISH_EVERY:
+                publish(complete=False)
+                last_publish[0] = now
         if progress:
             progress("cutting", count / total, f"cut clip {count}/{total}")
         if on_clip:
             on_clip(entry)
+
+    last_publish = [-PUBLISH_EVERY]
+
+    def count_done() -> int:
+        with lock:
+            return len(entries)
 
     publish(complete=False)
     finished: dict[str, CutResult] = {}
@@ -162,10 +190,25 @@ def render_timeline(
         for c in timeline.clips
         if c.id not in finished
     ]
-    fresh = {
-        r.output: r
-        for r in cut_many(info, specs, jobs=jobs, on_done=done, registry=registry, ffmpeg=ffmpeg)
-    }
+    if progress:
+        # The stage starts now, not when the first clip lands.
+        progress("cutting", count_done() / total, f"cutting {len(specs)} clips")
+    try:
+        fresh = {
+            r.output: r
+            for r in cut_many(
+                info,
+                specs,
+                jobs=jobs,
+                on_done=done,
+                registry=registry,
+                ffmpeg=ffmpeg,
+                readers=readers,
+            )
+        }
+    finally:
+        readers.close()
+    publish(complete=False)  # every clip listed before the reel is made
     cuts = [finished.get(c.id) or fresh[clips_dir / f"{c.id}.mp4"] for c in timeline.clips]
 
     if progress:
@@ -180,6 +223,7 @@ def render_timeline(
             chapters=titles,
             registry=registry,
             ffmpeg=ffmpeg,
+            durations=[c.duration for c in cuts],
         )
         reel_path, reel_method = reel.output, reel.method
     extra = {"reel_method": reel_method, "cut_methods": dict(Counter(c.method for c in cuts))}

@@ -23,7 +23,7 @@ from cutups.analysis.signals import Signals
 from cutups.pbp.buckets import bucket_for
 from cutups.pbp.model import ClockAt, Game, Play, Team
 from cutups.pbp.teams import match_team
-from cutups.recipes.windows import WindowOptions, build_windows
+from cutups.recipes.windows import CutPoints, WindowOptions, build_windows
 from cutups.timeline import ClipPlan, PlayFacts, Timeline
 
 __all__ = ["BUCKETS", "PlaysOptions", "facts_of", "plan_from_detections", "plan_plays"]
@@ -83,13 +83,14 @@ def _plan(
     duration: float,
     options: PlaysOptions,
     meta: dict[str, object],
+    cuts: CutPoints | None,
 ) -> Timeline:
     kept = [
         c
         for c in sorted(cores, key=lambda c: c.snap)
         if not options.only or c.bucket in options.only
     ]
-    windows = build_windows([(c.snap, c.end) for c in kept], duration, options.windows)
+    windows = build_windows([(c.snap, c.end) for c in kept], duration, options.windows, cuts)
     clips = []
     for n, window in enumerate(windows):
         core = kept[window.source_index]
@@ -117,10 +118,22 @@ def plan_from_detections(
     duration: float,
     options: PlaysOptions,
     meta: dict[str, object] | None = None,
+    cuts: CutPoints | None = None,
 ) -> Timeline:
-    """Every detected play becomes a clip; buckets unknown."""
+    """Every detected play becomes a clip; buckets unknown.
+
+    ``cuts``: the source's keyframes, so clip boundaries can land where a stream copy cuts
+    cleanly (see :mod:`cutups.recipes.windows`); None keeps the padding exact.
+    """
     cores = [_Core(p.snap, p.end, p.score, p.evidence, None, None, PlayFacts()) for p in plays]
-    return _plan(cores, source=source, duration=duration, options=options, meta=dict(meta or {}))
+    return _plan(
+        cores,
+        source=source,
+        duration=duration,
+        options=options,
+        meta=dict(meta or {}),
+        cuts=cuts,
+    )
 
 
 def _accounting(alignment: Alignment, clip_of: dict[str, str]) -> list[dict[str, object]]:
@@ -162,8 +175,12 @@ def plan_plays(
     clock: ClockModel | None = None,
     game: Game | None = None,
     clock_at: ClockAt | Literal["auto"] = "auto",
+    cuts: CutPoints | None = None,
 ) -> Timeline:
-    """Detect plays, align them with play-by-play when given, and plan their clips."""
+    """Detect plays, align them with play-by-play when given, and plan their clips.
+
+    ``cuts`` as for :func:`plan_from_detections`.
+    """
     detections = detect_plays(signals, options.detector)
     meta: dict[str, object] = {
         "detector": "vision_v1",
@@ -173,7 +190,12 @@ def plan_plays(
     }
     if game is None:
         return plan_from_detections(
-            detections, source=source, duration=signals.duration, options=options, meta=meta
+            detections,
+            source=source,
+            duration=signals.duration,
+            options=options,
+            meta=meta,
+            cuts=cuts,
         )
     team = match_team(options.team, game) if options.team else None
     alignment = align_plays(
@@ -206,7 +228,9 @@ def plan_plays(
                 PlayFacts(play_type="Extra Point"),
             )
         )
-    timeline = _plan(cores, source=source, duration=signals.duration, options=options, meta=meta)
+    timeline = _plan(
+        cores, source=source, duration=signals.duration, options=options, meta=meta, cuts=cuts
+    )
     clip_of = {c.facts.row_id: c.id for c in timeline.clips if c.facts.row_id}
     counts: dict[str, int] = {}
     for pl in alignment.placements:
