@@ -163,3 +163,23 @@ def test_in_process_join_failure_falls_back_to_ffmpeg(
     assert result.method == "copy"
     assert codes(result.output) == [n for a, b in spans for n in range(a, b)]
     assert len(chapters(result.output)) == 2
+
+
+def test_known_durations_spare_probing_every_clip(
+    ntsc: Source, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spans = [(48, 96), (144, 192)]
+    clips = make_clips(ntsc, spans, tmp_path)
+    probed: list[Path] = []
+    real = reel_module.probe
+
+    def counting(path: Path, **kwargs: bool) -> object:
+        probed.append(Path(path))
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(reel_module, "probe", counting)
+    lengths = [(b - a) * 1001 / 30000 for a, b in spans]
+    result = build_reel(clips, tmp_path / "reel.mp4", durations=lengths)
+    assert result.method == "copy" and result.duration == pytest.approx(sum(lengths), abs=0.02)
+    assert codes(result.output) == [n for a, b in spans for n in range(a, b)]
+    assert len(probed) == 1  # the reel itself, checked against the sum
