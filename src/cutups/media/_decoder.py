@@ -408,13 +408,26 @@ def _luma_box(
     luma = rows[ny0:ny1, nx0:nx1]
     full = frame.format.name.startswith("yuvj") or frame.color_range == 2  # AVCOL_RANGE_JPEG
     tw, th = x1 - x0, y1 - y0
-    if (nx1 - nx0, ny1 - ny0) != (tw, th):
+    k = frame.width // width
+    if (nx1 - nx0, ny1 - ny0) == (tw * k, th * k) and frame.height == height * k and k > 1:
+        luma = _block_mean(luma, k)  # e.g. 720p seen at 640x360: exact 2x2 averages
+    elif (nx1 - nx0, ny1 - ny0) != (tw, th):
         # Scale just the region (swscale on a few thousand pixels, not the whole frame).
         region = VideoFrame.from_ndarray(np.ascontiguousarray(luma), format="gray")
         small = region.reformat(tw, th, interpolation="AREA", threads=1)
         luma = small.to_ndarray().astype(np.uint8, copy=False)
     # np.take: twice as fast as fancy indexing for a 256-entry table.
     return np.array(luma, copy=True) if full else np.take(_TV_TO_FULL, luma)
+
+
+def _block_mean(luma: npt.NDArray[np.uint8], k: int) -> Image:
+    """Mean of each k x k block, rounded: strided adds, ~5x cheaper than swscale on a region."""
+    total = np.zeros((luma.shape[0] // k, luma.shape[1] // k), np.uint16)
+    for dy in range(k):
+        for dx in range(k):
+            total += luma[dy::k, dx::k]
+    total += k * k // 2
+    return (total // (k * k)).astype(np.uint8)
 
 
 def _continues(prev: AudioFrame, frame: AudioFrame) -> bool:
