@@ -40,9 +40,12 @@ def test_score_follows_measured_precision_not_the_number_of_signals() -> None:
     assert score_for([], CAL) == pytest.approx(100 * wilson_lower_bound(4, 10), abs=0.1)
 
 
-def test_an_unmeasured_strength_gets_the_pooled_figure() -> None:
-    pooled = 100 * wilson_lower_bound(4 + 45 + 998 + 5, 10 + 50 + 1000 + 5)
-    assert score_for(["whistle"], CAL) == pytest.approx(pooled, abs=0.1)
+def test_an_unmeasured_strength_borrows_from_weaker_evidence_or_scores_zero() -> None:
+    # Strength 1 was never measured: it gets strength 0's figure, not a pooled one.
+    assert score_for(["whistle"], CAL) == score_for([], CAL)
+    only_strong = Calibration((Band(3, 100, 100), Band(4, 100, 100)), "test")
+    assert score_for(["whistle"], only_strong) == 0.0  # nothing this weak was ever measured
+    assert score_for(["whistle", "crowd_surge", "camera_follows"], only_strong) > 90
 
 
 def test_the_shipped_calibration_loads_and_round_trips() -> None:

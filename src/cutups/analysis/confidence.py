@@ -10,7 +10,7 @@ many clips were real plays, and writes ``calibration.json`` next to this module.
 A clip's ``score`` (0-100) is then the 95 % Wilson lower bound of the precision measured at its
 strength: "at least this share of clips like this one were real plays". The bound, not the
 raw share, so that a strength seen in ten clips does not claim the certainty of one seen in a
-thousand. A strength never measured falls back to the pooled figure over all strengths.
+thousand. A strength never measured borrows from the nearest weaker one that was, or scores 0.
 """
 
 from __future__ import annotations
@@ -59,11 +59,16 @@ class Calibration:
     """Date and suite of the measurement, for the record."""
 
     def band(self, value: int) -> Band:
-        for band in self.bands:
-            if band.strength == value and band.clips:
-                return band
-        pooled = Band(-1, sum(b.clips for b in self.bands), sum(b.true_plays for b in self.bands))
-        return pooled
+        """The measurements that speak for clips of strength ``value``.
+
+        Its own band when measured; otherwise the nearest measured band *below* it (more
+        evidence never makes a clip less likely to be a play); otherwise nothing, and the score
+        is 0: a kind of clip never measured has no precision to claim.
+        """
+        measured = [b for b in self.bands if b.clips and b.strength <= value]
+        if not measured:
+            return Band(value, 0, 0)
+        return max(measured, key=lambda b: b.strength)
 
     def to_dict(self) -> dict[str, object]:
         return {
