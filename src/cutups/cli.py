@@ -242,23 +242,21 @@ def _window_options(args: argparse.Namespace, settings: Settings) -> WindowOptio
     :data:`~cutups.recipes.windows.EXPLICIT_SLACK`; the defaults may move further to land on
     keyframes (see :mod:`cutups.recipes.windows`).
     """
-    from cutups.recipes.windows import (
-        DEFAULT_POST_SLACK,
-        DEFAULT_PRE_SLACK,
-        EXPLICIT_SLACK,
-        WindowOptions,
-    )
+    from cutups.recipes.windows import window_options
 
     chosen = settings.model_fields_set
-    pre_set = args.pre is not None or "play_pre_pad_sec" in chosen
-    post_set = args.post is not None or "play_post_pad_sec" in chosen
-    return WindowOptions(
-        pre=args.pre if args.pre is not None else settings.play_pre_pad_sec,
-        post=args.post if args.post is not None else settings.play_post_pad_sec,
+    pre, post = args.pre, args.post
+    if pre is None and "play_pre_pad_sec" in chosen:
+        pre = settings.play_pre_pad_sec
+    if post is None and "play_post_pad_sec" in chosen:
+        post = settings.play_post_pad_sec
+    return window_options(
+        pre=pre,
+        post=post,
+        default_pre=settings.play_pre_pad_sec,
+        default_post=settings.play_post_pad_sec,
         min_len=args.min_len if args.min_len is not None else settings.play_min_sec,
         max_len=args.max_len if args.max_len is not None else settings.play_max_sec,
-        pre_slack=EXPLICIT_SLACK if pre_set else DEFAULT_PRE_SLACK,
-        post_slack=EXPLICIT_SLACK if post_set else DEFAULT_POST_SLACK,
     )
 
 

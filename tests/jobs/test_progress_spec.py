@@ -8,6 +8,7 @@ from cutups.errors import ConfigError
 from cutups.jobs.models import Stage
 from cutups.jobs.progress import ProgressTracker
 from cutups.jobs.spec import JobSpec
+from cutups.recipes.windows import DEFAULT_POST_SLACK, DEFAULT_PRE_SLACK, EXPLICIT_SLACK
 from cutups.settings import Settings
 
 
@@ -87,6 +88,7 @@ def test_spec_reads_the_seed_names() -> None:
     options = spec.plays_options(Settings())
     w = options.windows
     assert (w.pre, w.post, w.min_len, w.max_len) == (3.0, 5.0, 4.0, 20.0)
+    assert w.pre_slack == w.post_slack == EXPLICIT_SLACK  # chosen padding barely moves
     assert options.team == "Michigan" and options.only == ("team_offense",)
     assert spec.wants_cfbd and spec.source_url == "https://x.test/g.mp4"
 
@@ -95,7 +97,9 @@ def test_spec_defaults_and_errors() -> None:
     settings = Settings()
     spec = JobSpec.from_request({"upload_id": "abcdef123456"})
     assert spec.source_url == "upload:abcdef123456"
-    assert spec.plays_options(settings).windows.pre == settings.play_pre_pad_sec
+    defaults = spec.plays_options(settings).windows
+    assert defaults.pre == settings.play_pre_pad_sec
+    assert (defaults.pre_slack, defaults.post_slack) == (DEFAULT_PRE_SLACK, DEFAULT_POST_SLACK)
     with pytest.raises(ConfigError, match="exactly one video source"):
         JobSpec.from_request({"upload_id": "a", "video_url": "https://x.test/"})
     with pytest.raises(ConfigError, match="got none"):

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from cutups.errors import ConfigError
 from cutups.recipes.plays import BUCKETS, PlaysOptions
-from cutups.recipes.windows import WindowOptions
+from cutups.recipes.windows import window_options
 from cutups.settings import Settings
 from cutups.sources.upload import upload_url
 
@@ -97,9 +97,18 @@ class JobSpec:
             value = o.get(name)
             return float(value) if value is not None else default
 
-        windows = WindowOptions(
-            pre=pick("play_padding_pre", settings.play_pre_pad_sec),
-            post=pick("play_padding_post", settings.play_post_pad_sec),
+        def chosen(name: str, setting: str) -> float | None:
+            """Padding the job or the server's environment set; None for the default."""
+            value = o.get(name)
+            if value is not None:
+                return float(value)
+            return getattr(settings, setting) if setting in settings.model_fields_set else None
+
+        windows = window_options(
+            pre=chosen("play_padding_pre", "play_pre_pad_sec"),
+            post=chosen("play_padding_post", "play_post_pad_sec"),
+            default_pre=settings.play_pre_pad_sec,
+            default_post=settings.play_post_pad_sec,
             min_len=pick("min_duration", settings.play_min_sec),
             max_len=pick("max_duration", settings.play_max_sec),
         )

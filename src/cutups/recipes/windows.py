@@ -48,6 +48,7 @@ __all__ = [
     "Window",
     "WindowOptions",
     "build_windows",
+    "window_options",
 ]
 
 
@@ -117,6 +118,31 @@ class Window:
 
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
     return max(0.0, min(a1, b1) - max(a0, b0))
+
+
+def window_options(
+    *,
+    pre: float | None,
+    post: float | None,
+    default_pre: float,
+    default_post: float,
+    min_len: float,
+    max_len: float,
+) -> WindowOptions:
+    """Options from padding the user chose (a number) or left to the defaults (None).
+
+    Chosen padding keeps :data:`EXPLICIT_SLACK`; default padding gets the wide default slack
+    that usually lands both ends on cut points. The CLI and the job API both build their
+    windows here, so a job and a command line with the same padding cut the same clips.
+    """
+    return WindowOptions(
+        pre=default_pre if pre is None else pre,
+        post=default_post if post is None else post,
+        min_len=min_len,
+        max_len=max_len,
+        pre_slack=DEFAULT_PRE_SLACK if pre is None else EXPLICIT_SLACK,
+        post_slack=DEFAULT_POST_SLACK if post is None else EXPLICIT_SLACK,
+    )
 
 
 def build_windows(
