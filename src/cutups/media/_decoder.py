@@ -115,7 +115,6 @@ class ConvKey:
     height: int
     gray: bool
     crop: tuple[int, int, int, int] | None = None
-    smooth: bool = True
 
 
 _LUMA_FIRST = frozenset(
@@ -308,7 +307,7 @@ class DecodeWorker:
             if key.crop is not None and key.gray:
                 image = _luma_box(frame, key.width, key.height, key.crop)
             if image is None:
-                whole = ConvKey(key.width, key.height, key.gray, None, key.smooth)
+                whole = ConvKey(key.width, key.height, key.gray, None)
                 image = self._convert(frame, whole)
                 if key.crop is not None:
                     x0, y0, x1, y1 = key.crop
@@ -327,7 +326,7 @@ class DecodeWorker:
             key.width,
             key.height,
             format="gray" if key.gray else "rgb24",
-            interpolation="AREA" if key.smooth else "FAST_BILINEAR",
+            interpolation="AREA",
             threads=1,
         )
         return small.to_ndarray().astype(np.uint8, copy=False)

@@ -104,10 +104,6 @@ class FrameRequest:
     with no conversion of the whole frame (a scorebug is ~2 % of it): exact at the video's own
     size, box-filtered to within a level or two of a whole-frame conversion at other sizes."""
 
-    smooth: bool = True
-    """True: area-averaged when shrinking (clean small images, for motion). False: fast
-    bilinear, about half the cost; enough for colour statistics."""
-
     def __post_init__(self) -> None:
         if self.width <= 0 or self.height <= 0:
             raise ValueError(f"frame size must be positive, got {self.width}x{self.height}")
@@ -311,7 +307,7 @@ def _schedules(frame_consumers: Sequence[FrameConsumer]) -> list[Schedule]:
     return [
         Schedule(
             req.rate,
-            ConvKey(req.width, req.height, req.gray, req.crop, req.smooth),
+            ConvKey(req.width, req.height, req.gray, req.crop),
             tuple(members),
         )
         for req, members in groups.items()
