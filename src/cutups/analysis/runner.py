@@ -85,8 +85,7 @@ def _locate(info: MediaInfo) -> ScorebugLocation | None:
     duration = info.duration
     times = [duration * (i + 0.5) / _LOCATE_SAMPLES for i in range(_LOCATE_SAMPLES)]
     width, height = LOCATE_SIZE
-    # Any frame near each time will do to find the bug: keyframes only, one decode per sample.
-    samples = sample_frames(info.path, times, width=width, height=height, gray=False, exact=False)
+    samples = sample_frames(info.path, times, width=width, height=height, gray=False)
     rgb = [img for _, img in samples]
     gray = [luma(img) for img in rgb]
     off_field = [green_fraction(img[::4, ::4]) < 0.25 for img in rgb]

@@ -23,13 +23,7 @@ log = logging.getLogger(__name__)
 
 
 def sample_frames(
-    path: Path,
-    times: Sequence[float],
-    *,
-    width: int,
-    height: int,
-    gray: bool = True,
-    exact: bool = True,
+    path: Path, times: Sequence[float], *, width: int, height: int, gray: bool = True
 ) -> list[tuple[float, NDArray[np.uint8]]]:
     """Return ``(t, image)`` for each requested time that could be decoded, in order.
 
@@ -38,9 +32,6 @@ def sample_frames(
         times: seconds from the start of the video, ascending.
         width, height: output size in pixels.
         gray: (H, W) luma if True, else (H, W, 3) RGB.
-        exact: decode forward to the frame at ``t``. False: take the keyframe the seek lands
-            on (at or before ``t``): one frame decoded per sample instead of up to a GOP,
-            which on an 8-second GOP is the difference between 48 frames and ~6000.
 
     Raises:
         MediaError: the file cannot be opened at all.
@@ -53,9 +44,7 @@ def sample_frames(
         raise MediaError(f"cannot open {path.name}: {exc}") from exc
     with container:
         stream = container.streams.video[0]
-        # Frame threads would have to be filled before the first frame comes out: for a few
-        # frames per seek they cost more than they bring.
-        stream.thread_type = "AUTO" if exact else "SLICE"
+        stream.thread_type = "AUTO"
         time_base = stream.time_base
         if time_base is None:
             raise MediaError(f"cannot open {path.name}: video stream has no time base")
@@ -66,7 +55,7 @@ def sample_frames(
             try:
                 container.seek(int(target / tb), stream=stream, backward=True, any_frame=False)
                 for frame in container.decode(stream):
-                    if exact and (frame.pts is None or frame.pts * tb + 1e-6 < target):
+                    if frame.pts is None or frame.pts * tb + 1e-6 < target:
                         continue
                     img = frame.reformat(width=width, height=height, format=fmt).to_ndarray()
                     img = img.astype(np.uint8, copy=False)
