@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from cutups.analysis.audio import AudioBandsAnalyser
+from cutups.analysis.bug_crops import BugCropAnalyser, SpilledCrops
 from cutups.analysis.field import FieldAnalyser, green_fraction
 from cutups.analysis.motion import MotionAnalyser, estimate_shift
 from cutups.analysis.scorebug import LOCATE_SIZE, ScorebugAnalyser, locate_scorebug
@@ -129,3 +130,30 @@ def test_whistle_scores_a_tone_inside_crowd_noise_and_not_the_noise() -> None:
     assert whistle[15:20].min() > 10
     assert np.delete(whistle, range(14, 21)).max() < 5
     assert out["rms"].shape == (30,)
+
+
+def test_bug_crops_are_stored_on_change_and_read_back_from_disk() -> None:
+    frames = [_with_bug(_background(i), i) for i in range(30)]
+    loc = locate_scorebug(frames)
+    assert loc is not None
+    width, height = LOCATE_SIZE
+    analyser = BugCropAnalyser(loc, width, height)
+    assert analyser.request.crop is not None
+    x0, y0, x1, y1 = analyser.request.crop
+    shown = []
+    for i in range(40):
+        clock = i // 2  # the bug changes every other tick
+        img = _with_bug(_background(i + 50), clock) if i < 30 else _background(i + 50)
+        analyser.on_frame(i, i / 10, img[y0:y1, x0:x1])
+        if i < 30 and i % 2 == 0:
+            shown.append(img[y0:y1, x0:x1])
+    out = analyser.finish(40)
+    crops = out["__crops__"]
+    assert isinstance(crops, SpilledCrops)  # on disk, not in memory
+    assert list(out["__crop_ticks__"]) == list(range(0, 30, 2))  # once per change, none hidden
+    assert crops.shape == (15, y1 - y0, x1 - x0)
+    assert all(np.array_equal(crops[k], shown[k]) for k in range(len(crops)))
+    assert np.array_equal(crops[-1], shown[-1])
+    with pytest.raises(IndexError):
+        crops[15]
+    crops.close()

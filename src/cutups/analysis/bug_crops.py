@@ -9,10 +9,11 @@ bug looked like the first of them.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import IO, Any, TypeAlias
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,7 +23,7 @@ from cutups.analysis.base import TICK_RATE, FrameAnalyser, SignalArrays
 from cutups.analysis.scorebug import ScorebugLocation, presence
 from cutups.media.decode import FrameRequest
 
-__all__ = ["BugCropAnalyser", "BugCrops", "crop_size"]
+__all__ = ["BugCropAnalyser", "BugCrops", "Crops", "SpilledCrops", "crop_size"]
 
 MAX_WIDTH = 1280
 """Frames wider than this are read at 1280 px: bug text is legible there on any broadcast."""
@@ -37,7 +38,7 @@ class BugCrops:
     """Stored crops of the bug: ``crops[i]`` was on screen from ``ticks[i]`` to ``ticks[i+1]``."""
 
     ticks: NDArray[np.int64]
-    crops: NDArray[np.uint8]
+    crops: Crops
     """Shape (n, h, w), gray."""
     rate: Fraction
     support: NDArray[np.bool_] | None = None
@@ -45,6 +46,42 @@ class BugCrops:
 
     def time(self, i: int) -> float:
         return float(self.ticks[i]) / float(self.rate)
+
+
+class SpilledCrops:
+    """Stored crops read back one at a time from their file (``crops[i]``, ``len``, ``shape``).
+
+    Not a memory map: pages of a mapped file count towards the process's resident size as they
+    are read, and the clock reader reads every crop several times, so a mapping grew the job's
+    peak with the video's length all the same (880 MB at 90 minutes).
+    """
+
+    def __init__(self, file: IO[bytes], count: int, size: tuple[int, int]) -> None:
+        self._file = file
+        self._count = count
+        self._size = size
+        self._bytes = size[0] * size[1]
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        return (self._count, *self._size)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: int) -> NDArray[np.uint8]:
+        if not -self._count <= index < self._count:
+            raise IndexError(index)
+        index %= self._count
+        data = os.pread(self._file.fileno(), self._bytes, index * self._bytes)
+        return np.frombuffer(data, np.uint8).reshape(self._size)
+
+    def close(self) -> None:
+        self._file.close()
+
+
+Crops: TypeAlias = NDArray[np.uint8] | SpilledCrops
+"""Bug crops in memory (tests, small inputs) or spilled to disk (a real pass)."""
 
 
 def crop_size(width: int, height: int) -> tuple[int, int]:
@@ -92,7 +129,7 @@ class BugCropAnalyser(FrameAnalyser):
         self._last: NDArray[np.uint8] | None = None
         # Stored crops go to an anonymous temporary file, not a list: a 3-hour 720p game keeps
         # ~10 000 of them (~80 KB each): held in memory, the job's peak grew with the video's
-        # length (334 MB at 5 min, 565 MB at 30 min). Closed in finish(), or when collected.
+        # length (334 MB at 5 min, 565 MB at 30 min). Closed by the reader, or when collected.
         self._spill = tempfile.TemporaryFile(prefix="cutups-bugcrops-")  # noqa: SIM115
 
     def on_frame(self, tick: int, t: float, image: NDArray[np.uint8]) -> None:
@@ -110,20 +147,14 @@ class BugCropAnalyser(FrameAnalyser):
         self._spill.write(self._last.tobytes())
 
     def finish(self, n_ticks: int) -> SignalArrays:
-        """The crops come back as a read-only memory map of the spill file (the mapping keeps
-        the unlinked file alive until the array is dropped)."""
+        """The crops come back as a :class:`SpilledCrops` over the spill file."""
         h, w = self._box[3] - self._box[1], self._box[2] - self._box[0]
         self._spill.flush()
-        if self._ticks:
-            crops: NDArray[np.uint8] = np.memmap(
-                self._spill, dtype=np.uint8, mode="r", shape=(len(self._ticks), h, w)
-            )
-        else:
-            crops = np.zeros((0, h, w), np.uint8)
-        self._spill.close()
         return {
             "__crop_ticks__": np.asarray(self._ticks, dtype=np.int64),
-            "__crops__": crops,
+            # Not an array, but read like one by the clock reader, the only consumer: the
+            # runner takes it out of the signals before anything else sees them.
+            "__crops__": SpilledCrops(self._spill, len(self._ticks), (h, w)),  # type: ignore[dict-item]
             "__crop_support__": self.support,
         }
 

@@ -22,7 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import ndimage
 
-from cutups.analysis.bug_crops import BugCrops
+from cutups.analysis.bug_crops import BugCrops, Crops
 from cutups.analysis.clock_model import ClockReading
 from cutups.analysis.ocr import GlyphReader, TesseractReader, binarize, otsu_threshold
 
@@ -102,7 +102,7 @@ def parse_period(text: str) -> int | None:
     return 4 + (int(m.group(3)) if m.group(3) else 1)
 
 
-def _text_mask(crops: NDArray[np.uint8], samples: int = 24) -> NDArray[np.bool_]:
+def _text_mask(crops: Crops, samples: int = 24) -> NDArray[np.bool_]:
     """Pixels that are text (the minority side of an Otsu split) in any of a few crops."""
     picks = np.linspace(0, len(crops) - 1, min(samples, len(crops))).astype(int)
     mask = np.zeros(crops.shape[1:], bool)
@@ -128,9 +128,7 @@ def _glyph_height(changed: NDArray[np.bool_], crop_height: int) -> int:
     return int(np.median(heights)) if heights else max(4, crop_height // 3)
 
 
-def find_fields(
-    crops: NDArray[np.uint8], support: NDArray[np.bool_] | None = None
-) -> list[TextField]:
+def find_fields(crops: Crops, support: NDArray[np.bool_] | None = None) -> list[TextField]:
     """Text fields of the bug that change at least once, left to right.
 
     A field grows from the pixels that changed between stored crops to the whole glyphs next to
@@ -276,7 +274,7 @@ class _Reader:
         return parse_period(text), conf
 
 
-def _sample_indexes(crops: NDArray[np.uint8], f: TextField, count: int) -> list[int]:
+def _sample_indexes(crops: Crops, f: TextField, count: int) -> list[int]:
     """Up to ``count`` crop indexes spread over the game at which this field changed."""
     idx = [i for i in range(1, len(crops)) if _changed(f.cut(crops[i]), f.cut(crops[i - 1]))]
     if len(idx) <= count:
@@ -285,7 +283,7 @@ def _sample_indexes(crops: NDArray[np.uint8], f: TextField, count: int) -> list[
 
 
 def identify_fields(
-    crops: NDArray[np.uint8], fields: list[TextField], reader: _Reader
+    crops: Crops, fields: list[TextField], reader: _Reader
 ) -> tuple[TextField | None, TextField | None]:
     """(clock field, period field): the fields that read as a clock / a period most often."""
     best_clock: tuple[float, TextField] | None = None

@@ -20,7 +20,7 @@ import numpy as np
 from cutups import __version__
 from cutups.analysis.audio import AudioBandsAnalyser
 from cutups.analysis.base import TICK_RATE, FrameAnalyser
-from cutups.analysis.bug_crops import BugCropAnalyser, BugCrops
+from cutups.analysis.bug_crops import BugCropAnalyser, BugCrops, SpilledCrops
 from cutups.analysis.clock_model import ClockModel, ClockReading, fit_clock_model
 from cutups.analysis.clock_reader import read_clock
 from cutups.analysis.field import FieldAnalyser, green_fraction
@@ -126,7 +126,11 @@ def _read_clock(
     if ticks is None or crops is None or len(crops) < 3:
         return ()
     bug = BugCrops(ticks, crops, TICK_RATE, support)
-    readout = read_clock(bug, TesseractReader(), progress=progress)
+    try:
+        readout = read_clock(bug, TesseractReader(), progress=progress)
+    finally:
+        if isinstance(crops, SpilledCrops):
+            crops.close()  # the spill file goes with it
     log.info(
         "clock: %d readings (%d by Tesseract, %d by learned glyphs)",
         len(readout.readings),
