@@ -114,11 +114,15 @@ def _tight_bug(clock: int, period: str) -> np.ndarray:
 def test_a_cell_divider_does_not_join_period_and_clock() -> None:
     crops = [_tight_bug(236 - k, "1st") for k in range(30)]
     crops += [_tight_bug(900 - k, "2nd") for k in range(30)]
-    fields = find_fields(np.stack(crops))
-    clock = [f for f in fields if f.x1 > 80]
-    assert len(clock) == 1, fields
-    assert clock[0].x0 >= 44, fields  # "1st" is not part of the clock (no "13:56")
-    assert any(f.x1 <= 44 for f in fields), fields  # the period is a field of its own
+    bug = BugCrops(np.arange(60) * 10, np.stack(crops), Fraction(10))
+    fields = find_fields(bug.crops)
+    assert any(f.x1 <= 44 for f in fields), fields  # the period, a field of its own
+    readout = read_clock(bug, TesseractReader())
+    assert readout.clock_field is not None
+    assert readout.clock_field.x0 >= 44  # "1st" is not part of the clock (no "13:56")
+    assert readout.period_field is not None and readout.period_field.x1 <= 44
+    got = [(r.period, r.seconds) for r in readout.readings]
+    assert got[:2] == [(1, 236.0), (1, 235.0)] and got[-1] == (2, 871.0)
 
 
 def test_read_clock_matches_truth_and_learns_glyphs() -> None:

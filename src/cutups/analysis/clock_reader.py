@@ -180,14 +180,18 @@ def find_fields(crops: Crops, support: NDArray[np.bool_] | None = None) -> list[
                 x1, y1 = max(x1, gx.stop), max(y1, gy.stop)
         if y1 - y0 >= 0.5 * glyph_h and x1 - x0 >= 3:
             boxes.append([x0, y0, x1, y1])
-    merged = _merge_boxes(_bridge(boxes, text))
+    # Both readings of every gap: joined across it (the colon of "1:06") and apart (a divider
+    # between the period's cell and the clock's). Which is the clock is settled by reading
+    # them (identify_fields); the pixels in a narrow gap cannot tell a colon from a divider.
+    joined = _merge_boxes(_bridge(boxes, text, dots_only=False))
+    apart = _merge_boxes(_bridge(boxes, text, dots_only=True))
+    unique = sorted({tuple(b) for b in joined + apart})
     return [
-        TextField(x0, y0, x1, y1, float(freq[y0:y1, x0:x1].mean()))
-        for x0, y0, x1, y1 in sorted(merged)
+        TextField(x0, y0, x1, y1, float(freq[y0:y1, x0:x1].mean())) for x0, y0, x1, y1 in unique
     ]
 
 
-def _bridge(boxes: list[list[int]], text: NDArray[np.bool_]) -> list[list[int]]:
+def _bridge(boxes: list[list[int]], text: NDArray[np.bool_], *, dots_only: bool) -> list[list[int]]:
     """Widen boxes so that same-line neighbours joined by a colon overlap (and then merge).
 
     A clock's colon never changes, so "1" and "06" of "1:06" arrive as two boxes. The gap
@@ -201,7 +205,7 @@ def _bridge(boxes: list[list[int]], text: NDArray[np.bool_]) -> list[list[int]]:
             if a is b or not same_line or not 0 < b[0] - a[2] <= gap:
                 continue
             between = text[max(a[1], b[1]) : min(a[3], b[3]), a[2] : b[0]]
-            if _dots_only(between):
+            if _dots_only(between) if dots_only else between.any():
                 a[2] = b[0] + 1
     return out
 
@@ -285,21 +289,36 @@ def _sample_indexes(crops: Crops, f: TextField, count: int) -> list[int]:
 def identify_fields(
     crops: Crops, fields: list[TextField], reader: _Reader
 ) -> tuple[TextField | None, TextField | None]:
-    """(clock field, period field): the fields that read as a clock / a period most often."""
+    """(clock field, period field): the fields that read as a clock / a period best.
+
+    "Best" is the share of samples that parse times the mean confidence of those readings:
+    a box that swallowed the neighbouring "1st" still parses ("13:56") but reads poorly.
+    """
     best_clock: tuple[float, TextField] | None = None
     best_period: tuple[float, TextField] | None = None
     for f in fields:
         sample = _sample_indexes(crops, f, _SAMPLES) or [len(crops) // 2]
-        clock_hits = sum(reader.clock(f.cut(crops[i]))[0] is not None for i in sample)
-        clock_share = clock_hits / len(sample)
-        if clock_share >= 0.5 and (best_clock is None or clock_share > best_clock[0]):
-            best_clock = (clock_share, f)
+        reads = [reader.clock(f.cut(crops[i])) for i in sample]
+        confs = [conf for value, conf in reads if value is not None]
+        share = len(confs) / len(sample)
+        quality = share * (sum(confs) / len(confs)) if confs else 0.0
+        if share >= 0.5:
+            if best_clock is None or quality > best_clock[0]:
+                best_clock = (quality, f)
             continue
         period_hits = sum(reader.period(f.cut(crops[i]))[0] is not None for i in sample[:8])
         period_share = period_hits / min(len(sample), 8)
         if period_share >= 0.5 and (best_period is None or period_share > best_period[0]):
             best_period = (period_share, f)
-    return (best_clock[1] if best_clock else None), (best_period[1] if best_period else None)
+    clock = best_clock[1] if best_clock else None
+    period = best_period[1] if best_period else None
+    if clock is not None and period is not None and _overlaps(clock, period):
+        period = None
+    return clock, period
+
+
+def _overlaps(a: TextField, b: TextField) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
 
 
 def read_clock(
