@@ -93,9 +93,13 @@ def scaling_table(results: list[dict[str, Any]]) -> str:
     ]
     for r in results:
         goal = "✅" if float(r["peak_rss_mb"]) <= 1536 else "❌ goal ≤ 1.5 GB"
+        ratio = float(r["ratio_total_vs_decode"])
+        # The speed goal is stated for the 3-hour broadcast; shorter runs show the trend.
+        held = float(r["minutes"]) >= 170
+        speed = (" ✅" if ratio <= 1.0 else " ❌ goal ≤ 1.0×") if held else ""
         rows.append(
             f"| {r['minutes']} min | {r['plain_decode_s']} s | {r['total_s']} s "
-            f"| {r['ratio_total_vs_decode']}× | {r['peak_rss_mb']} MB {goal} |"
+            f"| {r['ratio_total_vs_decode']}×{speed} | {r['peak_rss_mb']} MB {goal} |"
         )
     return "\n".join(rows)
 
