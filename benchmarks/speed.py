@@ -31,6 +31,9 @@ from pathlib import Path
 from cutups.media.probe import probe
 from cutups.mediagen import generate_cached, presets
 
+PREDECESSOR_ENCODE = ("-c:v", "libx264", "-preset", "veryfast", "-crf", "20")
+PREDECESSOR_ENCODE += ("-c:a", "aac", "-b:a", "128k")
+"""The predecessor's encode, for every clip and for the reel (seed 000)."""
 PIECE_MINUTES = 30.0
 """Longer benchmark videos are this much generated broadcast played back to back."""
 
@@ -130,16 +133,7 @@ def baseline(video: Path, clips: list[list[float]], work: Path) -> float:
                 str(video),
                 "-t",
                 f"{end - start:.3f}",
-                "-c:v",
-                "libx264",
-                "-preset",
-                "veryfast",
-                "-crf",
-                "20",
-                "-c:a",
-                "aac",
-                "-b:a",
-                "128k",
+                *PREDECESSOR_ENCODE,
                 "-movflags",
                 "+faststart",
                 str(out),
@@ -181,16 +175,7 @@ def baseline(video: Path, clips: list[list[float]], work: Path) -> float:
             "0",
             "-i",
             str(listing),
-            "-c:v",
-            "libx264",
-            "-preset",
-            "veryfast",
-            "-crf",
-            "20",
-            "-c:a",
-            "aac",
-            "-b:a",
-            "128k",
+            *PREDECESSOR_ENCODE,
             str(work / "reel.mp4"),
         ],
         check=True,

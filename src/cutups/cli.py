@@ -244,15 +244,9 @@ def _window_options(args: argparse.Namespace, settings: Settings) -> WindowOptio
     """
     from cutups.recipes.windows import window_options
 
-    chosen = settings.model_fields_set
-    pre, post = args.pre, args.post
-    if pre is None and "play_pre_pad_sec" in chosen:
-        pre = settings.play_pre_pad_sec
-    if post is None and "play_post_pad_sec" in chosen:
-        post = settings.play_post_pad_sec
     return window_options(
-        pre=pre,
-        post=post,
+        pre=args.pre if args.pre is not None else settings.chosen("play_pre_pad_sec"),
+        post=args.post if args.post is not None else settings.chosen("play_post_pad_sec"),
         default_pre=settings.play_pre_pad_sec,
         default_post=settings.play_post_pad_sec,
         min_len=args.min_len if args.min_len is not None else settings.play_min_sec,

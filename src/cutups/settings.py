@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -187,6 +187,11 @@ class Settings(BaseSettings):
     """``cutups worker``: serve its own Prometheus metrics on this port (127.0.0.1)."""
     max_video_seconds: float = Field(6 * 3600.0, gt=0, validation_alias=_env("MAX_VIDEO_SECONDS"))
     """Longest video a job processes (checked after probing; longer ones fail with a message)."""
+
+    def chosen(self, name: str) -> Any | None:
+        """The field's value when it was set (environment, .env, argument), else None: tells
+        a deliberate choice from a default, e.g. padding that keeps a narrow slack."""
+        return getattr(self, name) if name in self.model_fields_set else None
 
     @property
     def distributed(self) -> bool:

@@ -102,7 +102,8 @@ class JobSpec:
             value = o.get(name)
             if value is not None:
                 return float(value)
-            return getattr(settings, setting) if setting in settings.model_fields_set else None
+            chosen_setting: float | None = settings.chosen(setting)
+            return chosen_setting
 
         windows = window_options(
             pre=chosen("play_padding_pre", "play_pre_pad_sec"),
