@@ -58,11 +58,15 @@ bench-env: .venv-bench/bin/scenedetect
 	$(PYTHON) -m venv .venv-bench
 	.venv-bench/bin/pip install -q scenedetect==0.7.2 opencv-python==4.14.0.94
 
+# Generated broadcasts and cached signals live here; point it at an existing cache to skip
+# rendering the suite again (e.g. make bench BENCH_CACHE=/tmp/benchcache).
+BENCH_CACHE ?= .cache/bench
+
 bench: install bench-env
-	$(BIN)/python benchmarks/run_all.py --quick
+	$(BIN)/python benchmarks/run_all.py --quick --cache $(BENCH_CACHE)
 
 bench-full: install bench-env
-	$(BIN)/python benchmarks/run_all.py --full
+	$(BIN)/python benchmarks/run_all.py --full --cache $(BENCH_CACHE)
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache

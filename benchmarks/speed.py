@@ -78,10 +78,32 @@ def plain_decode(video: Path) -> float:
 
 
 _CHILD = r"""
-import json, sys, time, resource, tempfile
+import json, os, sys, time, resource, tempfile, threading
 from pathlib import Path
 from cutups.pipeline import PlaysJob, run_plays
 from cutups.settings import Settings
+
+def tree_rss_mb():
+    # Resident size of this process and all its descendants (the analysis's span processes).
+    total, todo = 0, [os.getpid()]
+    while todo:
+        pid = todo.pop()
+        try:
+            with open(f"/proc/{pid}/statm") as f:
+                total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as f:
+                    todo += [int(c) for c in f.read().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total / 2**20
+
+peak = {"mb": 0.0}
+def watch():
+    while True:
+        peak["mb"] = max(peak["mb"], tree_rss_mb())
+        time.sleep(0.1)
+threading.Thread(target=watch, daemon=True).start()
 stages = {}
 marks = {"t": time.perf_counter(), "stage": None}
 def progress(stage, fraction, detail):
@@ -98,7 +120,8 @@ now = time.perf_counter()
 stages[marks["stage"]] = stages.get(marks["stage"], 0.0) + now - marks["t"]
 print(json.dumps({"total": now - started, "stages": stages,
                   "clips": [[c["start"], c["end"]] for c in result.manifest["clips"]],
-                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_rss_mb": max(peak["mb"],
+                                     resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))
 """
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import threading
 import traceback
@@ -413,7 +414,10 @@ def _cmd_levels(args: argparse.Namespace) -> int:
     with _progress() as bars:
         task = bars.add_task("analysing", total=1.0)
         analysis = analyse(
-            info, cache_dir=settings.cache_dir, progress=lambda f: bars.update(task, completed=f)
+            info,
+            cache_dir=settings.cache_dir,
+            progress=lambda f: bars.update(task, completed=f),
+            workers=settings.jobs or os.cpu_count() or 1,
         )
     out = args.out or args.video.parent
     paths = write_levels(analysis.signals, out, f"{args.video.stem}.levels")

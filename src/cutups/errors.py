@@ -12,6 +12,7 @@ Callers catch at the level they care about::
     │   └── ConfigError              an option or setting out of range
     ├── FFmpegError                  ffmpeg/ffprobe failed; carries argv and stderr's last line
     ├── CutError                     a cut failed verification even after the fallback
+    ├── AnalysisError                a process analysing part of the video died
     ├── ExternalServiceError         CFBD, ESPN, S3, ... answered badly or not at all
     └── CanceledError                the job was canceled while work was running
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 __all__ = [
+    "AnalysisError",
     "CanceledError",
     "ConfigError",
     "CutError",
@@ -102,6 +104,10 @@ class FFmpegError(CutupsError):
 
 class CutError(CutupsError):
     """A clip could not be produced to specification, even by the re-encoding fallback."""
+
+
+class AnalysisError(CutupsError):
+    """A process analysing part of the video ended without a result (crashed or killed)."""
 
 
 class ExternalServiceError(CutupsError):

@@ -8,6 +8,7 @@ one callback; cancel goes through the ffmpeg process registry and a threading ev
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import uuid
 from collections.abc import Callable, Mapping
@@ -122,6 +123,7 @@ def _plan(
         cache_dir=settings.cache_dir,
         progress=lambda f: report("analysing", f, "decoding once for every analyser"),
         cancel=cancel,
+        workers=settings.jobs or os.cpu_count() or 1,
     )
     report("detecting", 0.0, "finding snaps and whistles")
     timeline = plan_plays(

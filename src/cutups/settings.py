@@ -59,7 +59,8 @@ class Settings(BaseSettings):
 
     # -- processing ---------------------------------------------------------------------------
     jobs: int = Field(0, ge=0, le=64, validation_alias=_env("JOBS"))
-    """Parallel ffmpeg processes for cutting; 0 means one per core."""
+    """Parallel processes for analysis (parts of the video side by side) and for cutting;
+    0 means one per core."""
     cache_dir: Path = Field(default_factory=default_cache_dir, validation_alias=_env("CACHE_DIR"))
     """Analysis-signal cache (``.npz`` keyed by content hash + params + code version)."""
     data_dir: Path = Field(Path("cutups-data"), validation_alias=_env("DATA_DIR"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -132,12 +134,12 @@ def test_whistle_scores_a_tone_inside_crowd_noise_and_not_the_noise() -> None:
     assert out["rms"].shape == (30,)
 
 
-def test_bug_crops_are_stored_on_change_and_read_back_from_disk() -> None:
+def test_bug_crops_are_stored_on_change_and_read_back_from_disk(tmp_path: Path) -> None:
     frames = [_with_bug(_background(i), i) for i in range(30)]
     loc = locate_scorebug(frames)
     assert loc is not None
     width, height = LOCATE_SIZE
-    analyser = BugCropAnalyser(loc, width, height)
+    analyser = BugCropAnalyser(loc, width, height, spill_dir=tmp_path)
     assert analyser.request.crop is not None
     x0, y0, x1, y1 = analyser.request.crop
     shown = []
@@ -147,13 +149,16 @@ def test_bug_crops_are_stored_on_change_and_read_back_from_disk() -> None:
         analyser.on_frame(i, i / 10, img[y0:y1, x0:x1])
         if i < 30 and i % 2 == 0:
             shown.append(img[y0:y1, x0:x1])
-    out = analyser.finish(40)
-    crops = out["__crops__"]
+    assert analyser.finish(40) == {}  # no per-tick signals, only crops
+    bug = analyser.crops()
+    crops = bug.crops
     assert isinstance(crops, SpilledCrops)  # on disk, not in memory
-    assert list(out["__crop_ticks__"]) == list(range(0, 30, 2))  # once per change, none hidden
+    assert [p.parent for p in tmp_path.iterdir()] == [tmp_path]
+    assert list(bug.ticks) == list(range(0, 30, 2))  # once per change, none hidden
     assert crops.shape == (15, y1 - y0, x1 - x0)
     assert all(np.array_equal(crops[k], shown[k]) for k in range(len(crops)))
     assert np.array_equal(crops[-1], shown[-1])
     with pytest.raises(IndexError):
         crops[15]
     crops.close()
+    assert list(tmp_path.iterdir()) == []  # closing the reader deletes the spill file

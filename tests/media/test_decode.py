@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import math
 import threading
 from dataclasses import dataclass, field
@@ -236,3 +237,50 @@ def test_crop_delivers_the_box_of_the_full_conversion(ntsc: Source, scaled: bool
 def test_crop_must_lie_inside_the_image() -> None:
     with pytest.raises(ValueError):
         FrameRequest(16, 9, Fraction(1), gray=True, crop=(10, 0, 17, 5))
+
+
+@pytest.mark.parametrize("skip_nonref", [False, True])
+def test_adjacent_spans_deliver_what_one_pass_does(ntsc: Source, skip_nonref: bool) -> None:
+    rate = Fraction(10)
+    whole_frames, whole_audio = Frames(FrameRequest(32, 18, rate, gray=True)), Audio(16000)
+    decode_once(ntsc.path, [whole_frames], [whole_audio], skip_nonref=skip_nonref)
+    # Cuts between keyframes (GOP 48 at 29.97: keyframes at 0, 1.6, 3.2 ... s), so each span
+    # after the first starts by jumping to an earlier keyframe and decoding up to its start.
+    cuts = [Fraction(0), Fraction(23, 10), Fraction(71, 10), None]
+    parts = []
+    for start, end in itertools.pairwise(cuts):
+        frames, audio = Frames(FrameRequest(32, 18, rate, gray=True)), Audio(16000)
+        stats = decode_once(
+            ntsc.path, [frames], [audio], skip_nonref=skip_nonref, start=start, end=end
+        )
+        first = math.ceil(start * rate)
+        assert frames.ticks[0][0] == first  # ticks keep their numbers and times
+        assert frames.ticks[0][1] == pytest.approx(float(start))
+        assert audio.chunks[0][0] == pytest.approx(float(start), abs=1e-6)
+        if end is not None:
+            assert stats.duration == pytest.approx(float(end))
+        parts.append((frames, audio))
+    assert [t for f, _ in parts for t in f.ticks] == whole_frames.ticks
+    joined = np.concatenate([a.samples for _, a in parts])
+    whole = whole_audio.samples
+    assert joined.size == whole.size
+    # The same sound: a span's resampler starts on another input sample than the whole pass's
+    # (48 kHz -> 16 kHz keeps one sample in three), which shifts its output by a fraction of a
+    # sample (< 63 us); loudness per 100 ms, what the analysers use, agrees to within 1 %, or
+    # to within -54 dBFS where a beep's abrupt end rings into a silent block.
+    blocks = whole.size // 1600 * 1600
+    rms_joined = np.sqrt(np.mean(joined[:blocks].reshape(-1, 1600) ** 2, axis=1))
+    rms_whole = np.sqrt(np.mean(whole[:blocks].reshape(-1, 1600) ** 2, axis=1))
+    assert np.allclose(rms_joined, rms_whole, rtol=0.01, atol=0.002)
+
+
+def test_a_span_to_the_end_and_a_span_in_the_middle(ntsc: Source) -> None:
+    frames = Frames(FrameRequest(32, 18, Fraction(5), gray=True))
+    decode_once(ntsc.path, [frames], start=Fraction(4), end=Fraction(6))
+    assert [k for k, _, _ in frames.ticks] == list(range(20, 30))
+    # Frame numbers read from the images: each tick shows the frame at its time.
+    assert [n for _, _, n in frames.ticks] == [n for _, _, n in expected_ticks(ntsc, Fraction(5))][
+        20:30
+    ]
+    with pytest.raises(ValueError, match="bad span"):
+        decode_once(ntsc.path, [frames], start=Fraction(6), end=Fraction(4))

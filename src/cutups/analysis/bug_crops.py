@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import IO, Any, TypeAlias
+from pathlib import Path
+from typing import Any, TypeAlias
 
 import numpy as np
 from numpy.typing import NDArray
@@ -23,7 +25,15 @@ from cutups.analysis.base import TICK_RATE, FrameAnalyser, SignalArrays
 from cutups.analysis.scorebug import ScorebugLocation, presence
 from cutups.media.decode import FrameRequest
 
-__all__ = ["BugCropAnalyser", "BugCrops", "Crops", "SpilledCrops", "crop_size"]
+__all__ = [
+    "BugCropAnalyser",
+    "BugCrops",
+    "CropPart",
+    "Crops",
+    "SpilledCrops",
+    "StoredCrops",
+    "crop_size",
+]
 
 MAX_WIDTH = 1280
 """Frames wider than this are read at 1280 px: bug text is legible there on any broadcast."""
@@ -48,17 +58,40 @@ class BugCrops:
         return float(self.ticks[i]) / float(self.rate)
 
 
-class SpilledCrops:
-    """Stored crops read back one at a time from their file (``crops[i]``, ``len``, ``shape``).
+@dataclass(frozen=True, slots=True)
+class StoredCrops:
+    """Where a :class:`BugCropAnalyser` wrote its crops: ``len(ticks)`` crops of ``size``
+    (h, w) back to back in the file at ``path``. Plain data, so it crosses processes."""
 
-    Not a memory map: pages of a mapped file count towards the process's resident size as they
-    are read, and the clock reader reads every crop several times, so a mapping grew the job's
-    peak with the video's length all the same (880 MB at 90 minutes).
+    ticks: NDArray[np.int64]
+    path: Path
+    size: tuple[int, int]
+    support: NDArray[np.bool_]
+
+
+@dataclass(frozen=True, slots=True)
+class CropPart:
+    """``count`` crops of a spill file, from its ``first``-th on."""
+
+    path: Path
+    first: int
+    count: int
+
+
+class SpilledCrops:
+    """Stored crops read back one at a time from spill files (``crops[i]``, ``len``, ``shape``).
+
+    The files belong to it: :meth:`close` deletes them. Not a memory map: pages of a mapped file
+    count towards the process's resident size as they are read, and the clock reader reads every
+    crop several times, so a mapping grew the job's peak with the video's length all the same
+    (880 MB at 90 minutes).
     """
 
-    def __init__(self, file: IO[bytes], count: int, size: tuple[int, int]) -> None:
-        self._file = file
-        self._count = count
+    def __init__(self, parts: Sequence[CropPart], size: tuple[int, int]) -> None:
+        self._files = {p.path: open(p.path, "rb") for p in parts}  # noqa: SIM115
+        self._parts = list(parts)
+        self._ends = np.cumsum([p.count for p in parts])
+        self._count = int(self._ends[-1]) if parts else 0
         self._size = size
         self._bytes = size[0] * size[1]
 
@@ -73,11 +106,17 @@ class SpilledCrops:
         if not -self._count <= index < self._count:
             raise IndexError(index)
         index %= self._count
-        data = os.pread(self._file.fileno(), self._bytes, index * self._bytes)
+        k = int(np.searchsorted(self._ends, index, side="right"))
+        part = self._parts[k]
+        offset = (part.first + index - (int(self._ends[k]) - part.count)) * self._bytes
+        data = os.pread(self._files[part.path].fileno(), self._bytes, offset)
         return np.frombuffer(data, np.uint8).reshape(self._size)
 
     def close(self) -> None:
-        self._file.close()
+        """Close and delete the spill files."""
+        for path, file in self._files.items():
+            file.close()
+            path.unlink(missing_ok=True)
 
 
 Crops: TypeAlias = NDArray[np.uint8] | SpilledCrops
@@ -98,7 +137,12 @@ class BugCropAnalyser(FrameAnalyser):
     VERSION = 1
 
     def __init__(
-        self, location: ScorebugLocation, width: int, height: int, rate: Fraction = TICK_RATE
+        self,
+        location: ScorebugLocation,
+        width: int,
+        height: int,
+        rate: Fraction = TICK_RATE,
+        spill_dir: Path | None = None,
     ) -> None:
         w, h = crop_size(width, height)
         self.location = location
@@ -127,10 +171,12 @@ class BugCropAnalyser(FrameAnalyser):
         self.support[iy : iy + bh, ix : ix + bw] = support
         self._ticks: list[int] = []
         self._last: NDArray[np.uint8] | None = None
-        # Stored crops go to an anonymous temporary file, not a list: a 3-hour 720p game keeps
-        # ~10 000 of them (~80 KB each): held in memory, the job's peak grew with the video's
-        # length (334 MB at 5 min, 565 MB at 30 min). Closed by the reader, or when collected.
-        self._spill = tempfile.TemporaryFile(prefix="cutups-bugcrops-")  # noqa: SIM115
+        # Stored crops go to a file, not a list: a 3-hour 720p game keeps ~10 000 of them
+        # (~80 KB each); held in memory, the job's peak grew with the video's length (334 MB at
+        # 5 min, 565 MB at 30 min). The file is handed on by stored(); its reader deletes it.
+        fd, name = tempfile.mkstemp(prefix="cutups-bugcrops-", dir=spill_dir)
+        self._spill_path = Path(name)
+        self._spill = os.fdopen(fd, "wb")
 
     def on_frame(self, tick: int, t: float, image: NDArray[np.uint8]) -> None:
         crop = image  # the request's crop: just the box
@@ -147,16 +193,23 @@ class BugCropAnalyser(FrameAnalyser):
         self._spill.write(self._last.tobytes())
 
     def finish(self, n_ticks: int) -> SignalArrays:
-        """The crops come back as a :class:`SpilledCrops` over the spill file."""
+        """No per-tick signals: the crops come from :meth:`stored`."""
+        return {}
+
+    def stored(self) -> StoredCrops:
+        """The crops stored, their file complete and closed (see :class:`SpilledCrops`); the
+        pass is over."""
+        self._spill.close()
         h, w = self._box[3] - self._box[1], self._box[2] - self._box[0]
-        self._spill.flush()
-        return {
-            "__crop_ticks__": np.asarray(self._ticks, dtype=np.int64),
-            # Not an array, but read like one by the clock reader, the only consumer: the
-            # runner takes it out of the signals before anything else sees them.
-            "__crops__": SpilledCrops(self._spill, len(self._ticks), (h, w)),  # type: ignore[dict-item]
-            "__crop_support__": self.support,
-        }
+        ticks = np.asarray(self._ticks, dtype=np.int64)
+        return StoredCrops(ticks, self._spill_path, (h, w), self.support)
+
+    def crops(self) -> BugCrops:
+        """The stored crops, read back from their file (which closing them deletes)."""
+        stored = self.stored()
+        part = CropPart(stored.path, 0, len(stored.ticks))
+        crops = SpilledCrops([part], stored.size)
+        return BugCrops(stored.ticks, crops, self.request.rate, self.support)
 
     def params(self) -> dict[str, Any]:
         return {**super().params(), "box": list(self._box)}

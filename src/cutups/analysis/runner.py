@@ -26,6 +26,14 @@ from cutups.analysis.clock_reader import read_clock
 from cutups.analysis.field import FieldAnalyser, green_fraction
 from cutups.analysis.motion import MotionAnalyser
 from cutups.analysis.ocr import TesseractReader
+from cutups.analysis.passes import (
+    MIN_SPAN_SECONDS,
+    analyse_spans,
+    join_crops,
+    join_spans,
+    new_spill_dir,
+    plan_spans,
+)
 from cutups.analysis.scorebug import (
     LOCATE_SIZE,
     ScorebugAnalyser,
@@ -116,21 +124,17 @@ def _readings_from(signals: Signals) -> tuple[ClockReading, ...]:
     )
 
 
-def _read_clock(
-    arrays: dict[str, np.ndarray], progress: Callable[[float], None] | None
-) -> tuple[ClockReading, ...]:
-    """Read the clock off the stored bug crops, which are then dropped (they are large)."""
-    ticks = arrays.pop("__crop_ticks__", None)
-    crops = arrays.pop("__crops__", None)
-    support = arrays.pop("__crop_support__", None)
-    if ticks is None or crops is None or len(crops) < 3:
+def _read_clock(bug: BugCrops | None) -> tuple[ClockReading, ...]:
+    """Read the clock off the stored bug crops, which are then deleted (they are large)."""
+    if bug is None:
         return ()
-    bug = BugCrops(ticks, crops, TICK_RATE, support)
     try:
-        readout = read_clock(bug, TesseractReader(), progress=progress)
+        if len(bug.crops) < 3:
+            return ()
+        readout = read_clock(bug, TesseractReader())
     finally:
-        if isinstance(crops, SpilledCrops):
-            crops.close()  # the spill file goes with it
+        if isinstance(bug.crops, SpilledCrops):
+            bug.crops.close()
     log.info(
         "clock: %d readings (%d by Tesseract, %d by learned glyphs)",
         len(readout.readings),
@@ -161,6 +165,8 @@ def analyse(
     cache_dir: Path | None,
     progress: Callable[[float], None] | None = None,
     cancel: threading.Event | None = None,
+    workers: int = 1,
+    min_span_seconds: float = MIN_SPAN_SECONDS,
 ) -> Analysis:
     """Compute (or load) the per-tick signals of a video.
 
@@ -169,6 +175,8 @@ def analyse(
         cache_dir: where ``.npz`` signal files live; None disables the cache.
         progress: called with the fraction done (0-1) during decoding.
         cancel: set to stop; raises CanceledError from the decoder.
+        workers: processes that analyse parts of the video side by side (one per core is
+            fastest); parts are at least ``min_span_seconds`` long, so short videos get one.
     """
     content = fingerprint(info.path)
     base: list[FrameAnalyser] = [MotionAnalyser(), FieldAnalyser()]
@@ -197,34 +205,18 @@ def analyse(
         )
 
     location = _locate(info)
-    if location is not None:
-        box = (location.x, location.y, location.w, location.h)
-        base = [MotionAnalyser(ignore=box), FieldAnalyser()]
-    analysers: list[FrameAnalyser] = list(base)
-    if location is not None:
-        analysers.append(ScorebugAnalyser(location))
-        analysers.append(BugCropAnalyser(location, info.video.width, info.video.height))
     log.info("scorebug %s", "found" if location else "not found")
-    # Non-reference frames (most B-frames) are not decoded at all: every signal is sampled at
-    # 10 Hz, so a tick may land one or two frames away from its exact time (<= 67 ms at 29.97),
-    # well inside a tick, and the pass gets ~25 % cheaper than a full decode.
-    decode_once(
-        info.path,
-        analysers,
-        [audio] if info.has_audio else [],
-        progress=progress,
-        cancel=cancel,
-        skip_nonref=True,
-    )
     n_ticks = int(info.duration * TICK_RATE)
-    arrays: dict[str, np.ndarray] = {}
-    for analyser in analysers:
-        arrays.update(analyser.finish(n_ticks))
-    arrays.update(audio.finish(n_ticks))
-    if location is None:
-        arrays["bug"] = np.zeros(n_ticks, dtype=np.float32)
-        arrays["bug_change"] = np.zeros(n_ticks, dtype=np.float32)
-    readings = _read_clock(arrays, None)
+    spans = plan_spans(n_ticks, workers, int(min_span_seconds * TICK_RATE))
+    with new_spill_dir() as spill_dir:
+        results = analyse_spans(
+            info, location, spans, Path(spill_dir), progress=progress, cancel=cancel
+        )
+        arrays = join_spans(results)
+        if location is None:
+            arrays["bug"] = np.zeros(n_ticks, dtype=np.float32)
+            arrays["bug_change"] = np.zeros(n_ticks, dtype=np.float32)
+        readings = _read_clock(join_crops(results))
     arrays.update(_location_arrays(location))
     arrays.update(_readings_arrays(readings))
     signals = Signals(rate=TICK_RATE, duration=info.duration, arrays=arrays)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 import av.error
 import numpy as np
@@ -59,6 +59,8 @@ AUDIO_CHUNK_SECONDS = 0.5
 """Decoded audio is resampled and handed over in chunks of about this many seconds. Doing it per
 codec frame (21 ms for AAC) cost +30 % on a 720p pass, all of it overhead."""
 _BATCH = 8
+_EPS = Fraction(1, 10**6)
+"""Slack when turning a span's start (seconds) into a first tick: k / rate must map to k."""
 """Messages the decode thread bundles into one queue item, to cut thread hand-offs."""
 POLL = 0.1
 """Seconds a blocked queue operation waits before re-checking cancel and stop flags."""
@@ -133,6 +135,10 @@ class Schedule:
     next_tick: int = 0
 
 
+class CancelFlag(Protocol):
+    def is_set(self) -> bool: ...
+
+
 class Stopped(Exception):
     """The caller left (consumer error or cancel); the decode thread just ends."""
 
@@ -144,9 +150,17 @@ class DecodeWorker:
     audio_rates: list[int]
     out: queue.Queue[Message]
     stop: threading.Event
-    cancel: threading.Event | None
+    cancel: CancelFlag | None
     skip_nonref: bool = False
+    threads: int = 0
+    start: Fraction = Fraction(0)
+    """Seconds (from the first video frame) where delivery starts; > 0 seeks there first."""
+    end: Fraction | None = None
+    """Seconds where delivery stops (exclusive); None: the end of the file."""
     _expected: float = 0.0
+    _video_done: bool = False
+    _audio_done: bool = False
+    _audio_next: dict[int, float] = field(default_factory=dict)
     _frames: int = 0
     _samples: int = 0
     _skipped: int = 0
@@ -214,7 +228,10 @@ class DecodeWorker:
             for stream in container.streams:
                 if stream is not vstream and stream is not astream:
                     stream.discard = Discard.all
-            vstream.thread_type = "AUTO"
+            if self.threads:
+                vstream.codec_context.thread_count = self.threads
+            else:
+                vstream.thread_type = "AUTO"
             if self.skip_nonref:
                 vstream.codec_context.skip_frame = "NONREF"
             tb = vstream.time_base or Fraction(1, 90000)
@@ -224,6 +241,8 @@ class DecodeWorker:
             elif container.duration:
                 self._expected = container.duration / 1_000_000
             origin = vstream.start_time
+            if self.start > 0:
+                self._seek(container, vstream, origin)
             self._resamplers = {
                 r: AudioResampler(format="flt", layout="mono", rate=r) for r in self.audio_rates
             }
@@ -232,6 +251,10 @@ class DecodeWorker:
             for packet in self._packets(container.demux(*streams)):
                 self._check()
                 is_video = packet.stream is vstream
+                if self._video_done and (astream is None or self._audio_done):
+                    break
+                if (self._video_done and is_video) or (self._audio_done and not is_video):
+                    continue
                 if is_video and packet.pts is not None:
                     end = (packet.pts + (packet.duration or 0) - (clock.origin or 0)) * tb
                     self._packet_end = (
@@ -253,6 +276,25 @@ class DecodeWorker:
         if self._skipped:
             log.warning("%s: skipped %d undecodable packets", self.path, self._skipped)
         return Done(self._frames, self._samples, duration, self._skipped)
+
+    def _seek(self, container: Any, vstream: Any, origin: int | None) -> None:
+        """Jump to the last keyframe at or before :attr:`start`; ticks begin at ``start``.
+
+        Times stay counted from the stream's start, so a span's ticks are the same ticks a
+        whole pass would deliver. Without a stream start time (rare) there is nothing to count
+        from after a jump, so the file is read from the beginning and the frames before
+        ``start`` are only decoded, not delivered: slower, never wrong.
+        """
+        for sched in self.schedules:
+            sched.next_tick = math.ceil(self.start * sched.rate - _EPS)
+        if origin is None:
+            log.info("%s: no stream start time; reading from the beginning", self.path)
+            return
+        tb = vstream.time_base or Fraction(1, 90000)
+        try:
+            container.seek(origin + int(self.start / tb), backward=True, stream=vstream)
+        except av.error.FFmpegError as exc:
+            log.warning("%s: cannot seek (%s); reading from the beginning", self.path, exc)
 
     def _packets(self, demux: Iterator[Packet[Any]]) -> Iterator[Packet[Any]]:
         """Packets until the end, or until the data stops making sense (truncated file)."""
@@ -278,8 +320,12 @@ class DecodeWorker:
         if self._prev is None:
             # Ticks before the first frame (if it is late) get the first frame.
             self._set_prev(frame, now)
+        if self.end is not None and now >= self.end:
+            self._video_done = True  # the span's last ticks show the frame before `end`
+            now = self.end
         deliveries = self._deliver_until(now)
-        self._set_prev(frame, now)
+        if not self._video_done:
+            self._set_prev(frame, now)
         if deliveries:
             self._emit(VideoItem(float(now), deliveries))
 
@@ -338,6 +384,8 @@ class DecodeWorker:
         end = self._prev_time + clock.frame_duration(self._prev)
         if self._packet_end is not None and self.skip_nonref:
             end = max(end, self._packet_end)  # skipped frames still count towards the end
+        if self.end is not None:
+            end = min(end, self.end)
         deliveries = self._deliver_until(end)
         if deliveries:
             self._emit(VideoItem(float(end), deliveries))
@@ -350,6 +398,9 @@ class DecodeWorker:
     # -- audio -------------------------------------------------------------------------------
 
     def _on_audio(self, frame: AudioFrame, clock: _Clock) -> None:
+        if self.end is not None and _audio_start(frame, clock) >= self.end:
+            self._audio_done = True
+            return
         self._samples += frame.samples
         if self._audio_in and not _continues(self._audio_in[-1], frame):
             self._resample_pending(clock)  # a gap or a format change: keep them apart
@@ -371,12 +422,25 @@ class DecodeWorker:
     def _emit_audio(self, rate: int, frame: AudioFrame, clock: _Clock) -> None:
         samples = frame.to_ndarray().reshape(-1).astype(np.float32, copy=False)
         t = clock.audio_time(rate, frame, samples.size)
-        if t < 0:
-            # Audio that starts before the first video frame: drop what precedes t = 0.
-            drop = math.ceil(-t * rate - 1e-9)
+        start = float(self.start)
+        if t < start:
+            # Audio that starts before the first video frame (or the span): drop what precedes.
+            drop = math.ceil((start - t) * rate - 1e-9)
             if drop >= samples.size:
                 return
             samples, t = samples[drop:], t + drop / rate
+        if start > 0 and rate not in self._audio_next and t > start:
+            # A span's audio starts exactly at ``start``, where a whole pass would have it; a
+            # late first packet after the jump is preceded by silence, not shifted.
+            gap = round((t - start) * rate)
+            if gap > 0:
+                self._emit(AudioItem(rate, start, np.zeros(gap, np.float32)))
+        if self.end is not None:
+            keep = math.ceil((float(self.end) - t) * rate - 1e-9)
+            if keep <= 0:
+                return
+            samples = samples[:keep]
+        self._audio_next[rate] = t + samples.size / rate
         samples.flags.writeable = False
         self._emit(AudioItem(rate, t, samples))
 
@@ -427,6 +491,13 @@ def _block_mean(luma: npt.NDArray[np.uint8], k: int) -> Image:
             total += luma[dy::k, dx::k]
     total += k * k // 2
     return (total // (k * k)).astype(np.uint8)
+
+
+def _audio_start(frame: AudioFrame, clock: _Clock) -> Fraction:
+    """Seconds of the frame's first sample from the first video frame (0 without a pts)."""
+    if frame.pts is None or frame.time_base is None:
+        return Fraction(0)
+    return frame.pts * frame.time_base - (clock.origin or 0) * clock.tb
 
 
 def _continues(prev: AudioFrame, frame: AudioFrame) -> bool:

