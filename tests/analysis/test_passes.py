@@ -19,7 +19,7 @@ from cutups.analysis.passes import (
     join_crops,
     plan_spans,
 )
-from cutups.analysis.runner import Analysis, analyse
+from cutups.analysis.runner import Analysis, analyse, locate_times
 from cutups.errors import CanceledError, MediaError
 from cutups.media.probe import MediaInfo, probe
 from cutups.mediagen import GeneratedBroadcast, generate_cached, presets
@@ -114,3 +114,14 @@ def test_cancel_stops_every_span_promptly(info: MediaInfo, tmp_path: Path) -> No
     finally:
         timer.cancel()
     assert time.monotonic() - started < 10
+
+
+def test_locate_samples_do_not_alias_with_repeated_content() -> None:
+    # Six plays of one 30-minute broadcast: every sample must show a different moment of it.
+    times = locate_times(3 * 3600.0, 48)
+    assert times == sorted(times) and times[0] > 0 and times[-1] < 3 * 3600
+    stretch = 3 * 3600.0 / 48
+    assert all(i * stretch < t < (i + 1) * stretch for i, t in enumerate(times))
+    phases = {round(t % 1800.0) for t in times}
+    assert len(phases) == 48
+    assert locate_times(3 * 3600.0, 48) == times  # fixed: same file, same samples, same cache
