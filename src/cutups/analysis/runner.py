@@ -46,13 +46,14 @@ from cutups.media.decode import decode_once
 from cutups.media.probe import MediaInfo
 from cutups.media.sample import sample_frames
 
-__all__ = ["ANALYSIS_VERSION", "Analysis", "analyse", "locate_times"]
+__all__ = ["ANALYSIS_VERSION", "Analysis", "analyse", "repeated_pictures"]
 
 log = logging.getLogger(__name__)
 
 ANALYSIS_VERSION = "2"
 """Bumped with any change to how signals are computed; part of every cache key."""
 _LOCATE_SAMPLES = 48
+_GOLDEN = 0.6180339887498949
 _CACHE_KEEP = 32
 
 
@@ -89,25 +90,39 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def locate_times(duration: float, count: int) -> list[float]:
-    """``count`` sample times, one in each of ``count`` equal stretches of the video, each at
-    its own (fixed, pseudo-random) place in its stretch.
-
-    Not the middle of every stretch: a regular grid aliases with anything that repeats at a
-    multiple of its step. A 3-hour benchmark made of one 30-minute broadcast played six times
-    was sampled at only 8 distinct pictures, 6 times each; the bug's "stable" area then took in
-    the background, the box came out too tall, and crops were stored 3.6x as often.
-    """
-    offsets = np.random.default_rng(20261121).uniform(0.15, 0.85, count)
-    return [duration * (i + float(u)) / count for i, u in enumerate(offsets)]
+def repeated_pictures(images: list[np.ndarray], tolerance: float = 1.5) -> list[int]:
+    """Indexes of images that show the same picture as an earlier one (mean difference under
+    ``tolerance`` levels on a coarse grid): compression noise differs, content does not."""
+    small = [img[::8, ::8].astype(np.int16) for img in images]
+    return [
+        i
+        for i in range(1, len(small))
+        if any(float(np.abs(small[i] - small[j]).mean()) < tolerance for j in range(i))
+    ]
 
 
 def _locate(info: MediaInfo) -> ScorebugLocation | None:
     duration = info.duration
-    times = locate_times(duration, _LOCATE_SAMPLES)
     width, height = LOCATE_SIZE
-    samples = sample_frames(info.path, times, width=width, height=height, gray=False)
-    rgb = [img for _, img in samples]
+    step = duration / _LOCATE_SAMPLES
+    times = [step * (i + 0.5) for i in range(_LOCATE_SAMPLES)]
+    samples = dict(sample_frames(info.path, times, width=width, height=height, gray=False))
+    # A regular grid aliases with anything that repeats at a multiple of its step: a 3-hour
+    # benchmark made of one 30-minute broadcast played six times was sampled at 8 distinct
+    # pictures, 6 times each; the bug's "stable" area took in the background, the box came out
+    # too tall and crops were stored 3.6x as often. Repeated pictures are sampled again
+    # elsewhere in their stretch (ordinary broadcasts have none, so nothing changes for them).
+    shown = list(samples)
+    again = [shown[i] for i in repeated_pictures([samples[t] for t in shown])]
+    if again:
+        log.info("scorebug: %d sampled pictures repeat; sampling elsewhere", len(again))
+        for t in again:
+            del samples[t]
+        # Each stretch moves by its own amount (golden-ratio steps), so the copies of one
+        # picture do not all land on one other picture.
+        moved = [step * (t // step + 0.1 + 0.8 * ((t // step + 1) * _GOLDEN % 1)) for t in again]
+        samples.update(sample_frames(info.path, moved, width=width, height=height, gray=False))
+    rgb = [samples[t] for t in sorted(samples)]
     gray = [luma(img) for img in rgb]
     off_field = [green_fraction(img[::4, ::4]) < 0.25 for img in rgb]
     return locate_scorebug(gray, off_field)
@@ -199,7 +214,7 @@ def analyse(
     params["scorebug"] = {
         "v": ScorebugAnalyser.VERSION,
         "samples": _LOCATE_SAMPLES,
-        "sampling": "stratified-jitter",
+        "sampling": "grid, repeats moved",
         "crops": BugCropAnalyser.VERSION,
     }
     key = cache_key(content, params, f"{ANALYSIS_VERSION}:{__version__}:{code_fingerprint()}")
