@@ -66,7 +66,11 @@ def calibration_table(cal: Calibration) -> str:
     ]
     for b in cal.bands:
         precision = "—" if b.precision is None else f"{b.precision:.1%}"
-        score = f"{100 * wilson_lower_bound(b.true_plays, b.clips):.1f}" if b.clips else "pooled"
+        score = (
+            f"{100 * wilson_lower_bound(b.true_plays, b.clips):.1f}"
+            if b.clips
+            else "as the nearest weaker measured strength, else 0"
+        )
         lines.append(f"| {b.strength} | {b.clips} | {b.true_plays} | {precision} | {score} |")
     return "\n".join(lines)
 
