@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 import threading
 import traceback
@@ -417,7 +416,7 @@ def _cmd_levels(args: argparse.Namespace) -> int:
             info,
             cache_dir=settings.cache_dir,
             progress=lambda f: bars.update(task, completed=f),
-            workers=settings.jobs or os.cpu_count() or 1,
+            workers=settings.workers,
         )
     out = args.out or args.video.parent
     paths = write_levels(analysis.signals, out, f"{args.video.stem}.levels")

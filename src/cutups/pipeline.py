@@ -8,7 +8,6 @@ one callback; cancel goes through the ffmpeg process registry and a threading ev
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import uuid
 from collections.abc import Callable, Mapping
@@ -123,7 +122,7 @@ def _plan(
         cache_dir=settings.cache_dir,
         progress=lambda f: report("analysing", f, "decoding once for every analyser"),
         cancel=cancel,
-        workers=settings.jobs or os.cpu_count() or 1,
+        workers=settings.workers,
     )
     report("detecting", 0.0, "finding snaps and whistles")
     timeline = plan_plays(

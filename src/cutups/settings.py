@@ -195,6 +195,11 @@ class Settings(BaseSettings):
         return getattr(self, name) if name in self.model_fields_set else None
 
     @property
+    def workers(self) -> int:
+        """Processes to run side by side: ``jobs``, or one per core when it is 0."""
+        return self.jobs or os.cpu_count() or 1
+
+    @property
     def distributed(self) -> bool:
         """True when jobs run on ``cutups worker`` processes behind a broker."""
         return self.broker_url is not None

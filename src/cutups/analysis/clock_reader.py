@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,6 +60,10 @@ class TextField:
     y1: int
     changes: float
     """Mean share of this field's pixels that change between stored crops."""
+
+    @property
+    def box(self) -> tuple[int, int, int, int]:
+        return (self.x0, self.y0, self.x1, self.y1)
 
     def cut(self, crop: NDArray[np.uint8]) -> NDArray[np.uint8]:
         return crop[self.y0 : self.y1, self.x0 : self.x1]
@@ -231,7 +235,7 @@ def _merge_boxes(boxes: list[list[int]]) -> list[list[int]]:
     out: list[list[int]] = []
     for box in sorted(boxes):
         for other in out:
-            if box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3]:
+            if _overlaps(box, other):
                 other[:] = [
                     min(box[0], other[0]),
                     min(box[1], other[1]),
@@ -312,13 +316,14 @@ def identify_fields(
             best_period = (period_share, f)
     clock = best_clock[1] if best_clock else None
     period = best_period[1] if best_period else None
-    if clock is not None and period is not None and _overlaps(clock, period):
+    if clock is not None and period is not None and _overlaps(clock.box, period.box):
         period = None
     return clock, period
 
 
-def _overlaps(a: TextField, b: TextField) -> bool:
-    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+def _overlaps(a: Sequence[int], b: Sequence[int]) -> bool:
+    """Whether boxes ``(x0, y0, x1, y1)`` share any area."""
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def read_clock(

@@ -203,8 +203,8 @@ def _supervise(
                 if not child.read_line():
                     selector.unregister(key.fileobj)
                     open_streams -= 1
-                    if child.wait() != 0:
-                        return  # its error is raised by result(); the others are stopped
+                    if child.process.wait() != 0:
+                        return  # outcome() has its error; the others are stopped
             if progress is not None:
                 progress(sum(c.done for c in children) / len(children))
 
@@ -289,7 +289,7 @@ class SpanChild:
             process.stdin.write(pickle.dumps(request))
             process.stdin.close()
         except BrokenPipeError:
-            pass  # it died at start; wait() and result() report why
+            pass  # it died at start; outcome() reports why
         return cls(index, process, result_path, stderr_path)
 
     @property
@@ -309,9 +309,6 @@ class SpanChild:
             level, _, text = rest.partition(" ")
             log.log(int(level), "span %d: %s", self.index, text)
         return True
-
-    def wait(self) -> int:
-        return self.process.wait()
 
     def stop(self) -> None:
         if self.process.poll() is None:

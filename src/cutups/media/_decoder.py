@@ -59,9 +59,9 @@ AUDIO_CHUNK_SECONDS = 0.5
 """Decoded audio is resampled and handed over in chunks of about this many seconds. Doing it per
 codec frame (21 ms for AAC) cost +30 % on a 720p pass, all of it overhead."""
 _BATCH = 8
+"""Messages the decode thread bundles into one queue item, to cut thread hand-offs."""
 _EPS = Fraction(1, 10**6)
 """Slack when turning a span's start (seconds) into a first tick: k / rate must map to k."""
-"""Messages the decode thread bundles into one queue item, to cut thread hand-offs."""
 POLL = 0.1
 """Seconds a blocked queue operation waits before re-checking cancel and stop flags."""
 
@@ -136,6 +136,8 @@ class Schedule:
 
 
 class CancelFlag(Protocol):
+    """A flag that asks a pass to stop: a ``threading.Event`` or a ``multiprocessing`` one."""
+
     def is_set(self) -> bool: ...
 
 
@@ -160,7 +162,8 @@ class DecodeWorker:
     _expected: float = 0.0
     _video_done: bool = False
     _audio_done: bool = False
-    _audio_next: dict[int, float] = field(default_factory=dict)
+    _audio_started: set[int] = field(default_factory=set)
+    """Output rates whose first chunk has been handed over."""
     _frames: int = 0
     _samples: int = 0
     _skipped: int = 0
@@ -398,7 +401,8 @@ class DecodeWorker:
     # -- audio -------------------------------------------------------------------------------
 
     def _on_audio(self, frame: AudioFrame, clock: _Clock) -> None:
-        if self.end is not None and _audio_start(frame, clock) >= self.end:
+        start = clock.audio_start(frame)
+        if self.end is not None and start is not None and start >= self.end:
             self._audio_done = True
             return
         self._samples += frame.samples
@@ -429,7 +433,7 @@ class DecodeWorker:
             if drop >= samples.size:
                 return
             samples, t = samples[drop:], t + drop / rate
-        if start > 0 and rate not in self._audio_next and t > start:
+        if start > 0 and rate not in self._audio_started and t > start:
             # A span's audio starts exactly at ``start``, where a whole pass would have it; a
             # late first packet after the jump is preceded by silence, not shifted.
             gap = round((t - start) * rate)
@@ -440,7 +444,7 @@ class DecodeWorker:
             if keep <= 0:
                 return
             samples = samples[:keep]
-        self._audio_next[rate] = t + samples.size / rate
+        self._audio_started.add(rate)
         samples.flags.writeable = False
         self._emit(AudioItem(rate, t, samples))
 
@@ -491,13 +495,6 @@ def _block_mean(luma: npt.NDArray[np.uint8], k: int) -> Image:
             total += luma[dy::k, dx::k]
     total += k * k // 2
     return (total // (k * k)).astype(np.uint8)
-
-
-def _audio_start(frame: AudioFrame, clock: _Clock) -> Fraction:
-    """Seconds of the frame's first sample from the first video frame (0 without a pts)."""
-    if frame.pts is None or frame.time_base is None:
-        return Fraction(0)
-    return frame.pts * frame.time_base - (clock.origin or 0) * clock.tb
 
 
 def _continues(prev: AudioFrame, frame: AudioFrame) -> bool:
@@ -560,11 +557,15 @@ class _Clock:
             return frame.duration * frame.time_base
         return self.nominal
 
+    def audio_start(self, frame: AudioFrame) -> Fraction | None:
+        """Seconds of the frame's first sample from its timestamp, None without one."""
+        if frame.pts is None or frame.time_base is None:
+            return None
+        return frame.pts * frame.time_base - (self.origin or 0) * self.tb
+
     def audio_time(self, rate: int, frame: AudioFrame, count: int) -> float:
         """Seconds of the frame's first sample; falls back to counting samples."""
-        if frame.pts is not None and frame.time_base is not None:
-            t = float(frame.pts * frame.time_base - (self.origin or 0) * self.tb)
-        else:
-            t = self._next_audio.get(rate, 0.0)
+        start = self.audio_start(frame)
+        t = float(start) if start is not None else self._next_audio.get(rate, 0.0)
         self._next_audio[rate] = t + count / rate
         return t

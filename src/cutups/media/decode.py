@@ -58,6 +58,7 @@ from cutups.errors import CanceledError
 from cutups.media._decoder import (
     AUDIO_CHUNK_SECONDS,
     POLL,
+    CancelFlag,
     ConvKey,
     DecodeWorker,
     Done,
@@ -122,12 +123,6 @@ class FrameRequest:
         if rate <= 0:
             raise ValueError(f"rate must be positive, got {rate}")
         object.__setattr__(self, "rate", rate)
-
-
-class CancelFlag(Protocol):
-    """A flag that asks a pass to stop: a ``threading.Event`` or a ``multiprocessing`` one."""
-
-    def is_set(self) -> bool: ...
 
 
 class FrameConsumer(Protocol):
