@@ -12,6 +12,7 @@ from cutups.analysis.bug_crops import BugCropAnalyser, SpilledCrops
 from cutups.analysis.field import FieldAnalyser, green_fraction
 from cutups.analysis.motion import MotionAnalyser, estimate_shift
 from cutups.analysis.scorebug import LOCATE_SIZE, ScorebugAnalyser, locate_scorebug
+from cutups.analysis.segments import SegmentParams
 
 RNG = np.random.default_rng(7)
 BUG = (40, 300, 200, 36)  # x, y, w, h at 640x360
@@ -116,6 +117,28 @@ def test_green_fraction_of_grass_and_of_a_crowd() -> None:
     analyser = FieldAnalyser()
     analyser.on_frame(0, 0.0, grass)
     assert analyser.finish(1)["green"][0] == pytest.approx(1.0)
+
+
+def _stands_over_grass(grass_from: float) -> np.ndarray:
+    """Crowd (random, never grass-green) above row ``grass_from`` (of the height), turf below."""
+    img = np.random.default_rng(7).integers(0, 255, (90, 160, 3), dtype=np.uint8)
+    img[..., 1] = np.minimum(img[..., 0], img[..., 2])
+    img[int(grass_from * 90) :] = (46, 122, 52)
+    return img
+
+
+def test_wide_shot_is_field_and_sideline_shot_is_not() -> None:
+    """A sideline shot has as much grass as a wide shot with stands, but only at its bottom."""
+    wide, sideline = _stands_over_grass(0.12), _stands_over_grass(0.62)
+    analyser = FieldAnalyser()
+    analyser.on_frame(0, 0.0, wide)
+    analyser.on_frame(1, 0.1, sideline)
+    green = analyser.finish(2)["green"]
+    threshold = SegmentParams().green_on
+    assert green[0] > threshold + 0.3
+    assert green[1] < threshold - 0.1
+    # Counted over the whole frame, the sideline shot's grass would pass for a wide shot's.
+    assert green_fraction(sideline) > 0.3
 
 
 def test_whistle_scores_a_tone_inside_crowd_noise_and_not_the_noise() -> None:

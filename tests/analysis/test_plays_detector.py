@@ -92,3 +92,39 @@ def test_false_start_burst_then_whistle_is_not_a_play() -> None:
         s.arrays["cut"][k] = 0.02  # one continuous wide shot
     s.closeup()
     assert detect_plays(s.signals()) == []
+
+
+def _uncorroborated_play(keep: str | None) -> SignalScript:
+    """A play's motion in a wide live shot with every optional signal removed but ``keep``."""
+    s = SignalScript()
+    s.closeup()
+    first = len(s.arrays["motion"])
+    s.play(6.0)
+    last = len(s.arrays["motion"])
+    s.closeup()
+    flat = {"whistle": 0.0, "pan": 0.0, "crowd": -30.0, "bug_change": 0.0}
+    for name, value in flat.items():
+        if name != keep:
+            s.arrays[name][first:last] = [value] * (last - first)
+    return s
+
+
+def test_motion_alone_is_not_a_play() -> None:
+    """A sideline shot drifting after a still moment moves like a snap; nothing else agrees."""
+    assert detect_plays(_uncorroborated_play(None).signals()) == []
+
+
+@pytest.mark.parametrize(
+    ("keep", "evidence"),
+    [
+        ("whistle", "whistle"),
+        ("pan", "camera_follows"),
+        ("crowd", "crowd_surge"),
+        ("bug_change", "clock_running"),
+    ],
+)
+def test_any_one_other_signal_makes_it_a_play(keep: str, evidence: str) -> None:
+    s = _uncorroborated_play(keep)
+    (play,) = detect_plays(s.signals())
+    assert play.snap == pytest.approx(s.plays[0][0], abs=0.3)
+    assert evidence in play.evidence

@@ -6,6 +6,12 @@ they stop at the whistle, or until the director cuts away. Players walking to th
 the huddle move too, but slowly and without the burst a snap starts, so a candidate must also
 reach a motion peak well above walking pace.
 
+Motion in a green picture is not enough on its own: a candidate becomes a play only when at
+least one signal other than the picture's motion supports it (``min_strength``): the clock
+running, a whistle at its end, the crowd rising, or the camera following the action. Every
+play of the generated suite has three or four of them; the one candidate with none that the
+suite produced was a sideline shot whose slow drift looked like a snap.
+
 Everything here is a pure function of :class:`~cutups.analysis.signals.Signals`.
 """
 
@@ -16,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from cutups.analysis.confidence import score_for
+from cutups.analysis.confidence import score_for, strength
 from cutups.analysis.segments import SegmentParams, live_wide_segments, smooth
 from cutups.analysis.signals import Signals
 
@@ -47,6 +53,8 @@ class DetectorParams:
     min_gap_sec: float = 5.0
     """No snap comes this soon after a play ends: the teams must line up again (a hurry-up
     offense needs 10 s or more). Motion sooner is players walking off or celebrating."""
+    min_strength: int = 1
+    """Optional signals (see :mod:`cutups.analysis.confidence`) a play needs besides motion."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +99,11 @@ def detect_plays(signals: Signals, params: DetectorParams | None = None) -> list
                 continue
             snap = _refine_snap(raw, k, onset_n, still)
             end, reason = _find_end(signals, motion, snap, b, still, settle_n, min_n, max_n)
+            found = None
             if end - snap >= min_n and motion[snap:end].max() >= peak:
-                plays.append(_scored(signals, snap, end, reason, rate))
+                found = _scored(signals, snap, end, reason, rate)
+            if found is not None and strength(found.evidence) >= p.min_strength:
+                plays.append(found)
                 last_end = end
                 k = end + max(still_n, gap_n)
             else:

@@ -26,8 +26,9 @@ class SegmentParams:
 
     bug_on: float = 0.55
     """Share of the bug's stable pixels showing for the broadcast to count as live."""
-    green_on: float = 0.30
-    """Share of grass pixels for a wide field shot."""
+    green_on: float = 0.45
+    """Share of grass in the picture's middle band for a wide field shot (wide shots measure
+    above 0.7 on the generated suite; sideline, bench and crowd shots below 0.25)."""
     cut_on: float = 0.30
     """Histogram change that marks a camera cut."""
     wipe_level: float = 0.2
