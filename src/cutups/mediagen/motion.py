@@ -148,6 +148,11 @@ class SceneMotion:
         self.lag = rng.uniform(1.2, 3.5, 22)
         self.mot_dir = 1.0 if rng.random() < 0.5 else -1.0
         self.drift = rng.uniform(-0.8, 0.8, (22, 2))
+        # Live-ball scuffle (own stream, so the rest of the scene is drawn as before).
+        jig = np.random.default_rng([seed, scene.seq, 0x10C])
+        self.scuffle_amp = jig.uniform(0.5, 0.9, (22, 2))
+        self.scuffle_rate = jig.uniform(2.5, 4.0, (22, 2))
+        self.scuffle_phase = jig.uniform(0, 2 * np.pi, (22, 2))
         # officials: the referee behind the offense, the umpire behind the defensive line
         self.ref_x = np.array([self.los - d * 13.0, self.los + d * 6.5])
         self.ref_y = np.array([MID + 3.5, MID - 2.0])
@@ -259,6 +264,12 @@ class SceneMotion:
             ys[15:] += (by - ys[15:]) * w[15:] * 0.7
             xs[[5, 6]] += (bx - xs[[5, 6]]) * w[[5, 6]] * 0.5
             xs[11:15] += (bx - xs[11:15]) * w[11:15] * 0.4
+        # Nobody stands still while the ball is live: linemen grapple, receivers and defenders
+        # keep working. Without this, a short completion froze all 22 players for half a second
+        # mid-play (routes run out, defenders arrived), which no real play does.
+        ph = self.scuffle_phase
+        scuffle = self.scuffle_amp * (np.sin(self.scuffle_rate * m + ph) - np.sin(ph))
+        xs, ys = xs + scuffle[:, 0], ys + scuffle[:, 1]
         c = self.carrier
         if self.throw_t < 0 or m >= self.throw_t:
             xs[c], ys[c] = bx, by
