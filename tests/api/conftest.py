@@ -25,8 +25,7 @@ from typing import Any
 import httpx
 import pytest
 
-from cutups.mediagen import GeneratedBroadcast, generate_cached, presets
-from tests.sources.fileserver import FileServer, QuietServer, Route, serve_files
+from tests.sources.fileserver import FileServer, QuietServer
 
 WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 API_KEYS = ("key-one", "key-two")
@@ -138,23 +137,6 @@ def start_server(
 
 
 # -- session resources -------------------------------------------------------------------------
-@pytest.fixture(scope="session")
-def broadcast(tmp_path_factory: pytest.TempPathFactory) -> GeneratedBroadcast:
-    """The tiny generated broadcast (about 100 s, three plays), rendered once per session."""
-    return generate_cached(presets.tiny(), tmp_path_factory.getbasetemp() / "broadcasts")
-
-
-@pytest.fixture(scope="session")
-def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("signal-cache")
-
-
-@pytest.fixture(scope="session")
-def files(broadcast: GeneratedBroadcast) -> Iterator[FileServer]:
-    """A local HTTP server with the broadcast at /broadcast.mp4."""
-    with serve_files() as server:
-        server.add("/broadcast.mp4", Route(broadcast.video))
-        yield server
 
 
 @pytest.fixture(scope="session")

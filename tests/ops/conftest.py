@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from cutups.mediagen import GeneratedBroadcast, generate_cached, presets
 from tests.ops.services import (
     Postgres,
     S3Emulator,
@@ -17,7 +15,6 @@ from tests.ops.services import (
     postgres_available,
     redis_server,
 )
-from tests.sources.fileserver import FileServer, Route, serve_files
 
 
 @pytest.fixture(scope="session")
@@ -46,22 +43,3 @@ def s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Emulator]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-
-
-@pytest.fixture(scope="session")
-def broadcast(tmp_path_factory: pytest.TempPathFactory) -> GeneratedBroadcast:
-    """The tiny generated broadcast (about 100 s, three plays), rendered once per session."""
-    return generate_cached(presets.tiny(), tmp_path_factory.getbasetemp() / "broadcasts")
-
-
-@pytest.fixture(scope="session")
-def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("signal-cache")
-
-
-@pytest.fixture(scope="session")
-def files(broadcast: GeneratedBroadcast) -> Iterator[FileServer]:
-    """A local HTTP server with the broadcast at /broadcast.mp4 (requests are logged)."""
-    with serve_files() as server:
-        server.add("/broadcast.mp4", Route(broadcast.video))
-        yield server

@@ -19,7 +19,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
-from cutups.mediagen import GeneratedBroadcast, generate_cached, presets
+from cutups.mediagen import GeneratedBroadcast
 from tests.api.conftest import TERMINAL, Server, server_env, start_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -42,12 +42,6 @@ SCREENSHOTS = (
 )
 WEB_KEY = "web-test-key-3f9c"
 CUT_DELAY = "2"
-
-
-@pytest.fixture(scope="session")
-def web_broadcast(tmp_path_factory: pytest.TempPathFactory) -> GeneratedBroadcast:
-    """The tiny generated broadcast (about 100 s, three plays) with its play-by-play."""
-    return generate_cached(presets.tiny(), tmp_path_factory.getbasetemp() / "broadcasts")
 
 
 @pytest.fixture(scope="session")

@@ -84,7 +84,7 @@ def test_upload_watch_browse_play_and_download(
     page: Page,
     context: BrowserContext,
     web_server: Server,
-    web_broadcast: GeneratedBroadcast,
+    broadcast: GeneratedBroadcast,
     tmp_path: Path,
 ) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -93,10 +93,10 @@ def test_upload_watch_browse_play_and_download(
     assert page.evaluate("document.title").startswith("New job")
 
     # -- submit: the video file, its play-by-play, the team; defaults for the clip options
-    page.get_by_label("Video file").set_input_files(web_broadcast.video)
-    page.get_by_label("Your team").fill(web_broadcast.truth.home.name)
+    page.get_by_label("Video file").set_input_files(broadcast.video)
+    page.get_by_label("Your team").fill(broadcast.truth.home.name)
     page.locator('label[for="pbp-file-choice"]').click()
-    page.get_by_label("Play-by-play file").set_input_files(web_broadcast.pbp["cfbd_json"])
+    page.get_by_label("Play-by-play file").set_input_files(broadcast.pbp["cfbd_json"])
     for label, value in [
         ("Before the snap", "2"),
         ("After the whistle", "2"),
@@ -283,10 +283,10 @@ def test_upload_watch_browse_play_and_download(
 
 
 def test_cancel_a_running_job(
-    page: Page, web_server: Server, web_broadcast: GeneratedBroadcast
+    page: Page, web_server: Server, broadcast: GeneratedBroadcast
 ) -> None:
     with serve_files() as files:
-        files.add("/game.mp4", Route(web_broadcast.video))
+        files.add("/game.mp4", Route(broadcast.video))
         page.goto(f"{web_server.url}/")
         page.locator('label[for="source-url"]').click()
         page.get_by_label("Video link").fill(files.url("/game.mp4"))
@@ -312,10 +312,10 @@ def test_cancel_a_running_job(
 
 
 def test_cancel_from_the_jobs_list(
-    page: Page, web_server: Server, web_broadcast: GeneratedBroadcast
+    page: Page, web_server: Server, broadcast: GeneratedBroadcast
 ) -> None:
     with serve_files() as files:
-        files.add("/list.mp4", Route(web_broadcast.video))
+        files.add("/list.mp4", Route(broadcast.video))
         with web_server.client() as client:
             answer = client.post("/jobs", json={"video_url": files.url("/list.mp4")})
         job_id = answer.json()["job_id"]
@@ -367,9 +367,9 @@ def test_errors_are_shown_in_place(page: Page, web_server: Server, tmp_path: Pat
 
 
 def test_phone_width_does_not_overflow(
-    browser: Any, web_server: Server, web_broadcast: GeneratedBroadcast
+    browser: Any, web_server: Server, broadcast: GeneratedBroadcast
 ) -> None:
-    job_id = submit_by_api(web_server, web_broadcast)
+    job_id = submit_by_api(web_server, broadcast)
     with web_server.client() as client:
         wait_job(client, job_id, server=web_server)
     ctx = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
@@ -401,7 +401,7 @@ def test_phone_width_does_not_overflow(
 
 
 def test_with_api_keys_the_pasted_key_is_sent(
-    page: Page, keyed_server: Server, web_broadcast: GeneratedBroadcast
+    page: Page, keyed_server: Server, broadcast: GeneratedBroadcast
 ) -> None:
     authorized: list[str] = []
     page.on(
@@ -422,10 +422,10 @@ def test_with_api_keys_the_pasted_key_is_sent(
     expect(page.locator("#key-summary")).to_have_text("API key saved")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="New job").click()
-    page.get_by_label("Video file").set_input_files(web_broadcast.video)
+    page.get_by_label("Video file").set_input_files(broadcast.video)
     page.locator('label[for="pbp-file-choice"]').click()
-    page.get_by_label("Play-by-play file").set_input_files(web_broadcast.pbp["cfbd_json"])
-    page.get_by_label("Your team").fill(web_broadcast.truth.home.name)
+    page.get_by_label("Play-by-play file").set_input_files(broadcast.pbp["cfbd_json"])
+    page.get_by_label("Your team").fill(broadcast.truth.home.name)
     page.get_by_role("button", name="Cut it up").click()
     page.wait_for_url(JOB_URL, timeout=60_000)
     job_id = page.url.rsplit("/", 1)[-1]
