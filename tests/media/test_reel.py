@@ -71,7 +71,12 @@ def test_mixed_clips_are_normalised(
         "Clip 2",
         "Clip 3",
     ]
-    assert codes(result.output)[0] == 50
+    # Same-rate clips keep every frame (the fps filter used to drop each one's last frame), the
+    # 59.94 fps clip keeps every other one.
+    found = codes(result.output)
+    assert found[:60] == list(range(50, 110))
+    assert found[-45:] == list(range(0, 45))
+    assert len(found) == 60 + 60 + 45
 
 
 def test_reel_without_audio(silent: Source, tmp_path: Path) -> None:
@@ -183,3 +188,14 @@ def test_known_durations_spare_probing_every_clip(
     assert result.method == "copy" and result.duration == pytest.approx(sum(lengths), abs=0.02)
     assert codes(result.output) == [n for a, b in spans for n in range(a, b)]
     assert len(probed) == 1  # the reel itself, checked against the sum
+
+
+def test_clip_inside_one_gop_still_joins_by_copy(baseline: Source, tmp_path: Path) -> None:
+    # Frames 5-20 have no keyframe, so that clip is re-encoded whole; it keeps the source's
+    # profile (here Baseline, where x264 defaults to High), so the reel is still a copy.
+    clips = make_clips(baseline, [(0, 30), (5, 20), (30, 60)], tmp_path)
+    profiles = {probe(c, keyframes=False).video.profile for c in clips}
+    assert len(profiles) == 1
+    result = build_reel(clips, tmp_path / "reel.mp4")
+    assert result.method == "copy"
+    assert codes(result.output) == [*range(0, 30), *range(5, 20), *range(30, 60)]

@@ -553,7 +553,7 @@ def _fast_cut(job: _Job, work: Path, *, forced: CutMethod | None, in_process: bo
         except (OSError, ValueError, av.error.FFmpegError) as exc:
             raise _InProcessFailed(f"copy: writing {job.output.name} failed: {exc}") from exc
         return _Outcome("copy", 0, in_process=True, written=written)
-    if src.video.codec not in _SMART_CODECS or src.video.pix_fmt not in _SMART_PIX_FMTS:
+    if not _spliceable(src):
         raise _NotSpliceable(f"cannot splice {src.video.codec}/{src.video.pix_fmt}")
     names: list[str] = []
     for i, seg in enumerate(segments):
@@ -676,6 +676,11 @@ def _join(job: _Job, work: Path, names: list[str], segments: list[Segment]) -> N
         raise ValueError("pieces did not join cleanly (non-monotonic DTS)")
 
 
+def _spliceable(source: MediaInfo) -> bool:
+    """Whether libx264 can make frames that join this source's stream (codec and pixels)."""
+    return source.video.codec in _SMART_CODECS and source.video.pix_fmt in _SMART_PIX_FMTS
+
+
 def _reencode(job: _Job, work: Path) -> None:
     """The fallback: decode the span and encode video and audio anew, in one run."""
     src = job.source
@@ -692,7 +697,10 @@ def _reencode(job: _Job, work: Path) -> None:
         "-vf",
         job.video_trim(job.first, job.end),
         *job.timing_args(),
-        *job.x264_args(match_source=False),
+        # A whole re-encode of an ordinary H.264 source (a short clip between two far-apart
+        # keyframes) keeps its profile and level, so reels still join it by stream copy; a
+        # High-profile clip among Main ones sent a 25-clip reel down the slow re-encode path.
+        *job.x264_args(match_source=_spliceable(src)),
         *audio,
         "-sn",
         "-dn",
