@@ -48,6 +48,27 @@ def test_locate_scorebug_finds_the_box_with_commercials_mixed_in() -> None:
     assert 0.6 <= loc.coverage <= 0.8
 
 
+def test_locate_scorebug_leaves_out_a_patch_that_repeats_above_it() -> None:
+    # Every other sample is a close-up framed alike, with a jersey right above a bottom bug:
+    # a third of its pixels hold their value, enough to join the bug's blob, far fewer per row
+    # than the bug's own panel. The box must stay the bug's (it came out 62 px too tall).
+    rng = np.random.default_rng(3)
+    x, y, w, h = BUG
+    jersey = rng.integers(0, 255, (60, w), dtype=np.uint8)
+    holds = rng.random((60, w)) < 0.35
+
+    def closeup(img: np.ndarray) -> np.ndarray:
+        out = img.copy()
+        moving = rng.integers(0, 255, (60, w), dtype=np.uint8)
+        out[y - 60 : y, x : x + w] = np.where(holds, jersey, moving)
+        return out
+
+    frames = [_with_bug(closeup(_background(i)) if i % 2 else _background(i), i) for i in range(40)]
+    loc = locate_scorebug(frames)
+    assert loc is not None
+    assert loc.box(*LOCATE_SIZE) == (x, y, x + w, y + h)
+
+
 def test_locate_scorebug_returns_none_without_a_bug() -> None:
     assert locate_scorebug([_background(i) for i in range(40)]) is None
 

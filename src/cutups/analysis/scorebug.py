@@ -142,6 +142,7 @@ def locate_scorebug(
     same = [(c[0], c[1], c[2]) for c in candidates if c[3] is agree]
     best = _join_neighbours((score, ys, xs), same, *modal.shape[::-1])
     _, ys, xs = best
+    ys, xs = _trim_sparse_edges(agree, ys, xs)
     height, width = modal.shape
     template, stable = modal[ys, xs], agree[ys, xs]
     present = [presence(f[ys, xs], template, stable) > 0.6 for f in frames]
@@ -216,6 +217,34 @@ def _join_neighbours(
     if (xs.stop - xs.start) * (ys.stop - ys.start) > 0.25 * width * height:
         return best
     return score, ys, xs
+
+
+_TRIM_SHARE = 0.5
+"""An edge row or column of the box is cut when its share of agreeing pixels is below this
+fraction of the box's typical (90th percentile) row or column."""
+
+
+def _trim_sparse_edges(agree: NDArray[np.bool_], ys: slice, xs: slice) -> tuple[slice, slice]:
+    """Cut sparse rows and columns off the box's edges.
+
+    Blobs are closed and dilated to keep a bug with changing digits in one piece, which can also
+    join it to persistent patches beside it: broadcasts frame their close-ups alike, so a jersey
+    or a stand holds its value above a bottom bug often enough to agree in scattered pixels. The
+    bug's own panel agrees almost everywhere, row by row; the patches do not.
+    """
+    for axis in (1, 0):
+        box = agree[ys, xs]
+        profile = box.mean(axis=axis)
+        keep = np.flatnonzero(profile >= _TRIM_SHARE * np.percentile(profile, 90))
+        if keep.size == 0:
+            continue
+        span = ys if axis == 1 else xs
+        trimmed = slice(span.start + int(keep[0]), span.start + int(keep[-1]) + 1)
+        if axis == 1:
+            ys = trimmed
+        else:
+            xs = trimmed
+    return ys, xs
 
 
 def presence(
