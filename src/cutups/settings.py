@@ -16,6 +16,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from cutups.cores import side_by_side
+
 __all__ = ["Settings", "default_cache_dir"]
 
 
@@ -197,7 +199,7 @@ class Settings(BaseSettings):
     @property
     def workers(self) -> int:
         """Processes to run side by side: ``jobs``, or one per core when it is 0."""
-        return self.jobs or os.cpu_count() or 1
+        return side_by_side(self.jobs)
 
     @property
     def distributed(self) -> bool:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import threading
 import time
@@ -33,6 +32,7 @@ from typing import Any
 
 import httpx
 
+from cutups.cores import cores
 from cutups.errors import (
     CanceledError,
     ConfigError,
@@ -81,7 +81,7 @@ class Runtime:
         """The settings a job runs with: ``jobs`` (parallel cuts) split between the workers."""
         if self.settings.jobs:
             return self.settings
-        share = max(1, (os.cpu_count() or 1) // max(1, self.workers))
+        share = max(1, cores() // max(1, self.workers))
         return self.settings.model_copy(update={"jobs": share})
 
 

@@ -54,7 +54,6 @@ from __future__ import annotations
 
 import bisect
 import logging
-import os
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
@@ -67,6 +66,7 @@ from typing import Literal
 
 import av.error
 
+from cutups.cores import cores, side_by_side
 from cutups.errors import CanceledError, ConfigError, CutError, FFmpegError, MediaError
 from cutups.media.cutplan import FrameGrid, Segment, plan_segments, read_packet_window
 from cutups.media.ffmpeg import ProcessRegistry, file_arg, run
@@ -317,8 +317,8 @@ def cut_many(
     """
     if jobs < 0:
         raise ConfigError(f"jobs must be 0 or more, got {jobs}")
-    workers = jobs or os.cpu_count() or 1
-    threads = max(1, (os.cpu_count() or 1) // workers)
+    workers = side_by_side(jobs)
+    threads = max(1, cores() // workers)
     results: list[CutResult | None] = [None] * len(specs)
     with (
         Readers() if readers is None else nullcontext(readers) as shared,

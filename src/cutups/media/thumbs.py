@@ -26,7 +26,6 @@ from __future__ import annotations
 import bisect
 import logging
 import math
-import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
@@ -38,6 +37,7 @@ from av.container import InputContainer
 from av.video.stream import VideoStream
 from PIL import Image
 
+from cutups.cores import side_by_side
 from cutups.errors import CanceledError, FFmpegError, MediaError
 from cutups.media.cutplan import FrameGrid
 from cutups.media.ffmpeg import ProcessRegistry, file_arg, run
@@ -181,7 +181,7 @@ def thumbnails(
             if not out.is_file() or out.stat().st_size == 0:
                 raise FFmpegError(f"no still written for frame {index} ({out.name})")
 
-    workers = min(len(work), jobs or os.cpu_count() or 1) or 1
+    workers = min(len(work), side_by_side(jobs)) or 1
     with (
         Readers() if readers is None else nullcontext(readers) as shared,
         ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cutups-thumb") as pool,
