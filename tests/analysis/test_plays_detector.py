@@ -128,3 +128,45 @@ def test_any_one_other_signal_makes_it_a_play(keep: str, evidence: str) -> None:
     (play,) = detect_plays(s.signals())
     assert play.snap == pytest.approx(s.plays[0][0], abs=0.3)
     assert evidence in play.evidence
+
+
+def _jerky_flinch(spikes: list[int]) -> SignalScript:
+    """A set line, then 1.2 s where motion spikes only on ``spikes`` (ticks from the flinch):
+    the camera jerks and settles while players barely move; a whistle follows."""
+    s = SignalScript()
+    s.closeup()
+    s._add(2.0, motion=0.05, green=0.6, bug=0.95)
+    start = len(s.arrays["motion"])
+    s._add(1.2, motion=0.05, green=0.6, bug=0.95, change=0.1)
+    s._add(3.0, motion=0.05, green=0.6, bug=0.95, whistle=25.0)
+    for k in spikes:
+        s.arrays["motion"][start + k] = 8.0
+        s.arrays["pan"][start + k] = 8.0
+    for k in (-42, -30):
+        s.arrays["cut"][k] = 0.02  # one continuous wide shot
+    s.closeup()
+    return s
+
+
+def test_a_flinch_seen_by_a_jerking_camera_is_not_a_play() -> None:
+    # Measured on a false start in a 25 fps re-encode: motion in every other tick or so, 1.0 s
+    # from flinch to stop, clock and whistle and camera all "agreeing".
+    s = _jerky_flinch([0, 1, 4, 7, 8, 9])
+    assert detect_plays(s.signals()) == []
+    # The same motion in every tick is a (very short) play.
+    assert len(detect_plays(_jerky_flinch(list(range(12))).signals())) == 1
+
+
+def test_a_play_at_a_low_frame_rate_is_still_found() -> None:
+    # Below 10 fps (or with frames skipped) a tick can repeat the previous picture: exactly zero
+    # motion, which says nothing about whether players are moving.
+    s = SignalScript()
+    s.closeup()
+    first = len(s.arrays["motion"])
+    s.play(6.0)
+    last = len(s.arrays["motion"])
+    s.closeup()
+    for k in range(first, last, 3):
+        s.arrays["motion"][k] = 0.0
+    (play,) = detect_plays(s.signals())
+    assert play.snap == pytest.approx(s.plays[0][0], abs=0.3)

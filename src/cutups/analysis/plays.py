@@ -26,7 +26,7 @@ from cutups.analysis.confidence import score_for, strength
 from cutups.analysis.segments import SegmentParams, live_wide_segments, smooth
 from cutups.analysis.signals import Signals
 
-__all__ = ["DetectedPlay", "DetectorParams", "detect_plays"]
+__all__ = ["DetectedPlay", "DetectorParams", "detect_plays", "moving_share"]
 
 WHISTLE_ON = 10.0
 """Whistle tonality (dB) above which a tick holds a referee's whistle."""
@@ -53,6 +53,10 @@ class DetectorParams:
     min_gap_sec: float = 5.0
     """No snap comes this soon after a play ends: the teams must line up again (a hurry-up
     offense needs 10 s or more). Motion sooner is players walking off or celebrating."""
+    moving_share: float = 0.75
+    """Share of a play's ticks that show players moving. A live ball keeps someone moving every
+    tick (all true plays measured 0.91 or more); a flinch seen by a jerking camera moves in
+    isolated ticks between still ones (a false start on a 25 fps re-encode measured 0.5)."""
     min_strength: int = 1
     """Optional signals (see :mod:`cutups.analysis.confidence`) a play needs besides motion."""
 
@@ -100,7 +104,11 @@ def detect_plays(signals: Signals, params: DetectorParams | None = None) -> list
             snap = _refine_snap(raw, k, onset_n, still)
             end, reason = _find_end(signals, motion, snap, b, still, settle_n, min_n, max_n)
             found = None
-            if end - snap >= min_n and motion[snap:end].max() >= peak:
+            if (
+                end - snap >= min_n
+                and motion[snap:end].max() >= peak
+                and moving_share(raw[snap:end], still) >= p.moving_share
+            ):
                 found = _scored(signals, snap, end, reason, rate)
             if found is not None and strength(found.evidence) >= p.min_strength:
                 plays.append(found)
@@ -109,6 +117,16 @@ def detect_plays(signals: Signals, params: DetectorParams | None = None) -> list
             else:
                 k = max(k + 1, end)
     return plays
+
+
+def moving_share(raw: NDArray[np.float32], still: float) -> float:
+    """Share of ticks with motion above ``still``, among ticks whose picture changed at all.
+
+    Ticks of exactly zero motion are left out: at low frame rates (or with skipped frames) a
+    tick can show the same frame as the one before, which says nothing about the players.
+    """
+    changed = raw[raw > 0]
+    return float((changed > still).mean()) if changed.size else 0.0
 
 
 def _refine_snap(raw: NDArray[np.float32], k: int, onset_n: int, still: float) -> int:
