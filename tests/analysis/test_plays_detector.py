@@ -94,14 +94,20 @@ def test_false_start_burst_then_whistle_is_not_a_play() -> None:
     assert detect_plays(s.signals()) == []
 
 
-def _uncorroborated_play(keep: str | None) -> SignalScript:
-    """A play's motion in a wide live shot with every optional signal removed but ``keep``."""
+def _lone_play() -> tuple[SignalScript, int, int]:
+    """One 6 s play between close-ups, and the first and end index of its ticks."""
     s = SignalScript()
     s.closeup()
     first = len(s.arrays["motion"])
     s.play(6.0)
     last = len(s.arrays["motion"])
     s.closeup()
+    return s, first, last
+
+
+def _uncorroborated_play(keep: str | None) -> SignalScript:
+    """A play's motion in a wide live shot with every optional signal removed but ``keep``."""
+    s, first, last = _lone_play()
     flat = {"whistle": 0.0, "pan": 0.0, "crowd": -30.0, "bug_change": 0.0}
     for name, value in flat.items():
         if name != keep:
@@ -160,12 +166,7 @@ def test_a_flinch_seen_by_a_jerking_camera_is_not_a_play() -> None:
 def test_a_play_at_a_low_frame_rate_is_still_found() -> None:
     # Below 10 fps (or with frames skipped) a tick can repeat the previous picture: exactly zero
     # motion, which says nothing about whether players are moving.
-    s = SignalScript()
-    s.closeup()
-    first = len(s.arrays["motion"])
-    s.play(6.0)
-    last = len(s.arrays["motion"])
-    s.closeup()
+    s, first, last = _lone_play()
     for k in range(first, last, 3):
         s.arrays["motion"][k] = 0.0
     (play,) = detect_plays(s.signals())

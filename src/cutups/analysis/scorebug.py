@@ -232,19 +232,16 @@ def _trim_sparse_edges(agree: NDArray[np.bool_], ys: slice, xs: slice) -> tuple[
     or a stand holds its value above a bottom bug often enough to agree in scattered pixels. The
     bug's own panel agrees almost everywhere, row by row; the patches do not.
     """
-    for axis in (1, 0):
-        box = agree[ys, xs]
-        profile = box.mean(axis=axis)
-        keep = np.flatnonzero(profile >= _TRIM_SHARE * np.percentile(profile, 90))
-        if keep.size == 0:
-            continue
-        span = ys if axis == 1 else xs
-        trimmed = slice(span.start + int(keep[0]), span.start + int(keep[-1]) + 1)
-        if axis == 1:
-            ys = trimmed
-        else:
-            xs = trimmed
-    return ys, xs
+    rows = _dense_span(agree[ys, xs].mean(axis=1), ys)
+    return rows, _dense_span(agree[rows, xs].mean(axis=0), xs)
+
+
+def _dense_span(profile: NDArray[np.float64], span: slice) -> slice:
+    """``span`` without its leading and trailing entries that fall below the trim share."""
+    keep = np.flatnonzero(profile >= _TRIM_SHARE * np.percentile(profile, 90))
+    if keep.size == 0:
+        return span
+    return slice(span.start + int(keep[0]), span.start + int(keep[-1]) + 1)
 
 
 def presence(
