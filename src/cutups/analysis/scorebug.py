@@ -92,7 +92,12 @@ def modal_image(frames: NDArray[np.uint8]) -> tuple[NDArray[np.uint8], NDArray[n
     noise that straddles a bin edge still counts as agreement.
     """
     bins = frames >> 3
-    counts = np.stack([(bins == b).sum(axis=0) for b in range(32)])
+    # Counted in the smallest integer that holds them: summing booleans into int64 was most of
+    # the locate step's time (0.6 s of 1.0 s for 48 samples).
+    dtype = np.uint8 if len(frames) < 256 else np.uint32
+    counts = np.empty((32, *frames.shape[1:]), dtype)
+    for b in range(32):
+        np.sum(bins == b, axis=0, dtype=dtype, out=counts[b])
     pairs = counts[:-1] + counts[1:]
     best = pairs.argmax(axis=0)
     share = np.take_along_axis(pairs, best[None], axis=0)[0] / len(frames)
