@@ -14,6 +14,7 @@ from cutups.analysis.base import TICK_RATE
 from cutups.analysis.bug_crops import StoredCrops
 from cutups.analysis.passes import (
     Span,
+    SpanPool,
     SpanResult,
     analyse_spans,
     join_crops,
@@ -114,6 +115,33 @@ def test_cancel_stops_every_span_promptly(info: MediaInfo, tmp_path: Path) -> No
     finally:
         timer.cancel()
     assert time.monotonic() - started < 10
+
+
+def test_a_pool_started_early_gives_the_signals_of_one_pass(
+    info: MediaInfo, whole: Analysis, tmp_path: Path
+) -> None:
+    spans = plan_spans(int(info.duration * TICK_RATE), workers=2, min_ticks=150)
+    with SpanPool(len(spans), tmp_path) as pool:
+        time.sleep(1.5)  # the parent busy elsewhere (locating the bug) while workers start
+        results = pool.analyse(info, whole.scorebug, spans)
+    joined = {k: np.concatenate([r.arrays[k] for r in results]) for k in VIDEO_SIGNALS}
+    for name in VIDEO_SIGNALS:
+        assert np.array_equal(joined[name], whole.signals[name]), name
+
+
+def test_a_pool_closed_before_its_work_leaves_no_process(tmp_path: Path) -> None:
+    # What happens when locating the bug fails: workers waiting for their span are stopped.
+    with pytest.raises(RuntimeError), SpanPool(2, tmp_path) as pool:
+        processes = [child.process for child in pool._children]
+        raise RuntimeError("locating failed")
+    assert len(processes) == 2
+    assert all(p.poll() is not None for p in processes)
+
+
+def test_a_pool_is_made_for_its_spans(info: MediaInfo, tmp_path: Path) -> None:
+    spans = plan_spans(int(info.duration * TICK_RATE), workers=3, min_ticks=100)
+    with SpanPool(2, tmp_path) as pool, pytest.raises(ValueError, match="3 spans for 2 workers"):
+        pool.analyse(info, None, spans)
 
 
 def test_repeated_pictures_are_found_despite_compression_noise() -> None:

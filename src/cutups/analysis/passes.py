@@ -52,6 +52,7 @@ __all__ = [
     "MIN_SPAN_SECONDS",
     "Span",
     "SpanChild",
+    "SpanPool",
     "SpanRequest",
     "SpanResult",
     "analyse_spans",
@@ -168,20 +169,66 @@ def analyse_spans(
     ``multiprocessing`` ones: spawning those re-imports the caller's main script (which breaks
     any script without a ``__main__`` guard), and forking a threaded server is unsafe.
     """
-    if len(spans) == 1:
-        return [analyse_span(info, location, spans[0], spill_dir, progress=progress, cancel=cancel)]
-    children = [SpanChild.start(i, info, location, span, spill_dir) for i, span in enumerate(spans)]
-    try:
-        _supervise(children, progress, cancel)
-    finally:
-        for child in children:
+    with SpanPool(len(spans), spill_dir) as pool:
+        return pool.analyse(info, location, spans, progress=progress, cancel=cancel)
+
+
+class SpanPool:
+    """Span workers started before their work is known.
+
+    A worker's start-up (interpreter and imports) takes ~0.75 s; started first, it overlaps
+    what the parent does before the spans can be handed out (locating the scorebug). With one
+    span no process is started and the span is analysed in this process.
+    """
+
+    def __init__(self, count: int, spill_dir: Path) -> None:
+        self._children = [SpanChild.spawn(i, spill_dir) for i in range(count)] if count > 1 else []
+        self._spill_dir = spill_dir
+
+    def __enter__(self) -> SpanPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop every worker still running (one that never got its span is waiting for it)."""
+        for child in self._children:
             child.stop()
-    outcomes = [child.outcome() for child in children]
-    # The first real failure, not the stops it caused in the other children.
-    errors = [o for o in outcomes if isinstance(o, BaseException)]
-    if errors:
-        raise min(errors, key=lambda e: isinstance(e, CanceledError))
-    return [o for o in outcomes if isinstance(o, SpanResult)]
+
+    def analyse(
+        self,
+        info: MediaInfo,
+        location: ScorebugLocation | None,
+        spans: Sequence[Span],
+        *,
+        progress: Callable[[float], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> list[SpanResult]:
+        """Every span analysed, one per worker (``spans`` as many as the pool was made for)."""
+        if not self._children:
+            if len(spans) != 1:
+                raise ValueError(f"a pool without workers analyses one span, not {len(spans)}")
+            span = spans[0]
+            return [
+                analyse_span(
+                    info, location, span, self._spill_dir, progress=progress, cancel=cancel
+                )
+            ]
+        if len(spans) != len(self._children):
+            raise ValueError(f"{len(spans)} spans for {len(self._children)} workers")
+        for child, span in zip(self._children, spans, strict=True):
+            child.send(info, location, span)
+        try:
+            _supervise(self._children, progress, cancel)
+        finally:
+            self.close()
+        outcomes = [child.outcome() for child in self._children]
+        # The first real failure, not the stops it caused in the other children.
+        errors = [o for o in outcomes if isinstance(o, BaseException)]
+        if errors:
+            raise min(errors, key=lambda e: isinstance(e, CanceledError))
+        return [o for o in outcomes if isinstance(o, SpanResult)]
 
 
 def _supervise(
@@ -266,14 +313,8 @@ class SpanChild:
     done: float = 0.0
 
     @classmethod
-    def start(
-        cls,
-        index: int,
-        info: MediaInfo,
-        location: ScorebugLocation | None,
-        span: Span,
-        spill_dir: Path,
-    ) -> SpanChild:
+    def spawn(cls, index: int, spill_dir: Path) -> SpanChild:
+        """Start the process; it imports, then waits for its request (see :meth:`send`)."""
         result_path = spill_dir / f"span-{index}.pickle"
         stderr_path = spill_dir / f"span-{index}.stderr"
         with stderr_path.open("wb") as stderr:
@@ -283,14 +324,17 @@ class SpanChild:
                 stdout=subprocess.PIPE,
                 stderr=stderr,
             )
-        request = SpanRequest(info, location, span, spill_dir, result_path)
-        assert process.stdin is not None
+        return cls(index, process, result_path, stderr_path)
+
+    def send(self, info: MediaInfo, location: ScorebugLocation | None, span: Span) -> None:
+        """Hand the child its span; it starts decoding as soon as it has imported."""
+        request = SpanRequest(info, location, span, self.result_path.parent, self.result_path)
+        assert self.process.stdin is not None
         try:
-            process.stdin.write(pickle.dumps(request))
-            process.stdin.close()
+            self.process.stdin.write(pickle.dumps(request))
+            self.process.stdin.close()
         except BrokenPipeError:
             pass  # it died at start; outcome() reports why
-        return cls(index, process, result_path, stderr_path)
 
     @property
     def stdout(self) -> IO[bytes]:
@@ -314,8 +358,9 @@ class SpanChild:
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
+        for pipe in (self.process.stdin, self.process.stdout):
+            if pipe is not None:
+                pipe.close()
 
     def outcome(self) -> SpanResult | BaseException:
         """The child's result, or the exception that stopped it (after :meth:`stop`)."""

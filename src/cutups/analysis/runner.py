@@ -28,7 +28,7 @@ from cutups.analysis.motion import MotionAnalyser
 from cutups.analysis.ocr import TesseractReader
 from cutups.analysis.passes import (
     MIN_SPAN_SECONDS,
-    analyse_spans,
+    SpanPool,
     join_crops,
     join_spans,
     new_spill_dir,
@@ -233,14 +233,13 @@ def analyse(
             cached=True,
         )
 
-    location = _locate(info)
-    log.info("scorebug %s", "found" if location else "not found")
     n_ticks = int(info.duration * TICK_RATE)
     spans = plan_spans(n_ticks, workers, int(min_span_seconds * TICK_RATE))
-    with new_spill_dir() as spill_dir:
-        results = analyse_spans(
-            info, location, spans, Path(spill_dir), progress=progress, cancel=cancel
-        )
+    with new_spill_dir() as spill_dir, SpanPool(len(spans), Path(spill_dir)) as pool:
+        # The span workers start up while the bug is located: they need its box to begin.
+        location = _locate(info)
+        log.info("scorebug %s", "found" if location else "not found")
+        results = pool.analyse(info, location, spans, progress=progress, cancel=cancel)
         arrays = join_spans(results)
         if location is None:
             arrays["bug"] = np.zeros(n_ticks, dtype=np.float32)
