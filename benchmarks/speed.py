@@ -22,6 +22,7 @@ import json
 import math
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -137,6 +138,12 @@ def ours(video: Path, out: Path) -> dict[str, object]:
     return result
 
 
+def _median_run(runs: list[dict[str, object]]) -> dict[str, object]:
+    """The run with the median total time (its stages and clips as they were)."""
+    ordered = sorted(runs, key=lambda r: float(r["total"]))  # type: ignore[arg-type]
+    return ordered[(len(ordered) - 1) // 2]
+
+
 def baseline(video: Path, clips: list[list[float]], work: Path) -> float:
     """The predecessor's segment + package stages: serial re-encoded cuts, re-encoded reel."""
     started = time.perf_counter()
@@ -214,6 +221,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenedetect", default=None, help="path to a scenedetect executable")
     parser.add_argument("--json", type=Path, default=None, help="also write results here")
     parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="alternate the plain decode and our job this many times and report medians "
+        "(a shared machine's speed drifts by 10-20%% between minutes)",
+    )
+    parser.add_argument(
         "--ours-only",
         action="store_true",
         help="skip the predecessor baseline and PySceneDetect (scaling runs)",
@@ -222,8 +236,12 @@ def main(argv: list[str] | None = None) -> int:
     video = broadcast(args.minutes, args.look, args.cache / "samples")
     with tempfile.TemporaryDirectory(prefix="cutups-speed-") as tmp:
         work = Path(tmp)
-        floor = plain_decode(video)
-        run = ours(video, work / "ours")
+        floors, runs = [], []
+        for attempt in range(max(1, args.repeat)):
+            floors.append(plain_decode(video))
+            runs.append(ours(video, work / f"ours-{attempt}"))
+        floor = statistics.median(floors)
+        run = _median_run(runs)
         clips = run["clips"]
         assert isinstance(clips, list)
         stages = run["stages"]
@@ -251,6 +269,11 @@ def main(argv: list[str] | None = None) -> int:
         "cut_and_package_s": round(cutting, 1),
         "baseline_cut_and_package_s": None if base is None else round(base, 1),
         "scenedetect_s": None if scene is None else round(scene, 1),
+        "repeats": len(floors),
+        "ratios_total_vs_decode": [
+            round(float(r["total"]) / f, 2)  # type: ignore[arg-type]
+            for r, f in zip(runs, floors, strict=True)
+        ],
         "ratio_total_vs_decode": round(total / floor, 2),
         "ratio_analysis_vs_decode": round(analysis / floor, 2),
         "ratio_baseline_vs_ours_cutting": (
