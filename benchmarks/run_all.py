@@ -82,7 +82,14 @@ def speed_table(results: list[dict[str, object]]) -> str:
         f"{r['minutes']} min: " + ", ".join(f"{k} {v} s" for k, v in r["stages_s"].items())
         for r in results
     )  # type: ignore[attr-defined]
-    return "\n".join(rows) + f"\n\nStages: {stages}\n"
+    repeats = "".join(
+        f"\n{r['minutes']} min: median of {r['repeats']} alternating runs (job / decode in each: "
+        + ", ".join(f"{x}×" for x in r["ratios_total_vs_decode"])  # type: ignore[attr-defined]
+        + ")."
+        for r in results
+        if int(r.get("repeats", 1)) > 1  # type: ignore[call-overload]
+    )
+    return "\n".join(rows) + f"\n\nStages: {stages}\n{repeats}\n"
 
 
 def scaling_table(results: list[dict[str, Any]]) -> str:
