@@ -100,6 +100,36 @@ def test_extra_point_folded_into_touchdown_row_is_kept_unlisted() -> None:
     assert a.unlisted == (1,)
 
 
+def test_a_strong_play_after_the_try_is_kept_though_its_row_went_unmatched() -> None:
+    # Seed 67: touchdown, try, then the kickoff, whose row was not placed (its period was never
+    # read). The try took the gap after the touchdown; the kickoff, as strong as any play, was
+    # dropped with it, though the video alone kept it.
+    rows = [
+        row(1, 864, play_type="Rushing Touchdown", text="run for 5 yds for a TD"),
+        row(2, 834),
+    ]
+    detections = [det(30.0, 36.0), det(40.0, 42.0, score=35), det(48.0, 53.0), det(60.0, 66.0)]
+    a = align_plays(rows, detections, MODEL, duration=120.0)
+    assert [p.detection for p in a.placements] == [0, 3]
+    assert a.unlisted == (1, 2) and a.dropped == ()
+
+
+def test_a_row_is_not_placed_by_the_clock_on_a_play_matched_to_another() -> None:
+    # Both rows list the clock the touchdown ended at and one play was detected. The row left
+    # without it must not be pinned by the clock onto that same play (seed 67: a clock-placed
+    # extra point covered the touchdown's moment, its clip replaced the touchdown's, and the
+    # touchdown counted as missed).
+    rows = [
+        row(1, 840, play_type="Passing Touchdown", text="pass for a TD"),
+        row(2, 840, PlayKind.KICK, play_type="Extra Point Good"),
+    ]
+    a = align_plays(rows, [det(54.5, 60.0)], MODEL, duration=120.0, clock_at="end")
+    assert sorted(p.status for p in a.placements) == ["matched", "unmatched"]
+    assert [p.detection for p in a.placements if p.status == "matched"] == [0]
+    left = next(p for p in a.placements if p.status == "unmatched")
+    assert "already matched" in (left.reason or "")
+
+
 LONG = ClockModel((ClockSpan(0.0, 600.0, 1, 900.0, True),))
 LONG_DETECTIONS = [det(40.0 * k + 4, 40.0 * k + 10) for k in range(14)]
 

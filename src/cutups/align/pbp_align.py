@@ -301,7 +301,17 @@ def _align_once(
             placements[row.row_id] = Placement(row, "matched", d.snap, d.end, pairs[i], "detected")
             continue
         placed = _clock_only(row, preds[i], model, clock_at, p)
-        if placed is not None:
+        taken = _taken(placed, detections, matched_dets) if placed is not None else None
+        if taken is not None:
+            # A try listed at the touchdown's clock is pinned by the clock to the touchdown
+            # itself: placed there it would replace the touchdown's clip with its own label.
+            placements[row.row_id] = Placement(
+                row,
+                "unmatched",
+                reason=f"the clock points at the play detected at {taken:.1f} s, "
+                "already matched to another row",
+            )
+        elif placed is not None:
             placements[row.row_id] = Placement(
                 row,
                 "matched",
@@ -338,6 +348,21 @@ def _align_once(
     return alignment, share, matched_with_preds, total_offset
 
 
+def _taken(
+    window: tuple[float, float], detections: Sequence[DetectedPlay], matched: set[int]
+) -> float | None:
+    """The snap of a matched detection overlapping ``window``, if any."""
+    start, end = window
+    return next(
+        (
+            detections[j].snap
+            for j in sorted(matched)
+            if detections[j].snap < end and start < detections[j].end
+        ),
+        None,
+    )
+
+
 def _inside_recording(row: Play, model: ClockModel) -> bool:
     """Whether the clock value of ``row`` falls between values the video shows in its period."""
     spans = [s for s in model.spans if s.period == row.period]
@@ -367,7 +392,9 @@ def _unexplained(
 
     After a touchdown row the next scrimmage-like action before the next listed play is the
     try (extra point or 2-point), which feeds often fold into the touchdown row: the first
-    unexplained detection in that gap is kept. Elsewhere only strong detections are kept.
+    unexplained detection in that gap is kept, whatever its score. Any other detection is kept
+    when it is strong, inside such a gap or not: the gap can also hold a kickoff whose row went
+    unmatched, and the video alone would have kept it.
     """
     placed = sorted(
         (
@@ -394,7 +421,7 @@ def _unexplained(
         if not claimed and slot is not None and slot not in used_slots:
             used_slots.add(slot)
             keep.append(j)
-        elif not claimed and d.score >= p.keep_unlisted_score and slot is None:
+        elif not claimed and d.score >= p.keep_unlisted_score:
             keep.append(j)
         else:
             drop.append(j)
