@@ -48,24 +48,32 @@ def test_locate_scorebug_finds_the_box_with_commercials_mixed_in() -> None:
     assert 0.6 <= loc.coverage <= 0.8
 
 
+def _closeups_with_patch(
+    seed: int, ys: slice, xs: slice, holds_share: float, values: tuple[int, int] = (0, 255)
+) -> list[np.ndarray]:
+    """40 samples with the bug; every other one a close-up framed alike, in which a patch at
+    ``ys, xs`` shows the same picture in ``holds_share`` of its pixels and noise elsewhere."""
+    rng = np.random.default_rng(seed)
+    shape = (ys.stop - ys.start, xs.stop - xs.start)
+    patch = rng.integers(*values, shape, dtype=np.uint8)
+    holds = rng.random(shape) < holds_share
+
+    def closeup(img: np.ndarray) -> np.ndarray:
+        out = img.copy()
+        moving = rng.integers(0, 255, shape, dtype=np.uint8)
+        out[ys, xs] = np.where(holds, patch, moving)
+        return out
+
+    return [_with_bug(closeup(_background(i)) if i % 2 else _background(i), i) for i in range(40)]
+
+
 def test_locate_scorebug_leaves_out_a_patch_that_repeats_above_it() -> None:
     # Every other sample is a close-up framed alike, with a jersey right above a bottom bug:
     # more than half of its pixels hold their value, enough to join the bug's blob, yet fewer
     # per row than the bug's own panel. The box must stay the bug's (it came out 60 px too
     # tall; at a third of pixels holding, 62 px too tall before the trim existed).
-    rng = np.random.default_rng(3)
     x, y, w, h = BUG
-    jersey = rng.integers(0, 255, (60, w), dtype=np.uint8)
-    holds = rng.random((60, w)) < 0.55
-
-    def closeup(img: np.ndarray) -> np.ndarray:
-        out = img.copy()
-        moving = rng.integers(0, 255, (60, w), dtype=np.uint8)
-        out[y - 60 : y, x : x + w] = np.where(holds, jersey, moving)
-        return out
-
-    frames = [_with_bug(closeup(_background(i)) if i % 2 else _background(i), i) for i in range(40)]
-    loc = locate_scorebug(frames)
+    loc = locate_scorebug(_closeups_with_patch(3, slice(y - 60, y), slice(x, x + w), 0.55))
     assert loc is not None
     assert loc.box(*LOCATE_SIZE) == (x, y, x + w, y + h)
 
@@ -75,19 +83,9 @@ def test_locate_scorebug_leaves_out_a_sparse_patch_around_it() -> None:
     # pixels hold their value: at the loosest threshold bug and stand are one blob with more
     # edges than the bug alone. The bug, found whole at a stricter threshold inside it, must win
     # (seed 53's 50 fps re-encode: the box took in a jersey and was 2.3x too tall).
-    rng = np.random.default_rng(5)
     x, y, w, h = BUG
-    stand = rng.integers(60, 200, (h + 80, w + 80), dtype=np.uint8)
-    holds = rng.random(stand.shape) < 0.5
-
-    def closeup(img: np.ndarray) -> np.ndarray:
-        out = img.copy()
-        moving = rng.integers(0, 255, stand.shape, dtype=np.uint8)
-        out[y - 60 : y + h + 20, x - 20 : x + w + 60] = np.where(holds, stand, moving)
-        return out
-
-    frames = [_with_bug(closeup(_background(i)) if i % 2 else _background(i), i) for i in range(40)]
-    loc = locate_scorebug(frames)
+    stand = (slice(y - 60, y + h + 20), slice(x - 20, x + w + 60))
+    loc = locate_scorebug(_closeups_with_patch(5, *stand, 0.5, values=(60, 200)))
     assert loc is not None
     assert loc.box(*LOCATE_SIZE) == (x, y, x + w, y + h)
 
