@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
                 *extra,
                 *ours_only,
                 # Medians of three side-by-side runs where it is cheap: single runs of the
-                # 10-minute job varied 0.92-1.15x on one machine within half an hour.
+                # 10-minute job varied 0.81-1.19x of a plain decode on one machine within an hour.
                 *(["--repeat", "3"] if minutes <= 30 else []),
             ]
         )
