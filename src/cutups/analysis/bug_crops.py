@@ -22,7 +22,8 @@ from numpy.typing import NDArray
 from scipy import ndimage
 
 from cutups.analysis.base import TICK_RATE, FrameAnalyser, SignalArrays
-from cutups.analysis.scorebug import ScorebugLocation, presence
+from cutups.analysis.pixels import absdiff, masked_share
+from cutups.analysis.scorebug import PresenceTest, ScorebugLocation
 from cutups.media.decode import FrameRequest
 
 __all__ = [
@@ -169,6 +170,9 @@ class BugCropAnalyser(FrameAnalyser):
         self.support = np.zeros((self._box[3] - self._box[1], self._box[2] - self._box[0]), bool)
         iy, ix = self._inner
         self.support[iy : iy + bh, ix : ix + bw] = support
+        shape = self.support.shape
+        self._present = PresenceTest(self._template, self._stable, shape, self._inner)
+        self._support_count = int(np.count_nonzero(self.support))
         self._ticks: list[int] = []
         self._last: NDArray[np.uint8] | None = None
         # Stored crops go to a file, not a list: a 3-hour 720p game keeps ~10 000 of them
@@ -180,13 +184,11 @@ class BugCropAnalyser(FrameAnalyser):
 
     def on_frame(self, tick: int, t: float, image: NDArray[np.uint8]) -> None:
         crop = image  # the request's crop: just the box
-        iy, ix = self._inner
-        inner = crop[iy : iy + self._template.shape[0], ix : ix + self._template.shape[1]]
-        if presence(inner, self._template, self._stable) < 0.6:
+        if self._present(crop) < 0.6:
             return
-        if self._last is not None:
-            changed = np.abs(crop.astype(np.int16) - self._last) > _CHANGED
-            if changed[self.support].mean() < 0.002:
+        if self._last is not None and self._support_count:
+            changed = absdiff(crop, self._last) > _CHANGED
+            if masked_share(changed, self.support, self._support_count) < 0.002:
                 return
         self._ticks.append(tick)
         self._last = np.ascontiguousarray(crop)

@@ -32,10 +32,13 @@ FIELD_BAND = (0.2, 0.8)
 def green_fraction(rgb: NDArray[np.uint8], band: tuple[float, float] = (0.0, 1.0)) -> float:
     """Fraction of pixels in the rows ``band`` that look like grass (pure, for tests and tuning)."""
     h = rgb.shape[0]
-    px = rgb[round(band[0] * h) : max(1, round(band[1] * h))].astype(np.int16)
+    px = rgb[round(band[0] * h) : max(1, round(band[1] * h))]
     r, g, b = px[..., 0], px[..., 1], px[..., 2]
-    grass = (g > r + 12) & (g > b + 12) & (g > 45) & (g < 235)
-    return float(grass.mean())
+    # g > r + 12 and g > b + 12, kept in uint8: g - 12 wraps only for g < 12, which the
+    # g > 45 test rejects anyway, so no widening to int16 is needed.
+    lifted = g - np.uint8(12)
+    grass = (lifted > r) & (lifted > b) & (g > 45) & (g < 235)
+    return np.count_nonzero(grass) / grass.size if grass.size else float("nan")
 
 
 class FieldAnalyser(FrameAnalyser):
