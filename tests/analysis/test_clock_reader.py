@@ -10,8 +10,15 @@ from PIL import Image, ImageDraw, ImageFont
 
 from cutups.analysis.bug_crops import BugCrops
 from cutups.analysis.clock_model import fit_clock_model
-from cutups.analysis.clock_reader import find_fields, parse_clock, parse_period, read_clock
-from cutups.analysis.ocr import GlyphReader, TesseractReader, binarize
+from cutups.analysis.clock_reader import _Reader as Reader
+from cutups.analysis.clock_reader import (
+    find_fields,
+    identify_fields,
+    parse_clock,
+    parse_period,
+    read_clock,
+)
+from cutups.analysis.ocr import GlyphReader, TesseractReader, binarize, otsu_threshold
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 
@@ -155,3 +162,84 @@ def test_glyph_reader_refuses_unknown_shapes() -> None:
     junk = Image.new("L", (70, 28), 30)
     ImageDraw.Draw(junk).text((3, 2), "XQ", font=font, fill=230)
     assert reader.read(binarize(np.asarray(junk))) is None
+
+
+class _CountingTesseract(TesseractReader):
+    """Tesseract, with the number of reads per whitelist."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads: list[str] = []
+
+    def read(self, binary: np.ndarray, whitelist: str) -> tuple[str, float]:
+        self.reads.append(whitelist)
+        return super().read(binary, whitelist)
+
+
+def test_a_field_that_is_neither_clock_nor_period_is_given_up_early() -> None:
+    bug, _ = _crops()
+    fields = find_fields(bug.crops)
+    play_clock = next(f for f in fields if f.x0 > 240)  # "40", "39", ...: no clock, no period
+    tesseract = _CountingTesseract()
+    clock, period = identify_fields(bug.crops, [play_clock], Reader(tesseract))
+    assert (clock, period) == (None, None)
+    # 12 samples: after 7 failed clock reads no majority is possible, nor after 5 failed
+    # period reads of 8 (reading all of them, as before, took 12 + 8).
+    assert tesseract.reads.count("0123456789:.") == 7
+    assert len(tesseract.reads) == 7 + 5
+
+
+def test_one_tesseract_engine_switches_whitelists_without_mixing_them() -> None:
+    font = ImageFont.truetype(FONT, 20)
+    img = Image.new("L", (90, 28), 30)
+    ImageDraw.Draw(img).text((3, 2), "12:34", font=font, fill=230)
+    clock = binarize(np.asarray(img))
+    img = Image.new("L", (60, 28), 30)
+    ImageDraw.Draw(img).text((3, 2), "2nd", font=font, fill=230)
+    period = binarize(np.asarray(img))
+    shared = TesseractReader()
+    alternating = [shared.read(clock, "0123456789:."), shared.read(period, "0123456789ndsth")]
+    alternating += [shared.read(clock, "0123456789:.")]
+    assert [text for text, _ in alternating] == ["12:34", "2nd", "12:34"]
+    assert alternating[0] == TesseractReader().read(clock, "0123456789:.")
+    # The clock whitelist has no letters: the period cannot read as "2nd" through it.
+    assert shared.read(period, "0123456789:.")[0] != "2nd"
+
+
+def test_otsu_threshold_matches_the_histogram_it_replaced() -> None:
+    rng = np.random.default_rng(3)
+    for _ in range(50):
+        dark, light = rng.integers(0, 120), rng.integers(130, 256)
+        values = np.concatenate([rng.normal(dark, 12, 300), rng.normal(light, 12, 200)]).clip(
+            0, 255
+        )
+        for data, bins in ((values.astype(np.float32), 64), (values.astype(np.uint8), 256)):
+            hist, edges = np.histogram(data, bins=bins, range=(0, 256))
+            centers = (edges[:-1] + edges[1:]) / 2
+            w0 = np.cumsum(hist.astype(np.float64))
+            w1 = w0[-1] - w0
+            m0 = np.cumsum(hist * centers) / np.maximum(w0, 1)
+            m1 = (np.sum(hist * centers) - np.cumsum(hist * centers)) / np.maximum(w1, 1)
+            expected = float(centers[int(np.argmax(w0 * w1 * (m0 - m1) ** 2))])
+            assert otsu_threshold(data, bins=bins) == expected
+
+
+def test_glyph_reader_ties_go_to_the_first_template_learned() -> None:
+    reader = GlyphReader(min_examples=1)
+    font = ImageFont.truetype(FONT, 20)
+    for text in ["0123", "4567", "89"]:
+        img = Image.new("L", (70, 28), 30)
+        ImageDraw.Draw(img).text((3, 2), text, font=font, fill=230)
+        reader.learn(binarize(np.asarray(img)), text)
+    # A "7" template identical to the "1": every "1" matches both equally well.
+    templates = {c: list(examples) for c, examples in reader.templates.items()}
+    templates["7"].append(templates["1"][0].copy())
+    tied = GlyphReader(min_examples=1, templates=templates)
+    img = Image.new("L", (40, 28), 30)
+    ImageDraw.Draw(img).text((3, 2), "1", font=font, fill=230)
+    assert tied.read(binarize(np.asarray(img))) == ("1", pytest.approx(1.0, abs=0.01))
+    templates = {"7": templates["7"], **{c: e for c, e in templates.items() if c != "7"}}
+    assert GlyphReader(min_examples=1, templates=templates).read(binarize(np.asarray(img))) == (
+        "7",
+        pytest.approx(1.0, abs=0.01),
+    )
