@@ -101,12 +101,20 @@ def repeated_pictures(images: list[np.ndarray], tolerance: float = 1.5) -> list[
     ]
 
 
+def _sample(info: MediaInfo, times: list[float]) -> list[tuple[float, np.ndarray]]:
+    # Any frame near each time will do, so B-frames are not decoded on the way to it: on a
+    # long-GOP broadcast the seeks decode up to a GOP each and dominate locating.
+    width, height = LOCATE_SIZE
+    return sample_frames(
+        info.path, times, width=width, height=height, gray=False, reference_only=True
+    )
+
+
 def _locate(info: MediaInfo) -> ScorebugLocation | None:
     duration = info.duration
-    width, height = LOCATE_SIZE
     step = duration / _LOCATE_SAMPLES
     times = [step * (i + 0.5) for i in range(_LOCATE_SAMPLES)]
-    samples = dict(sample_frames(info.path, times, width=width, height=height, gray=False))
+    samples = dict(_sample(info, times))
     # A regular grid aliases with anything that repeats at a multiple of its step: a 3-hour
     # benchmark made of one 30-minute broadcast played six times was sampled at 8 distinct
     # pictures, 6 times each; the bug's "stable" area took in the background, the box came out
@@ -121,7 +129,7 @@ def _locate(info: MediaInfo) -> ScorebugLocation | None:
         # Each stretch moves by its own amount (golden-ratio steps), so the copies of one
         # picture do not all land on one other picture.
         moved = [step * (t // step + 0.1 + 0.8 * ((t // step + 1) * _GOLDEN % 1)) for t in again]
-        samples.update(sample_frames(info.path, moved, width=width, height=height, gray=False))
+        samples.update(_sample(info, moved))
     rgb = [samples[t] for t in sorted(samples)]
     gray = [luma(img) for img in rgb]
     off_field = [green_fraction(img[::4, ::4]) < 0.25 for img in rgb]
