@@ -9,8 +9,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from av.audio.frame import AudioFrame
 
 from cutups.errors import CanceledError, MediaError
+from cutups.media._decoder import _continues
 from cutups.media.decode import FrameRequest, Image, Samples, decode_once
 from tests.media.barcode import BEEP_SECONDS, read_code
 from tests.media.conftest import Source
@@ -284,3 +286,27 @@ def test_a_span_to_the_end_and_a_span_in_the_middle(ntsc: Source) -> None:
     ]
     with pytest.raises(ValueError, match="bad span"):
         decode_once(ntsc.path, [frames], start=Fraction(6), end=Fraction(4))
+
+
+def _audio_frame(pts: int | None, samples: int, rate: int, time_base: Fraction) -> AudioFrame:
+    frame = AudioFrame.from_ndarray(np.zeros((1, samples), np.float32), format="flt", layout="mono")
+    frame.sample_rate, frame.pts, frame.time_base = rate, pts, time_base
+    return frame
+
+
+@pytest.mark.parametrize("time_base", [Fraction(1, 48000), Fraction(1, 90000), Fraction(1, 1000)])
+def test_audio_frames_continue_only_when_the_next_starts_where_the_last_ended(
+    time_base: Fraction,
+) -> None:
+    step = Fraction(1024, 48000) / time_base  # one frame's length in ticks of time_base
+    first = _audio_frame(1000, 1024, 48000, time_base)
+    follows = _audio_frame(1000 + round(step), 1024, 48000, time_base)
+    assert _continues(first, follows)
+    ticks_per_ms = 1 / (1000 * time_base)
+    gap = _audio_frame(1000 + round(step + 5 * ticks_per_ms), 1024, 48000, time_base)
+    assert not _continues(first, gap)
+    assert not _continues(first, _audio_frame(1000 + round(step), 1024, 44100, time_base))
+    assert _continues(
+        _audio_frame(None, 1024, 48000, time_base), _audio_frame(None, 9, 48000, time_base)
+    )
+    assert not _continues(first, _audio_frame(None, 1024, 48000, time_base))

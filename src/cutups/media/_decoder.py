@@ -340,10 +340,14 @@ class DecodeWorker:
     def _deliver_until(self, limit: Fraction) -> tuple[Delivery, ...]:
         """Ticks with k / rate < limit, all showing the previous frame."""
         out: list[Delivery] = []
+        # Integer arithmetic on the fractions' parts (this runs for every frame and tick):
+        # the same values as Fraction arithmetic, since int / int rounds correctly too.
+        num, den = limit.numerator, limit.denominator
         for index, sched in enumerate(self.schedules):
-            last = math.ceil(limit * sched.rate)  # first tick not before `limit`
+            p, q = sched.rate.numerator, sched.rate.denominator
+            last = -((-num * p) // (den * q))  # ceil(limit * rate): first tick not before it
             while sched.next_tick < last:
-                t = float(Fraction(sched.next_tick) / sched.rate)
+                t = sched.next_tick * q / p
                 out.append(Delivery(index, sched.next_tick, t, self._image(sched.key)))
                 sched.next_tick += 1
         return tuple(out)
@@ -401,10 +405,11 @@ class DecodeWorker:
     # -- audio -------------------------------------------------------------------------------
 
     def _on_audio(self, frame: AudioFrame, clock: _Clock) -> None:
-        start = clock.audio_start(frame)
-        if self.end is not None and start is not None and start >= self.end:
-            self._audio_done = True
-            return
+        if self.end is not None:
+            start = clock.audio_start(frame)
+            if start is not None and start >= self.end:
+                self._audio_done = True
+                return
         self._samples += frame.samples
         if self._audio_in and not _continues(self._audio_in[-1], frame):
             self._resample_pending(clock)  # a gap or a format change: keep them apart
@@ -505,10 +510,16 @@ def _continues(prev: AudioFrame, frame: AudioFrame) -> bool:
         frame.sample_rate,
     ):
         return False
-    if prev.pts is None or frame.pts is None or prev.time_base is None:
+    if prev.pts is None or frame.pts is None:
         return prev.pts is None and frame.pts is None
-    expected = prev.pts + Fraction(prev.samples, prev.sample_rate) / prev.time_base
-    return abs(frame.pts - expected) <= 1
+    tb = prev.time_base
+    if tb is None:
+        return False
+    # |frame.pts - (prev.pts + samples / rate / tb)| <= 1, in integers: this runs for every
+    # ~21 ms codec frame, and Fraction arithmetic made it a tenth of the decode thread's time.
+    num = prev.samples * tb.denominator
+    den = prev.sample_rate * tb.numerator
+    return abs((frame.pts - prev.pts) * den - num) <= den
 
 
 def _join(frames: list[AudioFrame]) -> AudioFrame:
