@@ -36,10 +36,19 @@ def test_masked_share_is_the_mean_over_the_mask() -> None:
     assert masked_share(np.ones((3, 3), bool), np.zeros((3, 3), bool), 0) == 0.0
 
 
+def _presence_widened(crop: np.ndarray, template: np.ndarray, stable: np.ndarray) -> float:
+    h, w = min(crop.shape[0], template.shape[0]), min(crop.shape[1], template.shape[1])
+    mask = stable[:h, :w]
+    if not mask.any():
+        return 0.0
+    diff = np.abs(crop[:h, :w].astype(np.int16) - template[:h, :w].astype(np.int16))
+    return float((diff[mask] <= 24).mean())
+
+
 @pytest.mark.parametrize(
     ("crop_shape", "offset"), [((22, 60), (0, 0)), ((30, 70), (4, 5)), ((18, 50), (0, 0))]
 )
-def test_presence_test_equals_presence(
+def test_presence_test_and_presence_equal_the_widened_computation(
     crop_shape: tuple[int, int], offset: tuple[int, int]
 ) -> None:
     template = RNG.integers(0, 256, (22, 60), dtype=np.uint8)
@@ -52,7 +61,10 @@ def test_presence_test_equals_presence(
         h, w = min(crop_shape[0] - oy, 22), min(crop_shape[1] - ox, 60)
         near[oy : oy + h, ox : ox + w] = template[:h, :w] // 2 + crop[oy : oy + h, ox : ox + w] // 2
         for c in (crop, near):
-            assert test(c) == presence(c[oy:, ox:], template, stable)
+            expected = _presence_widened(c[oy:, ox:], template, stable)
+            assert test(c) == expected
+            assert presence(c[oy:, ox:], template, stable) == expected
+    assert presence(template, template, np.zeros_like(stable)) == 0.0
 
 
 def test_presence_test_refuses_a_crop_of_another_shape() -> None:

@@ -292,19 +292,17 @@ def _dense_span(profile: NDArray[np.float64], span: slice) -> slice:
 def presence(
     crop: NDArray[np.uint8], template: NDArray[np.uint8], stable: NDArray[np.bool_]
 ) -> float:
-    """Share of the bug's stable pixels that show their usual value in ``crop`` (0-1)."""
-    h, w = min(crop.shape[0], template.shape[0]), min(crop.shape[1], template.shape[1])
-    mask = stable[:h, :w]
-    if not mask.any():
-        return 0.0
-    diff = np.abs(crop[:h, :w].astype(np.int16) - template[:h, :w].astype(np.int16))
-    return float((diff[mask] <= _PRESENT_LEVELS).mean())
+    """Share of the bug's stable pixels that show their usual value in ``crop`` (0-1): those
+    within ``_PRESENT_LEVELS`` of ``template``, over the part of it that fits in ``crop``.
+    One-off form of :class:`PresenceTest`, which analysers build once and call every tick."""
+    return PresenceTest(template, stable, crop.shape)(crop)
 
 
 class PresenceTest:
     """:func:`presence` for one template on crops of one shape, the template's part that fits
     worked out once: ``PresenceTest(template, stable, crop.shape, offset)(crop)`` equals
-    ``presence(crop[oy:, ox:], template, stable)`` at a fraction of the cost per tick."""
+    ``presence(crop[oy:, ox:], template, stable)``. The stable pixels are compared as ``uint8``
+    (:func:`~cutups.analysis.pixels.absdiff`) and counted through the mask, not copied out."""
 
     def __init__(
         self,
