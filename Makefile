@@ -49,6 +49,7 @@ lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # PySceneDetect is only a benchmark comparison; it pulls the GUI OpenCV, so it lives in its own
 # environment, never in the product's.

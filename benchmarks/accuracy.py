@@ -37,7 +37,7 @@ from cutups.evaluate import EvalReport, evaluate
 from cutups.media import ffmpeg
 from cutups.mediagen import LOOKS, generate_cached, presets
 from cutups.pipeline import PlaysJob, run_plays
-from cutups.recipes.plays import PlaysOptions
+from cutups.recipes.plays_recipe import PlaysOptions
 from cutups.settings import Settings
 
 TUNING_LOOKS = ("box_topleft_480p30", "bar_bottom_720p30", "dark_topright_720p60_longgop")

@@ -12,9 +12,10 @@ import logging
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Sequence
+import uuid
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from rich.console import Console
@@ -26,7 +27,7 @@ from cutups.errors import ConfigError, CutupsError, InputError
 
 if TYPE_CHECKING:
     from cutups.mediagen import BroadcastSpec
-    from cutups.recipes.windows import WindowOptions
+    from cutups.output.render import RenderResult
     from cutups.settings import Settings
 
 __all__ = ["main"]
@@ -67,7 +68,37 @@ def _positive_float(text: str) -> float:
     return value
 
 
-def _build_parser() -> argparse.ArgumentParser:
+def _add_run(sub: argparse._SubParsersAction[_Parser], recipe: str) -> None:
+    """``cutups run``: the generic flags, then the chosen recipe's own (from its options)."""
+    from cutups.recipes.flags import add_option_flags
+    from cutups.recipes.registry import get_recipe, recipe_names
+
+    run = sub.add_parser(
+        "run",
+        help="cut a video into clips with a recipe",
+        description="Cut SOURCE with a recipe (default: plays) and package the result. "
+        "`cutups run --recipe NAME --help` lists that recipe's options.",
+    )
+    run.add_argument("source", metavar="SOURCE", help="video file")
+    run.add_argument(
+        "--recipe", default="plays", choices=recipe_names(), help="what to cut (default: plays)"
+    )
+    run.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
+    run.add_argument("--jobs", type=int, metavar="N", help="parallel cuts (default: one per core)")
+    run.add_argument("--no-cache", action="store_true", help="recompute the analysis")
+    chosen = get_recipe(recipe)
+    group = run.add_argument_group(f"{chosen.name} options", chosen.title)
+    if chosen.uses_pbp:
+        group.add_argument(
+            "--pbp",
+            type=Path,
+            metavar="FILE",
+            help="play-by-play: CFBD /plays JSON or CSV, or ESPN summary JSON",
+        )
+    add_option_flags(group, chosen.options_model)
+
+
+def _build_parser(recipe: str = "plays") -> argparse.ArgumentParser:
     parser = _Parser(
         prog="cutups",
         description=_DESCRIPTION,
@@ -83,49 +114,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    run = sub.add_parser(
-        "run",
-        help="cut a video into clips",
-        description="Cut SOURCE into one clip per play and package the result.",
-    )
-    run.add_argument("source", metavar="SOURCE", help="video file")
-    run.add_argument(
-        "--recipe", default="plays", choices=["plays"], help="what to cut (default: plays)"
-    )
-    run.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
-    run.add_argument(
-        "--pbp",
-        type=Path,
-        metavar="FILE",
-        help="play-by-play: CFBD /plays JSON or CSV, or ESPN summary JSON",
-    )
-    run.add_argument("--team", metavar="NAME", help="team whose offense is team_offense")
-    run.add_argument(
-        "--only",
-        action="append",
-        default=[],
-        metavar="BUCKET",
-        choices=["team_offense", "opp_offense", "special_teams"],
-        help="keep only this bucket (repeatable)",
-    )
-    run.add_argument(
-        "--pre",
-        type=_positive_float,
-        metavar="S",
-        help="seconds kept before the snap, to within 0.5 s so clips start on a keyframe "
-        "(default: 0.5 to 3 s, preferably 2)",
-    )
-    run.add_argument(
-        "--post",
-        type=_positive_float,
-        metavar="S",
-        help="seconds kept after the whistle, to within 0.5 s so clips end cleanly "
-        "(default: 1 to 4 s, preferably 2)",
-    )
-    run.add_argument("--min-len", type=_positive_float, metavar="S", help="shortest clip")
-    run.add_argument("--max-len", type=_positive_float, metavar="S", help="longest clip")
-    run.add_argument("--jobs", type=int, metavar="N", help="parallel cuts (default: one per core)")
-    run.add_argument("--no-cache", action="store_true", help="recompute analysis signals")
+    _add_run(sub, recipe)
 
     demo = sub.add_parser("demo", help="render the sample broadcast and run the plays job on it")
     demo.add_argument("--out", type=Path, default=Path("out/demo"), metavar="DIR")
@@ -191,7 +180,7 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _settings(args: argparse.Namespace) -> object:
+def _settings(args: argparse.Namespace) -> Settings:
     from cutups.settings import Settings
 
     try:
@@ -235,54 +224,43 @@ def _progress() -> Progress:
     )
 
 
-def _window_options(args: argparse.Namespace, settings: Settings) -> WindowOptions:
-    """Clip windows from the flags over the settings.
-
-    Padding the user chose (``--pre``/``--post`` or the environment) is kept to within
-    :data:`~cutups.recipes.windows.EXPLICIT_SLACK`; the defaults may move further to land on
-    keyframes (see :mod:`cutups.recipes.windows`).
-    """
-    from cutups.recipes.windows import window_options
-
-    return window_options(
-        pre=args.pre if args.pre is not None else settings.chosen("play_pre_pad_sec"),
-        post=args.post if args.post is not None else settings.chosen("play_post_pad_sec"),
-        default_pre=settings.play_pre_pad_sec,
-        default_post=settings.play_post_pad_sec,
-        min_len=args.min_len if args.min_len is not None else settings.play_min_sec,
-        max_len=args.max_len if args.max_len is not None else settings.play_max_sec,
-    )
-
-
 def _cmd_run(args: argparse.Namespace) -> int:
-    from cutups.pipeline import PlaysJob, run_plays
-    from cutups.recipes.plays import PlaysOptions
-    from cutups.settings import Settings
+    import dataclasses
+
+    from cutups.pipeline import run_recipe
+    from cutups.recipes.base import RunContext
+    from cutups.recipes.flags import option_values
+    from cutups.recipes.registry import get_recipe
 
     settings = _settings(args)
-    assert isinstance(settings, Settings)
+    recipe = get_recipe(args.recipe)
     source = Path(args.source)
     if "://" in args.source:
         raise InputError(f"URL sources are not supported by the CLI yet: {args.source}")
     if not source.exists():
         raise InputError(f"no such file: {source}")
-    if args.pbp is not None and not args.pbp.exists():
-        raise InputError(f"no such play-by-play file: {args.pbp}")
-    if args.only and not (args.pbp and args.team):
-        raise InputError("--only needs --pbp and --team (buckets come from play-by-play)")
+    pbp: Path | None = getattr(args, "pbp", None)
+    if pbp is not None and not pbp.exists():
+        raise InputError(f"no such play-by-play file: {pbp}")
     if args.jobs is not None:
         settings = settings.model_copy(update={"jobs": max(0, args.jobs)})
-    windows = _window_options(args, settings)
-    options = PlaysOptions(windows=windows, team=args.team, only=tuple(args.only))
-    job = PlaysJob(source=source, out_dir=args.out, options=options, pbp=args.pbp)
+    options = recipe.options(option_values(args, recipe.options_model))
+    ctx = RunContext(settings=settings, out_dir=args.out, job_id=uuid.uuid4().hex[:12])
     with _progress() as bars:
-        result = run_plays(job, settings, progress=_Bars(bars))
-    counts = result.manifest["bucket_counts"]
+        ctx = dataclasses.replace(ctx, progress=_Bars(bars))
+        result = run_recipe(recipe, options, source, ctx, pbp=pbp)
+    _print_result(result.manifest, result)
+    return EXIT_OK
+
+
+def _print_result(manifest: Mapping[str, Any], result: RenderResult) -> None:
+    """The one-line outcome, and every warning the job recorded with what it costs."""
+    counts = manifest.get("bucket_counts") or {}
     summary = ", ".join(f"{k} {v}" for k, v in counts.items() if v)
-    print(f"{len(result.manifest['clips'])} clips ({summary}) in {result.out_dir}")
+    clips = len(manifest["clips"])
+    print(f"{clips} clips" + (f" ({summary})" if summary else "") + f" in {result.out_dir}")
     print(f"manifest: {result.manifest_path}")
     print(f"report:   {result.report}")
-    return EXIT_OK
 
 
 def _demo_spec(look: str | None) -> BroadcastSpec:
@@ -301,10 +279,8 @@ def _demo_spec(look: str | None) -> BroadcastSpec:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from cutups.mediagen import generate_cached
-    from cutups.settings import Settings
 
     settings = _settings(args)
-    assert isinstance(settings, Settings)
     spec = _demo_spec(args.look)
     console.print("rendering the sample broadcast (cached after the first time)…")
     with _progress() as bars:
@@ -405,10 +381,8 @@ def _cmd_levels(args: argparse.Namespace) -> int:
     from cutups.analysis.runner import analyse
     from cutups.media.probe import probe
     from cutups.output.levels import write_levels
-    from cutups.settings import Settings
 
     settings = _settings(args)
-    assert isinstance(settings, Settings)
     info = probe(args.video)
     with _progress() as bars:
         task = bars.add_task("analysing", total=1.0)
@@ -427,10 +401,8 @@ def _cmd_levels(args: argparse.Namespace) -> int:
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     from cutups.api.serve import serve
-    from cutups.settings import Settings
 
     settings = _settings(args)
-    assert isinstance(settings, Settings)
     return serve(
         settings,
         host=args.host,
@@ -443,10 +415,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 def _cmd_worker(args: argparse.Namespace) -> int:
     from cutups.jobs.worker_cli import run_worker
-    from cutups.settings import Settings
 
     settings = _settings(args)
-    assert isinstance(settings, Settings)
     return run_worker(settings, args)
 
 
@@ -471,9 +441,36 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+def _chosen_recipe(argv: Sequence[str]) -> str:
+    """The ``--recipe`` named on the command line (its flags depend on it), else plays."""
+    for n, arg in enumerate(argv):
+        if arg == "--recipe" and n + 1 < len(argv):
+            return argv[n + 1]
+        if arg.startswith("--recipe="):
+            return arg.partition("=")[2]
+    return "plays"
+
+
+def _parser_for(argv: Sequence[str]) -> argparse.ArgumentParser:
+    """The parser, with recipes from ``CUTUPS_RECIPE_MODULES`` loaded and the chosen one's flags.
+
+    An unknown recipe still gets a parser (plays' flags), so argparse names the choices.
+    """
+    from cutups.recipes.registry import load_recipe_modules, recipe_names
+
+    load_recipe_modules(_settings(argparse.Namespace()).recipe_modules)
+    recipe = _chosen_recipe(argv)
+    return _build_parser(recipe if recipe in recipe_names() else "plays")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``cutups`` console script; returns the exit code."""
-    parser = _build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        parser = _parser_for(argv)
+    except CutupsError as exc:
+        sys.stderr.write(f"cutups: error: {exc.message}\n")
+        return EXIT_INPUT
     args = parser.parse_args(argv)
     level = [logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)]
     logging.basicConfig(

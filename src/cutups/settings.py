@@ -91,6 +91,12 @@ class Settings(BaseSettings):
     """Whether listed play clocks are end-of-play stamps (CFBD/ESPN since ~2005) or snap times;
     ``auto`` tries both and keeps the one that lines up with the video's clock."""
 
+    recipe_modules: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), validation_alias=_env("RECIPE_MODULES")
+    )
+    """Python modules that register more recipes when imported (comma-separated); the CLI,
+    the server and every worker import them at start (:mod:`cutups.recipes.registry`)."""
+
     # == service (job server: `cutups serve`) ====================================================
     # Added for the job service (issue #5). Sizes are bytes, times seconds unless named otherwise.
     api_keys: Annotated[tuple[str, ...], NoDecode] = Field((), validation_alias=_env("API_KEYS"))
@@ -143,7 +149,7 @@ class Settings(BaseSettings):
     """TEST ONLY: seconds a worker sleeps after each finished clip, to make jobs slow enough to
     interrupt (kill/cancel tests). It delays the job, it never changes what is cut. Keep at 0."""
 
-    @field_validator("api_keys", mode="before")
+    @field_validator("api_keys", "recipe_modules", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:
         if isinstance(value, str):

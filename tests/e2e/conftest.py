@@ -9,7 +9,7 @@ import pytest
 from cutups.mediagen import GeneratedBroadcast, generate_cached, presets
 from cutups.output.render import RenderResult
 from cutups.pipeline import PlaysJob, run_plays
-from cutups.recipes.plays import PlaysOptions
+from cutups.recipes.plays_recipe import PlaysOptions
 from cutups.settings import Settings
 
 

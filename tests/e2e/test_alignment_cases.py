@@ -21,7 +21,7 @@ from cutups.mediagen import (
     plan,
 )
 from cutups.pipeline import PlaysJob, run_plays
-from cutups.recipes.plays import PlaysOptions
+from cutups.recipes.plays_recipe import PlaysOptions
 from cutups.settings import Settings
 
 

@@ -17,7 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from cutups import __version__
 from cutups.api.deps import require_api_key
 from cutups.api.errors import install_error_handlers
-from cutups.api.routes import events, health, jobs, uploads
+from cutups.api.routes import events, health, jobs, recipes, uploads
 from cutups.api.routes import metrics as metrics_route
 from cutups.jobs.service import Service
 from cutups.settings import Settings
@@ -66,6 +66,7 @@ def create_app(
     app.include_router(metrics_route.router)
     protected = [Depends(require_api_key)]
     app.include_router(jobs.router, dependencies=protected)
+    app.include_router(recipes.router, dependencies=protected)
     app.include_router(events.router, dependencies=protected)
     app.include_router(uploads.router, dependencies=protected)
     app.include_router(web_router)  # the web page (GET /, /static/*): no data, no key needed

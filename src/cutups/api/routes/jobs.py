@@ -53,7 +53,7 @@ def _validate(svc: Service, request: dict[str, Any]) -> None:
     """Everything about a submission that can be checked before queuing it (422 otherwise)."""
     settings = svc.settings
     spec = JobSpec.from_request(request)
-    spec.plays_options(settings)
+    spec.check(settings)
     allow = settings.allow_private_urls
     if spec.source_kind == "upload_id":
         info = svc.uploads.info(spec.source)
