@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -127,3 +128,15 @@ def test_padding_chosen_by_the_user_moves_half_a_second_at_most(
     monkeypatch.setenv("PLAY_POST_PAD_SEC", "3")
     from_env = windows(["run", "x.mp4", "--out", "o"])
     assert from_env.post == 3.0 and from_env.post_slack == EXPLICIT_SLACK
+
+
+def test_zero_clips_is_a_warning_not_silence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    video = _make_mp4(tmp_path / "testcard.mp4", 8)
+    code, out, err = _run(["run", str(video), "--out", str(tmp_path / "o")], capsys)
+    assert code == 0 and out.startswith("0 clips in")
+    assert "warning: no scorebug was found in the video: the detector leans on the bug" in err
+    assert "warning: no plays were found: the job produced no clips" in err
+    manifest = json.loads((tmp_path / "o" / "manifest.json").read_text())
+    assert [w["code"] for w in manifest["warnings"]] == ["no_scorebug", "no_clips"]

@@ -261,6 +261,8 @@ def _print_result(manifest: Mapping[str, Any], result: RenderResult) -> None:
     print(f"{clips} clips" + (f" ({summary})" if summary else "") + f" in {result.out_dir}")
     print(f"manifest: {result.manifest_path}")
     print(f"report:   {result.report}")
+    for warning in manifest.get("warnings") or ():
+        sys.stderr.write(f"cutups: warning: {warning['message']}: {warning['cost']}\n")
 
 
 def _demo_spec(look: str | None) -> BroadcastSpec:

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["TIMELINE_VERSION", "ClipPlan", "PlayFacts", "Timeline"]
+__all__ = ["TIMELINE_VERSION", "ClipPlan", "JobWarning", "PlayFacts", "Timeline"]
 
 TIMELINE_VERSION = 1
 """Bumped whenever the JSON shape changes incompatibly."""
@@ -109,6 +109,32 @@ class ClipPlan:
 
 
 @dataclass(frozen=True, slots=True)
+class JobWarning:
+    """Something that made the result worse than it could be, said plainly to the user.
+
+    Shown by the CLI, listed in ``manifest.json`` (``warnings``) and in the job's status.
+    """
+
+    code: str
+    """Stable, snake_case (e.g. ``no_scorebug``, ``clock_unread``, ``no_clips``)."""
+    message: str
+    """What happened."""
+    cost: str
+    """What it costs the user (what is missing or less reliable because of it)."""
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message, "cost": self.cost}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> JobWarning:
+        return cls(code=str(data["code"]), message=str(data["message"]), cost=str(data["cost"]))
+
+    def line(self) -> str:
+        """One line for a terminal or a log."""
+        return f"{self.message}: {self.cost}"
+
+
+@dataclass(frozen=True, slots=True)
 class Timeline:
     """A recipe's complete output: the source, the clips to cut, and how they were found."""
 
@@ -119,6 +145,7 @@ class Timeline:
     meta: Mapping[str, Any] = field(default_factory=dict)
     """Detector and alignment facts for ``manifest.detector_meta`` (JSON-serialisable)."""
     version: int = TIMELINE_VERSION
+    warnings: tuple[JobWarning, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -128,6 +155,7 @@ class Timeline:
             "duration": round(self.duration, 3),
             "clips": [c.to_dict() for c in self.clips],
             "meta": dict(self.meta),
+            "warnings": [w.to_dict() for w in self.warnings],
         }
 
     @classmethod
@@ -139,6 +167,7 @@ class Timeline:
             clips=tuple(ClipPlan.from_dict(c) for c in data["clips"]),
             meta=dict(data.get("meta", {})),
             version=int(data.get("version", TIMELINE_VERSION)),
+            warnings=tuple(JobWarning.from_dict(w) for w in data.get("warnings", ())),
         )
 
     def save(self, path: Path) -> None:

@@ -99,6 +99,8 @@ class JobPublic(BaseModel):
     """Finished stages a resumed attempt starts from (server paths left out)."""
     webhooks: WebhookLog | None
     links: dict[str, str]
+    warnings: list[dict[str, str]] = []
+    """What made the result worse than it could be, each with what it costs (see manifest)."""
 
 
 class JobsPublic(BaseModel):
@@ -158,4 +160,5 @@ def job_public(job: Job, base_url: str) -> JobPublic:
         },
         webhooks=webhooks,
         links=links,
+        warnings=list((job.result or {}).get("warnings") or ()),
     )

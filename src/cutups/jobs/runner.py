@@ -372,10 +372,15 @@ def _work(run: JobRun, rt: Runtime) -> dict[str, Any]:
     )
     rep.check()
     manifest = result.manifest
+    warnings = list(manifest.get("warnings") or ())
+    for warning in warnings:
+        log.warning("%s: %s", warning["message"], warning["cost"])
+        rep.event("warning", warning)
     return {
         **rt.artifacts.publish(job.id, out_dir),
         "clips": len(manifest.get("clips", ())),
         "bucket_counts": dict(manifest.get("bucket_counts", {})),
+        "warnings": warnings,
     }
 
 

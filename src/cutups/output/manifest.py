@@ -74,6 +74,7 @@ def build_manifest(
         "buckets": buckets,
         "bucket_counts": {k: len(v) for k, v in buckets.items()},
         "detector_meta": meta,
+        "warnings": [w.to_dict() for w in timeline.warnings],
         "source": dict(source_facts or {}),
         "reel": "reel.mp4" if complete else None,
         "archive": "job.zip" if complete else None,

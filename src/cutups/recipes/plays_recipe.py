@@ -24,9 +24,9 @@ from cutups.recipes.base import Recipe, RecipeInputs, RecipeOptions, RunContext
 from cutups.recipes.plays import PlaysParams, plan_plays
 from cutups.recipes.windows import CutPoints, window_options
 from cutups.settings import Settings
-from cutups.timeline import Timeline
+from cutups.timeline import JobWarning, Timeline
 
-__all__ = ["PlaysAnalysis", "PlaysOptions", "PlaysRecipe", "cut_points"]
+__all__ = ["PlaysAnalysis", "PlaysOptions", "PlaysRecipe", "cut_points", "plays_warnings"]
 
 Bucket = Literal["team_offense", "opp_offense", "special_teams"]
 
@@ -182,4 +182,42 @@ class PlaysRecipe(Recipe[PlaysOptions, PlaysAnalysis]):
             duration=timeline.duration,
             clips=timeline.clips,
             meta=meta,
+            warnings=plays_warnings(analysis, clips=len(timeline.clips)),
         )
+
+
+def plays_warnings(analysis: PlaysAnalysis, *, clips: int) -> tuple[JobWarning, ...]:
+    """What went wrong enough that the user must hear of it, each with what it costs."""
+    video, with_pbp = analysis.video, analysis.game is not None
+    warnings = []
+    if video.scorebug is None:
+        warnings.append(
+            JobWarning(
+                "no_scorebug",
+                "no scorebug was found in the video",
+                "the detector leans on the bug to tell live play from replays, so plays may be "
+                "missed, and no game clock is read"
+                + ("; play-by-play rows cannot be placed by the clock" if with_pbp else ""),
+            )
+        )
+    elif not video.clock.spans:
+        warnings.append(
+            JobWarning(
+                "clock_unread",
+                f"the game clock on the scorebug could not be read ({len(video.readings)} "
+                "readings)",
+                "play-by-play rows cannot be placed, so clips carry no facts or buckets"
+                if with_pbp
+                else "clips are not checked against the clock",
+            )
+        )
+    if clips == 0:
+        warnings.append(
+            JobWarning(
+                "no_clips",
+                "no plays were found",
+                "the job produced no clips; is this a football broadcast with wide shots of "
+                "the field?",
+            )
+        )
+    return tuple(warnings)
