@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from cutups.mediagen import GeneratedBroadcast
 from tests.api.conftest import Server, wait_job
-from tests.web.conftest import SCREENSHOTS, submit_by_api
+from tests.web.conftest import submit_by_api
 
 FORMATS = ["csv", "sportscode", "otio", "fcpxml", "edl", "ffmetadata", "vtt", "m3u"]
 
@@ -28,8 +28,6 @@ def test_export_menu_of_a_finished_job(
     expect(links).to_have_count(len(FORMATS))
     hrefs = [links.nth(i).get_attribute("href") for i in range(len(FORMATS))]
     assert hrefs == [f"jobs/{job_id}/export?format={f}" for f in FORMATS]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "export-menu.png", animations="disabled")
 
     status = page.evaluate("href => fetch(href).then(r => r.status)", hrefs[0])
     csv = menu.get_by_role("link", name="CSV spreadsheet")
@@ -37,7 +35,6 @@ def test_export_menu_of_a_finished_job(
         csv.click()
         expect(page.locator("#export-error")).to_contain_text("Could not export CSV spreadsheet: ")
         expect(menu).to_have_attribute("open", "")
-        page.screenshot(path=SCREENSHOTS / "export-error.png", animations="disabled")
         page.keyboard.press("Escape")
         expect(menu).not_to_have_attribute("open", "")
     else:
