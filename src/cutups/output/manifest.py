@@ -4,7 +4,9 @@ Compatibility target (seed ``000``): top-level ``job_id``, ``source_url``, ``cli
 ``id, start, end, duration, file, thumb, bucket, score``, plus ``buckets`` (clips grouped by
 bucket), ``bucket_counts`` and ``detector_meta``. Cutups adds, without renaming anything:
 each clip's ``snap``/``end_of_play``, ``evidence``, ``listed`` and play facts (``period``,
-``clock``, ``down``, ``distance``, ...) flattened onto the clip; ``complete`` (False while clips
+``clock``, ``down``, ``distance``, ...) flattened onto the clip, and its one-line ``summary``
+(:func:`cutups.timeline.play_summary`, the same line the reel's chapters and the report show);
+``complete`` (False while clips
 are still being cut, for progressive results); ``reel``, ``archive``, ``report``; ``source`` facts.
 """
 
@@ -41,6 +43,7 @@ def clip_entry(clip: ClipPlan, *, duration: float | None = None) -> dict[str, An
         "end_of_play": round(clip.end_of_play, 3),
         "evidence": list(clip.evidence),
         "listed": clip.listed,
+        "summary": clip.summary,
     }
     entry.update(clip.facts.to_dict())
     return entry
