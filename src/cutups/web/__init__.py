@@ -18,6 +18,10 @@ connections only; ``blob:`` for media fetched with an API key).
 
 from __future__ import annotations
 
+from cutups.extras import require_extra
+
+require_extra("service", __name__)
+
 import re
 from pathlib import Path
 
