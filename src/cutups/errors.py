@@ -9,7 +9,9 @@ Callers catch at the level they care about::
     │   ├── PbpError                 a play-by-play file or response we cannot read
     │   │   └── WrongGameError       play-by-play that belongs to another game
     │   ├── SourceError              a URL or upload we cannot fetch
-    │   └── ConfigError              an option or setting out of range
+    │   ├── ConfigError              an option or setting out of range
+    │   └── MissingExtraError        a part of Cutups whose extra is not installed (also an
+    │                                ImportError: ``import cutups.api`` raises it)
     ├── FFmpegError                  ffmpeg/ffprobe failed; carries argv and stderr's last line
     ├── CutError                     a cut failed verification even after the fallback
     ├── AnalysisError                a process analysing part of the video died
@@ -34,6 +36,7 @@ __all__ = [
     "FFmpegError",
     "InputError",
     "MediaError",
+    "MissingExtraError",
     "NoVideoStreamError",
     "PbpError",
     "SourceError",
@@ -79,6 +82,11 @@ class SourceError(InputError):
 
 class ConfigError(InputError):
     """An option or setting outside its allowed range."""
+
+
+class MissingExtraError(InputError, ImportError):
+    """An optional part of Cutups used without its extra, e.g. the job service without
+    ``pip install 'cutups[service]'``; the message names the extra and the missing modules."""
 
 
 class FFmpegError(CutupsError):

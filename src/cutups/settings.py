@@ -13,12 +13,13 @@ import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from cutups.cores import side_by_side
+from cutups.errors import ConfigError
 
-__all__ = ["Settings", "default_cache_dir"]
+__all__ = ["Settings", "default_cache_dir", "load_settings"]
 
 
 def _env(name: str, legacy: str | None = None) -> AliasChoices:
@@ -211,3 +212,16 @@ class Settings(BaseSettings):
     def distributed(self) -> bool:
         """True when jobs run on ``cutups worker`` processes behind a broker."""
         return self.broker_url is not None
+
+
+def load_settings() -> Settings:
+    """The settings from the environment, for an entry point.
+
+    Raises:
+        ConfigError: a variable holds a value out of range; the message names it.
+    """
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ConfigError(f"bad setting {first['loc']}: {first['msg']}") from None

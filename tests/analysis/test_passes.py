@@ -23,7 +23,7 @@ from cutups.analysis.passes import (
 from cutups.analysis.runner import Analysis, analyse, repeated_pictures
 from cutups.errors import CanceledError, MediaError
 from cutups.media.probe import MediaInfo, probe
-from cutups.mediagen import GeneratedBroadcast, generate_cached, presets
+from cutups_testkit import GeneratedBroadcast, generate_cached, presets
 
 VIDEO_SIGNALS = ("motion", "pan", "cut", "green", "bug", "bug_change")
 AUDIO_SIGNALS = ("rms", "crowd", "whistle")

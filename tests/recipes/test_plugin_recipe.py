@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from cutups.mediagen import GeneratedBroadcast
+from cutups_testkit import GeneratedBroadcast
 from tests.api.conftest import Server, server_env, start_server, wait_job
 from tests.sources.fileserver import FileServer
 

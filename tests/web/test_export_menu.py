@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from cutups.mediagen import GeneratedBroadcast
+from cutups_testkit import GeneratedBroadcast
 from tests.api.conftest import Server, wait_job
 from tests.web.conftest import submit_by_api
 

@@ -16,3 +16,9 @@
     logs.py          JSON log lines stamped with the job id
     orphans.py       ffmpeg processes a killed server left behind
 """
+
+from __future__ import annotations
+
+from cutups.extras import require_extra
+
+require_extra("service", __name__)

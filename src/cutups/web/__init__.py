@@ -22,6 +22,10 @@ This package depends on nothing of the API (the API includes it): a missing file
 
 from __future__ import annotations
 
+from cutups.extras import require_extra
+
+require_extra("service", __name__)
+
 import re
 from pathlib import Path
 
