@@ -10,6 +10,7 @@ Callers catch at the level they care about::
     │   │   └── WrongGameError       play-by-play that belongs to another game
     │   ├── SourceError              a URL or upload we cannot fetch
     │   └── ConfigError              an option or setting out of range
+    │       └── QueryError           a playlist query that does not parse (with its column)
     ├── FFmpegError                  ffmpeg/ffprobe failed; carries argv and stderr's last line
     ├── CutError                     a cut failed verification even after the fallback
     ├── AnalysisError                a process analysing part of the video died
@@ -36,6 +37,7 @@ __all__ = [
     "MediaError",
     "NoVideoStreamError",
     "PbpError",
+    "QueryError",
     "SourceError",
     "WrongGameError",
 ]
@@ -79,6 +81,14 @@ class SourceError(InputError):
 
 class ConfigError(InputError):
     """An option or setting outside its allowed range."""
+
+
+class QueryError(ConfigError):
+    """A playlist query that cannot be read; ``column`` (from 1) is where it goes wrong."""
+
+    def __init__(self, message: str, *, column: int) -> None:
+        super().__init__(f"query, column {column}: {message}")
+        self.column = column
 
 
 class FFmpegError(CutupsError):
