@@ -8,6 +8,7 @@ one at 25 fps; the sources run past one minute so drop-frame timecode skips labe
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -17,7 +18,7 @@ import pytest
 from cutups.media.probe import probe
 from cutups.output.render import render_timeline
 from cutups.timeline import ClipPlan, PlayFacts, Timeline
-from tests.media.barcode import make_video
+from tests.media.barcode import codes, make_video
 
 TEAM, OPPONENT = "Michigan", "Ohio State"
 SOURCE_FRAMES = 2400
@@ -189,3 +190,9 @@ def rendered(
     root = tmp_path_factory.mktemp(f"exports-{request.param}")
     source = make_video(root / "game.mp4", rate=rate, frames=SOURCE_FRAMES, gop=30)
     return render_job(source, rate, root / "out")
+
+
+@functools.cache
+def frames_in(clip: Path) -> list[int]:
+    """The source frame numbers a clip shows, decoded once per session."""
+    return codes(clip)
