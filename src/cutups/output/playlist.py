@@ -69,10 +69,13 @@ def build_playlist(
     where: str,
     out_dir: Path,
     *,
+    name: str | None = None,
     registry: ProcessRegistry | None = None,
     ffmpeg: str = "ffmpeg",
 ) -> PlaylistResult:
     """Build the playlist of the plays in finished job ``job_dir`` that ``where`` matches.
+
+    ``name`` titles its exports (the EDL's title, the FCPXML project); default: the folder's.
 
     Raises:
         QueryError: the query does not parse.
@@ -83,7 +86,7 @@ def build_playlist(
     manifest = read_manifest(job_dir)
     job = load_export_job(job_dir)
     query, chosen = select_plays(job, where)
-    playlist = job.subset(chosen, name=out_dir.resolve().name)
+    playlist = job.subset(chosen, name=name or out_dir.resolve().name)
     out_dir.mkdir(parents=True, exist_ok=True)
     for play in chosen:
         _link(job_dir / play.file, out_dir / play.file)
