@@ -259,3 +259,39 @@ def test_unknown_formats_and_unfinished_jobs_are_refused(
         ExportJob.from_manifest({**manifest, "complete": False})
     with pytest.raises(ConfigError, match="not a finished job's folder"):
         load_export_job(tmp_path)
+
+
+def test_a_job_without_play_by_play_exports_every_format() -> None:
+    from cutups.output.manifest import build_manifest, clip_entry
+    from cutups.timeline import ClipPlan, Timeline
+
+    clips = [
+        ClipPlan(
+            id=f"c{n}",
+            start=10.0 * n,
+            end=10.0 * n + 6,
+            snap=10.0 * n + 2,
+            end_of_play=10.0 * n + 5,
+            score=50.0,
+        )
+        for n in range(3)
+    ]
+    timeline = Timeline("plays", "https://example.com/game.mp4", 40.0, tuple(clips))
+    manifest = build_manifest(
+        timeline,
+        [clip_entry(c) for c in clips],
+        job_id="j",
+        complete=True,
+        source_url="https://example.com/game.mp4",
+        source_facts={"fps": "60000/1001"},
+    )
+    job = ExportJob.from_manifest(manifest)
+    assert [p.odk for p in job.plays] == [None, None, None]
+    for fmt in FORMATS.values():
+        assert fmt.render(job), fmt.name
+    rows = list(csv.DictReader(io.StringIO(FORMATS["csv"].render(job), newline="")))
+    # 10 s is frame 599 at 59.94 fps, 20 s frame 1199: the labels count 60 a second.
+    assert [r["START TC"] for r in rows] == ["00:00:00;00", "00:00:09;59", "00:00:19;59"]
+    assert {r["ODK"] for r in rows} == {""}
+    edl = FORMATS["edl"].render(job)
+    assert "* FROM FILE: https://example.com/game.mp4" in edl and "GREEN" in edl

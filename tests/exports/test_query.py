@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cutups.errors import QueryError
 from cutups.output.exports import ExportJob
@@ -12,6 +16,7 @@ from cutups.timeline import ClipPlan, Timeline
 from tests.exports.conftest import PLAYS, TEAM
 
 
+@functools.cache
 def _job() -> ExportJob:
     """The planned plays as a finished manifest (no media needed to query them)."""
     clips = [
@@ -115,3 +120,47 @@ def test_every_field_can_be_queried() -> None:
         value = next(v for p in plays if (v := field.get(p)) is not None)
         shown = f"'{value}'" if isinstance(value, str) else str(value)
         assert parse_query(f"{name} = {shown}").select(plays), name
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "odk",
+                "down",
+                "=",
+                "!=",
+                ">=",
+                "<",
+                "in",
+                "not",
+                "and",
+                "or",
+                "(",
+                ")",
+                ",",
+                "3",
+                "-1.5",
+                "'x",
+                '"Rush"',
+                "O",
+                "&",
+                " ",
+                "é",
+                "\\",
+            ]
+        ),
+        max_size=12,
+    ).map(" ".join)
+    | st.text(max_size=40)
+)
+def test_any_text_parses_or_says_where_it_fails(text: str) -> None:
+    plays = _job().plays
+    try:
+        query = parse_query(text)
+    except QueryError as exc:
+        assert 1 <= exc.column <= len(text) + 1
+    else:
+        query.select(plays)
+        assert parse_query(query.canonical).canonical == query.canonical
