@@ -42,6 +42,8 @@ examples:
   cutups run game.mp4 --out out/game            every play, from the video alone
   cutups run game.mp4 --pbp plays.json --team Michigan --out out/mich
   cutups eval truth.json out/game/manifest.json recall and precision against truth
+  cutups export out/game --format edl           the plays as cuts on the source, for an editor
+  cutups playlist out/game --where "odk = O and down = 3 and distance >= 7" --out third-long
 
 A sample broadcast with its truth, and the demo: `cutups-testkit --help`.
 """
@@ -110,6 +112,29 @@ def _build_parser(recipe: str = "plays") -> Parser:
         metavar="DIR",
         help="folder for VIDEO.levels.{csv,npz,png} (default: next to the video)",
     )
+
+    ex = sub.add_parser("export", help="export a finished job for film tools and editors")
+    ex.add_argument("dir", type=Path, metavar="DIR", help="a finished plays job's folder")
+    ex.add_argument(
+        "--format",
+        required=True,
+        metavar="FORMAT",
+        help="csv, sportscode, otio, fcpxml, edl, ffmetadata, vtt, m3u, or all",
+    )
+    ex.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="where to write (default: DIR/<the format's file name>; with all, a folder, "
+        "default DIR/exports)",
+    )
+
+    pl = sub.add_parser("playlist", help="the plays matching a query: a reel and its exports")
+    pl.add_argument("dir", type=Path, metavar="DIR", help="a finished plays job's folder")
+    pl.add_argument(
+        "--where", required=True, metavar="QUERY", help='e.g. "odk = O and down = 3" (README)'
+    )
+    pl.add_argument("--out", required=True, type=Path, metavar="DIR", help="playlist folder")
 
     pr = sub.add_parser("probe", help="print what a video file contains")
     pr.add_argument("file", type=Path)
@@ -279,6 +304,31 @@ def _cmd_levels(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from cutups.output.exports import export_format, load_export_job, write_export, write_exports
+
+    if args.format == "all":
+        paths = write_exports(load_export_job(args.dir), args.out or args.dir / "exports")
+    else:
+        fmt = export_format(args.format)  # an unknown format fails before the job is read
+        job = load_export_job(args.dir)
+        paths = [write_export(job, fmt.name, args.out or args.dir / fmt.filename)]
+    for path in paths:
+        print(path)
+    return EXIT_OK
+
+
+def _cmd_playlist(args: argparse.Namespace) -> int:
+    from cutups.output.playlist import build_playlist
+
+    result = build_playlist(args.dir, args.where, args.out)
+    print(
+        f"{len(result.plays)} plays, {result.duration:.1f} s ({result.reel.method}): "
+        f"{result.reel.output}"
+    )
+    return EXIT_OK
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     from cutups.api.serve import serve
 
@@ -305,6 +355,8 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "eval": _cmd_eval,
     "probe": _cmd_probe,
     "levels": _cmd_levels,
+    "export": _cmd_export,
+    "playlist": _cmd_playlist,
     "serve": _cmd_serve,
     "worker": _cmd_worker,
 }

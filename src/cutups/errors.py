@@ -10,6 +10,7 @@ Callers catch at the level they care about::
     │   │   └── WrongGameError       play-by-play that belongs to another game
     │   ├── SourceError              a URL or upload we cannot fetch
     │   ├── ConfigError              an option or setting out of range
+    │   │   └── QueryError           a playlist query that does not parse (with its column)
     │   └── MissingExtraError        a part of Cutups whose extra is not installed (also an
     │                                ImportError: ``import cutups.api`` raises it)
     ├── FFmpegError                  ffmpeg/ffprobe failed; carries argv and stderr's last line
@@ -39,6 +40,7 @@ __all__ = [
     "MissingExtraError",
     "NoVideoStreamError",
     "PbpError",
+    "QueryError",
     "SourceError",
     "WrongGameError",
 ]
@@ -82,6 +84,14 @@ class SourceError(InputError):
 
 class ConfigError(InputError):
     """An option or setting outside its allowed range."""
+
+
+class QueryError(ConfigError):
+    """A playlist query that cannot be read; ``column`` (from 1) is where it goes wrong."""
+
+    def __init__(self, message: str, *, column: int) -> None:
+        super().__init__(f"query, column {column}: {message}")
+        self.column = column
 
 
 class MissingExtraError(InputError, ImportError):

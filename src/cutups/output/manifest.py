@@ -20,7 +20,14 @@ from typing import Any
 
 from cutups.timeline import ClipPlan, Timeline
 
-__all__ = ["MANIFEST_VERSION", "UNASSIGNED", "build_manifest", "clip_entry", "write_json_atomic"]
+__all__ = [
+    "MANIFEST_VERSION",
+    "UNASSIGNED",
+    "bucket_groups",
+    "build_manifest",
+    "clip_entry",
+    "write_json_atomic",
+]
 
 MANIFEST_VERSION = 1
 UNASSIGNED = "unassigned"
@@ -61,9 +68,7 @@ def build_manifest(
 ) -> dict[str, Any]:
     """The whole manifest, from the clips cut so far (``entries``) in timeline order."""
     clips = sorted(entries, key=lambda e: float(e["start"]))
-    buckets: dict[str, list[Mapping[str, Any]]] = {b: [] for b in BUCKET_ORDER}
-    for clip in clips:
-        buckets.setdefault(clip.get("bucket") or UNASSIGNED, []).append(clip)
+    buckets = bucket_groups(clips)
     meta = dict(timeline.meta)
     accounting = meta.pop("pbp_accounting", None)
     manifest: dict[str, Any] = {
@@ -87,6 +92,14 @@ def build_manifest(
         manifest["pbp_accounting"] = accounting
     manifest.update(extra or {})
     return manifest
+
+
+def bucket_groups(clips: Iterable[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
+    """Manifest entries by bucket: the three named ones always, then any other seen."""
+    buckets: dict[str, list[Mapping[str, Any]]] = {b: [] for b in BUCKET_ORDER}
+    for clip in clips:
+        buckets.setdefault(clip.get("bucket") or UNASSIGNED, []).append(clip)
+    return buckets
 
 
 def write_json_atomic(path: Path, data: Mapping[str, Any]) -> None:
