@@ -21,8 +21,8 @@ import opentimelineio as otio
 import pytest
 
 from cutups.media.probe import probe
-from cutups.mediagen import GeneratedBroadcast
 from cutups.output.exports import FORMATS
+from cutups_testkit import GeneratedBroadcast
 from tests.api.conftest import Server, server_env, start_server, wait_job
 from tests.ops.services import moto_s3
 from tests.sources.fileserver import FileServer
