@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from pathlib import Path
 
@@ -31,7 +32,7 @@ def _transcribe(transcriber: LocalTranscriber, source: Path, work: Path) -> Tran
 def _check_words(transcript: Transcript) -> None:
     words = transcript.words
     assert all(w.start <= w.end <= transcript.duration + 0.05 for w in words)
-    assert all(a.start <= b.start for a, b in zip(words, words[1:], strict=False))
+    assert all(a.start <= b.start for a, b in itertools.pairwise(words))
 
 
 @needs_shared
@@ -127,5 +128,5 @@ def test_windows_cut_at_the_quietest_moment_near_each_boundary() -> None:
     assert windows[0] == (0, windows[1][0])
     assert 23 * rate <= windows[0][1] <= 23 * rate + 20
     assert windows[-1][1] == len(samples)
-    assert all(a[1] == b[0] for a, b in zip(windows, windows[1:], strict=False))
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(windows))
     assert speech_windows(samples[:500], rate, 30.0) == [(0, 500)]

@@ -33,7 +33,7 @@ STOPWORDS = frozenset(
         which while who who's whom why why's will with won't would wouldn't yeah you you'd you'll
         you're you've your yours yourself yourselves going gonna want also even well okay actually
         maybe something anything everything kind sort lot much many one two three back still way
-        make made go goes went come came take took see look mean means us
+        make made go goes went come came take took see look mean means us every else
         """
     )
 )
