@@ -43,9 +43,11 @@ def _answer(exchange: Exchange) -> tuple[int, Any]:
 def test_sends_the_wire_format_and_reads_verbose_json(tmp_path: Path) -> None:
     audio = tmp_path / "speech.ogg"
     audio.write_bytes(b"OggS fake audio bytes")
-    with serve_openai(_answer) as api:
-        with CloudTranscriber(api.base_url, "sk-test", "whisper-large-v3-turbo") as client:
-            transcript = client.transcribe_file(audio, offset=1.0)
+    with (
+        serve_openai(_answer) as api,
+        CloudTranscriber(api.base_url, "sk-test", "whisper-large-v3-turbo") as client,
+    ):
+        transcript = client.transcribe_file(audio, offset=1.0)
     (sent,) = api.exchanges
     assert sent.path == "/audio/transcriptions"
     assert sent.headers["Authorization"] == "Bearer sk-test"
