@@ -8,6 +8,7 @@ import pytest
 from numpy.typing import NDArray
 
 from cutups.media.audio import extract_speech
+from cutups.output.captions import CaptionStyle, ass_document
 from cutups.recipes.shorts.candidates import Span, candidate_spans
 from cutups.recipes.shorts.plan import PlanOptions, plan_shorts
 from cutups.recipes.shorts.sentences import DANGLING_STARTS, split_sentences
@@ -84,3 +85,25 @@ def test_the_plan_keeps_those_properties_and_says_why(talk: SpokenTalk, heard: H
         assert _in_a_gap_after(talk, clip.end) is not None
         assert clip.reasons and clip.title and clip.tags
     print([(c.start, c.end, c.score, c.reasons) for c in plan.clips])
+
+
+def test_captions_start_when_each_sentence_is_really_spoken(talk: SpokenTalk, heard: Heard) -> None:
+    """Against the synthesiser's own times (not the recogniser's): the caption event of each
+    sentence's first word starts within 100 ms of the sound for at least 95 % of sentences."""
+    transcript, _ = heard
+    words = transcript.words
+    document = ass_document(words, 0.0, talk.duration, CaptionStyle())
+    starts = [_ass_seconds(line.split(",")[1]) for line in document.splitlines() if
+              line.startswith("Dialogue:")]  # fmt: skip
+    assert len(starts) == len(words)  # one event per word
+    sentences = split_sentences(words)
+    errors = [abs(starts[s.first] - true[0]) for s, true in zip(sentences, talk.times, strict=True)]
+    print(
+        f"caption onset error: median {np.median(errors) * 1000:.0f} ms, max {max(errors) * 1000:.0f} ms"
+    )
+    assert sum(e <= 0.1 for e in errors) >= 0.95 * len(errors), errors
+
+
+def _ass_seconds(stamp: str) -> float:
+    hours, minutes, seconds = stamp.split(":")
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)

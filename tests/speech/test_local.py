@@ -117,7 +117,7 @@ def test_word_times_are_on_the_video_timeline_when_audio_starts_late(
     assert audio.offset == pytest.approx(1.5, abs=0.05)
     transcript = transcriber.transcribe(audio)
     spoken = talk.times[0][0] + 1.5
-    assert transcript.words[0].start == pytest.approx(spoken, abs=0.25)
+    assert transcript.words[0].start == pytest.approx(spoken, abs=0.05)
 
 
 def test_windows_cut_at_the_quietest_moment_near_each_boundary() -> None:

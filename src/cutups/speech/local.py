@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 from cutups.errors import CanceledError
 from cutups.media.audio import SpeechAudio
 from cutups.speech.models import MODELS, ModelName, prepare_model
+from cutups.speech.onsets import refine_transcript
 from cutups.speech.transcript import Segment, Transcript, TranscriptWarning, Word
 
 __all__ = ["LocalOptions", "LocalTranscriber", "speech_windows"]
@@ -48,6 +49,8 @@ class LocalOptions:
     beam_size: int = 5
     vad: bool = True
     window_seconds: float = 600.0
+    refine: bool = True
+    """Snap word edges next to pauses onto the sound (see :mod:`cutups.speech.onsets`)."""
 
 
 @functools.lru_cache(maxsize=2)
@@ -137,7 +140,8 @@ class LocalTranscriber:
             segments.extend(window_segments)
             if progress is not None:
                 progress((done + 1) / len(windows))
-        return self._result(segments, language, probability, audio.duration)
+        transcript = self._result(segments, language, probability, audio.duration)
+        return refine_transcript(transcript, audio) if self.options.refine else transcript
 
     def _decode(self, whisper: Any, chunk: NDArray[np.float32], language: str | None) -> Any:
         found, info = whisper.transcribe(

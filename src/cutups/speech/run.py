@@ -11,6 +11,7 @@ from cutups.media.ffmpeg import ProcessRegistry
 from cutups.settings import Settings
 from cutups.speech.cloud import CloudTranscriber
 from cutups.speech.local import LocalOptions, LocalTranscriber
+from cutups.speech.onsets import refine_transcript
 from cutups.speech.transcript import Transcript
 
 __all__ = ["transcribe_source"]
@@ -50,7 +51,8 @@ def transcribe_source(
             settings.transcribe_model,
             expected_language=expected,
         ) as client:
-            return client.transcribe_file(upload, offset=offset), audio
+            transcript = client.transcribe_file(upload, offset=offset)
+        return refine_transcript(transcript, audio), audio
     options = LocalOptions(
         model=settings.speech_model,
         language=settings.speech_language,
