@@ -44,7 +44,7 @@ def voiced_ticks(levels: NDArray[np.float32]) -> NDArray[np.bool_] | None:
 
 
 def _tick(t: float, size: int) -> int:
-    return min(max(int(round(t * TICK_RATE)), 0), size - 1)
+    return min(max(round(t * TICK_RATE), 0), size - 1)
 
 
 def _onset(voiced: NDArray[np.bool_], estimate: float, lo: float, hi: float) -> float:
