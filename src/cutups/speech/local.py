@@ -143,7 +143,10 @@ class LocalTranscriber:
         transcript = self._result(segments, language, probability, audio.duration)
         return refine_transcript(transcript, audio) if self.options.refine else transcript
 
-    def _decode(self, whisper: Any, chunk: NDArray[np.float32], language: str | None) -> Any:
+    def _decode(
+        self, whisper: Any, chunk: NDArray[np.float32], language: str | None
+    ) -> tuple[list[Any], Any]:
+        """faster-whisper's segments (decoded now: it returns a generator) and its info."""
         found, info = whisper.transcribe(
             chunk,
             language=language,
