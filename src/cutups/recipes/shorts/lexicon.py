@@ -71,9 +71,8 @@ HOOK_OPENERS = (
     "the best",
     "the worst",
     "never",
-    "you",
 )
-"""Openings that make a viewer stay: a promise, a question, a contradiction, "you"."""
+"""Openings that make a viewer stay: a promise, a question, a contradiction."""
 
 LIST_MARKERS = frozenset(
     _words(

@@ -82,7 +82,8 @@ def _hook(ctx: TalkContext, lo: int, hi: int) -> Feature:
     question = "?" in text
     opener = any(said.startswith(p) or f" {p} " in f" {said} " for p in lexicon.HOOK_OPENERS)
     number = any(n.isdigit() or n in lexicon.NUMBER_WORDS for n in said.split())
-    value = min(1.0, 0.5 * question + 0.5 * opener + 0.3 * number)
+    addressed = "you" in said.split() or "your" in said.split()
+    value = min(1.0, 0.5 * question + 0.5 * opener + 0.3 * number + 0.2 * addressed)
     return value, f'hook in the first 3 s: "{text}"' if value >= 0.5 else None
 
 
