@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from cutups.align.periods import advance_periods
+from cutups.analysis.periods import advance_periods
 from cutups.analysis.clock_model import ClockModel
 from cutups.analysis.plays import DetectedPlay
 from cutups.errors import WrongGameError

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cutups.align.periods import advance_periods
+from cutups.analysis.periods import advance_periods
 
 __all__ = ["ClockModel", "ClockReading", "ClockSpan", "fit_clock_model"]
 

@@ -1,6 +1,6 @@
 """Which period each stretch of game clock belongs to, where the scorebug's period is unread.
 
-Pure: used on clock readings (:mod:`cutups.analysis.clock_model`) and on clock spans when the
+Pure, with no import from the aligner: used on clock readings (:mod:`cutups.analysis.clock_model`) and on clock spans when the
 aligner numbers unlabelled periods (:func:`cutups.align.pbp_align.relabel_periods`).
 """
 
