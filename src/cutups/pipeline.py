@@ -126,10 +126,9 @@ def _plan(
     )
     report("detecting", 0.0, "finding snaps and whistles")
     timeline = plan_plays(
-        analysis.signals,
+        analysis,
         source=str(job.source),
         options=job.options,
-        clock=analysis.clock,
         game=game,
         clock_at=settings.pbp_clock_at,
         cuts=cut_points(info),
