@@ -30,13 +30,15 @@ system-packages:
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstalls only when pyproject.toml changes (the package itself is installed editable).
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev]'
+# Reinstalls only when a pyproject.toml changes (both packages are installed editable): the
+# product with every extra, and the testkit (sample broadcasts, the demo) next to it, in one
+# resolve so the testkit's `cutups` requirement is the local one.
+$(STAMP): pyproject.toml testkit/pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]' -e ./testkit
 	touch $(STAMP)
 
 demo: install
-	$(BIN)/cutups demo --out out/demo
+	$(BIN)/cutups-testkit demo --out out/demo
 
 test: install
 	$(BIN)/python -m pytest -q
@@ -46,9 +48,10 @@ screenshots: install
 	CUTUPS_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/web
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks testkit
+	$(BIN)/ruff format --check src tests benchmarks testkit
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # PySceneDetect is only a benchmark comparison; it pulls the GUI OpenCV, so it lives in its own
 # environment, never in the product's.

@@ -35,10 +35,10 @@ from cutups.analysis.confidence import (
 )
 from cutups.evaluate import EvalReport, evaluate
 from cutups.media import ffmpeg
-from cutups.mediagen import LOOKS, generate_cached, presets
 from cutups.pipeline import PlaysJob, run_plays
-from cutups.recipes.plays import PlaysOptions
+from cutups.recipes.plays_recipe import PlaysOptions
 from cutups.settings import Settings
+from cutups_testkit import LOOKS, generate_cached, presets
 
 TUNING_LOOKS = ("box_topleft_480p30", "bar_bottom_720p30", "dark_topright_720p60_longgop")
 """Looks the detector's thresholds were tuned on; every other look is held out."""

@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 from cutups.media.probe import probe
-from cutups.mediagen import generate_cached, presets
+from cutups_testkit import generate_cached, presets
 
 PREDECESSOR_ENCODE = ("-c:v", "libx264", "-preset", "veryfast", "-crf", "20")
 PREDECESSOR_ENCODE += ("-c:a", "aac", "-b:a", "128k")

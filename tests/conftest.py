@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cutups.mediagen import GeneratedBroadcast, generate_cached, presets
+from cutups_testkit import GeneratedBroadcast, generate_cached, presets
 from tests.sources.fileserver import FileServer, Route, serve_files
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from cutups.cli import main
+from cutups.recipes.windows import WindowOptions
 
 
 def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -104,18 +106,37 @@ def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) 
 def test_padding_chosen_by_the_user_moves_half_a_second_at_most(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from cutups.cli import _build_parser, _window_options
+    from cutups.cli import _build_parser
+    from cutups.recipes.flags import option_values
+    from cutups.recipes.plays_recipe import PlaysOptions
     from cutups.recipes.windows import DEFAULT_POST_SLACK, DEFAULT_PRE_SLACK, EXPLICIT_SLACK
     from cutups.settings import Settings
 
     for name in ("PLAY_PRE_PAD_SEC", "PLAY_POST_PAD_SEC", "CUTUPS_PLAY_PRE_PAD_SEC"):
         monkeypatch.delenv(name, raising=False)
     parse = _build_parser().parse_args
-    default = _window_options(parse(["run", "x.mp4", "--out", "o"]), Settings())
+
+    def windows(argv: list[str]) -> WindowOptions:
+        options = PlaysOptions(**option_values(parse(argv), PlaysOptions))
+        return options.params(Settings()).windows
+
+    default = windows(["run", "x.mp4", "--out", "o"])
     assert (default.pre_slack, default.post_slack) == (DEFAULT_PRE_SLACK, DEFAULT_POST_SLACK)
-    flagged = _window_options(parse(["run", "x.mp4", "--out", "o", "--pre", "5"]), Settings())
+    flagged = windows(["run", "x.mp4", "--out", "o", "--pre", "5"])
     assert flagged.pre == 5.0 and flagged.pre_slack == EXPLICIT_SLACK
     assert flagged.post_slack == DEFAULT_POST_SLACK
     monkeypatch.setenv("PLAY_POST_PAD_SEC", "3")
-    from_env = _window_options(parse(["run", "x.mp4", "--out", "o"]), Settings())
+    from_env = windows(["run", "x.mp4", "--out", "o"])
     assert from_env.post == 3.0 and from_env.post_slack == EXPLICIT_SLACK
+
+
+def test_zero_clips_is_a_warning_not_silence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    video = _make_mp4(tmp_path / "testcard.mp4", 8)
+    code, out, err = _run(["run", str(video), "--out", str(tmp_path / "o")], capsys)
+    assert code == 0 and out.startswith("0 clips in")
+    assert "warning: no scorebug was found in the video: the detector leans on the bug" in err
+    assert "warning: no plays were found: the job produced no clips" in err
+    manifest = json.loads((tmp_path / "o" / "manifest.json").read_text())
+    assert [w["code"] for w in manifest["warnings"]] == ["no_scorebug", "no_clips"]

@@ -1,37 +1,37 @@
 """The ``cutups`` command line.
 
 Exit codes: 0 success; 2 bad input (a one-line reason on stderr); 1 internal error (one line,
-``--verbose`` for the traceback). This module is the only place that prints or exits.
+``--verbose`` for the traceback); see :mod:`cutups.commandline`. Only the engine's commands
+import at start-up: ``serve`` and ``worker`` import the job service when they run (it needs the
+``service`` extra), and the sample broadcasts and the demo live in ``cutups-testkit``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
-import threading
-import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-from rich.console import Console
-from rich.logging import RichHandler
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
-
 from cutups import __version__
-from cutups.errors import ConfigError, CutupsError, InputError
+from cutups.commandline import (
+    EXIT_INPUT,
+    EXIT_OK,
+    Parser,
+    StageBars,
+    configure_logging,
+    progress_display,
+    run_guarded,
+)
+from cutups.errors import CutupsError, InputError
 
 if TYPE_CHECKING:
-    from cutups.mediagen import BroadcastSpec
-    from cutups.recipes.windows import WindowOptions
+    from cutups.output.render import RenderResult
     from cutups.settings import Settings
 
 __all__ = ["main"]
-
-EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 
 _DESCRIPTION = """\
 Cut long video into exact clips. The flagship recipe, `plays`, turns a football broadcast
@@ -39,36 +39,48 @@ into one clip per snap or kick (no replays, commercials or huddles), with a mani
 reel with a chapter per play, a browsable report and a ZIP.
 
 examples:
-  cutups demo                                   render a sample broadcast and cut it
   cutups run game.mp4 --out out/game            every play, from the video alone
   cutups run game.mp4 --pbp plays.json --team Michigan --out out/mich
   cutups eval truth.json out/game/manifest.json recall and precision against truth
+  cutups export out/game --format edl           the plays as cuts on the source, for an editor
+  cutups playlist out/game --where "odk = O and down = 3 and distance >= 7" --out third-long
+
+A sample broadcast with its truth, and the demo: `cutups-testkit --help`.
 """
 
-console = Console(stderr=True)
+
+def _add_run(sub: argparse._SubParsersAction[Parser], recipe: str) -> None:
+    """``cutups run``: the generic flags, then the chosen recipe's own (from its options)."""
+    from cutups.recipes.flags import add_option_flags
+    from cutups.recipes.registry import get_recipe, recipe_names
+
+    run = sub.add_parser(
+        "run",
+        help="cut a video into clips with a recipe",
+        description="Cut SOURCE with a recipe (default: plays) and package the result. "
+        "`cutups run --recipe NAME --help` lists that recipe's options.",
+    )
+    run.add_argument("source", metavar="SOURCE", help="video file")
+    run.add_argument(
+        "--recipe", default="plays", choices=recipe_names(), help="what to cut (default: plays)"
+    )
+    run.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
+    run.add_argument("--jobs", type=int, metavar="N", help="parallel cuts (default: one per core)")
+    run.add_argument("--no-cache", action="store_true", help="recompute the analysis")
+    chosen = get_recipe(recipe)
+    group = run.add_argument_group(f"{chosen.name} options", chosen.title)
+    if chosen.uses_pbp:
+        group.add_argument(
+            "--pbp",
+            type=Path,
+            metavar="FILE",
+            help="play-by-play: CFBD /plays JSON or CSV, or ESPN summary JSON",
+        )
+    add_option_flags(group, chosen.options_model)
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that exits with our input-error code and a one-line message."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        sys.stderr.write(f"{self.prog}: error: {message}\n")
-        raise SystemExit(EXIT_INPUT)
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative: {text}")
-    return value
-
-
-def _build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+def _build_parser(recipe: str = "plays") -> Parser:
+    parser = Parser(
         prog="cutups",
         description=_DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -81,72 +93,15 @@ def _build_parser() -> argparse.ArgumentParser:
         default=0,
         help="log more (-vv for debug, including ffmpeg commands)",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
-    run = sub.add_parser(
-        "run",
-        help="cut a video into clips",
-        description="Cut SOURCE into one clip per play and package the result.",
-    )
-    run.add_argument("source", metavar="SOURCE", help="video file")
-    run.add_argument(
-        "--recipe", default="plays", choices=["plays"], help="what to cut (default: plays)"
-    )
-    run.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
-    run.add_argument(
-        "--pbp",
-        type=Path,
-        metavar="FILE",
-        help="play-by-play: CFBD /plays JSON or CSV, or ESPN summary JSON",
-    )
-    run.add_argument("--team", metavar="NAME", help="team whose offense is team_offense")
-    run.add_argument(
-        "--only",
-        action="append",
-        default=[],
-        metavar="BUCKET",
-        choices=["team_offense", "opp_offense", "special_teams"],
-        help="keep only this bucket (repeatable)",
-    )
-    run.add_argument(
-        "--pre",
-        type=_positive_float,
-        metavar="S",
-        help="seconds kept before the snap, to within 0.5 s so clips start on a keyframe "
-        "(default: 0.5 to 3 s, preferably 2)",
-    )
-    run.add_argument(
-        "--post",
-        type=_positive_float,
-        metavar="S",
-        help="seconds kept after the whistle, to within 0.5 s so clips end cleanly "
-        "(default: 1 to 4 s, preferably 2)",
-    )
-    run.add_argument("--min-len", type=_positive_float, metavar="S", help="shortest clip")
-    run.add_argument("--max-len", type=_positive_float, metavar="S", help="longest clip")
-    run.add_argument("--jobs", type=int, metavar="N", help="parallel cuts (default: one per core)")
-    run.add_argument("--no-cache", action="store_true", help="recompute analysis signals")
-
-    demo = sub.add_parser("demo", help="render the sample broadcast and run the plays job on it")
-    demo.add_argument("--out", type=Path, default=Path("out/demo"), metavar="DIR")
-    demo.add_argument("--look", default=None, help="sample broadcast look (see `cutups looks`)")
-    demo.add_argument(
-        "--video-only",
-        action="store_true",
-        help="ignore the sample's play-by-play (detection from the video alone)",
-    )
+    _add_run(sub, recipe)
 
     ev = sub.add_parser("eval", help="score a manifest against a truth file")
-    ev.add_argument("truth", type=Path, metavar="TRUTH", help="truth.json from the generator")
+    ev.add_argument("truth", type=Path, metavar="TRUTH", help="truth.json (see cutups.truth)")
     ev.add_argument("manifest", type=Path, metavar="MANIFEST", help="manifest.json of a job")
     ev.add_argument("--team", metavar="NAME", help="check buckets for this team")
     ev.add_argument("--json", action="store_true", help="print JSON instead of text")
-
-    gen = sub.add_parser("generate", help="render a sample broadcast with ground truth")
-    gen.add_argument("out", type=Path, metavar="DIR")
-    gen.add_argument("--preset", default="demo", choices=["tiny", "demo", "suite", "full"])
-    gen.add_argument("--look", default=None)
-    gen.add_argument("--seed", type=int, default=1)
 
     lv = sub.add_parser("levels", help="write the per-second analysis signals (CSV, NPZ, PNG)")
     lv.add_argument("video", type=Path, metavar="VIDEO")
@@ -158,10 +113,31 @@ def _build_parser() -> argparse.ArgumentParser:
         help="folder for VIDEO.levels.{csv,npz,png} (default: next to the video)",
     )
 
+    ex = sub.add_parser("export", help="export a finished job for film tools and editors")
+    ex.add_argument("dir", type=Path, metavar="DIR", help="a finished plays job's folder")
+    ex.add_argument(
+        "--format",
+        required=True,
+        metavar="FORMAT",
+        help="csv, sportscode, otio, fcpxml, edl, ffmetadata, vtt, m3u, or all",
+    )
+    ex.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="where to write (default: DIR/<the format's file name>; with all, a folder, "
+        "default DIR/exports)",
+    )
+
+    pl = sub.add_parser("playlist", help="the plays matching a query: a reel and its exports")
+    pl.add_argument("dir", type=Path, metavar="DIR", help="a finished plays job's folder")
+    pl.add_argument(
+        "--where", required=True, metavar="QUERY", help='e.g. "odk = O and down = 3" (README)'
+    )
+    pl.add_argument("--out", required=True, type=Path, metavar="DIR", help="playlist folder")
+
     pr = sub.add_parser("probe", help="print what a video file contains")
     pr.add_argument("file", type=Path)
-
-    sub.add_parser("looks", help="list the sample broadcast looks")
 
     serve = sub.add_parser("serve", help="run the job service (API, web page, embedded workers)")
     serve.add_argument("--host", default="127.0.0.1")
@@ -184,171 +160,97 @@ def _build_parser() -> argparse.ArgumentParser:
         "--insecure", action="store_true", help="allow a non-loopback address without API keys"
     )
 
-    worker = sub.add_parser("worker", help="run jobs from the shared queue (distributed mode)")
-    from cutups.jobs.worker_cli import add_arguments as _worker_arguments
-
-    _worker_arguments(worker)
+    _add_worker_parser(sub)
     return parser
 
 
-def _settings(args: argparse.Namespace) -> object:
-    from cutups.settings import Settings
+def _add_worker_parser(sub: argparse._SubParsersAction[Parser]) -> None:
+    """``cutups worker``'s options (read by :func:`cutups.jobs.worker_cli.run_worker`)."""
+    worker = sub.add_parser("worker", help="run jobs from the shared queue (distributed mode)")
+    worker.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="work files and outputs (default: $CUTUPS_DATA_DIR); share it between workers "
+        "on one host so a job another worker left resumes from its checkpoints",
+    )
+    worker.add_argument(
+        "--concurrency",
+        type=int,
+        default=None,
+        metavar="N",
+        help="jobs at once (default: $CUTUPS_WORKER_CONCURRENCY, 1)",
+    )
+    worker.add_argument(
+        "--metrics-port",
+        type=int,
+        default=None,
+        metavar="PORT",
+        help="serve Prometheus metrics on 127.0.0.1:PORT (default: $CUTUPS_WORKER_METRICS_PORT)",
+    )
 
-    try:
-        settings = Settings()
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise ConfigError(f"bad setting {first['loc']}: {first['msg']}") from None
+
+def _settings(args: argparse.Namespace) -> Settings:
+    from cutups.settings import load_settings
+
+    settings = load_settings()
     if getattr(args, "no_cache", False):
         settings = settings.model_copy(update={"cache_dir": None})
     return settings
 
 
-class _Bars:
-    """A rich progress bar per stage, fed by the pipeline's progress callback."""
-
-    def __init__(self, progress: Progress) -> None:
-        self._progress = progress
-        self._tasks: dict[str, TaskID] = {}
-        self._lock = threading.Lock()
-
-    def __call__(self, stage: str, fraction: float, detail: str) -> None:
-        with self._lock:
-            if stage not in self._tasks:
-                self._tasks[stage] = self._progress.add_task(stage, total=1.0)
-            self._progress.update(
-                self._tasks[stage],
-                completed=min(1.0, fraction),
-                description=f"{stage:<10} {detail[:48]}",
-            )
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.percentage:>3.0f}%"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-        disable=not console.is_terminal,
-    )
-
-
-def _window_options(args: argparse.Namespace, settings: Settings) -> WindowOptions:
-    """Clip windows from the flags over the settings.
-
-    Padding the user chose (``--pre``/``--post`` or the environment) is kept to within
-    :data:`~cutups.recipes.windows.EXPLICIT_SLACK`; the defaults may move further to land on
-    keyframes (see :mod:`cutups.recipes.windows`).
-    """
-    from cutups.recipes.windows import window_options
-
-    return window_options(
-        pre=args.pre if args.pre is not None else settings.chosen("play_pre_pad_sec"),
-        post=args.post if args.post is not None else settings.chosen("play_post_pad_sec"),
-        default_pre=settings.play_pre_pad_sec,
-        default_post=settings.play_post_pad_sec,
-        min_len=args.min_len if args.min_len is not None else settings.play_min_sec,
-        max_len=args.max_len if args.max_len is not None else settings.play_max_sec,
-    )
-
-
 def _cmd_run(args: argparse.Namespace) -> int:
-    from cutups.pipeline import PlaysJob, run_plays
-    from cutups.recipes.plays import PlaysOptions
-    from cutups.settings import Settings
+    import dataclasses
+    import uuid
+
+    from cutups.pipeline import run_recipe
+    from cutups.recipes.base import RunContext
+    from cutups.recipes.flags import option_values
+    from cutups.recipes.registry import get_recipe
 
     settings = _settings(args)
-    assert isinstance(settings, Settings)
+    recipe = get_recipe(args.recipe)
     source = Path(args.source)
     if "://" in args.source:
         raise InputError(f"URL sources are not supported by the CLI yet: {args.source}")
     if not source.exists():
         raise InputError(f"no such file: {source}")
-    if args.pbp is not None and not args.pbp.exists():
-        raise InputError(f"no such play-by-play file: {args.pbp}")
-    if args.only and not (args.pbp and args.team):
-        raise InputError("--only needs --pbp and --team (buckets come from play-by-play)")
+    pbp: Path | None = getattr(args, "pbp", None)
+    if pbp is not None and not pbp.exists():
+        raise InputError(f"no such play-by-play file: {pbp}")
     if args.jobs is not None:
         settings = settings.model_copy(update={"jobs": max(0, args.jobs)})
-    windows = _window_options(args, settings)
-    options = PlaysOptions(windows=windows, team=args.team, only=tuple(args.only))
-    job = PlaysJob(source=source, out_dir=args.out, options=options, pbp=args.pbp)
-    with _progress() as bars:
-        result = run_plays(job, settings, progress=_Bars(bars))
-    counts = result.manifest["bucket_counts"]
-    summary = ", ".join(f"{k} {v}" for k, v in counts.items() if v)
-    print(f"{len(result.manifest['clips'])} clips ({summary}) in {result.out_dir}")
-    print(f"manifest: {result.manifest_path}")
-    print(f"report:   {result.report}")
+    options = recipe.options(option_values(args, recipe.options_model))
+    ctx = RunContext(settings=settings, out_dir=args.out, job_id=uuid.uuid4().hex[:12])
+    with progress_display() as bars:
+        ctx = dataclasses.replace(ctx, progress=StageBars(bars))
+        result = run_recipe(recipe, options, source, ctx, pbp=pbp)
+    _print_result(result)
     return EXIT_OK
 
 
-def _demo_spec(look: str | None) -> BroadcastSpec:
-    """The demo broadcast, optionally in another look (same game, same timeline)."""
-    import dataclasses
-
-    from cutups.mediagen import LOOKS, presets
-
-    spec = presets.demo()
-    if look is None:
-        return spec
-    if look not in LOOKS:
-        raise InputError(f"unknown look {look!r}; see `cutups looks`")
-    return dataclasses.replace(spec, look=LOOKS[look])
-
-
-def _cmd_demo(args: argparse.Namespace) -> int:
-    from cutups.mediagen import generate_cached
-    from cutups.settings import Settings
-
-    settings = _settings(args)
-    assert isinstance(settings, Settings)
-    spec = _demo_spec(args.look)
-    console.print("rendering the sample broadcast (cached after the first time)…")
-    with _progress() as bars:
-        task = bars.add_task("generating", total=1.0)
-        sample = generate_cached(
-            spec, settings.cache_dir / "samples", progress=lambda f: bars.update(task, completed=f)
-        )
-    print(f"sample broadcast: {sample.video}")
-    pbp = None if args.video_only else Path(sample.pbp["cfbd_json"])
-    team = None if args.video_only else sample.truth.home.name
-    run_args = argparse.Namespace(
-        source=str(sample.video),
-        out=args.out,
-        pbp=pbp,
-        team=team,
-        only=[],
-        pre=None,
-        post=None,
-        min_len=None,
-        max_len=None,
-        jobs=None,
-        no_cache=False,
-    )
-    code = _cmd_run(run_args)
-    team_arg = f" --team '{team}'" if team else ""
-    print(f"truth:    {sample.truth_path}")
-    print(
-        f"evaluate: .venv/bin/cutups eval {sample.truth_path} {args.out / 'manifest.json'}"
-        f"{team_arg}"
-    )
-    return code
+def _print_result(result: RenderResult) -> None:
+    """The one-line outcome, and every warning the job recorded with what it costs."""
+    manifest = result.manifest
+    counts = manifest.get("bucket_counts") or {}
+    summary = ", ".join(f"{k} {v}" for k, v in counts.items() if v)
+    clips = len(manifest["clips"])
+    print(f"{clips} clips" + (f" ({summary})" if summary else "") + f" in {result.out_dir}")
+    print(f"manifest: {result.manifest_path}")
+    print(f"report:   {result.report}")
+    for warning in manifest.get("warnings") or ():
+        sys.stderr.write(f"cutups: warning: {warning['message']}: {warning['cost']}\n")
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
     from cutups.evaluate import evaluate
-    from cutups.mediagen.truth import Truth
+    from cutups.truth import load_truth
 
     for path in (args.truth, args.manifest):
         if not path.exists():
             raise InputError(f"no such file: {path}")
-    try:
-        truth = Truth.load(args.truth)
-    except (ValueError, KeyError, TypeError) as exc:
-        raise InputError(f"{args.truth} is not a Cutups truth file ({exc})") from None
+    truth = load_truth(args.truth)
     try:
         manifest = json.loads(args.manifest.read_text())
         clips = manifest["clips"]
@@ -359,27 +261,6 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_dict(), indent=2))
     else:
         print("\n".join(report.lines()))
-    return EXIT_OK
-
-
-def _cmd_generate(args: argparse.Namespace) -> int:
-    from cutups.mediagen import generate, presets
-
-    look = args.look
-    if args.preset == "tiny":
-        spec = presets.tiny() if look is None else presets.tiny(look=look)
-    elif args.preset == "demo":
-        spec = _demo_spec(look)
-    elif args.preset == "suite":
-        spec = presets.suite(look or "bar_bottom_720p30", args.seed)
-    else:
-        spec = presets.full_game(look or "bar_bottom_720p30", args.seed)
-    with _progress() as bars:
-        task = bars.add_task("generating", total=1.0)
-        out = generate(spec, args.out, progress=lambda f: bars.update(task, completed=f))
-    print(f"video: {out.video}\ntruth: {out.truth_path}")
-    for kind, path in out.pbp.items():
-        print(f"{kind}: {path}")
     return EXIT_OK
 
 
@@ -405,12 +286,10 @@ def _cmd_levels(args: argparse.Namespace) -> int:
     from cutups.analysis.runner import analyse
     from cutups.media.probe import probe
     from cutups.output.levels import write_levels
-    from cutups.settings import Settings
 
     settings = _settings(args)
-    assert isinstance(settings, Settings)
     info = probe(args.video)
-    with _progress() as bars:
+    with progress_display() as bars:
         task = bars.add_task("analysing", total=1.0)
         analysis = analyse(
             info,
@@ -425,12 +304,35 @@ def _cmd_levels(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from cutups.output.exports import export_format, load_export_job, write_export, write_exports
+
+    if args.format == "all":
+        paths = write_exports(load_export_job(args.dir), args.out or args.dir / "exports")
+    else:
+        fmt = export_format(args.format)  # an unknown format fails before the job is read
+        job = load_export_job(args.dir)
+        paths = [write_export(job, fmt.name, args.out or args.dir / fmt.filename)]
+    for path in paths:
+        print(path)
+    return EXIT_OK
+
+
+def _cmd_playlist(args: argparse.Namespace) -> int:
+    from cutups.output.playlist import build_playlist
+
+    result = build_playlist(args.dir, args.where, args.out)
+    print(
+        f"{len(result.plays)} plays, {result.duration:.1f} s ({result.reel.method}): "
+        f"{result.reel.output}"
+    )
+    return EXIT_OK
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     from cutups.api.serve import serve
-    from cutups.settings import Settings
 
     settings = _settings(args)
-    assert isinstance(settings, Settings)
     return serve(
         settings,
         host=args.host,
@@ -443,65 +345,60 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 def _cmd_worker(args: argparse.Namespace) -> int:
     from cutups.jobs.worker_cli import run_worker
-    from cutups.settings import Settings
 
     settings = _settings(args)
-    assert isinstance(settings, Settings)
     return run_worker(settings, args)
-
-
-def _cmd_looks(args: argparse.Namespace) -> int:
-    from cutups.mediagen import LOOKS
-
-    for name in LOOKS:
-        print(name)
-    return EXIT_OK
 
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": _cmd_run,
-    "demo": _cmd_demo,
     "eval": _cmd_eval,
-    "generate": _cmd_generate,
     "probe": _cmd_probe,
-    "looks": _cmd_looks,
     "levels": _cmd_levels,
+    "export": _cmd_export,
+    "playlist": _cmd_playlist,
     "serve": _cmd_serve,
     "worker": _cmd_worker,
 }
 
 
+def _chosen_recipe(argv: Sequence[str]) -> str:
+    """The ``--recipe`` named on the command line (its flags depend on it), else plays."""
+    for n, arg in enumerate(argv):
+        if arg == "--recipe" and n + 1 < len(argv):
+            return argv[n + 1]
+        if arg.startswith("--recipe="):
+            return arg.partition("=")[2]
+    return "plays"
+
+
+def _parser_for(argv: Sequence[str]) -> Parser:
+    """The parser, with recipes from ``CUTUPS_RECIPE_MODULES`` loaded and the chosen one's flags.
+
+    An unknown recipe still gets a parser (plays' flags), so argparse names the choices.
+    """
+    from cutups.recipes.registry import load_recipe_modules, recipe_names
+
+    load_recipe_modules(_settings(argparse.Namespace()).recipe_modules)
+    recipe = _chosen_recipe(argv)
+    return _build_parser(recipe if recipe in recipe_names() else "plays")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``cutups`` console script; returns the exit code."""
-    parser = _build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        parser = _parser_for(argv)
+    except CutupsError as exc:
+        sys.stderr.write(f"cutups: error: {exc.message}\n")
+        return EXIT_INPUT
     args = parser.parse_args(argv)
-    level = [logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)]
-    logging.basicConfig(
-        level=level, handlers=[RichHandler(console=console, show_path=False)], format="%(message)s"
-    )
+    configure_logging(args.verbose)
     if args.command is None:
         parser.print_help()
         return EXIT_INPUT
-    try:
-        return _COMMANDS[args.command](args)
-    except InputError as exc:
-        sys.stderr.write(f"cutups: error: {exc.message}\n")
-        return EXIT_INPUT
-    except CutupsError as exc:
-        sys.stderr.write(f"cutups: failed: {exc.message}\n")
-        if args.verbose:
-            traceback.print_exc()
-        return EXIT_INTERNAL
-    except KeyboardInterrupt:
-        sys.stderr.write("cutups: interrupted\n")
-        return 130
-    except Exception as exc:  # the last line of defence: one line, never a raw traceback
-        sys.stderr.write(f"cutups: internal error: {type(exc).__name__}: {exc}\n")
-        if args.verbose:
-            traceback.print_exc()
-        else:
-            sys.stderr.write("cutups: run again with -v for details\n")
-        return EXIT_INTERNAL
+    command = _COMMANDS[args.command]
+    return run_guarded("cutups", lambda: command(args), verbose=args.verbose)
 
 
 if __name__ == "__main__":

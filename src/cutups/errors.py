@@ -9,7 +9,10 @@ Callers catch at the level they care about::
     │   ├── PbpError                 a play-by-play file or response we cannot read
     │   │   └── WrongGameError       play-by-play that belongs to another game
     │   ├── SourceError              a URL or upload we cannot fetch
-    │   └── ConfigError              an option or setting out of range
+    │   ├── ConfigError              an option or setting out of range
+    │   │   └── QueryError           a playlist query that does not parse (with its column)
+    │   └── MissingExtraError        a part of Cutups whose extra is not installed (also an
+    │                                ImportError: ``import cutups.api`` raises it)
     ├── FFmpegError                  ffmpeg/ffprobe failed; carries argv and stderr's last line
     ├── CutError                     a cut failed verification even after the fallback
     ├── AnalysisError                a process analysing part of the video died
@@ -34,8 +37,10 @@ __all__ = [
     "FFmpegError",
     "InputError",
     "MediaError",
+    "MissingExtraError",
     "NoVideoStreamError",
     "PbpError",
+    "QueryError",
     "SourceError",
     "WrongGameError",
 ]
@@ -79,6 +84,19 @@ class SourceError(InputError):
 
 class ConfigError(InputError):
     """An option or setting outside its allowed range."""
+
+
+class QueryError(ConfigError):
+    """A playlist query that cannot be read; ``column`` (from 1) is where it goes wrong."""
+
+    def __init__(self, message: str, *, column: int) -> None:
+        super().__init__(f"query, column {column}: {message}")
+        self.column = column
+
+
+class MissingExtraError(InputError, ImportError):
+    """An optional part of Cutups used without its extra, e.g. the job service without
+    ``pip install 'cutups[service]'``; the message names the extra and the missing modules."""
 
 
 class FFmpegError(CutupsError):

@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 
 from cutups.errors import ConfigError
-from cutups.mediagen.truth import TeamInfo, Truth, TruthPlay
 from cutups.pbp.teams import normalize_name
+from cutups.truth import TeamInfo, Truth, TruthPlay
 
 __all__ = ["EvalReport", "evaluate", "resolve_team", "truth_bucket"]
 

@@ -13,12 +13,13 @@ import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from cutups.cores import side_by_side
+from cutups.errors import ConfigError
 
-__all__ = ["Settings", "default_cache_dir"]
+__all__ = ["Settings", "default_cache_dir", "load_settings"]
 
 
 def _env(name: str, legacy: str | None = None) -> AliasChoices:
@@ -91,6 +92,12 @@ class Settings(BaseSettings):
     """Whether listed play clocks are end-of-play stamps (CFBD/ESPN since ~2005) or snap times;
     ``auto`` tries both and keeps the one that lines up with the video's clock."""
 
+    recipe_modules: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), validation_alias=_env("RECIPE_MODULES")
+    )
+    """Python modules that register more recipes when imported (comma-separated); the CLI,
+    the server and every worker import them at start (:mod:`cutups.recipes.registry`)."""
+
     # == service (job server: `cutups serve`) ====================================================
     # Added for the job service (issue #5). Sizes are bytes, times seconds unless named otherwise.
     api_keys: Annotated[tuple[str, ...], NoDecode] = Field((), validation_alias=_env("API_KEYS"))
@@ -143,7 +150,7 @@ class Settings(BaseSettings):
     """TEST ONLY: seconds a worker sleeps after each finished clip, to make jobs slow enough to
     interrupt (kill/cancel tests). It delays the job, it never changes what is cut. Keep at 0."""
 
-    @field_validator("api_keys", mode="before")
+    @field_validator("api_keys", "recipe_modules", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:
         if isinstance(value, str):
@@ -205,3 +212,16 @@ class Settings(BaseSettings):
     def distributed(self) -> bool:
         """True when jobs run on ``cutups worker`` processes behind a broker."""
         return self.broker_url is not None
+
+
+def load_settings() -> Settings:
+    """The settings from the environment, for an entry point.
+
+    Raises:
+        ConfigError: a variable holds a value out of range; the message names it.
+    """
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ConfigError(f"bad setting {first['loc']}: {first['msg']}") from None

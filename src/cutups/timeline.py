@@ -14,10 +14,21 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["TIMELINE_VERSION", "ClipPlan", "PlayFacts", "Timeline"]
+__all__ = [
+    "TIMELINE_VERSION",
+    "ClipPlan",
+    "JobWarning",
+    "PlayFacts",
+    "Timeline",
+    "clock_text",
+    "play_summary",
+]
 
 TIMELINE_VERSION = 1
 """Bumped whenever the JSON shape changes incompatibly."""
+
+_SEPARATOR = " · "
+_ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +61,66 @@ class PlayFacts:
         names = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in data.items() if k in names})
 
+    def summary(self) -> str:
+        """The play in one line, e.g. ``"Q1 3:00 · 3rd & 7 at Michigan 35 · Pass Reception"``
+        (empty when nothing is known); see :func:`play_summary`."""
+        parts = [self._when(), self._down_and_spot(), self.play_type]
+        return _SEPARATOR.join(p for p in parts if p)
+
+    def _when(self) -> str | None:
+        if not self.period or self.period < 1:
+            return self.clock
+        period = f"Q{self.period}" if self.period <= 4 else _overtime(self.period - 4)
+        return f"{period} {self.clock}" if self.clock else period
+
+    def _down_and_spot(self) -> str | None:
+        if not self.down or self.down < 1:
+            return None
+        ytg, distance = self.yards_to_goal, self.distance
+        to_go = "?" if distance is None else str(distance)
+        if ytg is not None and distance is not None and ytg <= distance:
+            to_go = "Goal"
+        spot = self._spot()
+        return f"{_ordinal(self.down)} & {to_go}" + (f" at {spot}" if spot else "")
+
+    def _spot(self) -> str | None:
+        """The line of scrimmage: on whose side of the 50 (``yards_to_goal`` counts towards the
+        goal the offense attacks, so more than 50 is the offense's own half)."""
+        ytg = self.yards_to_goal
+        if ytg is None or not 0 < ytg < 100:
+            return None
+        if ytg == 50:
+            return "the 50"
+        own = ytg > 50
+        team = self.offense if own else self.defense
+        yard = 100 - ytg if own else ytg
+        return f"{team} {yard}" if team else f"{'own' if own else 'opp'} {yard}"
+
+
+def _ordinal(n: int) -> str:
+    return _ORDINALS.get(n, f"{n}th")  # downs are 1-4
+
+
+def _overtime(number: int) -> str:
+    """1 -> "OT", 2 -> "2OT" (as scoreboards write them)."""
+    return "OT" if number == 1 else f"{number}OT"
+
+
+def clock_text(seconds: float) -> str:
+    """A time in the video: 75.4 -> "1:15", 3725 -> "1:02:05" (rounded to the second)."""
+    total = max(0, round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def play_summary(facts: PlayFacts, snap: float) -> str:
+    """The one-line summary every output shows for a clip (manifest ``summary``, reel chapters,
+    ``report.html``, the web page): the play's facts, or its place in the video when no
+    play-by-play says more. Periods read ``Q1``-``Q4``, then ``OT``, ``2OT``...; downs
+    ``3rd & 7`` or ``3rd & Goal``, with the spot when the play-by-play lists it."""
+    return facts.summary() or f"Play at {clock_text(snap)}"
+
 
 @dataclass(frozen=True, slots=True)
 class ClipPlan:
@@ -77,6 +148,11 @@ class ClipPlan:
     @property
     def duration(self) -> float:
         return self.end - self.start
+
+    @property
+    def summary(self) -> str:
+        """This clip's one-line summary (:func:`play_summary`)."""
+        return play_summary(self.facts, self.snap)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -109,6 +185,32 @@ class ClipPlan:
 
 
 @dataclass(frozen=True, slots=True)
+class JobWarning:
+    """Something that made the result worse than it could be, said plainly to the user.
+
+    Shown by the CLI, listed in ``manifest.json`` (``warnings``) and in the job's status.
+    """
+
+    code: str
+    """Stable, snake_case (e.g. ``no_scorebug``, ``clock_unread``, ``no_clips``)."""
+    message: str
+    """What happened."""
+    cost: str
+    """What it costs the user (what is missing or less reliable because of it)."""
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message, "cost": self.cost}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> JobWarning:
+        return cls(code=str(data["code"]), message=str(data["message"]), cost=str(data["cost"]))
+
+    def line(self) -> str:
+        """One line for a terminal or a log."""
+        return f"{self.message}: {self.cost}"
+
+
+@dataclass(frozen=True, slots=True)
 class Timeline:
     """A recipe's complete output: the source, the clips to cut, and how they were found."""
 
@@ -119,6 +221,7 @@ class Timeline:
     meta: Mapping[str, Any] = field(default_factory=dict)
     """Detector and alignment facts for ``manifest.detector_meta`` (JSON-serialisable)."""
     version: int = TIMELINE_VERSION
+    warnings: tuple[JobWarning, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -128,6 +231,7 @@ class Timeline:
             "duration": round(self.duration, 3),
             "clips": [c.to_dict() for c in self.clips],
             "meta": dict(self.meta),
+            "warnings": [w.to_dict() for w in self.warnings],
         }
 
     @classmethod
@@ -139,6 +243,7 @@ class Timeline:
             clips=tuple(ClipPlan.from_dict(c) for c in data["clips"]),
             meta=dict(data.get("meta", {})),
             version=int(data.get("version", TIMELINE_VERSION)),
+            warnings=tuple(JobWarning.from_dict(w) for w in data.get("warnings", ())),
         )
 
     def save(self, path: Path) -> None:

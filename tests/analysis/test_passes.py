@@ -27,7 +27,7 @@ from cutups.analysis.result import Analysis
 from cutups.analysis.runner import Analysers, analyse
 from cutups.errors import CanceledError, MediaError
 from cutups.media.probe import MediaInfo, probe
-from cutups.mediagen import GeneratedBroadcast, generate_cached, presets
+from cutups_testkit import GeneratedBroadcast, generate_cached, presets
 
 VIDEO_SIGNALS = ("motion", "pan", "cut", "green", "bug", "bug_change")
 AUDIO_SIGNALS = ("rms", "crowd", "whistle")

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from cutups.jobs.webhooks import verify
-from cutups.mediagen import GeneratedBroadcast
+from cutups_testkit import GeneratedBroadcast
 from tests.api.conftest import (
     WEBHOOK_SECRET,
     Server,

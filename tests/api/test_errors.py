@@ -240,3 +240,27 @@ def test_one_server_per_data_dir(server: Server, tmp_path: Path) -> None:
     ]
     done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "another cutups server" in done.stderr
+
+
+def test_a_video_with_no_football_completes_with_warnings(
+    server: Server, files: FileServer, tmp_path: Path
+) -> None:
+    """Zero clips is never silent: the job's status and manifest say why and what it costs."""
+    video = tmp_path / "testcard.mp4"
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i",
+         "testsrc2=size=320x180:rate=25:duration=12", "-f", "lavfi", "-i",
+         "sine=frequency=300:duration=12", "-c:v", "libx264", "-preset", "ultrafast",
+         "-c:a", "aac", "-shortest", str(video)],
+        check=True,
+    )  # fmt: skip
+    url = files.add("/testcard.mp4", Route(video))
+    with server.client() as client:
+        job_id = client.post("/jobs", json={"video_url": url}).json()["job_id"]
+        job = wait_job(client, job_id, server=server)
+        manifest = client.get(f"/jobs/{job_id}/manifest").json()
+    assert job["status"] == "completed", job
+    codes = [w["code"] for w in job["warnings"]]
+    assert codes == ["no_scorebug", "no_clips"], job["warnings"]
+    assert all(w["cost"] for w in job["warnings"])
+    assert manifest["warnings"] == job["warnings"] and manifest["clips"] == []

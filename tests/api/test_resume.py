@@ -24,8 +24,8 @@ import httpx
 
 from cutups.jobs.models import JobStatus
 from cutups.jobs.service import Service
-from cutups.mediagen import GeneratedBroadcast
 from cutups.settings import Settings
+from cutups_testkit import GeneratedBroadcast
 from tests.api.conftest import read_events, server_env, start_server, wait_job
 from tests.sources.fileserver import FileServer, Route
 

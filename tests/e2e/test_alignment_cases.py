@@ -11,7 +11,10 @@ import pytest
 
 from cutups.cli import main
 from cutups.evaluate import evaluate
-from cutups.mediagen import (
+from cutups.pipeline import PlaysJob, run_plays
+from cutups.recipes.plays_recipe import PlaysOptions
+from cutups.settings import Settings
+from cutups_testkit import (
     LOOKS,
     TEAMS,
     BroadcastSpec,
@@ -20,9 +23,6 @@ from cutups.mediagen import (
     generate_cached,
     plan,
 )
-from cutups.pipeline import PlaysJob, run_plays
-from cutups.recipes.plays import PlaysOptions
-from cutups.settings import Settings
 
 
 def _halftime_spec() -> BroadcastSpec:

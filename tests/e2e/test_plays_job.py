@@ -13,8 +13,8 @@ import pytest
 from cutups.cli import main
 from cutups.evaluate import evaluate
 from cutups.media.probe import probe
-from cutups.mediagen import GeneratedBroadcast
 from cutups.output.render import RenderResult
+from cutups_testkit import GeneratedBroadcast
 
 
 def _frame_at(path: Path, t: float) -> np.ndarray:

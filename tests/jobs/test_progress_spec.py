@@ -8,6 +8,7 @@ from cutups.errors import ConfigError
 from cutups.jobs.models import Stage
 from cutups.jobs.progress import ProgressTracker
 from cutups.jobs.spec import JobSpec
+from cutups.recipes.plays_recipe import PlaysOptions
 from cutups.recipes.windows import DEFAULT_POST_SLACK, DEFAULT_PRE_SLACK, EXPLICIT_SLACK
 from cutups.settings import Settings
 
@@ -85,7 +86,8 @@ def test_spec_reads_the_seed_names() -> None:
             "cfbd": {"use_cfbd": True, "game_id": 401525839, "team": "Michigan"},
         }
     )
-    options = spec.plays_options(Settings())
+    assert isinstance(spec.options, PlaysOptions) and spec.recipe.name == "plays"
+    options = spec.options.params(Settings())
     w = options.windows
     assert (w.pre, w.post, w.min_len, w.max_len) == (3.0, 5.0, 4.0, 20.0)
     assert w.pre_slack == w.post_slack == EXPLICIT_SLACK  # chosen padding barely moves
@@ -97,7 +99,8 @@ def test_spec_defaults_and_errors() -> None:
     settings = Settings()
     spec = JobSpec.from_request({"upload_id": "abcdef123456"})
     assert spec.source_url == "upload:abcdef123456"
-    defaults = spec.plays_options(settings).windows
+    assert isinstance(spec.options, PlaysOptions)
+    defaults = spec.options.params(settings).windows
     assert defaults.pre == settings.play_pre_pad_sec
     assert (defaults.pre_slack, defaults.post_slack) == (DEFAULT_PRE_SLACK, DEFAULT_POST_SLACK)
     with pytest.raises(ConfigError, match="exactly one video source"):
@@ -106,9 +109,13 @@ def test_spec_defaults_and_errors() -> None:
         JobSpec.from_request({})
     only = JobSpec.from_request({"upload_id": "a", "options": {"only": ["team_offense"]}})
     with pytest.raises(ConfigError, match="needs play-by-play"):
-        only.plays_options(settings)
+        only.check(settings)
     bad = JobSpec.from_request(
         {"upload_id": "a", "options": {"min_duration": 30, "max_duration": 10}}
     )
-    with pytest.raises(ConfigError):
-        bad.plays_options(settings)
+    with pytest.raises(ConfigError, match="min length"):
+        bad.check(settings)
+    with pytest.raises(ConfigError, match="unknown recipe"):
+        JobSpec.from_request({"upload_id": "a", "recipe": "nope"})
+    with pytest.raises(ConfigError, match="colour: unknown option"):
+        JobSpec.from_request({"upload_id": "a", "options": {"colour": "red"}})

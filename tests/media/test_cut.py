@@ -310,7 +310,7 @@ def test_copied_audio_starts_on_the_first_frame_to_the_sample(
 def test_windows_from_probed_keyframes_cut_without_reencoding(
     infos: dict[str, tuple[Source, MediaInfo]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cutups.pipeline import cut_points
+    from cutups.recipes.plays_recipe import cut_points
     from cutups.recipes.windows import WindowOptions, build_windows
 
     src, info = infos["ntsc"]  # B-frames, a keyframe every 1.6 s

@@ -9,7 +9,7 @@ import av
 import numpy as np
 import pytest
 
-from cutups.mediagen import GeneratedBroadcast, generate, presets
+from cutups_testkit import GeneratedBroadcast, generate, presets
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ import itertools
 
 import pytest
 
-from cutups.mediagen import GameSpec, simulate
-from cutups.mediagen.game import TICK, SimGame
+from cutups_testkit import GameSpec, simulate
+from cutups_testkit.game import TICK, SimGame
 
 SEEDS = (0, 1, 2, 3, 4)
 

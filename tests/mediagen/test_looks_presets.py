@@ -9,8 +9,8 @@ from pathlib import Path
 import av
 import pytest
 
-from cutups.mediagen import LOOKS, TEAMS, generate_cached, plan, presets
-from cutups.mediagen.scorebug import BugState, Scorebug, bug_layout
+from cutups_testkit import LOOKS, TEAMS, generate_cached, plan, presets
+from cutups_testkit.scorebug import BugState, Scorebug, bug_layout
 
 
 def test_at_least_eight_distinct_looks() -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from cutups.mediagen import presets, simulate
-from cutups.mediagen.broadcast import plan_broadcast
-from cutups.mediagen.motion import SceneMotion
+from cutups_testkit import presets, simulate
+from cutups_testkit.broadcast import plan_broadcast
+from cutups_testkit.motion import SceneMotion
 
 
 def test_nobody_freezes_while_the_ball_is_live() -> None:

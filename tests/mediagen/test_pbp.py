@@ -7,9 +7,9 @@ import json
 import math
 from pathlib import Path
 
-from cutups.mediagen import GeneratedBroadcast, simulate
-from cutups.mediagen.rowids import folded_extra_points, jittered_clocks
-from cutups.mediagen.spec import BroadcastSpec
+from cutups_testkit import GeneratedBroadcast, simulate
+from cutups_testkit.rowids import folded_extra_points, jittered_clocks
+from cutups_testkit.spec import BroadcastSpec
 
 
 def _spec(tiny: GeneratedBroadcast) -> BroadcastSpec:
@@ -77,9 +77,9 @@ def test_v2_csv_and_espn_parse(tiny: GeneratedBroadcast) -> None:
 def test_wallclock_modes(tmp_path: Path) -> None:
     from dataclasses import replace
 
-    from cutups.mediagen import presets
-    from cutups.mediagen.broadcast import plan_broadcast
-    from cutups.mediagen.pbp_export import export_pbp
+    from cutups_testkit import presets
+    from cutups_testkit.broadcast import plan_broadcast
+    from cutups_testkit.pbp_export import export_pbp
 
     base = presets.tiny()
     game = simulate(base.game)

@@ -5,9 +5,13 @@ from __future__ import annotations
 import itertools
 import math
 from fractions import Fraction
+from pathlib import Path
 
-from cutups.mediagen import GeneratedBroadcast, Truth, plan, presets
-from cutups.mediagen.truth import format_clock
+import pytest
+
+from cutups.errors import InputError
+from cutups.truth import format_clock, load_truth
+from cutups_testkit import GeneratedBroadcast, Truth, plan, presets
 
 
 def test_plays_sorted_inside_and_clear_of_replays_and_ads(tiny: GeneratedBroadcast) -> None:
@@ -86,6 +90,28 @@ def test_roundtrip_and_determinism(tiny: GeneratedBroadcast) -> None:
     assert again.plays == tiny.truth.plays
     assert again.segments == tiny.truth.segments
     assert again.clock_track == tiny.truth.clock_track
+
+
+def test_load_truth_reads_what_the_generator_wrote(tiny: GeneratedBroadcast) -> None:
+    assert load_truth(tiny.truth_path) == tiny.truth
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        ("not json", "not a Cutups truth file"),
+        ('{"version": 99}', "truth version 99"),
+        ('{"version": 1}', "no 'scorebug'"),
+        ("[1, 2]", "not a Cutups truth file"),
+    ],
+)
+def test_load_truth_refuses_other_files(content: str, says: str, tmp_path: Path) -> None:
+    path = tmp_path / "truth.json"
+    path.write_text(content)
+    with pytest.raises(InputError, match=says):
+        load_truth(path)
+    with pytest.raises(InputError, match="cannot read"):
+        load_truth(tmp_path / "missing.json")
 
 
 def test_displayed_clock_is_floor_of_live_clock(tiny: GeneratedBroadcast) -> None:

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from cutups.mediagen import LOOKS, GeneratedBroadcast
+from cutups_testkit import LOOKS, GeneratedBroadcast
 from tests.mediagen.conftest import Decoded
 
 

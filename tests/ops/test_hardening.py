@@ -26,8 +26,8 @@ from schemathesis.checks import not_a_server_error
 
 from cutups.api.app import create_app
 from cutups.jobs.service import Service
-from cutups.mediagen import GeneratedBroadcast
 from cutups.settings import Settings
+from cutups_testkit import GeneratedBroadcast
 
 with warnings.catch_warnings():  # starlette asks for `httpx2`; the installed httpx works
     warnings.simplefilter("ignore")

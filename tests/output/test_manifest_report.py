@@ -79,5 +79,17 @@ def test_report_is_self_contained_and_escapes_text(tmp_path: Path) -> None:
     assert 'src="clips/clip_1.mp4"' in page
     assert "data:image/jpeg;base64," in page
     assert "<b>run</b>" not in page and "&lt;b&gt;run&lt;/b&gt;" in page
-    assert "1st · 14:22 · 1st &amp; 10 · Rush" in page
+    assert "Q1 14:22 · 1st &amp; 10 · Rush" in page
+    assert "Play at 0:22" in page  # clip_1: no play-by-play, its snap in the video
     assert "http://" not in page and "https://" not in page  # nothing fetched from the network
+
+
+def test_report_of_a_manifest_without_summaries_formats_the_same_line(tmp_path: Path) -> None:
+    t = _timeline()
+    entries = [clip_entry(c) for c in t.clips]
+    assert [e["summary"] for e in entries] == [c.summary for c in t.clips]
+    old = [{k: v for k, v in e.items() if k != "summary"} for e in entries]
+    m = build_manifest(t, old, job_id="j", source_url="g.mp4", complete=True)
+    assert render_report(m, tmp_path) == render_report(
+        build_manifest(t, entries, job_id="j", source_url="g.mp4", complete=True), tmp_path
+    )

@@ -19,7 +19,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
-from cutups.mediagen import GeneratedBroadcast
+from cutups_testkit import GeneratedBroadcast
 from tests.api.conftest import TERMINAL, Server, server_env, start_server
 
 CHROMIUM = "/usr/bin/chromium"

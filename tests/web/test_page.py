@@ -15,7 +15,7 @@ from typing import Any
 
 from playwright.sync_api import BrowserContext, Page, expect
 
-from cutups.mediagen import GeneratedBroadcast
+from cutups_testkit import GeneratedBroadcast
 from tests.api.conftest import Server, wait_job
 from tests.sources.fileserver import Route, serve_files
 from tests.web.conftest import PHONE, SCREENSHOTS, WEB_KEY, job_status, submit_by_api

@@ -409,7 +409,8 @@ class ClockReader(Analyser):
         }
 
     def read(self, bug: BugCrops | None) -> tuple[ClockReading, ...]:
-        """The readings; the stored crops are then deleted (they are large). None: no bug."""
+        """The readings off ``bug`` (None: no bug was located); its stored crops are then
+        deleted (they are large)."""
         if bug is None:
             return ()
         try:

@@ -17,3 +17,9 @@
 
 Errors are ``{"error": {"code", "message"}}`` everywhere (:mod:`cutups.api.errors`).
 """
+
+from __future__ import annotations
+
+from cutups.extras import require_extra
+
+require_extra("service", __name__)

@@ -17,7 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from cutups import __version__
 from cutups.api.deps import require_api_key
 from cutups.api.errors import install_error_handlers
-from cutups.api.routes import events, health, jobs, uploads
+from cutups.api.routes import events, exports, health, jobs, recipes, uploads
 from cutups.api.routes import metrics as metrics_route
 from cutups.jobs.service import Service
 from cutups.settings import Settings
@@ -31,6 +31,8 @@ Turn a football broadcast into one clip per play.
 Submit a job (`POST /jobs`) with a video URL, a presigned URL or an `upload_id` from
 `POST /upload`; then poll `GET /jobs/{id}`, wait for the webhook, or follow
 `GET /jobs/{id}/events` (Server-Sent Events). Clips can be fetched as soon as each is cut.
+A completed job exports to film tools and editors (`GET /jobs/{id}/export?format=`) and makes
+playlists by query (`POST /jobs/{id}/playlists`).
 With `CUTUPS_API_KEYS` set, send `Authorization: Bearer <key>` (not needed for `/health`).
 """
 
@@ -66,7 +68,9 @@ def create_app(
     app.include_router(metrics_route.router)
     protected = [Depends(require_api_key)]
     app.include_router(jobs.router, dependencies=protected)
+    app.include_router(recipes.router, dependencies=protected)
     app.include_router(events.router, dependencies=protected)
+    app.include_router(exports.router, dependencies=protected)
     app.include_router(uploads.router, dependencies=protected)
     app.include_router(web_router)  # the web page (GET /, /static/*): no data, no key needed
     return app

@@ -8,10 +8,20 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from cutups.api.errors import ApiError
+from cutups.jobs.models import Job
 from cutups.jobs.service import Service
 from cutups.settings import Settings
+from cutups.storage.layout import valid_id
 
-__all__ = ["BaseUrl", "ServiceDep", "SettingsDep", "base_url", "get_service", "require_api_key"]
+__all__ = [
+    "BaseUrl",
+    "ServiceDep",
+    "SettingsDep",
+    "base_url",
+    "get_service",
+    "job_or_404",
+    "require_api_key",
+]
 
 
 def get_service(request: Request) -> Service:
@@ -20,6 +30,14 @@ def get_service(request: Request) -> Service:
 
 
 ServiceDep = Annotated[Service, Depends(get_service)]
+
+
+def job_or_404(svc: Service, job_id: str) -> Job:
+    """The job called ``job_id``; a 404 answer when there is none."""
+    job = svc.store.get(job_id) if valid_id(job_id) else None
+    if job is None:
+        raise ApiError(404, "not_found", f"no job {job_id!r}")
+    return job
 
 
 def get_settings(service: ServiceDep) -> Settings:

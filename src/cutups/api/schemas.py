@@ -11,78 +11,56 @@ from cutups.jobs.spec import SOURCE_FIELDS
 from cutups.jobs.webhooks import absolute
 
 __all__ = [
-    "CfbdRequest",
     "JobAccepted",
     "JobCreate",
-    "JobOptions",
     "JobPublic",
     "JobsPublic",
+    "RecipePublic",
     "UploadPublic",
     "job_public",
 ]
 
-Bucket = Literal["team_offense", "opp_offense", "special_teams"]
-
-
-class CfbdRequest(BaseModel):
-    """Fetch the game's play-by-play from CollegeFootballData (needs CUTUPS_CFBD_API_KEY)."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    use_cfbd: bool = False
-    game_id: int | str | None = Field(None, description="CFBD game id (preferred)")
-    season: int | None = Field(None, ge=1869, le=2100)
-    week: int | None = Field(None, ge=0, le=30)
-    team: str | None = Field(None, max_length=100)
-    season_type: Literal["regular", "postseason", "both"] = "regular"
-
-
-class JobOptions(BaseModel):
-    """How to cut. Unset values take the server's defaults (CUTUPS_PLAY_*)."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    play_padding_pre: float | None = Field(None, ge=0, le=30, description="seconds before the snap")
-    play_padding_post: float | None = Field(
-        None, ge=0, le=30, description="seconds after the whistle"
-    )
-    min_duration: float | None = Field(None, gt=0, le=120, description="shortest clip, seconds")
-    max_duration: float | None = Field(None, gt=0, le=600, description="longest clip, seconds")
-    scene_thresh: float | None = Field(
-        None, ge=0, le=1, description="accepted for compatibility with the seed; recorded, unused"
-    )
-    team: str | None = Field(None, max_length=100, description="whose offense is team_offense")
-    only: list[Bucket] = Field(default_factory=list, description="keep only these buckets")
-    cfbd: CfbdRequest | None = None
-
 
 class JobCreate(BaseModel):
-    """A job: exactly one video source, optional webhook, options and play-by-play."""
+    """A job: a recipe, exactly one video source, optional webhook, options and play-by-play.
+
+    ``options`` are the recipe's own (``GET /recipes`` lists each recipe's JSON schema); for
+    ``plays`` they are the seed's names. Exactly one source, the recipe and its options are
+    checked by :meth:`cutups.jobs.spec.JobSpec.from_request` (422 naming what is wrong).
+    """
 
     model_config = ConfigDict(extra="ignore")
 
+    recipe: str = Field("plays", max_length=64, description="a recipe name (GET /recipes)")
     video_url: str | None = Field(None, max_length=8192, description="http(s), YouTube, Drive...")
     upload_id: str | None = Field(None, max_length=64, description="from POST /upload")
     presigned_url: str | None = Field(None, max_length=8192, description="S3-style presigned GET")
     webhook_url: str | None = Field(None, max_length=2048)
-    options: JobOptions = Field(default_factory=JobOptions)
-    cfbd: CfbdRequest | None = Field(None, description="the seed's top-level form of options.cfbd")
+    options: dict[str, Any] = Field(
+        default_factory=dict, description="the recipe's options (see GET /recipes)"
+    )
+    cfbd: dict[str, Any] | None = Field(
+        None, description="the seed's top-level form of options.cfbd (plays)"
+    )
     pbp: list[Any] | dict[str, Any] | None = Field(
         None, description="play-by-play inline: CFBD /plays JSON or an ESPN summary"
     )
     pbp_upload_id: str | None = Field(None, max_length=64, description="POST /upload?kind=pbp")
 
     @model_validator(mode="after")
-    def _one_source(self) -> JobCreate:
-        given = [name for name in SOURCE_FIELDS if getattr(self, name)]
-        if len(given) != 1:
-            got = "none" if not given else " and ".join(given)
-            raise ValueError(
-                f"give exactly one video source: video_url, upload_id or presigned_url (got {got})"
-            )
+    def _one_pbp(self) -> JobCreate:
         if self.pbp is not None and self.pbp_upload_id:
             raise ValueError("give play-by-play either inline (pbp) or as pbp_upload_id, not both")
         return self
+
+
+class RecipePublic(BaseModel):
+    """A recipe the service runs, with the JSON schema of its ``options``."""
+
+    name: str
+    title: str
+    uses_pbp: bool
+    options_schema: dict[str, Any]
 
 
 class JobAccepted(BaseModel):
@@ -121,6 +99,8 @@ class JobPublic(BaseModel):
     """Finished stages a resumed attempt starts from (server paths left out)."""
     webhooks: WebhookLog | None
     links: dict[str, str]
+    warnings: list[dict[str, str]] = []
+    """What made the result worse than it could be, each with what it costs (see manifest)."""
 
 
 class JobsPublic(BaseModel):
@@ -180,4 +160,5 @@ def job_public(job: Job, base_url: str) -> JobPublic:
         },
         webhooks=webhooks,
         links=links,
+        warnings=list((job.result or {}).get("warnings") or ()),
     )

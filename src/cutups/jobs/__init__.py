@@ -7,7 +7,7 @@
     sql_store.py     SqlJobStore: the queries and job logic both SQL stores share
     sqlite_store.py  SqliteJobStore: one WAL file, BEGIN IMMEDIATE claims, event log
     postgres_store.py PostgresJobStore: SKIP LOCKED claims, row locks; open_store picks one
-    spec.py          a stored request read back (the seed's option names → PlaysOptions)
+    spec.py          a stored request read back (the seed's option names → PlaysParams)
     runner.py        one attempt at a job: fetch once, run_plays(resume=True), settle the outcome
     worker.py        worker threads with a lease keeper (heartbeat, cancel, time limit)
     service.py       store + workers + watchdog + webhooks, started and stopped as one
@@ -16,3 +16,9 @@
     logs.py          JSON log lines stamped with the job id
     orphans.py       ffmpeg processes a killed server left behind
 """
+
+from __future__ import annotations
+
+from cutups.extras import require_extra
+
+require_extra("service", __name__)

@@ -48,7 +48,9 @@ from cutups.jobs.progress import ProgressTracker, Reading
 from cutups.jobs.spec import JobSpec
 from cutups.jobs.store import JobStore
 from cutups.media.ffmpeg import ProcessRegistry
-from cutups.pipeline import PlaysJob, run_plays
+from cutups.pbp.request import CfbdRequest
+from cutups.pipeline import run_recipe
+from cutups.recipes.base import RunContext
 from cutups.settings import Settings
 from cutups.sources import FetchContext, Fetched, PresignedUrlSource, Source, source_for
 from cutups.storage.artifacts import ArtifactStore
@@ -274,19 +276,6 @@ def _acquire_video(run: JobRun, rt: Runtime, spec: JobSpec, rep: _Reporter) -> P
     return fetched.path
 
 
-def _check_length(source: Path, settings: Settings) -> None:
-    """Refuse a video longer than ``max_video_seconds`` (after probing, before any analysis)."""
-    from cutups.errors import InputError
-    from cutups.media.probe import probe
-
-    duration = probe(source, keyframes=False).duration
-    if duration > settings.max_video_seconds:
-        raise InputError(
-            f"the video is {duration / 3600:.1f} h long, over the limit of "
-            f"{settings.max_video_seconds / 3600:.1f} h (CUTUPS_MAX_VIDEO_SECONDS)"
-        )
-
-
 def _acquire_pbp(run: JobRun, rt: Runtime, spec: JobSpec, rep: _Reporter) -> Path | None:
     """Play-by-play: inline, uploaded, or fetched from CFBD (falling back to vision only)."""
     work = rt.layout.work_dir(run.job.id)
@@ -307,7 +296,7 @@ def _acquire_pbp(run: JobRun, rt: Runtime, spec: JobSpec, rep: _Reporter) -> Pat
         return Path(saved["path"])
     rep.note(cfbd_requested=True, cfbd_state="fetching")
     try:
-        rows = _cfbd_rows(rt.settings, spec.cfbd or {}, rt.transport)
+        rows = _cfbd_rows(rt.settings, spec.cfbd or CfbdRequest(), rt.transport)
     except (ConfigError, ExternalServiceError, PbpError) as exc:
         # The seed's fallback: without play-by-play the job still runs, from the video alone.
         log.warning("CFBD play-by-play unavailable, continuing from the video alone: %s", exc)
@@ -321,24 +310,21 @@ def _acquire_pbp(run: JobRun, rt: Runtime, spec: JobSpec, rep: _Reporter) -> Pat
 
 
 def _cfbd_rows(
-    settings: Settings, cfbd: Mapping[str, Any], transport: httpx.BaseTransport | None
+    settings: Settings, cfbd: CfbdRequest, transport: httpx.BaseTransport | None
 ) -> list[dict[str, Any]]:
     from cutups.pbp._values import first, to_str
     from cutups.pbp.cfbd_client import CfbdClient
 
     counted = CountingTransport("cfbd", transport)
     with CfbdClient.from_settings(settings, transport=counted) as client:
-        game_id = cfbd.get("game_id")
+        game_id = cfbd.game_id
         if game_id:
             info = client.game(game_id)
             rows = client.plays(info.season, info.week, info.home, info.season_type)
             return [r for r in rows if to_str(first(r, "gameId", "game_id")) == info.game_id]
-        season, week = cfbd.get("season"), cfbd.get("week")
-        if season is None or week is None:
+        if cfbd.season is None or cfbd.week is None:
             raise ConfigError("cfbd needs game_id, or season and week (and team)")
-        return client.plays(
-            int(season), int(week), cfbd.get("team"), str(cfbd.get("season_type") or "regular")
-        )
+        return client.plays(cfbd.season, cfbd.week, cfbd.team, cfbd.season_type)
 
 
 def _work(run: JobRun, rt: Runtime) -> dict[str, Any]:
@@ -360,34 +346,41 @@ def _work(run: JobRun, rt: Runtime) -> dict[str, Any]:
         job.attempts,
         ", ".join(k for k, v in resumed.items() if v) or "nothing",
     )
-    options = spec.plays_options(rt.settings)
+    spec.check(rt.settings)
     source = _acquire_video(run, rt, spec, rep)
-    _check_length(source, rt.settings)
     pbp = _acquire_pbp(run, rt, spec, rep)
     rep.check()
     shown_url = spec.source if spec.source_kind != "upload_id" else spec.source_url
-    result = run_plays(
-        PlaysJob(
-            source=source,
-            out_dir=out_dir,
-            options=options,
-            pbp=pbp,
-            job_id=job.id,
-            source_url=shown_url,
-        ),
-        rt.pipeline_settings(),
+    ctx = RunContext(
+        settings=rt.pipeline_settings(),
+        out_dir=out_dir,
+        job_id=job.id,
         progress=rep.progress,
         cancel=run.cancel,
         registry=run.registry,
         on_clip=rep.clip,
         resume=True,
     )
+    result = run_recipe(
+        spec.recipe,
+        spec.options,
+        source,
+        ctx,
+        pbp=pbp,
+        source_url=shown_url,
+        max_seconds=rt.settings.max_video_seconds,
+    )
     rep.check()
     manifest = result.manifest
+    warnings = list(manifest.get("warnings") or ())
+    for warning in warnings:
+        log.warning("%s: %s", warning["message"], warning["cost"])
+        rep.event("warning", warning)
     return {
         **rt.artifacts.publish(job.id, out_dir),
         "clips": len(manifest.get("clips", ())),
         "bucket_counts": dict(manifest.get("bucket_counts", {})),
+        "warnings": warnings,
     }
 
 

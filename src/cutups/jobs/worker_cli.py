@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from pathlib import Path
 
 from cutups.errors import CutupsError
 from cutups.jobs.distributed import QUEUE, TASK, Executor, celery_app, instance_id
@@ -33,37 +32,11 @@ from cutups.storage.layout import DataLayout
 from cutups.storage.s3 import artifacts_for
 from cutups.storage.uploads import UploadStore
 
-__all__ = ["add_arguments", "run_worker"]
+__all__ = ["run_worker"]
 
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILED, EXIT_REFUSED = 0, 1, 2
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The ``cutups worker`` options."""
-    parser.add_argument(
-        "--data-dir",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="work files and outputs (default: $CUTUPS_DATA_DIR); share it between workers "
-        "on one host so a job another worker left resumes from its checkpoints",
-    )
-    parser.add_argument(
-        "--concurrency",
-        type=int,
-        default=None,
-        metavar="N",
-        help="jobs at once (default: $CUTUPS_WORKER_CONCURRENCY, 1)",
-    )
-    parser.add_argument(
-        "--metrics-port",
-        type=int,
-        default=None,
-        metavar="PORT",
-        help="serve Prometheus metrics on 127.0.0.1:PORT (default: $CUTUPS_WORKER_METRICS_PORT)",
-    )
 
 
 def run_worker(settings: Settings, args: argparse.Namespace) -> int:

@@ -39,7 +39,7 @@ from cutups.media.ffmpeg import ProcessRegistry, file_arg, run
 from cutups.media.join import ReelChapter, join_copies
 from cutups.media.probe import MediaInfo, probe
 
-__all__ = ["DURATION_TOLERANCE", "ReelResult", "build_reel", "chapters_metadata"]
+__all__ = ["DURATION_TOLERANCE", "ReelResult", "build_reel", "chapters_metadata", "reel_chapters"]
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +133,7 @@ def build_reel(
 def chapters_metadata(titles: Sequence[str], durations: Sequence[float]) -> str:
     """An ffmetadata document with one chapter per (title, duration in seconds), back to back."""
     lines = [";FFMETADATA1"]
-    for c in _chapters(titles, durations):
+    for c in reel_chapters(titles, durations):
         lines += [
             "[CHAPTER]",
             "TIMEBASE=1/1000",
@@ -144,7 +144,7 @@ def chapters_metadata(titles: Sequence[str], durations: Sequence[float]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _chapters(titles: Sequence[str], durations: Sequence[float]) -> list[ReelChapter]:
+def reel_chapters(titles: Sequence[str], durations: Sequence[float]) -> list[ReelChapter]:
     """One chapter per clip, back to back, in milliseconds."""
     chapters: list[ReelChapter] = []
     start = 0
@@ -162,7 +162,7 @@ def _join_in_process(
 ) -> bool:
     """Join by stream copy in-process; False when these clips need the ffmpeg path instead."""
     try:
-        join_copies(clips, out, _chapters(titles, durations))
+        join_copies(clips, out, reel_chapters(titles, durations))
     except ValueError as exc:  # clips this join does not take: expected, not a failure
         log.info("joining %d clips with ffmpeg: %s", len(clips), exc)
     except (MediaError, av.error.FFmpegError) as exc:

@@ -4,7 +4,9 @@ Compatibility target (seed ``000``): top-level ``job_id``, ``source_url``, ``cli
 ``id, start, end, duration, file, thumb, bucket, score``, plus ``buckets`` (clips grouped by
 bucket), ``bucket_counts`` and ``detector_meta``. Cutups adds, without renaming anything:
 each clip's ``snap``/``end_of_play``, ``evidence``, ``listed`` and play facts (``period``,
-``clock``, ``down``, ``distance``, ...) flattened onto the clip; ``complete`` (False while clips
+``clock``, ``down``, ``distance``, ...) flattened onto the clip, and its one-line ``summary``
+(:func:`cutups.timeline.play_summary`, the same line the reel's chapters and the report show);
+``complete`` (False while clips
 are still being cut, for progressive results); ``reel``, ``archive``, ``report``; ``source`` facts.
 """
 
@@ -18,7 +20,14 @@ from typing import Any
 
 from cutups.timeline import ClipPlan, Timeline
 
-__all__ = ["MANIFEST_VERSION", "UNASSIGNED", "build_manifest", "clip_entry", "write_json_atomic"]
+__all__ = [
+    "MANIFEST_VERSION",
+    "UNASSIGNED",
+    "bucket_groups",
+    "build_manifest",
+    "clip_entry",
+    "write_json_atomic",
+]
 
 MANIFEST_VERSION = 1
 UNASSIGNED = "unassigned"
@@ -41,6 +50,7 @@ def clip_entry(clip: ClipPlan, *, duration: float | None = None) -> dict[str, An
         "end_of_play": round(clip.end_of_play, 3),
         "evidence": list(clip.evidence),
         "listed": clip.listed,
+        "summary": clip.summary,
     }
     entry.update(clip.facts.to_dict())
     return entry
@@ -58,9 +68,7 @@ def build_manifest(
 ) -> dict[str, Any]:
     """The whole manifest, from the clips cut so far (``entries``) in timeline order."""
     clips = sorted(entries, key=lambda e: float(e["start"]))
-    buckets: dict[str, list[Mapping[str, Any]]] = {b: [] for b in BUCKET_ORDER}
-    for clip in clips:
-        buckets.setdefault(clip.get("bucket") or UNASSIGNED, []).append(clip)
+    buckets = bucket_groups(clips)
     meta = dict(timeline.meta)
     accounting = meta.pop("pbp_accounting", None)
     manifest: dict[str, Any] = {
@@ -74,6 +82,7 @@ def build_manifest(
         "buckets": buckets,
         "bucket_counts": {k: len(v) for k, v in buckets.items()},
         "detector_meta": meta,
+        "warnings": [w.to_dict() for w in timeline.warnings],
         "source": dict(source_facts or {}),
         "reel": "reel.mp4" if complete else None,
         "archive": "job.zip" if complete else None,
@@ -83,6 +92,14 @@ def build_manifest(
         manifest["pbp_accounting"] = accounting
     manifest.update(extra or {})
     return manifest
+
+
+def bucket_groups(clips: Iterable[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
+    """Manifest entries by bucket: the three named ones always, then any other seen."""
+    buckets: dict[str, list[Mapping[str, Any]]] = {b: [] for b in BUCKET_ORDER}
+    for clip in clips:
+        buckets.setdefault(clip.get("bucket") or UNASSIGNED, []).append(clip)
+    return buckets
 
 
 def write_json_atomic(path: Path, data: Mapping[str, Any]) -> None:

@@ -40,7 +40,6 @@ __all__ = ["ProgressFn", "RenderResult", "chapter_title", "render_timeline"]
 ProgressFn = Callable[[str, float, str], None]
 """``(stage, fraction 0-1, detail)``."""
 
-_ORDINAL = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th"}
 PUBLISH_EVERY = 0.5
 """Seconds between rewrites of the in-progress manifest while clips are cut."""
 
@@ -59,21 +58,8 @@ class RenderResult:
 
 
 def chapter_title(clip: ClipPlan, number: int) -> str:
-    """A reel chapter name: the play's facts when known, else its number and time."""
-    f = clip.facts
-    parts = [f"Play {number}"]
-    if f.period:
-        parts.append(
-            _ORDINAL.get(f.period, f"OT{f.period - 4}") + (f" {f.clock}" if f.clock else "")
-        )
-    if f.down and f.distance is not None:
-        parts.append(f"{_ORDINAL.get(f.down, str(f.down))} & {f.distance}")
-    if f.play_type:
-        parts.append(f.play_type)
-    if len(parts) == 1:
-        minutes, seconds = divmod(int(clip.snap), 60)
-        parts.append(f"at {minutes}:{seconds:02d}")
-    return " · ".join(parts)
+    """A reel chapter name: the clip's number and its one-line summary (as in the manifest)."""
+    return f"{number}. {clip.summary}"
 
 
 def render_timeline(

@@ -14,9 +14,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["render_report", "write_report"]
+from cutups.timeline import PlayFacts, play_summary
 
-_ORDINAL = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th"}
+__all__ = ["render_report", "write_report"]
 
 _STYLE = """
 body{font:15px/1.4 system-ui,sans-serif;margin:0;background:#111;color:#eee}
@@ -57,17 +57,11 @@ def _thumb_uri(path: Path) -> str:
     return "data:image/jpeg;base64," + base64.b64encode(path.read_bytes()).decode()
 
 
-def _facts_line(clip: Mapping[str, Any]) -> str:
-    parts = []
-    if clip.get("period"):
-        parts.append(_ORDINAL.get(int(clip["period"]), f"OT{int(clip['period']) - 4}"))
-    if clip.get("clock"):
-        parts.append(str(clip["clock"]))
-    if clip.get("down") and clip.get("distance") is not None:
-        parts.append(f"{_ORDINAL.get(int(clip['down']), clip['down'])} & {clip['distance']}")
-    if clip.get("play_type"):
-        parts.append(str(clip["play_type"]))
-    return " · ".join(html.escape(p) for p in parts)
+def _summary(clip: Mapping[str, Any]) -> str:
+    """The manifest's one-line ``summary``; formatted here only for manifests older than it."""
+    if clip.get("summary"):
+        return str(clip["summary"])
+    return play_summary(PlayFacts.from_dict(clip), float(clip.get("snap", clip["start"])))
 
 
 def _card(clip: Mapping[str, Any], folder: Path) -> str:
@@ -82,7 +76,7 @@ def _card(clip: Mapping[str, Any], folder: Path) -> str:
         f'<span class="tag">{html.escape(bucket)}</span> '
         f'<span class="tag">score {float(clip.get("score", 0)):.0f}</span><br>'
         f"{_fmt_time(float(clip['start']))} – {_fmt_time(float(clip['end']))} "
-        f"({float(clip['duration']):.1f} s)<br>{_facts_line(clip)}"
+        f"({float(clip['duration']):.1f} s)<br>{html.escape(_summary(clip))}"
         f'<div class="text">{text}</div></div></article>'
     )
 

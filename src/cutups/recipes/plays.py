@@ -25,13 +25,13 @@ from cutups.pbp.teams import match_team
 from cutups.recipes.windows import CutPoints, WindowOptions, build_windows
 from cutups.timeline import ClipPlan, PlayFacts, Timeline
 
-__all__ = ["BUCKETS", "PlaysOptions", "facts_of", "plan_from_detections", "plan_plays"]
+__all__ = ["BUCKETS", "PlaysParams", "facts_of", "plan_from_detections", "plan_plays"]
 
 BUCKETS = ("team_offense", "opp_offense", "special_teams")
 
 
 @dataclass(frozen=True, slots=True)
-class PlaysOptions:
+class PlaysParams:
     """What the user chose for a plays job."""
 
     windows: WindowOptions = field(default_factory=WindowOptions)
@@ -80,7 +80,7 @@ def _plan(
     *,
     source: str,
     duration: float,
-    options: PlaysOptions,
+    options: PlaysParams,
     meta: dict[str, object],
     cuts: CutPoints | None,
 ) -> Timeline:
@@ -115,7 +115,7 @@ def plan_from_detections(
     *,
     source: str,
     duration: float,
-    options: PlaysOptions,
+    options: PlaysParams,
     meta: dict[str, object] | None = None,
     cuts: CutPoints | None = None,
 ) -> Timeline:
@@ -170,7 +170,7 @@ def plan_plays(
     analysis: Analysis,
     *,
     source: str,
-    options: PlaysOptions,
+    options: PlaysParams,
     game: Game | None = None,
     clock_at: ClockAt | Literal["auto"] = "auto",
     cuts: CutPoints | None = None,

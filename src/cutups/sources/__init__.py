@@ -17,6 +17,10 @@ Usage::
 
 from __future__ import annotations
 
+from cutups.extras import require_extra
+
+require_extra("service", __name__)
+
 from cutups.errors import SourceError
 from cutups.sources.base import FetchContext, Fetched, FetchProgress, Source
 from cutups.sources.gdrive import GoogleDriveSource

@@ -6,3 +6,9 @@
     uploads.py    UploadStore: uploads written chunk by chunk, size-limited, expired by age
     artifacts.py  ArtifactStore protocol (the seed's storage layer); LocalArtifacts
 """
+
+from __future__ import annotations
+
+from cutups.extras import require_extra
+
+require_extra("service", __name__)

@@ -139,6 +139,22 @@ class S3Artifacts:
             raise
         return True
 
+    def download(self, job_id: str, name: str, path: Path) -> bool:
+        """Copy the job's file ``name`` to ``path``; False when the bucket does not have it."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.part")
+        api_call("s3")
+        try:
+            self._s3.download_file(self.bucket, self.key(job_id, name), str(partial))
+        except ClientError as exc:
+            partial.unlink(missing_ok=True)
+            code = str(exc.response.get("Error", {}).get("Code", ""))
+            if code in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise
+        partial.replace(path)
+        return True
+
     def presign(self, job_id: str, name: str, *, download_as: str | None = None) -> str:
         """A presigned GET URL for the job's file, valid ``s3_presign_seconds`` from now."""
         params: dict[str, Any] = {"Bucket": self.bucket, "Key": self.key(job_id, name)}

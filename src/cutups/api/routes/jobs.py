@@ -14,6 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 
 from cutups.api.deps import BaseUrl, ServiceDep
+from cutups.api.deps import job_or_404 as _job
 from cutups.api.errors import ApiError
 from cutups.api.schemas import JobAccepted, JobCreate, JobPublic, JobsPublic, job_public
 from cutups.errors import InputError, PbpError, SourceError
@@ -23,7 +24,6 @@ from cutups.jobs.spec import JobSpec
 from cutups.pbp.load import load_pbp
 from cutups.sources import source_for
 from cutups.sources.ssrf import check_url
-from cutups.storage.layout import valid_id
 
 __all__ = ["router"]
 
@@ -42,18 +42,11 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _job(svc: Service, job_id: str) -> Job:
-    job = svc.store.get(job_id) if valid_id(job_id) else None
-    if job is None:
-        raise ApiError(404, "not_found", f"no job {job_id!r}")
-    return job
-
-
 def _validate(svc: Service, request: dict[str, Any]) -> None:
     """Everything about a submission that can be checked before queuing it (422 otherwise)."""
     settings = svc.settings
     spec = JobSpec.from_request(request)
-    spec.plays_options(settings)
+    spec.check(settings)
     allow = settings.allow_private_urls
     if spec.source_kind == "upload_id":
         info = svc.uploads.info(spec.source)
