@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from cutups.align.periods import advance_periods
 from cutups.analysis.clock_model import ClockModel
+from cutups.analysis.periods import advance_periods
 from cutups.analysis.plays import DetectedPlay
 from cutups.errors import WrongGameError
 from cutups.pbp.model import ClockAt, Play, PlayKind

@@ -17,17 +17,20 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy import ndimage
 
-from cutups.analysis.bug_crops import BugCrops, Crops
+from cutups.analysis.base import Analyser
+from cutups.analysis.bug_crops import BugCrops, Crops, SpilledCrops
 from cutups.analysis.clock_model import ClockReading
 from cutups.analysis.ocr import GlyphReader, TesseractReader, binarize, otsu_threshold
 from cutups.analysis.pixels import absdiff
 
 __all__ = [
+    "ClockReader",
     "ClockReadout",
     "TextField",
     "find_fields",
@@ -388,3 +391,39 @@ def read_clock(
     return ClockReadout(
         tuple(readings), clock_field, period_field, reader.tesseract_calls, reader.glyph_reads
     )
+
+
+class ClockReader(Analyser):
+    """Reads the clock off the bug crops that the decode pass stored (see :func:`read_clock`)."""
+
+    name = "clock_reader"
+    version = 1
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {
+            "change": _CHANGE,
+            "samples": _SAMPLES,
+            "clock_chars": CLOCK_CHARS,
+            "period_chars": PERIOD_CHARS,
+        }
+
+    def read(self, bug: BugCrops | None) -> tuple[ClockReading, ...]:
+        """The readings off ``bug`` (None: no bug was located); its stored crops are then
+        deleted (they are large)."""
+        if bug is None:
+            return ()
+        try:
+            if len(bug.crops) < 3:
+                return ()
+            readout = read_clock(bug, TesseractReader())
+        finally:
+            if isinstance(bug.crops, SpilledCrops):
+                bug.crops.close()
+        log.info(
+            "clock: %d readings (%d by Tesseract, %d by learned glyphs)",
+            len(readout.readings),
+            readout.tesseract_calls,
+            readout.glyph_reads,
+        )
+        return readout.readings
