@@ -17,7 +17,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from cutups.errors import ExternalServiceError, InputError
-from cutups.pbp._http import JsonClient, RetryPolicy
+from cutups.remote import JsonClient, RetryPolicy
 from cutups.speech.transcript import Segment, Transcript, TranscriptWarning, Word
 
 __all__ = ["CloudTranscriber", "language_code"]
@@ -70,7 +70,7 @@ class CloudTranscriber(JsonClient):
         api_key: sent as ``Authorization: Bearer``; None sends none (a local server).
         model: the service's model name (``whisper-1``, ``whisper-large-v3-turbo``).
         expected_language: a detected language other than this adds ``other_language``.
-        transport, timeout, retry, sleep: as for :class:`~cutups.pbp._http.JsonClient`.
+        transport, timeout, retry, sleep: as for :class:`~cutups.remote.JsonClient`.
 
     Raises:
         ConfigError: no base URL.

@@ -23,11 +23,11 @@ from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cutups.errors import CutupsError
-from cutups.pbp._http import JsonClient, RetryPolicy
 from cutups.recipes.shorts.candidates import DURATION_RANGES, cut_points
 from cutups.recipes.shorts.metadata import shorten
 from cutups.recipes.shorts.plan import ClipCandidate, PlanOptions, ShortPlan, plan_shorts
 from cutups.recipes.shorts.sentences import Sentence, is_dangling_start, split_sentences
+from cutups.remote import JsonClient, RetryPolicy
 from cutups.speech.transcript import Word
 
 __all__ = ["LlmPlanner"]
@@ -69,7 +69,7 @@ class LlmPlanner(JsonClient):
         base_url: the API root, e.g. ``https://openrouter.ai/api/v1``.
         api_key: sent as ``Authorization: Bearer``; None sends none.
         model: the service's model name.
-        transport, timeout, retry, sleep: as for :class:`~cutups.pbp._http.JsonClient`.
+        transport, timeout, retry, sleep: as for :class:`~cutups.remote.JsonClient`.
     """
 
     SERVICE = "planner"
