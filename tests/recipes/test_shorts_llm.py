@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cutups.pbp._http import RetryPolicy
 from cutups.recipes.shorts.llm import LlmPlanner
 from cutups.recipes.shorts.plan import PlanOptions
 from cutups.recipes.shorts.sentences import split_sentences
+from cutups.remote import RetryPolicy
 from cutups.speech.transcript import Word
 from tests.openai_server import Exchange, serve_openai
 from tests.recipes.shorts_words import timed_words

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from cutups.errors import ExternalServiceError
-from cutups.pbp._http import RetryPolicy
+from cutups.remote import RetryPolicy
 from cutups.settings import Settings
 from cutups.speech.cloud import CloudTranscriber, language_code
 from cutups.speech.run import transcribe_source
