@@ -8,8 +8,10 @@ from __future__ import annotations
 import threading
 import uuid
 
+import psycopg
+
 from cutups.jobs.models import JobStatus
-from cutups.jobs.postgres_store import PostgresJobStore, open_store
+from cutups.jobs.postgres_store import APPLICATION_NAME, PostgresJobStore, open_store
 from cutups.settings import Settings
 from tests.ops.services import Postgres
 
@@ -62,4 +64,54 @@ def test_open_store_picks_postgres_from_the_url(pg: Postgres, tmp_path: object) 
     settings = Settings(CUTUPS_DATABASE_URL=pg.url)
     store = open_store(settings, Path(str(tmp_path)) / "jobs.db")
     assert isinstance(store, PostgresJobStore) and store.ping()
+    store.close()
+
+
+def test_a_small_pool_serves_many_threads(pg: Postgres) -> None:
+    """Threads beyond the pool wait their turn for a connection: every claim and read lands."""
+    store = PostgresJobStore(pg.url, schema=f"s_{uuid.uuid4().hex[:10]}", pool_size=2)
+    ids = {store.create(REQ)[0].id for _ in range(30)}
+    claimed: list[str] = []
+    lock = threading.Lock()
+
+    def worker(n: int) -> None:
+        while (job := store.claim(f"w{n}", 60)) is not None:
+            assert store.get(job.id) is not None and store.count() == 30
+            with lock:
+                claimed.append(job.id)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    store.close()
+    assert sorted(claimed) == sorted(ids)
+
+
+def test_dropped_connections_are_replaced_without_a_failed_call(pg: Postgres) -> None:
+    """As after a server restart: every pooled connection is gone, the next calls still work."""
+    store = PostgresJobStore(pg.url, schema=f"s_{uuid.uuid4().hex[:10]}", pool_size=4)
+    job, _ = store.create(REQ)
+    barrier = threading.Barrier(4)
+
+    def read() -> None:  # several connections in the pool
+        barrier.wait()
+        assert store.get(job.id) is not None
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with psycopg.connect(pg.url, autocommit=True) as admin:
+        killed = admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE application_name = %s",
+            (APPLICATION_NAME,),
+        ).fetchone()
+    assert killed is not None and killed[0] >= 1
+    assert store.ping()
+    assert store.get(job.id) is not None
+    assert store.claim("w", 30) is not None
     store.close()
