@@ -8,9 +8,9 @@ Chosen with ``CUTUPS_DATABASE_URL=postgresql://...``; SQLite stays the embedded 
   one given job (a broker message names its job).
 * **Every other write** locks its job's row (``FOR UPDATE``); creates take an advisory lock, so
   the idempotency check and the queue bound are exact across processes.
-* **Connections** come from a pool (``psycopg_pool``), autocommit with explicit transactions;
-  reads use any free connection and never wait for a write. A connection is checked as it is
-  handed out, so a restarted server costs no failed request.
+* **Connections** come from a small bounded pool (:mod:`cutups.jobs.pg_pool`), autocommit with
+  explicit transactions; reads take any free connection and never wait for a write (nor for a
+  row lock: PostgreSQL readers never do).
 * **Time** is the caller's clock (Unix seconds, like the other stores), so leases compare across
   machines only as well as their clocks agree: run NTP.
 
@@ -28,9 +28,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import psycopg
 from psycopg import sql
-from psycopg_pool import ConnectionPool
 
 from cutups.jobs.models import Job
+from cutups.jobs.pg_pool import ConnectionPool
 from cutups.jobs.sql_store import Dialect, SqlJobStore
 from cutups.jobs.sqlite_store import SqliteJobStore
 from cutups.jobs.store import Clock, JobStore
@@ -76,39 +76,34 @@ class PostgresJobStore(SqlJobStore):
         clock: Clock = time.time,
         *,
         schema: str | None = None,
-        pool_size: int = 10,
+        pool_size: int = 40,
     ) -> None:
         super().__init__(clock)
         self.url = url
         self.schema = schema
-        self._pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
-            url,
-            kwargs={
-                "autocommit": True,
-                "connect_timeout": int(_CONNECT_SECONDS),
-                "application_name": APPLICATION_NAME,
-            },
-            min_size=1,
-            max_size=max(1, pool_size),
-            configure=self._configure,
-            check=ConnectionPool.check_connection,
-            timeout=_CONNECT_SECONDS,
-            open=True,
-            name="cutups-jobs",
-        )
+        self._pool = ConnectionPool(self._connect, pool_size, _CONNECT_SECONDS)
         with self._transaction() as cur:
             cur.execute(self._DIALECT.text(f"SELECT pg_advisory_xact_lock({_DDL_LOCK})"))
+            if schema:
+                cur.execute(
+                    sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema))
+                )
             for statement in self._DIALECT.schema().split(";"):
                 if statement.strip():
                     cur.execute(statement.encode())
 
     # -- connections ----------------------------------------------------------------------------
-    def _configure(self, conn: psycopg.Connection[Any]) -> None:
-        """Set up a new pooled connection: this store's schema first on the search path."""
+    def _connect(self) -> psycopg.Connection[Any]:
+        """A new connection, with this store's schema first on its search path."""
+        conn = psycopg.connect(
+            self.url,
+            autocommit=True,
+            connect_timeout=int(_CONNECT_SECONDS),
+            application_name=APPLICATION_NAME,
+        )
         if self.schema:
-            name = sql.Identifier(self.schema)
-            conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(name))
-            conn.execute(sql.SQL("SET search_path TO {}").format(name))
+            conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(self.schema)))
+        return conn
 
     @contextmanager
     def _connection(self) -> Iterator[psycopg.Connection[Any]]:
