@@ -16,6 +16,8 @@ from __future__ import annotations
 import contextlib
 import select
 import threading
+import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -45,6 +47,10 @@ def _close(conn: Connection) -> None:
 class ConnectionPool:
     """Up to ``size`` connections made by ``connect``; :meth:`connection` lends one.
 
+    The common case, a connection lying idle, takes no lock (a deque's ``pop`` and ``append``
+    are atomic): a shared lock taken twice per status read convoyed dozens of polling threads.
+    The lock guards only opening, closing and waiting.
+
     Arguments:
         connect: opens a new, ready connection (autocommit).
         size: the most connections open at once.
@@ -55,8 +61,9 @@ class ConnectionPool:
         self._connect = connect
         self._size = max(1, size)
         self._timeout = timeout
-        self._idle: list[Connection] = []
+        self._idle: deque[Connection] = deque()
         self._open = 0
+        self._waiting = 0
         self._closed = False
         self._changed = threading.Condition()
 
@@ -70,42 +77,63 @@ class ConnectionPool:
             self._give(conn)
 
     def _take(self) -> Connection:
-        stale: list[Connection] = []
-        try:
-            with self._changed:
-                if not self._changed.wait_for(self._available, self._timeout):
-                    raise psycopg.OperationalError(
-                        f"no free database connection after {self._timeout:g} s "
-                        f"({self._size} in use)"
-                    )
-                if self._closed:
-                    raise psycopg.OperationalError("the connection pool is closed")
-                while self._idle:
-                    conn = self._idle.pop()
-                    if not _closed_by_server(conn):
-                        return conn
-                    stale.append(conn)
-                    self._open -= 1
-                self._open += 1
-        finally:
-            for conn in stale:
-                _close(conn)
+        deadline = time.monotonic() + self._timeout
+        while True:
+            if self._closed:
+                raise psycopg.OperationalError("the connection pool is closed")
+            conn = self._idle_one()
+            if conn is not None:
+                return conn
+            if self._reserve(deadline):
+                break
         try:
             return self._connect()
         except BaseException:
             self._forget()
             raise
 
-    def _available(self) -> bool:
-        return self._closed or bool(self._idle) or self._open < self._size
+    def _idle_one(self) -> Connection | None:
+        """A usable idle connection, closing those the server closed; None if there is none."""
+        while True:
+            try:
+                conn = self._idle.pop()
+            except IndexError:
+                return None
+            if not _closed_by_server(conn):
+                return conn
+            _close(conn)
+            self._forget()
+
+    def _reserve(self, deadline: float) -> bool:
+        """True: room to open a connection (counted now); False: one may be idle, look again."""
+        with self._changed:
+            if self._open < self._size:
+                self._open += 1
+                return True
+            if self._idle or self._closed:
+                return False
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise psycopg.OperationalError(
+                    f"no free database connection after {self._timeout:g} s ({self._size} in use)"
+                )
+            self._waiting += 1
+            try:
+                self._changed.wait(min(left, 0.5))
+            finally:
+                self._waiting -= 1
+            return False
 
     def _give(self, conn: Connection) -> None:
         reusable = not conn.closed and conn.info.transaction_status is TransactionStatus.IDLE
-        with self._changed:
-            if reusable and not self._closed:
-                self._idle.append(conn)
-                self._changed.notify()
-                return
+        if reusable and not self._closed:
+            self._idle.append(conn)
+            if self._waiting:  # read after the append: a waiter registered before looking
+                with self._changed:
+                    self._changed.notify()
+            if self._closed:  # closed meanwhile: do not leave it behind
+                self._drain()
+            return
         _close(conn)
         self._forget()
 
@@ -119,8 +147,14 @@ class ConnectionPool:
         """Close the idle connections now and each lent one when it comes back."""
         with self._changed:
             self._closed = True
-            idle, self._idle = self._idle, []
-            self._open -= len(idle)
             self._changed.notify_all()
-        for conn in idle:
+        self._drain()
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                conn = self._idle.pop()
+            except IndexError:
+                return
             _close(conn)
+            self._forget()
