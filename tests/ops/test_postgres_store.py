@@ -10,8 +10,10 @@ import time
 import uuid
 
 import psycopg
+import pytest
 
 from cutups.jobs.models import JobStatus
+from cutups.jobs.pg_pool import ConnectionPool
 from cutups.jobs.postgres_store import APPLICATION_NAME, PostgresJobStore, open_store
 from cutups.settings import Settings
 from tests.ops.services import Postgres
@@ -120,3 +122,27 @@ def test_dropped_connections_are_replaced_without_a_failed_call(pg: Postgres) ->
     assert store.get(job.id) is not None
     assert store.claim("w", 30) is not None
     store.close()
+
+
+def test_the_pool_lends_at_most_size_connections(pg: Postgres) -> None:
+    """A full pool makes the next borrower wait for a returned connection, then time out."""
+    pool = ConnectionPool(lambda: psycopg.connect(pg.url, autocommit=True), size=1, timeout=1.0)
+    got: list[psycopg.Connection[object]] = []
+
+    def borrow() -> None:
+        with pool.connection() as conn:
+            got.append(conn)
+
+    with pool.connection() as first:
+        with pytest.raises(psycopg.OperationalError, match="no free database connection"):
+            borrow()
+        waiter = threading.Thread(target=borrow)
+        waiter.start()
+        time.sleep(0.1)
+        assert got == []  # still waiting: the only connection is lent
+    waiter.join(timeout=5)
+    assert got == [first]  # handed over, not a second connection
+    pool.close()
+    assert first.closed
+    with pytest.raises(psycopg.OperationalError, match="closed"):
+        borrow()
