@@ -34,9 +34,11 @@ from prometheus_client.registry import Collector
 
 from cutups.jobs.models import TERMINAL, Event, Job, JobStatus
 from cutups.jobs.store import JobStore
+from cutups.storage.s3 import StorageUsage
 
 __all__ = [
     "CONTENT_TYPE",
+    "STORAGE_USAGE",
     "CountingTransport",
     "Metrics",
     "StoreCollector",
@@ -68,6 +70,10 @@ def bytes_uploaded(n: int) -> None:
         live = list(_LIVE)
     for metrics in live:
         metrics.s3_bytes.inc(n)
+
+
+STORAGE_USAGE = StorageUsage(request=lambda: api_call("s3"), uploaded=bytes_uploaded)
+"""Counts object-store requests and uploads in every live :class:`Metrics`."""
 
 
 class CountingTransport(httpx.BaseTransport):
