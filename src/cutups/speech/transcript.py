@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from cutups.errors import InputError
+from cutups.jsonfiles import read_model, write_model
 
 __all__ = ["TRANSCRIPT_VERSION", "Segment", "Transcript", "TranscriptWarning", "Word"]
 
@@ -77,18 +77,9 @@ class Transcript(BaseModel):
 
     def write(self, path: Path) -> None:
         """Save as JSON (``transcript.json``)."""
-        path.write_text(self.model_dump_json(indent=1) + "\n", encoding="utf-8")
+        write_model(self, path)
 
     @classmethod
     def read(cls, path: Path) -> Transcript:
-        """Load a saved transcript.
-
-        Raises:
-            InputError: missing, unreadable or not a transcript.
-        """
-        try:
-            return cls.model_validate_json(path.read_bytes())
-        except OSError as exc:
-            raise InputError(f"cannot read transcript {path}: {exc.strerror or exc}") from None
-        except ValidationError as exc:
-            raise InputError(f"not a transcript: {path} ({exc.errors()[0]['msg']})") from None
+        """Load a saved transcript (InputError when missing, unreadable or not one)."""
+        return read_model(cls, path, "transcript")

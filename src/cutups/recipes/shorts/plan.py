@@ -14,9 +14,9 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from cutups.errors import InputError
+from cutups.jsonfiles import read_model, write_model
 from cutups.recipes.shorts.candidates import DurationName, Span, candidate_spans
 from cutups.recipes.shorts.metadata import clip_tags, clip_title, summarise
 from cutups.recipes.shorts.scoring import Scored, TalkContext, score_span, talk_context
@@ -88,22 +88,13 @@ class ShortPlan(BaseModel):
     """What the user should know about how the plan was made (an LLM planner that failed)."""
 
     def write(self, path: Path) -> None:
-        """Save as ``plan.json``."""
-        path.write_text(self.model_dump_json(indent=1) + "\n", encoding="utf-8")
+        """Save as JSON (``plan.json``)."""
+        write_model(self, path)
 
     @classmethod
     def read(cls, path: Path) -> ShortPlan:
-        """Load a saved plan.
-
-        Raises:
-            InputError: missing, unreadable or not a plan.
-        """
-        try:
-            return cls.model_validate_json(path.read_bytes())
-        except OSError as exc:
-            raise InputError(f"cannot read plan {path}: {exc.strerror or exc}") from None
-        except ValidationError as exc:
-            raise InputError(f"not a shorts plan: {path} ({exc.errors()[0]['msg']})") from None
+        """Load a saved shorts plan (InputError when missing, unreadable or not one)."""
+        return read_model(cls, path, "shorts plan")
 
 
 def select_spans(scored: Sequence[Scored], count: int) -> list[Scored]:
