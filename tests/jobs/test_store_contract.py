@@ -353,10 +353,15 @@ def test_bounded_queue(store: JobStore) -> None:
     assert store.queue_depth() == 2
 
 
-def test_reads_never_wait_for_a_write(store: JobStore, clock: GatedClock) -> None:
-    """Status polls answer at once, with the last committed state, while a write is under way."""
-    if isinstance(store, MemoryJobStore):
-        pytest.skip("the in-memory test double runs everything under one lock")
+@pytest.mark.parametrize("make_store", ["sqlite", "postgres"], indirect=True)
+def test_reads_never_wait_for_a_write(
+    make_store: Callable[[], JobStore], clock: GatedClock
+) -> None:
+    """Status polls answer at once, with the last committed state, while a write is under way.
+
+    SQL stores only: the in-memory test double runs everything under one lock.
+    """
+    store = make_store()
     job, _ = store.create(REQ)
     store.claim("w", 30)
     store.update_progress(job.id, "w", pct=10)
