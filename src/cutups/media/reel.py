@@ -92,6 +92,23 @@ def build_reel(
         MediaError: a clip is not usable video.
         CutError: the reel's duration does not match the clips'.
     """
+    titles = _titles(clips, chapters, durations)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="cutups-reel-", dir=workdir or output.parent) as tmp:
+        work = Path(tmp)
+        partial = work / "reel.mp4"
+        expected, method = _join(
+            clips, titles, durations, work, partial, registry, ffmpeg, name=output.name
+        )
+        reel = _checked(partial, expected)
+        shutil.move(partial, output)
+    return ReelResult(output=output, duration=reel.duration, method=method)
+
+
+def _titles(
+    clips: Sequence[Path], chapters: Sequence[str] | None, durations: Sequence[float] | None
+) -> list[str]:
+    """One chapter title per clip (default ``"Clip N"``); ConfigError for mismatched counts."""
     if not clips:
         raise ConfigError("a reel needs at least one clip")
     titles = [f"Clip {i + 1}" for i in range(len(clips))] if chapters is None else list(chapters)
@@ -99,35 +116,51 @@ def build_reel(
         raise ConfigError(f"{len(titles)} chapter titles for {len(clips)} clips")
     if durations is not None and len(durations) != len(clips):
         raise ConfigError(f"{len(durations)} durations for {len(clips)} clips")
-    output.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="cutups-reel-", dir=workdir or output.parent) as tmp:
-        work = Path(tmp)
-        partial = work / "reel.mp4"
-        method: Literal["copy", "reencode"] = "copy"
-        if durations is not None and _join_in_process(clips, titles, durations, partial):
-            expected = sum(durations)
-        else:
-            infos = [probe(c, keyframes=False) for c in clips]
-            if len({_signature(i) for i in infos}) > 1:
-                method = "reencode"
-                log.info("reel %s: clips differ, normalising %d clips", output.name, len(infos))
-                infos = _normalise(infos, work, registry, ffmpeg)
-            lengths = [i.video.duration for i in infos]
-            expected = sum(lengths)
-            if method == "reencode" or not _join_in_process(
-                [i.path for i in infos], titles, lengths, partial
-            ):
-                _concat(infos, titles, work, partial, registry, ffmpeg)
-        # Video against video: clips are placed by their video's length, and a container's
-        # duration also counts audio that may run a few milliseconds past it.
-        reel = probe(partial, keyframes=False)
-        if abs(reel.video.duration - expected) > DURATION_TOLERANCE:
-            raise CutError(
-                f"reel's video lasts {reel.video.duration:.3f} s "
-                f"but its clips add up to {expected:.3f} s"
-            )
-        shutil.move(partial, output)
-    return ReelResult(output=output, duration=reel.duration, method=method)
+    return titles
+
+
+def _join(
+    clips: Sequence[Path],
+    titles: Sequence[str],
+    durations: Sequence[float] | None,
+    work: Path,
+    out: Path,
+    registry: ProcessRegistry | None,
+    ffmpeg: str,
+    *,
+    name: str,
+) -> tuple[float, Literal["copy", "reencode"]]:
+    """Join the clips into ``out``; return the seconds of video it should hold, and the method.
+
+    With known durations the clips are joined in-process without probing them; otherwise (or
+    if that fails) they are probed, normalised first when they differ, and joined in-process
+    or by ffmpeg. ``name``: the reel's, for the log.
+    """
+    if durations is not None and _join_in_process(clips, titles, durations, out):
+        return sum(durations), "copy"
+    method: Literal["copy", "reencode"] = "copy"
+    infos = [probe(c, keyframes=False) for c in clips]
+    if len({_signature(i) for i in infos}) > 1:
+        method = "reencode"
+        log.info("reel %s: clips differ, normalising %d clips", name, len(infos))
+        infos = _normalise(infos, work, registry, ffmpeg)
+    lengths = [i.video.duration for i in infos]
+    if method == "reencode" or not _join_in_process([i.path for i in infos], titles, lengths, out):
+        _concat(infos, titles, work, out, registry, ffmpeg)
+    return sum(lengths), method
+
+
+def _checked(reel_path: Path, expected: float) -> MediaInfo:
+    """The joined reel, probed; CutError when its video does not last ``expected`` seconds."""
+    # Video against video: clips are placed by their video's length, and a container's
+    # duration also counts audio that may run a few milliseconds past it.
+    reel = probe(reel_path, keyframes=False)
+    if abs(reel.video.duration - expected) > DURATION_TOLERANCE:
+        raise CutError(
+            f"reel's video lasts {reel.video.duration:.3f} s "
+            f"but its clips add up to {expected:.3f} s"
+        )
+    return reel
 
 
 def chapters_metadata(titles: Sequence[str], durations: Sequence[float]) -> str:
