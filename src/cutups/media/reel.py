@@ -241,31 +241,7 @@ def _concat(
     registry: ProcessRegistry | None,
     ffmpeg: str,
 ) -> None:
-    listing = work / "clips.txt"
-    lines = ["ffconcat version 1.0"]
-    for info in infos:
-        path = str(info.path.resolve()).replace("'", "'\\''")
-        # The video's own length places the next clip: container durations include audio that
-        # may run a frame longer, which would open a gap in the video at every join.
-        lines += [f"file 'file:{path}'", f"duration {info.video.duration:.6f}"]
-    listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    meta = work / "chapters.txt"
-    meta.write_text(chapters_metadata(titles, [i.video.duration for i in infos]), encoding="utf-8")
-    audio: list[str] = []
-    if infos[0].audio is not None:
-        # Each clip's last AAC frame decodes with its padding (up to 21 ms), overlapping the
-        # next clip; trimming overlaps above 1 ms keeps the audio from drifting ahead by that
-        # much per clip (the default threshold, 100 ms, let 7 clips drift 114 ms).
-        audio = [
-            "-map",
-            "0:a:0",
-            "-af",
-            "aresample=async=1:min_hard_comp=0.001:first_pts=0",
-            "-c:a",
-            "aac",
-            "-b:a",
-            _AUDIO_BITRATE,
-        ]
+    listing, meta = _concat_inputs(infos, titles, work)
     # -copyts: the first clip's AAC priming packet has a negative pts, and without it ffmpeg
     # shifts the whole reel by those 21 ms, so the video would start late.
     run(
@@ -291,7 +267,7 @@ def _concat(
             "0:v:0",
             "-c:v",
             "copy",
-            *audio,
+            *_concat_audio(infos),
             "-map_metadata",
             "1",
             "-map_chapters",
@@ -304,6 +280,42 @@ def _concat(
         ],
         registry=registry,
     )
+
+
+def _concat_inputs(
+    infos: Sequence[MediaInfo], titles: Sequence[str], work: Path
+) -> tuple[Path, Path]:
+    """Write the concat demuxer's listing and the chapters' ffmetadata into ``work``."""
+    listing = work / "clips.txt"
+    lines = ["ffconcat version 1.0"]
+    for info in infos:
+        path = str(info.path.resolve()).replace("'", "'\\''")
+        # The video's own length places the next clip: container durations include audio that
+        # may run a frame longer, which would open a gap in the video at every join.
+        lines += [f"file 'file:{path}'", f"duration {info.video.duration:.6f}"]
+    listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    meta = work / "chapters.txt"
+    meta.write_text(chapters_metadata(titles, [i.video.duration for i in infos]), encoding="utf-8")
+    return listing, meta
+
+
+def _concat_audio(infos: Sequence[MediaInfo]) -> list[str]:
+    """The concat run's audio arguments: none when the first clip has no audio."""
+    if infos[0].audio is None:
+        return []
+    # Each clip's last AAC frame decodes with its padding (up to 21 ms), overlapping the
+    # next clip; trimming overlaps above 1 ms keeps the audio from drifting ahead by that
+    # much per clip (the default threshold, 100 ms, let 7 clips drift 114 ms).
+    return [
+        "-map",
+        "0:a:0",
+        "-af",
+        "aresample=async=1:min_hard_comp=0.001:first_pts=0",
+        "-c:a",
+        "aac",
+        "-b:a",
+        _AUDIO_BITRATE,
+    ]
 
 
 def _normalise(
