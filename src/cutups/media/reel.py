@@ -37,7 +37,7 @@ import av.error
 from cutups.errors import ConfigError, CutError, MediaError
 from cutups.media.ffmpeg import ProcessRegistry, file_arg, run
 from cutups.media.join import ReelChapter, join_copies
-from cutups.media.probe import MediaInfo, probe
+from cutups.media.probe import AudioStreamInfo, MediaInfo, probe
 
 __all__ = ["DURATION_TOLERANCE", "ReelResult", "build_reel", "chapters_metadata"]
 
@@ -322,79 +322,94 @@ def _normalise(
     infos: Sequence[MediaInfo], work: Path, registry: ProcessRegistry | None, ffmpeg: str
 ) -> list[MediaInfo]:
     """Re-encode every clip to the first clip's size and rate, with a common audio layout."""
-    first = infos[0].video
-    width, height = first.width + first.width % 2, first.height + first.height % 2
-    rate = first.frame_rate
-    with_audio = next((i.audio for i in infos if i.audio is not None), None)
+    target = _Target.of(infos)
     out: list[MediaInfo] = []
     for n, info in enumerate(infos):
-        target = work / f"norm{n:04d}.mp4"
-        vf = (
-            f"scale={width}:{height}:force_original_aspect_ratio=decrease,"
-            # eof_action=pass: by default fps drops the last frame of a clip whose frames do
-            # not fall exactly on its grid, a frame per clip (8 of 25 clips of one reel).
-            f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2,setsar=1,"
-            f"fps={_rate(rate)}:eof_action=pass,"
-            "format=yuv420p"
-        )
-        inputs = ["-i", file_arg(info.path)]
-        maps = ["-map", f"0:{info.video.index}"]
-        audio: list[str] = []
-        if with_audio is not None:
-            if info.audio is None:
-                # Silence of the clip's length keeps every clip's audio and video aligned.
-                inputs += [
-                    "-f",
-                    "lavfi",
-                    "-t",
-                    f"{info.video.duration:.6f}",
-                    "-i",
-                    f"anullsrc=r={with_audio.sample_rate}:cl=stereo",
-                ]
-                maps += ["-map", "1:a:0"]
-            else:
-                maps += ["-map", f"0:{info.audio.index}"]
-            audio = [
-                "-c:a",
-                "aac",
-                "-b:a",
-                _AUDIO_BITRATE,
-                "-ar",
-                str(with_audio.sample_rate),
-                "-ac",
-                "2",
-            ]
-        run(
-            [
-                ffmpeg,
-                "-hide_banner",
-                "-nostdin",
-                "-y",
-                "-loglevel",
-                "warning",
-                *inputs,
-                *maps,
-                "-vf",
-                vf,
-                *_X264,
-                *audio,
-                "-map_metadata",
-                "-1",
-                "-f",
-                "mp4",
-                file_arg(target),
-            ],
-            registry=registry,
-        )
-        made = probe(target, keyframes=False)
+        path = work / f"norm{n:04d}.mp4"
+        run(_normalise_argv(info, target, path, ffmpeg), registry=registry)
+        made = probe(path, keyframes=False)
         # A new frame rate may move the end by part of a frame, never by more.
-        if abs(made.video.duration - info.video.duration) > 1 / rate + 0.01:
+        if abs(made.video.duration - info.video.duration) > 1 / target.rate + 0.01:
             raise CutError(
                 f"normalising {info.path.name} changed its length from "
                 f"{info.video.duration:.3f} s to {made.video.duration:.3f} s"
             )
         out.append(made)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """What :func:`_normalise` re-encodes every clip to."""
+
+    width: int
+    """The first clip's width, made even."""
+    height: int
+    """The first clip's height, made even."""
+    rate: Fraction
+    """The first clip's frame rate."""
+    audio: AudioStreamInfo | None
+    """The first audio any clip has (its sample rate is kept), None when none has any."""
+
+    @classmethod
+    def of(cls, infos: Sequence[MediaInfo]) -> _Target:
+        first = infos[0].video
+        width, height = first.width + first.width % 2, first.height + first.height % 2
+        with_audio = next((i.audio for i in infos if i.audio is not None), None)
+        return cls(width, height, first.frame_rate, with_audio)
+
+    @property
+    def video_filter(self) -> str:
+        width, height = self.width, self.height
+        return (
+            f"scale={width}:{height}:force_original_aspect_ratio=decrease,"
+            # eof_action=pass: by default fps drops the last frame of a clip whose frames do
+            # not fall exactly on its grid, a frame per clip (8 of 25 clips of one reel).
+            f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2,setsar=1,"
+            f"fps={_rate(self.rate)}:eof_action=pass,"
+            "format=yuv420p"
+        )
+
+
+def _normalise_argv(info: MediaInfo, target: _Target, out: Path, ffmpeg: str) -> list[str]:
+    inputs = ["-i", file_arg(info.path)]
+    maps = ["-map", f"0:{info.video.index}"]
+    audio: list[str] = []
+    if target.audio is not None:
+        if info.audio is None:
+            # Silence of the clip's length keeps every clip's audio and video aligned.
+            inputs += [
+                "-f",
+                "lavfi",
+                "-t",
+                f"{info.video.duration:.6f}",
+                "-i",
+                f"anullsrc=r={target.audio.sample_rate}:cl=stereo",
+            ]
+            maps += ["-map", "1:a:0"]
+        else:
+            maps += ["-map", f"0:{info.audio.index}"]
+        audio = ["-c:a", "aac", "-b:a", _AUDIO_BITRATE]
+        audio += ["-ar", str(target.audio.sample_rate), "-ac", "2"]
+    return [
+        ffmpeg,
+        "-hide_banner",
+        "-nostdin",
+        "-y",
+        "-loglevel",
+        "warning",
+        *inputs,
+        *maps,
+        "-vf",
+        target.video_filter,
+        *_X264,
+        *audio,
+        "-map_metadata",
+        "-1",
+        "-f",
+        "mp4",
+        file_arg(out),
+    ]
 
 
 def _rate(rate: Fraction) -> str:
