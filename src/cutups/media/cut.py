@@ -208,13 +208,7 @@ def cut_clip(
         CanceledError: the registry was canceled.
     """
     grid = FrameGrid.of(source)
-    first = max(0, grid.index(spec.start))
-    end = min(grid.count, grid.index(spec.end))
-    if end <= first:
-        raise ConfigError(
-            f"cut {spec.start:.3f}-{spec.end:.3f} s holds no frame of {source.path.name} "
-            f"(video is {source.video.duration:.3f} s)"
-        )
+    first, end = _frames(source, grid, spec)
     own = readers is None
     job = _Job(
         source,
@@ -233,6 +227,18 @@ def cut_clip(
     finally:
         if own:
             job.readers.close()
+
+
+def _frames(source: MediaInfo, grid: FrameGrid, spec: CutSpec) -> tuple[int, int]:
+    """The span's frames ``[first, end)`` on the grid; ConfigError when it holds none."""
+    first = max(0, grid.index(spec.start))
+    end = min(grid.count, grid.index(spec.end))
+    if end <= first:
+        raise ConfigError(
+            f"cut {spec.start:.3f}-{spec.end:.3f} s holds no frame of {source.path.name} "
+            f"(video is {source.video.duration:.3f} s)"
+        )
+    return first, end
 
 
 def _cut(job: _Job, spec: CutSpec, force: CutMethod | None) -> CutResult:
