@@ -325,7 +325,6 @@ def cut_many(
         raise ConfigError(f"jobs must be 0 or more, got {jobs}")
     workers = side_by_side(jobs)
     threads = max(1, cores() // workers)
-    results: list[CutResult | None] = [None] * len(specs)
     with (
         Readers() if readers is None else nullcontext(readers) as shared,
         ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cutups-cut") as pool,
@@ -343,21 +342,30 @@ def cut_many(
             ): i
             for i, spec in enumerate(specs)
         }
-        pending = set(futures)
-        while pending:
-            # FIRST_COMPLETED, not FIRST_EXCEPTION: the latter waits for everything when
-            # nothing fails, and on_done would no longer be progressive.
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                error = future.exception()
-                if error is not None:
-                    for other in pending:
-                        other.cancel()
-                    raise error
-                result = future.result()
-                results[futures[future]] = result
-                if on_done is not None:
-                    on_done(result)
+        return _in_order(futures, on_done)
+
+
+def _in_order(
+    futures: dict[Future[CutResult], int], on_done: Callable[[CutResult], None] | None
+) -> list[CutResult]:
+    """The results of ``futures`` (each mapped to its place) in that order, ``on_done`` told of
+    each as it lands; the first error cancels the clips not yet started and is raised."""
+    results: list[CutResult | None] = [None] * len(futures)
+    pending = set(futures)
+    while pending:
+        # FIRST_COMPLETED, not FIRST_EXCEPTION: the latter waits for everything when
+        # nothing fails, and on_done would no longer be progressive.
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for future in done:
+            error = future.exception()
+            if error is not None:
+                for other in pending:
+                    other.cancel()
+                raise error
+            result = future.result()
+            results[futures[future]] = result
+            if on_done is not None:
+                on_done(result)
     return [r for r in results if r is not None]
 
 
