@@ -214,12 +214,12 @@ def decode_once(
     done = _run_pass(
         Path(path),
         sinks,
+        progress,
+        cancel,
         start=start,
         end=end,
         skip_nonref=skip_nonref,
         threads=threads,
-        progress=progress,
-        cancel=cancel,
     )
     if progress is not None:
         progress(1.0)
@@ -264,13 +264,13 @@ class _Sinks:
 def _run_pass(
     path: Path,
     sinks: _Sinks,
+    progress: Callable[[float], None] | None,
+    cancel: CancelFlag | None,
     *,
     start: float | Fraction,
     end: float | Fraction | None,
     skip_nonref: bool,
     threads: int,
-    progress: Callable[[float], None] | None,
-    cancel: CancelFlag | None,
 ) -> Done:
     """Run the decode thread and hand what it produces to ``sinks`` until it is done.
 

@@ -97,7 +97,7 @@ def render_timeline(
     as they are and not cut again.
     """
     layout = _Layout.made(out_dir)
-    manifests = _Manifests(timeline, job_id, source_url, _source_facts(info), layout.manifest)
+    manifests = _Manifests(layout.manifest, timeline, job_id, source_url, _source_facts(info))
     listing = _Listing(manifests, len(timeline.clips), progress, on_clip)
     listing.publish(complete=False)
     tools = _Tools(registry, ffmpeg)
@@ -171,11 +171,14 @@ def _source_facts(info: MediaInfo) -> dict[str, Any]:
 class _Manifests:
     """Everything the manifest says besides its clips; writes it (atomically)."""
 
+    path: Path
+    """``manifest.json`` in the output folder."""
     timeline: Timeline
     job_id: str
     source_url: str
+    """Where the source came from, as the job was given it."""
     source_facts: Mapping[str, Any]
-    path: Path
+    """The source's duration, frame rate, size and whether it has audio."""
 
     def write(
         self,
