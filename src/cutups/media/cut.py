@@ -69,7 +69,7 @@ import av.error
 from cutups.cores import cores, side_by_side
 from cutups.errors import CanceledError, ConfigError, CutError, FFmpegError, MediaError
 from cutups.media.cutplan import FrameGrid, Segment, plan_segments, read_packet_window
-from cutups.media.ffmpeg import ProcessRegistry, file_arg, run
+from cutups.media.ffmpeg import ProcessRegistry, command, file_arg, run
 from cutups.media.probe import MediaInfo, probe
 from cutups.media.remux import Readers, Written, copyable, read_span, write_clip
 
@@ -454,7 +454,7 @@ class _Job:
         )
 
     def ffmpeg_cmd(self, *args: str) -> list[str]:
-        return [self.ffmpeg, "-hide_banner", "-nostdin", "-y", "-loglevel", "warning", *args]
+        return command(self.ffmpeg, *args)
 
     def run(self, argv: list[str]) -> str:
         if self.registry is not None and self.registry.canceled:

@@ -35,7 +35,7 @@ from typing import Literal
 import av.error
 
 from cutups.errors import ConfigError, CutError, MediaError
-from cutups.media.ffmpeg import ProcessRegistry, file_arg, run
+from cutups.media.ffmpeg import ProcessRegistry, command, file_arg, run
 from cutups.media.join import ReelChapter, join_copies
 from cutups.media.probe import AudioStreamInfo, MediaInfo, probe
 
@@ -245,13 +245,8 @@ def _concat(
     # -copyts: the first clip's AAC priming packet has a negative pts, and without it ffmpeg
     # shifts the whole reel by those 21 ms, so the video would start late.
     run(
-        [
+        command(
             ffmpeg,
-            "-hide_banner",
-            "-nostdin",
-            "-y",
-            "-loglevel",
-            "warning",
             "-copyts",
             "-f",
             "concat",
@@ -277,7 +272,7 @@ def _concat(
             "-f",
             "mp4",
             file_arg(out),
-        ],
+        ),
         registry=registry,
     )
 
@@ -391,13 +386,8 @@ def _normalise_argv(info: MediaInfo, target: _Target, out: Path, ffmpeg: str) ->
             maps += ["-map", f"0:{info.audio.index}"]
         audio = ["-c:a", "aac", "-b:a", _AUDIO_BITRATE]
         audio += ["-ar", str(target.audio.sample_rate), "-ac", "2"]
-    return [
+    return command(
         ffmpeg,
-        "-hide_banner",
-        "-nostdin",
-        "-y",
-        "-loglevel",
-        "warning",
         *inputs,
         *maps,
         "-vf",
@@ -409,7 +399,7 @@ def _normalise_argv(info: MediaInfo, target: _Target, out: Path, ffmpeg: str) ->
         "-f",
         "mp4",
         file_arg(out),
-    ]
+    )
 
 
 def _rate(rate: Fraction) -> str:

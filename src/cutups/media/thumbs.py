@@ -42,7 +42,7 @@ from PIL import Image
 from cutups.cores import side_by_side
 from cutups.errors import CanceledError, FFmpegError, MediaError
 from cutups.media.cutplan import FrameGrid
-from cutups.media.ffmpeg import ProcessRegistry, file_arg, run
+from cutups.media.ffmpeg import ProcessRegistry, command, file_arg, run
 from cutups.media.probe import MediaInfo, probe
 from cutups.media.remux import Readers
 
@@ -290,17 +290,7 @@ def _argv(
             "image2",
             file_arg(out),
         ]
-    return [
-        ffmpeg,
-        "-hide_banner",
-        "-nostdin",
-        "-y",
-        "-loglevel",
-        "error",
-        "-copyts",
-        *inputs,
-        *outputs,
-    ]
+    return command(ffmpeg, "-copyts", *inputs, *outputs, loglevel="error")
 
 
 def _keyframe_before(info: MediaInfo, grid: FrameGrid, index: int) -> Fraction:
