@@ -204,6 +204,23 @@ def plan_plays(
         duration=signals.duration,
         clock_at=clock_at,
     )
+    cores = _aligned_cores(alignment, detections, team)
+    timeline = _plan(
+        cores, source=source, duration=signals.duration, options=options, meta=meta, cuts=cuts
+    )
+    clip_of = {c.facts.row_id: c.id for c in timeline.clips if c.facts.row_id}
+    if alignment.clock_at is None:
+        meta["align_warning"] = "the scorebug clock could not be read; no row was placed"
+    meta.update(_pbp_meta(game, alignment, team, clip_of))
+    return Timeline(
+        recipe="plays", source=source, duration=signals.duration, clips=timeline.clips, meta=meta
+    )
+
+
+def _aligned_cores(
+    alignment: Alignment, detections: Sequence[DetectedPlay], team: Team | None
+) -> list[_Core]:
+    """The matched rows' plays, then the detections no row accounts for."""
     cores = [
         _placed_core(pl, detections, team) for pl in alignment.placements if pl.status == "matched"
     ]
@@ -227,33 +244,29 @@ def plan_plays(
                 PlayFacts(play_type="Extra Point"),
             )
         )
-    timeline = _plan(
-        cores, source=source, duration=signals.duration, options=options, meta=meta, cuts=cuts
-    )
-    clip_of = {c.facts.row_id: c.id for c in timeline.clips if c.facts.row_id}
+    return cores
+
+
+def _pbp_meta(
+    game: Game, alignment: Alignment, team: Team | None, clip_of: dict[str, str]
+) -> dict[str, object]:
+    """What the timeline's meta says about the play-by-play and what became of each row."""
     counts: dict[str, int] = {}
     for pl in alignment.placements:
         counts[pl.status] = counts.get(pl.status, 0) + 1
-    if clockless:
-        meta["align_warning"] = "the scorebug clock could not be read; no row was placed"
-    meta.update(
-        {
-            "cfbd": {
-                "requested": True,
-                "used": True,
-                "plays": len(game.plays),
-                "source": game.source,
-                "clock_at": alignment.clock_at,
-                "align_method": "clock_model_dp",
-                "periods": sorted({p.row.period for p in alignment.placements}),
-            },
-            "team": team.name if team else None,
-            "pbp_status_counts": counts,
-            "unlisted": len(alignment.unlisted),
-            "dropped_detections": len(alignment.dropped),
-            "pbp_accounting": _accounting(alignment, clip_of),
-        }
-    )
-    return Timeline(
-        recipe="plays", source=source, duration=signals.duration, clips=timeline.clips, meta=meta
-    )
+    return {
+        "cfbd": {
+            "requested": True,
+            "used": True,
+            "plays": len(game.plays),
+            "source": game.source,
+            "clock_at": alignment.clock_at,
+            "align_method": "clock_model_dp",
+            "periods": sorted({p.row.period for p in alignment.placements}),
+        },
+        "team": team.name if team else None,
+        "pbp_status_counts": counts,
+        "unlisted": len(alignment.unlisted),
+        "dropped_detections": len(alignment.dropped),
+        "pbp_accounting": _accounting(alignment, clip_of),
+    }
