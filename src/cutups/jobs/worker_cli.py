@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from typing import Any
 
 from cutups.errors import CutupsError
 from cutups.jobs.distributed import QUEUE, TASK, Executor, celery_app, instance_id
@@ -72,10 +73,48 @@ def _run(settings: Settings) -> int:
     assert isinstance(store, PostgresJobStore)
     base_url = (settings.public_url or "http://127.0.0.1:8000").rstrip("/")
     webhooks = WebhookSender(store, settings, lambda: base_url)
-    executor: Executor | None = None
+    app = celery_app(settings)
+    executor, metrics = _executor(settings, store, layout, webhooks, app, instance)
+    _register_task(app, executor)
+    if settings.worker_metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        start_http_server(settings.worker_metrics_port, "127.0.0.1", registry=metrics.registry)
+    webhooks.start()
+    log.info(
+        "cutups worker started",
+        extra={
+            "instance": instance,
+            "concurrency": settings.worker_concurrency,
+            "data_dir": str(layout.root),
+            "visibility_timeout": settings.broker_visibility_timeout,
+        },
+    )
+    worker = _celery_worker(app, settings, instance)
+    try:
+        worker.start()
+    finally:
+        executor.stop()
+        webhooks.stop()
+        store.close()
+        log.info("cutups worker stopped")
+    code = worker.exitcode
+    return int(code) if isinstance(code, int) else EXIT_OK
+
+
+def _executor(
+    settings: Settings,
+    store: PostgresJobStore,
+    layout: DataLayout,
+    webhooks: WebhookSender,
+    app: Any,
+    instance: str,
+) -> tuple[Executor, Metrics]:
+    """The job runner of this process, with its metrics and what happens when a job ends."""
+    running: list[Executor] = []  # the metrics' ffmpeg gauge reads it once it exists
     metrics = Metrics(
         store=lambda: store,
-        ffmpeg=lambda: executor.ffmpeg_processes() if executor is not None else 0,
+        ffmpeg=lambda: running[0].ffmpeg_processes() if running else 0,
         disk_path=layout.root,
     )
 
@@ -97,40 +136,33 @@ def _run(settings: Settings) -> int:
         on_finished=on_finished,
         workers=settings.worker_concurrency,
     )
-    app = celery_app(settings)
 
     def requeue(job_id: str) -> None:
         app.send_task(TASK, args=[job_id], queue=QUEUE)
 
-    executor = Executor(rt, instance, requeue)
-    running = executor
+    running.append(Executor(rt, instance, requeue))
+    return running[0], metrics
+
+
+def _register_task(app: Any, executor: Executor) -> None:
+    """The queue's one task runs a job; Celery's shutdown hands running jobs back."""
 
     @app.task(name=TASK, acks_late=True, reject_on_worker_lost=True, ignore_result=True)  # type: ignore[untyped-decorator]
     def run_job(job_id: str) -> str:
-        return running.run(job_id)
+        return executor.run(job_id)
 
     from celery.signals import worker_shutting_down  # type: ignore[import-untyped]
 
     def _shutting_down(**_: object) -> None:
         log.info("worker stopping: handing running jobs back to the queue")
-        running.stop()
+        executor.stop()
 
     worker_shutting_down.connect(_shutting_down, weak=False)
-    if settings.worker_metrics_port is not None:
-        from prometheus_client import start_http_server
 
-        start_http_server(settings.worker_metrics_port, "127.0.0.1", registry=metrics.registry)
-    webhooks.start()
-    log.info(
-        "cutups worker started",
-        extra={
-            "instance": instance,
-            "concurrency": settings.worker_concurrency,
-            "data_dir": str(layout.root),
-            "visibility_timeout": settings.broker_visibility_timeout,
-        },
-    )
-    worker = app.Worker(
+
+def _celery_worker(app: Any, settings: Settings, instance: str) -> Any:
+    """A threads-pool Celery worker on the jobs queue, without Celery's own cluster chatter."""
+    return app.Worker(
         pool="threads",
         concurrency=settings.worker_concurrency,
         hostname=f"cutups@{instance}",
@@ -141,12 +173,3 @@ def _run(settings: Settings) -> int:
         optimization="fair",
         loglevel="INFO",
     )
-    try:
-        worker.start()
-    finally:
-        running.stop()
-        webhooks.stop()
-        store.close()
-        log.info("cutups worker stopped")
-    code = worker.exitcode
-    return int(code) if isinstance(code, int) else EXIT_OK
