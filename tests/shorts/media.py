@@ -155,11 +155,16 @@ def _slide(width: int, height: int, index: int) -> Frame:
     d.rectangle([0, 0, width, height // 8], fill=(30, 60, 120))
     for k in range(5):
         y = height // 5 + k * height // 10
-        d.rectangle([width // 12, y, width // 12 + int(rng.uniform(0.3, 0.5) * width), y + 12], fill=(60, 60, 60))
+        d.rectangle(
+            [width // 12, y, width // 12 + int(rng.uniform(0.3, 0.5) * width), y + 12],
+            fill=(60, 60, 60),
+        )
     for k in range(6):
         bar = int(rng.uniform(0.1, 0.4) * height)
         x = width * 2 // 3 + k * width // 40
-        d.rectangle([x, height * 7 // 8 - bar, x + width // 60, height * 7 // 8], fill=(200, 80, 40))
+        d.rectangle(
+            [x, height * 7 // 8 - bar, x + width // 60, height * 7 // 8], fill=(200, 80, 40)
+        )
     return np.asarray(image)
 
 
@@ -183,7 +188,9 @@ def make_screen_share(
     return SourceTruth(path, width, height, FPS, seconds, turns, (cam,), webcam=cam)
 
 
-def make_no_face(path: Path, *, seconds: float = 4.0, size: tuple[int, int] = (1280, 720)) -> SourceTruth:
+def make_no_face(
+    path: Path, *, seconds: float = 4.0, size: tuple[int, int] = (1280, 720)
+) -> SourceTruth:
     """Coloured shapes drifting over a gradient, with a tone: no face anywhere."""
     width, height = size
     ramp = np.linspace(40, 200, width, dtype=np.float32)[None, :, None]

@@ -94,7 +94,9 @@ def _draw_face(side: int, mouth_open: float, skin: tuple[int, int, int]) -> NDAr
         fill=(skin[0] - 30, skin[1] - 35, skin[2] - 30),
     )
     h = (0.03 + 0.14 * mouth_open) * s
-    d.ellipse([cx - 0.2 * s, cy + 0.45 * s - h, cx + 0.2 * s, cy + 0.45 * s + h], fill=(120, 30, 40))
+    d.ellipse(
+        [cx - 0.2 * s, cy + 0.45 * s - h, cx + 0.2 * s, cy + 0.45 * s + h], fill=(120, 30, 40)
+    )
     return np.asarray(image.filter(ImageFilter.GaussianBlur(1.0)))
 
 

@@ -32,8 +32,10 @@ _TILE_ASPECT = 1.2
 def _anchors() -> NDArray[np.float32]:
     cells = _SIZE // _STRIDE
     yy, xx = np.mgrid[0:cells, 0:cells]
-    return np.stack([(xx + 0.5) / cells, (yy + 0.5) / cells], axis=-1).reshape(-1, 2).astype(
-        np.float32
+    return (
+        np.stack([(xx + 0.5) / cells, (yy + 0.5) / cells], axis=-1)
+        .reshape(-1, 2)
+        .astype(np.float32)
     )
 
 
@@ -65,7 +67,7 @@ class FaceDetector:
         return [_scaled(box, scale) for box in merge_boxes(found)]
 
     def _detect_square(self, image: NDArray[np.uint8], ox: int, oy: int) -> list[FaceBox]:
-        """Letterbox ``image`` into the model's square, run it, boxes in ``image``'s frame + offset."""
+        """Letterbox ``image`` into the model's square and run it; boxes in ``image`` + offset."""
         h, w = image.shape[:2]
         side = max(h, w)
         fit = Image.fromarray(np.ascontiguousarray(image)).resize(
@@ -79,7 +81,14 @@ class FaceDetector:
         raw = self._interpreter.get_tensor(self._regressors)[0]
         logits = self._interpreter.get_tensor(self._scores)[0, :, 0]
         keep = logits > math.log(self.min_score / (1 - self.min_score))
-        return _decode(raw[keep], logits[keep], self._anchors[keep], side / _SIZE, ox - px * side / _SIZE, oy - py * side / _SIZE)
+        return _decode(
+            raw[keep],
+            logits[keep],
+            self._anchors[keep],
+            side / _SIZE,
+            ox - px * side / _SIZE,
+            oy - py * side / _SIZE,
+        )
 
 
 def _decode(
@@ -139,6 +148,6 @@ def merge_boxes(boxes: list[FaceBox], iou: float = 0.3) -> list[FaceBox]:
         left = [b for b in left if best.iou(b) < iou]
         weights = np.array([b.score for b in cluster])
         coords = np.array([[b.x0, b.y0, b.x1, b.y1, b.mouth_x, b.mouth_y] for b in cluster])
-        mean = weights @ coords / weights.sum()
-        merged.append(FaceBox(*(float(v) for v in mean[:4]), best.score, *(float(v) for v in mean[4:])))
+        x0, y0, x1, y1, mx, my = (float(v) for v in weights @ coords / weights.sum())
+        merged.append(FaceBox(x0, y0, x1, y1, best.score, mx, my))
     return merged

@@ -53,8 +53,9 @@ def _region(image: Gray, cx: float, cy: float, w: float, h: float) -> Gray:
     """The ``w`` x ``h`` box centred on (cx, cy), nearest-sampled to :data:`_PATCH`."""
     rows = np.clip(np.linspace(cy - h / 2, cy + h / 2, _PATCH[0]).round(), 0, image.shape[0] - 1)
     cols = np.clip(np.linspace(cx - w / 2, cx + w / 2, _PATCH[1]).round(), 0, image.shape[1] - 1)
-    patch = image[np.ix_(rows.astype(np.intp), cols.astype(np.intp))]
-    return patch - patch.mean()
+    patch: Gray = image[np.ix_(rows.astype(np.intp), cols.astype(np.intp))]
+    centred: Gray = patch - patch.mean()
+    return centred
 
 
 def _change(previous: Gray, current: Gray, cx: float, cy: float, w: float, h: float) -> float:
@@ -99,7 +100,7 @@ def _matches(track: _Open, box: FaceBox, params: TrackParams) -> float:
     """How well ``box`` continues ``track``: > 0 when it may, higher is better."""
     last = track.boxes[-1]
     iou = last.iou(box)
-    shift = np.hypot(last.cx - box.cx, last.cy - box.cy) / max(last.width, 1.0)
+    shift = float(np.hypot(last.cx - box.cx, last.cy - box.cy)) / max(last.width, 1.0)
     if iou >= params.min_iou or shift <= params.max_centre_shift:
         return iou + 1.0 - min(shift, 1.0)
     return 0.0

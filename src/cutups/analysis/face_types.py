@@ -100,4 +100,6 @@ class FaceAnalysis:
 
     def index_of(self, t: float) -> int:
         """The sample nearest to ``t``."""
-        return int(np.clip(np.searchsorted(self.times, t - 0.5 / self.rate), 0, self.times.size - 1))
+        return int(
+            np.clip(np.searchsorted(self.times, t - 0.5 / self.rate), 0, self.times.size - 1)
+        )

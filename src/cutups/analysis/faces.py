@@ -143,8 +143,6 @@ def detect_faces_in_spans(
     """:func:`detect_faces` over each span (one detector, one seek per span)."""
     detector = FaceDetector()
     return tuple(
-        detect_faces(
-            path, s, e, rate=rate, analysis_height=analysis_height, detector=detector
-        )
+        detect_faces(path, s, e, rate=rate, analysis_height=analysis_height, detector=detector)
         for s, e in spans
     )

@@ -73,7 +73,15 @@ def _long_silence(speech: NDArray[np.bool_], reach: int) -> NDArray[np.bool_]:
     """Samples with no speech within ``reach`` samples either side: a speaker's own short
     pauses (their mouth still moving) are not silence here."""
     near = np.convolve(speech.astype(np.float64), np.ones(2 * reach + 1), "same")
-    return near == 0
+    quiet: NDArray[np.bool_] = near == 0
+    return quiet
+
+
+def _mean_where(activity: FloatArray, mask: NDArray[np.bool_]) -> FloatArray:
+    """Per row, the mean of the present values where ``mask`` (0 where there are none)."""
+    use = mask & ~np.isnan(activity)
+    mean: FloatArray = np.where(use, activity, 0.0).sum(axis=1) / np.maximum(use.sum(axis=1), 1)
+    return mean
 
 
 def _weights(
@@ -83,9 +91,9 @@ def _weights(
     a track seen in fewer than ``min_silence`` seconds of them (too little to judge)."""
     quiet = _long_silence(speech, reach) & ~np.isnan(activity)
     enough = quiet.sum(axis=1) >= params.min_silence * (2 * reach + 1) / (2 * params.pause)
-    talking = np.nanmean(np.where(speech & ~quiet, activity, np.nan), axis=1)
-    silent = np.nanmean(np.where(quiet, activity, np.nan), axis=1)
-    ratio = np.nan_to_num(silent / np.maximum(np.nan_to_num(talking), 1e-9), nan=0.0)
+    talking = _mean_where(activity, speech & ~quiet)
+    silent = _mean_where(activity, quiet)
+    ratio = silent / np.maximum(talking, 1e-9)
     return np.where(enough, np.clip(1.0 - params.silent_motion_weight * ratio, 0.3, 1.0), 1.0)
 
 

@@ -73,7 +73,8 @@ def voice_activity_from_energy(
     threshold = max(floor + above_floor, peak - below_peak)
     if peak - floor < above_floor:  # one steady level throughout: all speech or all noise
         threshold = floor - 1.0 if peak > -50 else np.inf
-    return (levels_db >= threshold).astype(np.float64)
+    active: FloatArray = (levels_db >= threshold).astype(np.float64)
+    return active
 
 
 def voice_activity_from_words(

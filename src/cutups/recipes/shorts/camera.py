@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
 from cutups.analysis.face_types import FaceAnalysis, FaceTrack, FloatArray
 from cutups.analysis.speaker import NOBODY, ActiveSpeaker
@@ -104,7 +103,9 @@ def _hold(shots: list[Shot], params: CameraParams) -> list[Shot]:
     return _drop_short(out, params.min_hold)
 
 
-def plan_shots(speaker: ActiveSpeaker, end: float, params: CameraParams | None = None) -> list[Shot]:
+def plan_shots(
+    speaker: ActiveSpeaker, end: float, params: CameraParams | None = None
+) -> list[Shot]:
     """Whom the camera frames when, from the speaking track per sample, until ``end``."""
     params = params or CameraParams()
     shots = _merge(_runs(speaker, end))
@@ -117,7 +118,9 @@ def _centres(track: FaceTrack, times: FloatArray) -> FloatArray:
     return np.interp(times, track.times, [b.cx for b in track.boxes])
 
 
-def _pan(target: FloatArray, start: float, dead: float, params: CameraParams, width: int) -> FloatArray:
+def _pan(
+    target: FloatArray, start: float, dead: float, params: CameraParams, width: int
+) -> FloatArray:
     """Per-frame crop centre: still inside the dead zone, eased and speed-limited outside it."""
     limit = params.max_speed * width
     out = np.empty(target.size)
@@ -175,4 +178,6 @@ def simplify(times: FloatArray, xs: FloatArray, tolerance: float) -> list[CropKe
         if errors[worst] > tolerance:
             keep[a + 1 + worst] = True
             stack += [(a, a + 1 + worst), (a + 1 + worst, b)]
-    return [CropKey(float(t), round(float(x), 2)) for t, x in zip(times[keep], xs[keep], strict=True)]
+    return [
+        CropKey(float(t), round(float(x), 2)) for t, x in zip(times[keep], xs[keep], strict=True)
+    ]

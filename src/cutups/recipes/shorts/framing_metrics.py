@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
+from numpy.typing import NDArray
 
 from cutups.analysis.face_types import FloatArray
 from cutups.recipes.shorts.framing import CropPath
@@ -51,7 +53,7 @@ def _frames(start: float, end: float, fps: float) -> FloatArray:
     return np.arange(np.ceil(start * fps), np.ceil(end * fps)) / fps
 
 
-def _framed(path: CropPath, subject: Subject, times: FloatArray) -> np.ndarray:  # type: ignore[type-arg]
+def _framed(path: CropPath, subject: Subject, times: FloatArray) -> NDArray[np.bool_]:
     left = path.x_at(times)
     return (left <= subject.x0 + 0.5) & (subject.x1 - 0.5 <= left + path.width)
 
@@ -75,7 +77,7 @@ def switch_latencies(
     seconds until the new speaker is wholly in the crop (0 if already). A turn that ends first
     counts as its whole length."""
     out: list[float] = []
-    for before, turn in zip(turns, turns[1:], strict=False):
+    for before, turn in pairwise(turns):
         if turn.person == before.person:
             continue
         times = _frames(turn.start, turn.end, fps)
