@@ -39,16 +39,26 @@ def shorts_media(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("shorts-media")
 
 
+_MADE: dict[str, SourceTruth] = {}
+
+
+def _podcast(name: str, folder: Path) -> SourceTruth:
+    """``kind-count`` (e.g. ``drawn-2``), made once per session."""
+    if name not in _MADE:
+        kind, count = name.split("-")
+        turns = TWO if count == "2" else THREE
+        _MADE[name] = make_podcast(folder / f"{name}.mp4", _people(kind, int(count)), turns)
+    return _MADE[name]
+
+
 @pytest.fixture(scope="session", params=["drawn-2", "drawn-3", "real-2", "real-3"])
 def podcast(request: pytest.FixtureRequest, shorts_media: Path) -> SourceTruth:
-    kind, count = request.param.split("-")
-    turns = TWO if count == "2" else THREE
-    return make_podcast(shorts_media / f"{request.param}.mp4", _people(kind, int(count)), turns)
+    return _podcast(request.param, shorts_media)
 
 
 @pytest.fixture(scope="session")
 def drawn_podcast(shorts_media: Path) -> SourceTruth:
-    return make_podcast(shorts_media / "drawn-2-only.mp4", _people("drawn", 2), TWO)
+    return _podcast("drawn-2", shorts_media)
 
 
 @pytest.fixture(scope="session")

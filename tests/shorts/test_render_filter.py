@@ -48,7 +48,21 @@ def stripes(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _render(source: Path, graph: str, out: Path, start: float, seconds: float) -> Path:
     trim = ["-ss", f"{start}", "-i", file_arg(source), "-t", f"{seconds}"]
     encode = ["-c:v", "libx264", "-preset", "ultrafast", "-crf", "12", file_arg(out)]
-    run(["ffmpeg", "-nostdin", "-y", "-v", "error", *trim, "-filter_complex", graph, *encode])
+    run(
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-y",
+            "-v",
+            "error",
+            *trim,
+            "-filter_complex",
+            graph,
+            "-map",
+            "[vout]",
+            *encode,
+        ]
+    )
     return out
 
 
