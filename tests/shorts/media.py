@@ -58,9 +58,6 @@ class SourceTruth:
     """Per person, the part of the frame the face is in (the middle of its tile)."""
     webcam: Box | None = None
 
-    def speaker_at(self, t: float) -> int | None:
-        return next((turn.person for turn in self.turns if turn.start <= t < turn.end), None)
-
 
 Frame = NDArray[np.uint8]
 

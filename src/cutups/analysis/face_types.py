@@ -97,9 +97,3 @@ class FaceAnalysis:
     tracks: tuple[FaceTrack, ...]
     audio_db: FloatArray
     """The audio's RMS level (dBFS) around each sample; -120 where there is no audio."""
-
-    def index_of(self, t: float) -> int:
-        """The sample nearest to ``t``."""
-        return int(
-            np.clip(np.searchsorted(self.times, t - 0.5 / self.rate), 0, self.times.size - 1)
-        )
