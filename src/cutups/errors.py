@@ -17,6 +17,7 @@ Callers catch at the level they care about::
     ├── CutError                     a cut failed verification even after the fallback
     ├── AnalysisError                a process analysing part of the video died
     ├── ExternalServiceError         CFBD, ESPN, S3, ... answered badly or not at all
+    ├── SpeechError                  a text-to-speech engine could not voice a line
     └── CanceledError                the job was canceled while work was running
 
 Library code raises these and never exits or prints; the CLI and the API turn them into exit
@@ -42,6 +43,7 @@ __all__ = [
     "PbpError",
     "QueryError",
     "SourceError",
+    "SpeechError",
     "WrongGameError",
 ]
 
@@ -135,6 +137,11 @@ class ExternalServiceError(CutupsError):
         super().__init__(message)
         self.service = service
         self.status = status
+
+
+class SpeechError(CutupsError):
+    """A text-to-speech engine (local voice, espeak-ng, a cloud service) failed on a line or
+    could not be loaded; the commentary skips that line with a warning."""
 
 
 class CanceledError(CutupsError):
