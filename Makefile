@@ -6,12 +6,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 # Debian packages the engine needs at run time (ffmpeg) and the sample generator's fonts.
 APT_PACKAGES := ffmpeg tesseract-ocr fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf \
-	redis-server postgresql chromium chromium-driver
+	redis-server postgresql chromium chromium-driver espeak-ng
 APT_CHECK := ffmpeg:/usr/bin/ffmpeg tesseract-ocr:/usr/share/tesseract-ocr/5/tessdata/eng.traineddata fonts-dejavu-core:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
 	fonts-liberation2:/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf \
 	fonts-freefont-ttf:/usr/share/fonts/truetype/freefont/FreeSansBold.ttf \
 	redis-server:/usr/bin/redis-server postgresql:/usr/lib/postgresql/15/bin/initdb \
-	chromium:/usr/bin/chromium chromium-driver:/usr/bin/chromedriver
+	chromium:/usr/bin/chromium chromium-driver:/usr/bin/chromedriver espeak-ng:/usr/bin/espeak-ng
 
 .PHONY: install system-packages demo test screenshots lint bench bench-full bench-env clean
 

@@ -26,8 +26,13 @@ _UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight"
 _TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 _WORD_VALUE = {w: n for n, w in enumerate(_UNITS)} | {w: 10 * n for n, w in enumerate(_TENS) if w}
 _NUMBER = (
-    r"(?:\d+|(?:" + "|".join(t for t in _TENS if t) + r")(?:[- ](?:" + "|".join(_UNITS[1:10])
-    + r"))?|" + "|".join(sorted(_UNITS, key=len, reverse=True)) + r")"
+    r"(?:\d+|(?:"
+    + "|".join(t for t in _TENS if t)
+    + r")(?:[- ](?:"
+    + "|".join(_UNITS[1:10])
+    + r"))?|"
+    + "|".join(sorted(_UNITS, key=len, reverse=True))
+    + r")"
 )
 _ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3,
             "4th": 4}  # fmt: skip
@@ -64,15 +69,16 @@ _KICK_RESULT: tuple[tuple[str, str], ...] = (
     (r"(?<!no )\bis good\b|knocks it through", "good"),
 )
 
-_COMMON = frozenset(
-    """a an and the this that these those it its it's here there they their he she we what
-    and but so now then on off in out up down back over under from for to at by with of
-    first second third fourth fifth touchdown intercepted interception incomplete fumble
-    sack sacked safety penalty flag kickoff punt handoff complete completed pass the extra
-    great big nice huge wow oh what's that's there's here's he's she's they're one two three
-    four five six seven eight nine ten no nothing another again still just
-    """.split()
-)
+_COMMON_WORDS = """
+a an and the this that these those it its it's here there they their he she we what but so
+now then on off in out up down back over under from for to at by with of first second third
+fourth fifth touchdown intercepted interception incomplete fumble sack sacked safety penalty
+flag kickoff punt handoff complete completed pass extra great big nice huge wow oh what's
+that's there's here's he's she's they're one two three four five six seven eight nine ten no
+nothing another again still just
+"""
+_COMMON = frozenset(_COMMON_WORDS.split())
+"""Words that may open a sentence capitalised without being anyone's name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +204,8 @@ def _scores(text: str, f: PlayFacts) -> Checked:
     scores = {f.offense_score, f.defense_score}
     for m in list(_SCORE_DASH.finditer(text)):
         if {_number(m.group(1)), _number(m.group(2))} != scores:
-            out.append(Violation("score", m.group(0), f"the score was {sorted(scores)}"))
+            listed = f"{f.offense_score}-{f.defense_score}"
+            out.append(Violation("score", m.group(0), f"the listed score was {listed}"))
         text = _blank(text, m)
     return text, out
 

@@ -158,13 +158,9 @@ def render_chunk(
     if spec.voice is not None:
         inputs += ["-i", file_arg(spec.voice)]
     partial = output.with_name(f".{output.name}.partial.mp4")
-    run(
-        [
-            ffmpeg, "-nostdin", "-y", "-v", "error", *inputs,
-            "-filter_complex", _filters(spec, setup, info.has_audio),
-            "-map", "[v]", "-map", "[a]", *setup.output_args(), file_arg(partial),
-        ],  # fmt: skip
-        registry=registry,
-    )
+    graph = _filters(spec, setup, info.has_audio)
+    argv = [ffmpeg, "-nostdin", "-y", "-v", "error", *inputs, "-filter_complex", graph,
+            "-map", "[v]", "-map", "[a]", *setup.output_args(), file_arg(partial)]  # fmt: skip
+    run(argv, registry=registry)
     partial.replace(output)
     return ChunkFile(output, spec.frames, setup.samples(spec.frames), setup.frame_rate)

@@ -153,16 +153,14 @@ class HlsEventPlaylist:
 
     def _split(self, chunk: ChunkFile, index: int, work: Path) -> m3u8.M3U8:
         playlist = work / "index.m3u8"
-        run(
-            [
-                self.ffmpeg, "-nostdin", "-y", "-v", "error", "-i", file_arg(chunk.path),
-                "-map", "0", "-c", "copy", "-f", "hls", "-hls_time", str(self.segment_seconds),
-                "-hls_segment_type", "fmp4", "-hls_fmp4_init_filename", INIT_NAME,
-                "-hls_segment_filename", str(work / f"c{index:04d}_%03d.m4s"),
-                "-hls_playlist_type", "vod", "-fflags", "+bitexact", str(playlist),
-            ],  # fmt: skip
-            registry=self.registry,
-        )
+        argv = [
+            self.ffmpeg, "-nostdin", "-y", "-v", "error", "-i", file_arg(chunk.path),
+            "-map", "0", "-c", "copy", "-f", "hls", "-hls_time", str(self.segment_seconds),
+            "-hls_segment_type", "fmp4", "-hls_fmp4_init_filename", INIT_NAME,
+            "-hls_segment_filename", str(work / f"c{index:04d}_%03d.m4s"),
+            "-hls_playlist_type", "vod", "-fflags", "+bitexact", str(playlist),
+        ]  # fmt: skip
+        run(argv, registry=self.registry)
         return m3u8.load(str(playlist))
 
     def _publish_segments(

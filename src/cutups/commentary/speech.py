@@ -144,9 +144,7 @@ class PiperSynth:
         try:
             with self._phonemize_lock:
                 sentences = voice.phonemize(text)
-            parts = [
-                voice.phoneme_ids_to_audio(voice.phonemes_to_ids(p)) for p in sentences if p
-            ]
+            parts = [voice.phoneme_ids_to_audio(voice.phonemes_to_ids(p)) for p in sentences if p]
         except Exception as exc:  # onnxruntime and the phonemizer raise their own types
             raise SpeechError(f"piper failed: {exc}") from None
         if not parts:

@@ -156,10 +156,8 @@ class _Run:
 
 
 def _text_stage(slots: Iterable[PlaySlot], writer: LineWriter, run: _Run) -> None:
-    count = 0
-    for slot in slots:
+    for count, slot in enumerate(slots, start=1):
         run.check()
-        count += 1
         run.emit(PlaysDetected(count, round(slot.clip.snap, 3), round(slot.clip.end_of_play, 3)))
         written = writer.write(slot.play, slot.budget)
         if written.note:
@@ -168,7 +166,9 @@ def _text_stage(slots: Iterable[PlaySlot], writer: LineWriter, run: _Run) -> Non
         if written.text:
             end = round(slot.max_end - 0.4, 3)
             run.emit(
-                CommentaryReady(slot.index, written.text, round(slot.line_at, 3), end, written.writer)
+                CommentaryReady(
+                    slot.index, written.text, round(slot.line_at, 3), end, written.writer
+                )
             )
         run.put(run.lines, (slot, written))
 

@@ -70,12 +70,12 @@ def draft_line(play: PlayContext, *, seed: int) -> LineDraft:
     situation = _situation(facts, pick)
     result = _result(facts, pick)
     aside = _aside(facts, pick)
-    versions = [
+    versions: list[list[str | None]] = [
         [situation, action, result, aside],
         [situation, action, result],
         [action, result],
         [action],
-        [result] if result else [],
+        [result],
     ]
     return LineDraft(_unique(_sentences(parts) for parts in versions))
 
