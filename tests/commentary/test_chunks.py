@@ -36,12 +36,15 @@ def _chunk(info: MediaInfo, folder: Path, index: int, start: float, end: float,
 
 
 def _frames(path: Path) -> int:
-    out = run(["ffprobe", "-v", "error", "-count_packets", "-select_streams", "v:0",
-               "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", file_arg(path)])  # fmt: skip
+    argv = ["ffprobe", "-v", "error", "-count_packets", "-select_streams", "v:0", "-show_entries",
+            "stream=nb_read_packets", "-of", "csv=p=0", file_arg(path)]  # fmt: skip
+    out = run(argv)
     return int(out.stdout.decode().split()[0].strip(","))
 
 
-def test_a_chunk_is_exactly_its_frames_with_as_many_samples(source: MediaInfo, tmp_path: Path) -> None:
+def test_a_chunk_is_exactly_its_frames_with_as_many_samples(
+    source: MediaInfo, tmp_path: Path
+) -> None:
     chunk = _chunk(source, tmp_path, 0, 2.0, 7.5)
     assert chunk.frames == 165 and chunk.samples == round(165 * 1001 / 30000 * 48_000)
     info = probe(chunk.path)

@@ -38,7 +38,7 @@ def test_espeak_voices_a_line() -> None:
 
 
 def test_piper_voices_a_line_with_the_pinned_voice() -> None:
-    model, config = piper_voice_files()
+    model, _config = piper_voice_files()
     assert model.name == "en_US-joe-medium.onnx"
     speech = PiperSynth().synthesize(LINE)
     _sounds_like_speech(speech, 2.5, 9.0)
