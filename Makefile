@@ -4,14 +4,17 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-# Debian packages the engine needs at run time (ffmpeg) and the sample generator's fonts.
+# Debian packages the engine needs at run time (ffmpeg) and the sample generator's fonts;
+# fonts-lato is the shorts captions' default font (Lato Black); espeak-ng speaks the speech tests
+# and is the commentary's fallback voice.
 APT_PACKAGES := ffmpeg tesseract-ocr fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf \
-	redis-server postgresql chromium chromium-driver espeak-ng
+	fonts-lato espeak-ng redis-server postgresql chromium chromium-driver
 APT_CHECK := ffmpeg:/usr/bin/ffmpeg tesseract-ocr:/usr/share/tesseract-ocr/5/tessdata/eng.traineddata fonts-dejavu-core:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
 	fonts-liberation2:/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf \
 	fonts-freefont-ttf:/usr/share/fonts/truetype/freefont/FreeSansBold.ttf \
+	fonts-lato:/usr/share/fonts/truetype/lato/Lato-Black.ttf espeak-ng:/usr/bin/espeak-ng \
 	redis-server:/usr/bin/redis-server postgresql:/usr/lib/postgresql/15/bin/initdb \
-	chromium:/usr/bin/chromium chromium-driver:/usr/bin/chromedriver espeak-ng:/usr/bin/espeak-ng
+	chromium:/usr/bin/chromium chromium-driver:/usr/bin/chromedriver
 
 .PHONY: install system-packages demo test screenshots lint bench bench-full bench-env clean
 

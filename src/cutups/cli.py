@@ -97,12 +97,25 @@ def _build_parser(recipe: str = "plays") -> Parser:
 
     _add_run(sub, recipe)
 
+    _add_eval_parser(sub)
+    _add_levels_parser(sub)
+    _add_export_parser(sub)
+    _add_playlist_parser(sub)
+    _add_probe_parser(sub)
+    _add_serve_parser(sub)
+    _add_worker_parser(sub)
+    return parser
+
+
+def _add_eval_parser(sub: argparse._SubParsersAction[Parser]) -> None:
     ev = sub.add_parser("eval", help="score a manifest against a truth file")
     ev.add_argument("truth", type=Path, metavar="TRUTH", help="truth.json (see cutups.truth)")
     ev.add_argument("manifest", type=Path, metavar="MANIFEST", help="manifest.json of a job")
     ev.add_argument("--team", metavar="NAME", help="check buckets for this team")
     ev.add_argument("--json", action="store_true", help="print JSON instead of text")
 
+
+def _add_levels_parser(sub: argparse._SubParsersAction[Parser]) -> None:
     lv = sub.add_parser("levels", help="write the per-second analysis signals (CSV, NPZ, PNG)")
     lv.add_argument("video", type=Path, metavar="VIDEO")
     lv.add_argument(
@@ -113,6 +126,8 @@ def _build_parser(recipe: str = "plays") -> Parser:
         help="folder for VIDEO.levels.{csv,npz,png} (default: next to the video)",
     )
 
+
+def _add_export_parser(sub: argparse._SubParsersAction[Parser]) -> None:
     ex = sub.add_parser("export", help="export a finished job for film tools and editors")
     ex.add_argument("dir", type=Path, metavar="DIR", help="a finished plays job's folder")
     ex.add_argument(
@@ -129,6 +144,8 @@ def _build_parser(recipe: str = "plays") -> Parser:
         "default DIR/exports)",
     )
 
+
+def _add_playlist_parser(sub: argparse._SubParsersAction[Parser]) -> None:
     pl = sub.add_parser("playlist", help="the plays matching a query: a reel and its exports")
     pl.add_argument("dir", type=Path, metavar="DIR", help="a finished plays job's folder")
     pl.add_argument(
@@ -136,9 +153,13 @@ def _build_parser(recipe: str = "plays") -> Parser:
     )
     pl.add_argument("--out", required=True, type=Path, metavar="DIR", help="playlist folder")
 
+
+def _add_probe_parser(sub: argparse._SubParsersAction[Parser]) -> None:
     pr = sub.add_parser("probe", help="print what a video file contains")
     pr.add_argument("file", type=Path)
 
+
+def _add_serve_parser(sub: argparse._SubParsersAction[Parser]) -> None:
     serve = sub.add_parser("serve", help="run the job service (API, web page, embedded workers)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -159,9 +180,6 @@ def _build_parser(recipe: str = "plays") -> Parser:
     serve.add_argument(
         "--insecure", action="store_true", help="allow a non-loopback address without API keys"
     )
-
-    _add_worker_parser(sub)
-    return parser
 
 
 def _add_worker_parser(sub: argparse._SubParsersAction[Parser]) -> None:

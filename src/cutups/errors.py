@@ -5,7 +5,8 @@ Callers catch at the level they care about::
     CutupsError                      base; ``expected`` says whether it is the user's input
     ├── InputError                   bad input from the user (CLI exit 2, API 4xx)   expected
     │   ├── MediaError               a file that is not usable video
-    │   │   └── NoVideoStreamError   a file with no video stream (audio only, text, ...)
+    │   │   ├── NoVideoStreamError   a file with no video stream (audio only, text, ...)
+    │   │   └── NoAudioStreamError   a file with no audio stream (nothing to transcribe)
     │   ├── PbpError                 a play-by-play file or response we cannot read
     │   │   └── WrongGameError       play-by-play that belongs to another game
     │   ├── SourceError              a URL or upload we cannot fetch
@@ -18,6 +19,7 @@ Callers catch at the level they care about::
     ├── AnalysisError                a process analysing part of the video died
     ├── ExternalServiceError         CFBD, ESPN, S3, ... answered badly or not at all
     ├── SpeechError                  a text-to-speech engine could not voice a line
+    ├── ModelError                   a shipped model is missing or fails its hash check
     └── CanceledError                the job was canceled while work was running
 
 Library code raises these and never exits or prints; the CLI and the API turn them into exit
@@ -39,6 +41,8 @@ __all__ = [
     "InputError",
     "MediaError",
     "MissingExtraError",
+    "ModelError",
+    "NoAudioStreamError",
     "NoVideoStreamError",
     "PbpError",
     "QueryError",
@@ -70,6 +74,10 @@ class MediaError(InputError):
 
 class NoVideoStreamError(MediaError):
     """The file opens but has no video stream."""
+
+
+class NoAudioStreamError(MediaError):
+    """The file opens but has no audio stream, so there is no speech to transcribe."""
 
 
 class PbpError(InputError):
@@ -142,6 +150,11 @@ class ExternalServiceError(CutupsError):
 class SpeechError(CutupsError):
     """A text-to-speech engine (local voice, espeak-ng, a cloud service) failed on a line or
     could not be loaded; the commentary skips that line with a warning."""
+
+
+class ModelError(CutupsError):
+    """A model shipped inside a pinned package is not installed or its files are not the ones
+    we pinned (their SHA-256 differs): we refuse to run it."""
 
 
 class CanceledError(CutupsError):

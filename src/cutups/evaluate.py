@@ -111,20 +111,15 @@ def _spans(truth: Truth) -> list[tuple[float, float]]:
     return [(s.start, s.end) for s in (*truth.replays, *truth.commercials)]
 
 
-def evaluate(
-    truth: Truth,
-    clips: Sequence[Mapping[str, Any]],
-    *,
-    team: str | None = None,
-    snap_tolerance: float = 2.0,
-) -> EvalReport:
-    """Compare manifest ``clips`` (dicts as in ``manifest.json``) with the truth."""
-    plays = list(truth.plays)
+def _pair(
+    clips: Sequence[Mapping[str, Any]], plays: Sequence[TruthPlay], tolerance: float
+) -> list[tuple[int, int]]:
+    """(clip, play) index pairs, nearest snaps first, each clip and play used once."""
     pairs = sorted(
         (abs(float(c["snap"]) - p.snap), ci, pi)
         for ci, c in enumerate(clips)
         for pi, p in enumerate(plays)
-        if abs(float(c["snap"]) - p.snap) <= snap_tolerance
+        if abs(float(c["snap"]) - p.snap) <= tolerance
     )
     used_c: set[int] = set()
     used_p: set[int] = set()
@@ -134,6 +129,53 @@ def evaluate(
             used_c.add(ci)
             used_p.add(pi)
             matches.append((ci, pi))
+    return matches
+
+
+def _abs_stat(values: np.ndarray, q: float | None) -> float:
+    """Mean (``q`` None) or ``q``-th percentile of ``|values|``; 0 for none."""
+    if values.size == 0:
+        return 0.0
+    a = np.abs(values)
+    return float(np.percentile(a, q)) if q is not None else float(a.mean())
+
+
+def _in_replay_or_ad(truth: Truth, clips: Sequence[Mapping[str, Any]], extra: list[int]) -> int:
+    """How many unmatched clips overlap a replay or a commercial."""
+    bad_spans = _spans(truth)
+    return sum(
+        1
+        for ci in extra
+        if any(
+            float(clips[ci]["snap"]) < e and float(clips[ci]["end_of_play"]) > s
+            for s, e in bad_spans
+        )
+    )
+
+
+def _buckets(
+    truth: Truth, clips: Sequence[Mapping[str, Any]], matches: list[tuple[int, int]], team: str
+) -> tuple[int, int]:
+    """(checked, correct): matched clips with a bucket, and those in the team's true bucket."""
+    team = resolve_team(team, truth)
+    checked = correct = 0
+    for ci, pi in matches:
+        if clips[ci].get("bucket"):
+            checked += 1
+            correct += clips[ci]["bucket"] == truth_bucket(truth.plays[pi], team)
+    return checked, correct
+
+
+def evaluate(
+    truth: Truth,
+    clips: Sequence[Mapping[str, Any]],
+    *,
+    team: str | None = None,
+    snap_tolerance: float = 2.0,
+) -> EvalReport:
+    """Compare manifest ``clips`` (dicts as in ``manifest.json``) with the truth."""
+    plays = list(truth.plays)
+    matches = _pair(clips, plays, snap_tolerance)
     snap_err = np.array([float(clips[ci]["snap"]) - plays[pi].snap for ci, pi in matches])
     end_err = np.array([float(clips[ci]["end_of_play"]) - plays[pi].whistle for ci, pi in matches])
     covered = sum(
@@ -142,42 +184,21 @@ def evaluate(
         if float(clips[ci]["start"]) <= plays[pi].snap
         and float(clips[ci]["end"]) >= plays[pi].whistle
     )
-    bad_spans = _spans(truth)
-    extra = [ci for ci in range(len(clips)) if ci not in used_c]
-    in_bad = sum(
-        1
-        for ci in extra
-        if any(
-            float(clips[ci]["snap"]) < e and float(clips[ci]["end_of_play"]) > s
-            for s, e in bad_spans
-        )
-    )
-    checked = correct = 0
-    if team:
-        team = resolve_team(team, truth)
-        for ci, pi in matches:
-            if clips[ci].get("bucket"):
-                checked += 1
-                correct += clips[ci]["bucket"] == truth_bucket(plays[pi], team)
-
-    def stat(values: np.ndarray, q: float | None) -> float:
-        if values.size == 0:
-            return 0.0
-        a = np.abs(values)
-        return float(np.percentile(a, q)) if q is not None else float(a.mean())
-
+    matched_clips = {ci for ci, _ in matches}
+    extra = [ci for ci in range(len(clips)) if ci not in matched_clips]
+    checked, correct = _buckets(truth, clips, matches, team) if team else (0, 0)
     return EvalReport(
         plays=len(plays),
         clips=len(clips),
         matched=len(matches),
         covered=covered,
-        false_in_replay_or_ad=in_bad,
-        snap_abs_mean=stat(snap_err, None),
-        snap_abs_p95=stat(snap_err, 95),
-        end_abs_mean=stat(end_err, None),
-        end_abs_p95=stat(end_err, 95),
+        false_in_replay_or_ad=_in_replay_or_ad(truth, clips, extra),
+        snap_abs_mean=_abs_stat(snap_err, None),
+        snap_abs_p95=_abs_stat(snap_err, 95),
+        end_abs_mean=_abs_stat(end_err, None),
+        end_abs_p95=_abs_stat(end_err, 95),
         bucket_checked=checked,
         bucket_correct=correct,
-        missed=tuple(sorted(set(range(len(plays))) - used_p)),
+        missed=tuple(sorted(set(range(len(plays))) - {pi for _, pi in matches})),
         extra=tuple(str(clips[ci]["id"]) for ci in extra),
     )

@@ -19,7 +19,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from cutups.cores import side_by_side
 from cutups.errors import ConfigError
 
-__all__ = ["Settings", "default_cache_dir", "load_settings"]
+__all__ = ["Settings", "SpeechModelName", "default_cache_dir", "load_settings"]
+
+SpeechModelName = Literal["whisper-base", "whisper-tiny.en"]
+"""The Whisper models shipped with Cutups (see :mod:`cutups.speech.models`)."""
 
 
 def _env(name: str, legacy: str | None = None) -> AliasChoices:
@@ -223,6 +226,31 @@ class Settings(BaseSettings):
     """``cutups worker``: serve its own Prometheus metrics on this port (127.0.0.1)."""
     max_video_seconds: float = Field(6 * 3600.0, gt=0, validation_alias=_env("MAX_VIDEO_SECONDS"))
     """Longest video a job processes (checked after probing; longer ones fail with a message)."""
+
+    # == speech and shorts planning (issue #19) ==================================================
+    speech_model: SpeechModelName = Field("whisper-base", validation_alias=_env("SPEECH_MODEL"))
+    """Local Whisper model, shipped in a pinned package and hash-checked (no download):
+    ``whisper-base`` (multilingual, the default) or ``whisper-tiny.en`` (faster, English only)."""
+    speech_language: str | None = Field(None, validation_alias=_env("SPEECH_LANGUAGE"))
+    """Force the spoken language (ISO 639-1); None detects it."""
+    transcribe_url: str | None = Field(None, validation_alias=_env("TRANSCRIBE_URL"))
+    """An OpenAI-compatible API root (``.../v1``) to transcribe with instead of the local
+    model; None (the default) transcribes locally."""
+    transcribe_api_key: str | None = Field(
+        None, validation_alias=_env("TRANSCRIBE_API_KEY", "GROQ_API_KEY")
+    )
+    transcribe_model: str = Field(
+        "whisper-large-v3-turbo", validation_alias=_env("TRANSCRIBE_MODEL", "TRANSCRIPTION_MODEL")
+    )
+    planner_url: str | None = Field(None, validation_alias=_env("PLANNER_URL"))
+    """An OpenAI-compatible API root for the LLM clip planner; None (the default) plans locally.
+    Any failure of the service falls back to the local planner."""
+    planner_api_key: str | None = Field(
+        None, validation_alias=_env("PLANNER_API_KEY", "OPENROUTER_API_KEY")
+    )
+    planner_model: str = Field(
+        "google/gemini-2.5-flash", validation_alias=_env("PLANNER_MODEL", "GEMINI_MODEL")
+    )
 
     def chosen(self, name: str) -> Any | None:
         """The field's value when it was set (environment, .env, argument), else None: tells

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from cutups.align.pbp_align import relabel_periods
-from cutups.align.periods import PERIOD_RESET, advance_periods
 from cutups.analysis.clock_model import ClockModel, ClockSpan
+from cutups.analysis.periods import PERIOD_RESET, advance_periods
 
 
 def test_labels_win_and_carry_forward() -> None:

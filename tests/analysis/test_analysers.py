@@ -3,19 +3,33 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pytest
 
 from cutups.analysis.audio import AudioBandsAnalyser
+from cutups.analysis.base import PassAnalyser, PassContext
 from cutups.analysis.bug_crops import BugCropAnalyser, SpilledCrops
 from cutups.analysis.field import FieldAnalyser, green_fraction
+from cutups.analysis.location import ScorebugLocation
 from cutups.analysis.motion import MotionAnalyser, estimate_shift
 from cutups.analysis.scorebug import LOCATE_SIZE, ScorebugAnalyser, locate_scorebug
 from cutups.analysis.segments import SegmentParams
 
 RNG = np.random.default_rng(7)
 BUG = (40, 300, 200, 36)  # x, y, w, h at 640x360
+
+_A = TypeVar("_A", bound=PassAnalyser)
+
+
+def _started(
+    analyser: _A, scorebug: ScorebugLocation | None = None, spill_dir: Path | None = None
+) -> _A:
+    """``analyser`` at the start of a pass over a 640x360 video with audio."""
+    width, height = LOCATE_SIZE
+    assert analyser.start(PassContext(width, height, True, scorebug, spill_dir))
+    return analyser
 
 
 def _background(i: int) -> np.ndarray:
@@ -98,7 +112,7 @@ def test_scorebug_analyser_sees_presence_and_hidden_bug() -> None:
     frames = [_with_bug(_background(i), i) for i in range(30)]
     loc = locate_scorebug(frames)
     assert loc is not None
-    analyser = ScorebugAnalyser(loc)
+    analyser = _started(ScorebugAnalyser(), loc)
     assert analyser.request.crop is not None  # it asks the decoder for the bug's box only
     x0, y0, x1, y1 = analyser.request.crop
     for i in range(20):
@@ -128,7 +142,7 @@ def test_estimate_shift_recovers_a_camera_pan() -> None:
 
 
 def test_motion_separates_players_from_the_camera() -> None:
-    analyser = MotionAnalyser()
+    analyser = _started(MotionAnalyser())
     team = [(40 + 20 * i, 60 + 7 * (i % 5)) for i in range(11)]
     frames = [_field(0, team), _field(0, team)]  # set: nothing moves
     frames += [_field(4 * k, team) for k in range(1, 4)]  # camera pans, players don't
@@ -144,7 +158,7 @@ def test_motion_separates_players_from_the_camera() -> None:
 
 
 def test_histogram_cut_on_a_new_shot() -> None:
-    analyser = MotionAnalyser()
+    analyser = _started(MotionAnalyser())
     analyser.on_frame(0, 0.0, np.full((180, 320), 100, np.uint8))
     analyser.on_frame(1, 0.1, _field(0, []))
     assert analyser.finish(2)["cut"][1] > 0.5
@@ -156,7 +170,7 @@ def test_green_fraction_of_grass_and_of_a_crowd() -> None:
     crowd = RNG.integers(0, 255, (90, 160, 3), dtype=np.uint8)
     assert green_fraction(grass) == pytest.approx(1.0)
     assert green_fraction(crowd) < 0.25
-    analyser = FieldAnalyser()
+    analyser = _started(FieldAnalyser())
     analyser.on_frame(0, 0.0, grass)
     assert analyser.finish(1)["green"][0] == pytest.approx(1.0)
 
@@ -172,7 +186,7 @@ def _stands_over_grass(grass_from: float) -> np.ndarray:
 def test_wide_shot_is_field_and_sideline_shot_is_not() -> None:
     """A sideline shot has as much grass as a wide shot with stands, but only at its bottom."""
     wide, sideline = _stands_over_grass(0.12), _stands_over_grass(0.62)
-    analyser = FieldAnalyser()
+    analyser = _started(FieldAnalyser())
     analyser.on_frame(0, 0.0, wide)
     analyser.on_frame(1, 0.1, sideline)
     green = analyser.finish(2)["green"]
@@ -189,7 +203,7 @@ def test_whistle_scores_a_tone_inside_crowd_noise_and_not_the_noise() -> None:
     noise = np.random.default_rng(1).normal(0, 0.1, t.size)
     tone = np.where((t >= 1.5) & (t < 2.0), 0.3 * np.sin(2 * np.pi * 3600 * t), 0.0)
     samples = (noise + tone).astype(np.float32)
-    analyser = AudioBandsAnalyser(sample_rate=sr)
+    analyser = _started(AudioBandsAnalyser(sample_rate=sr))
     for start in range(0, samples.size, 1234):  # odd chunk sizes, as a decoder delivers them
         analyser.on_audio(start / sr, samples[start : start + 1234])
     out = analyser.finish(30)
@@ -203,8 +217,7 @@ def test_bug_crops_are_stored_on_change_and_read_back_from_disk(tmp_path: Path) 
     frames = [_with_bug(_background(i), i) for i in range(30)]
     loc = locate_scorebug(frames)
     assert loc is not None
-    width, height = LOCATE_SIZE
-    analyser = BugCropAnalyser(loc, width, height, spill_dir=tmp_path)
+    analyser = _started(BugCropAnalyser(), loc, tmp_path)
     assert analyser.request.crop is not None
     x0, y0, x1, y1 = analyser.request.crop
     shown = []
@@ -216,6 +229,7 @@ def test_bug_crops_are_stored_on_change_and_read_back_from_disk(tmp_path: Path) 
             shown.append(img[y0:y1, x0:x1])
     assert analyser.finish(40) == {}  # no per-tick signals, only crops
     bug = analyser.crops()
+    assert bug is not None
     crops = bug.crops
     assert isinstance(crops, SpilledCrops)  # on disk, not in memory
     assert [p.parent for p in tmp_path.iterdir()] == [tmp_path]
@@ -227,3 +241,30 @@ def test_bug_crops_are_stored_on_change_and_read_back_from_disk(tmp_path: Path) 
         crops[15]
     crops.close()
     assert list(tmp_path.iterdir()) == []  # closing the reader deletes the spill file
+
+
+def test_without_a_located_bug_its_analysers_take_no_part(tmp_path: Path) -> None:
+    no_bug = PassContext(640, 360, False, None, tmp_path)
+    scorebug, crops, audio = ScorebugAnalyser(), BugCropAnalyser(), AudioBandsAnalyser()
+    assert not scorebug.start(no_bug) and not crops.start(no_bug)
+    assert not audio.start(no_bug)  # no audio either
+    out = {**scorebug.finish(5), **crops.finish(5), **audio.finish(5)}
+    assert {k: v.tolist() for k, v in out.items()} == {
+        "bug": [0.0] * 5,
+        "bug_change": [0.0] * 5,
+        "rms": [-100.0] * 5,
+        "crowd": [-100.0] * 5,
+        "whistle": [0.0] * 5,
+    }
+    assert crops.stored() is None and crops.crops() is None
+    assert list(tmp_path.iterdir()) == []  # no spill file made
+
+
+def test_starting_again_forgets_the_last_pass() -> None:
+    analyser = _started(FieldAnalyser())
+    grass = np.zeros((90, 160, 3), np.uint8)
+    grass[...] = (40, 130, 50)
+    analyser.on_frame(0, 0.0, grass)
+    assert analyser.finish(1)["green"].tolist() == [1.0]
+    _started(analyser)
+    assert analyser.finish(1)["green"].tolist() == [0.0]  # padding, not the earlier frame

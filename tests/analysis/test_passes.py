@@ -10,9 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cutups.analysis.base import TICK_RATE
+from cutups.analysis.base import TICK_RATE, PassContext
 from cutups.analysis.bug_crops import StoredCrops
+from cutups.analysis.locate import repeated_pictures
+from cutups.analysis.location import ScorebugLocation
 from cutups.analysis.passes import (
+    PassAnalysers,
     Span,
     SpanPool,
     SpanResult,
@@ -20,7 +23,8 @@ from cutups.analysis.passes import (
     join_crops,
     plan_spans,
 )
-from cutups.analysis.runner import Analysis, analyse, repeated_pictures
+from cutups.analysis.result import Analysis
+from cutups.analysis.runner import Analysers, analyse
 from cutups.errors import CanceledError, MediaError
 from cutups.media.probe import MediaInfo, probe
 from cutups_testkit import GeneratedBroadcast, generate_cached, presets
@@ -42,6 +46,14 @@ def info(tiny: GeneratedBroadcast) -> MediaInfo:
 @pytest.fixture(scope="module")
 def whole(info: MediaInfo) -> Analysis:
     return analyse(info, cache_dir=None, workers=1)
+
+
+def _pass(info: MediaInfo, scorebug: ScorebugLocation | None, spill_dir: Path) -> PassAnalysers:
+    """The default analysers of a pass over ``info``, told of ``scorebug``."""
+    v = info.video
+    context = PassContext(v.width, v.height, info.has_audio, scorebug, spill_dir)
+    analysers = Analysers()
+    return PassAnalysers(analysers.frames, analysers.audio, context)
 
 
 def test_plan_spans_covers_every_tick_once() -> None:
@@ -67,6 +79,23 @@ def test_spans_side_by_side_give_the_signals_of_one_pass(info: MediaInfo, whole:
     assert split.readings == whole.readings
     assert split.clock == whole.clock
     assert progress[-1] == 1.0 and progress == sorted(progress)
+
+
+def test_a_second_run_loads_the_same_analysis_from_the_cache(
+    info: MediaInfo, whole: Analysis, tmp_path: Path
+) -> None:
+    first = analyse(info, cache_dir=tmp_path, workers=1)
+    again = analyse(info, cache_dir=tmp_path, workers=1)
+    assert not first.cached and again.cached
+    assert len(list((tmp_path / "analysis").iterdir())) == 1
+    for got in (first, again):
+        assert got.signals.arrays.keys() == whole.signals.arrays.keys()
+        for name, values in whole.signals.arrays.items():
+            assert got.signals[name].tobytes() == values.tobytes(), name
+        assert got.readings == whole.readings and got.clock == whole.clock
+        assert got.scorebug is not None and whole.scorebug is not None
+        assert got.scorebug.box(640, 360) == whole.scorebug.box(640, 360)
+        assert np.array_equal(got.scorebug.template, whole.scorebug.template)
 
 
 def _stored(path: Path, ticks: list[int], values: list[int]) -> StoredCrops:
@@ -100,7 +129,9 @@ def test_a_failing_span_raises_its_own_error(info: MediaInfo, tmp_path: Path) ->
     broken.write_bytes(b"not a video at all" * 1000)
     spans = plan_spans(600, workers=2, min_ticks=100)
     with pytest.raises(MediaError):
-        analyse_spans(dataclasses.replace(info, path=broken), None, spans, tmp_path)
+        analyse_spans(
+            dataclasses.replace(info, path=broken), _pass(info, None, tmp_path), spans, tmp_path
+        )
 
 
 def test_cancel_stops_every_span_promptly(info: MediaInfo, tmp_path: Path) -> None:
@@ -111,7 +142,7 @@ def test_cancel_stops_every_span_promptly(info: MediaInfo, tmp_path: Path) -> No
     spans = plan_spans(int(info.duration * TICK_RATE), workers=2, min_ticks=100)
     try:
         with pytest.raises(CanceledError):
-            analyse_spans(info, None, spans, tmp_path, cancel=cancel)
+            analyse_spans(info, _pass(info, None, tmp_path), spans, tmp_path, cancel=cancel)
     finally:
         timer.cancel()
     assert time.monotonic() - started < 10
@@ -123,7 +154,7 @@ def test_a_pool_started_early_gives_the_signals_of_one_pass(
     spans = plan_spans(int(info.duration * TICK_RATE), workers=2, min_ticks=150)
     with SpanPool(len(spans), tmp_path) as pool:
         time.sleep(1.5)  # the parent busy elsewhere (locating the bug) while workers start
-        results = pool.analyse(info, whole.scorebug, spans)
+        results = pool.analyse(info, _pass(info, whole.scorebug, tmp_path), spans)
     joined = {k: np.concatenate([r.arrays[k] for r in results]) for k in VIDEO_SIGNALS}
     for name in VIDEO_SIGNALS:
         assert np.array_equal(joined[name], whole.signals[name]), name
@@ -141,7 +172,7 @@ def test_a_pool_closed_before_its_work_leaves_no_process(tmp_path: Path) -> None
 def test_a_pool_is_made_for_its_spans(info: MediaInfo, tmp_path: Path) -> None:
     spans = plan_spans(int(info.duration * TICK_RATE), workers=3, min_ticks=100)
     with SpanPool(2, tmp_path) as pool, pytest.raises(ValueError, match="3 spans for 2 workers"):
-        pool.analyse(info, None, spans)
+        pool.analyse(info, _pass(info, None, tmp_path), spans)
 
 
 def test_repeated_pictures_are_found_despite_compression_noise() -> None:

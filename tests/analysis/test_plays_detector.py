@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from cutups.analysis.clock_model import ClockReading
 from cutups.analysis.plays import detect_plays
 from tests.analysis.synthetic import SignalScript
 
@@ -171,3 +172,21 @@ def test_a_play_at_a_low_frame_rate_is_still_found() -> None:
         s.arrays["motion"][k] = 0.0
     (play,) = detect_plays(s.signals())
     assert play.snap == pytest.approx(s.plays[0][0], abs=0.3)
+
+
+def test_wipes_around_a_running_clock_are_live_football_not_a_replay() -> None:
+    """Two wipes bracket a play with the bug on screen: a replay under a frozen bug, unless the
+    scorebug clock was read running in between."""
+    s = SignalScript()
+    s.closeup()
+    s.wipe()
+    start = s.now
+    s.play(6.0)
+    s.wipe()
+    s.closeup()
+    assert detect_plays(s.signals()) == []
+    running = [ClockReading(start + 2.0 + i, 1, 300.0 - i) for i in range(8)]
+    (play,) = detect_plays(s.signals(), readings=running)
+    assert play.snap == pytest.approx(s.plays[0][0], abs=0.3)
+    frozen = [ClockReading(start + 2.0 + i, 1, 300.0) for i in range(8)]
+    assert detect_plays(s.signals(), readings=frozen) == []

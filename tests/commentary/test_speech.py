@@ -18,7 +18,7 @@ from cutups.commentary.speech import (
     checked_voice_files,
     piper_voice_files,
 )
-from cutups.errors import ConfigError, SpeechError
+from cutups.errors import ConfigError, ModelError, SpeechError
 from cutups.settings import Settings
 from tests.commentary.wire import Request, serve
 
@@ -50,7 +50,7 @@ def test_a_voice_file_that_is_not_the_pinned_one_is_refused(tmp_path: Path) -> N
     changed = tmp_path / config.name
     shutil.copy(config, changed)
     changed.write_text(changed.read_text().replace('"sample_rate"', '"sample_rate" '))
-    with pytest.raises(SpeechError, match="pinned SHA-256"):
+    with pytest.raises(ModelError, match="pinned SHA-256"):
         checked_voice_files(model, changed)
     synth = PiperSynth(lambda: checked_voice_files(model, changed))
     with pytest.raises(SpeechError, match="pinned SHA-256"):

@@ -8,6 +8,7 @@ binaries are missing.
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -33,9 +34,33 @@ class FakeClock:
         self.now += seconds
 
 
+class GatedClock(FakeClock):
+    """A fake clock that can stop one thread inside a store's write, until released.
+
+    Stores read the clock inside their write transaction, so :meth:`hold` freezes a write
+    half-way, its locks held.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._held: int | None = None
+        self.entered = threading.Event()
+        self.released = threading.Event()
+
+    def hold(self) -> None:
+        """The calling thread's next reads of the clock wait for :attr:`released`."""
+        self._held = threading.get_ident()
+
+    def __call__(self) -> float:
+        if threading.get_ident() == self._held:
+            self.entered.set()
+            self.released.wait(30)
+        return self.now
+
+
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
+def clock() -> GatedClock:
+    return GatedClock()
 
 
 @pytest.fixture(scope="session")
@@ -49,7 +74,7 @@ def pg_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(params=["memory", "sqlite", "postgres"])
 def make_store(
-    request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock
+    request: pytest.FixtureRequest, tmp_path: Path, clock: GatedClock
 ) -> Iterator[Callable[[], JobStore]]:
     made: list[JobStore] = []
     schema = f"t_{uuid.uuid4().hex[:12]}"  # one schema per test: stores made in it share it
@@ -326,3 +351,83 @@ def test_bounded_queue(store: JobStore) -> None:
     store.claim("w", 30)
     store.create(REQ, max_queued=2)  # room again
     assert store.queue_depth() == 2
+
+
+@pytest.mark.parametrize("make_store", ["sqlite", "postgres"], indirect=True)
+def test_reads_never_wait_for_a_write(
+    make_store: Callable[[], JobStore], clock: GatedClock
+) -> None:
+    """Status polls answer at once, with the last committed state, while a write is under way.
+
+    SQL stores only: the in-memory test double runs everything under one lock.
+    """
+    store = make_store()
+    job, _ = store.create(REQ)
+    store.claim("w", 30)
+    store.update_progress(job.id, "w", pct=10)
+
+    def slow_write() -> None:
+        clock.hold()
+        store.update_progress(job.id, "w", pct=60, detail="half way")
+
+    writer = threading.Thread(target=slow_write)
+    writer.start()
+    assert clock.entered.wait(10)  # the writer now holds its transaction (and the job's row)
+    seen: list[float] = []
+    lock = threading.Lock()
+
+    def poll() -> None:
+        for _ in range(20):
+            got = store.get(job.id)
+            assert got is not None and store.list() and store.count() == 1
+            assert [e.type for e in store.events_since(job.id)] == ["queued"]
+            with lock:
+                seen.append(got.pct)
+
+    readers = [threading.Thread(target=poll) for _ in range(6)]
+    for t in readers:
+        t.start()
+    deadline = time.monotonic() + 5.0
+    for t in readers:
+        t.join(timeout=max(0.0, deadline - time.monotonic()))
+    stuck = [t for t in readers if t.is_alive()]
+    assert writer.is_alive()  # still held: every read above ran beside the open write
+    clock.released.set()
+    writer.join(timeout=10)
+    for t in stuck:
+        t.join(timeout=10)
+    assert not stuck, "reads waited for the write"
+    assert seen == [10.0] * 120  # the committed state, never the write in flight
+    after = store.get(job.id)
+    assert after is not None and after.pct == 60 and after.detail == "half way"
+
+
+def test_sqlite_writers_in_threads_and_processes_queue_not_fail(tmp_path: Path) -> None:
+    """Many threads over two stores on one file (two processes' worth): every write lands."""
+    stores = [SqliteJobStore(tmp_path / "shared.db") for _ in range(2)]
+    job, _ = stores[0].create(REQ)
+    stores[0].claim("w", 600)
+    errors: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            for i in range(25):
+                store = stores[(n + i) % 2]
+                assert store.update_progress(job.id, "w", progress={f"t{n}": i})
+                store.append_event(job.id, "tick", {"n": n, "i": i})
+                assert store.get(job.id) is not None
+        except BaseException as exc:  # reported below, with the thread's name
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    got = stores[1].get(job.id)
+    assert got is not None and got.progress == {f"t{n}": 24 for n in range(8)}
+    events = stores[1].events_since(job.id, limit=1000)
+    assert [e.seq for e in events] == list(range(1, 8 * 25 + 2))  # no gap, no duplicate
+    for s in stores:
+        s.close()

@@ -13,7 +13,7 @@ import pytest
 
 from cutups.errors import ConfigError, ExternalServiceError, PbpError
 from cutups.pbp import CfbdClient, EspnClient, PlayKind
-from cutups.pbp._http import RetryPolicy
+from cutups.remote import RetryPolicy
 from cutups.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from cutups.align.periods import advance_periods
 from cutups.analysis.clock_model import ClockModel
+from cutups.analysis.periods import advance_periods
 from cutups.analysis.plays import DetectedPlay
 from cutups.errors import WrongGameError
 from cutups.pbp.model import ClockAt, Play, PlayKind
@@ -269,7 +269,36 @@ def _align_once(
     start: int | None,
 ) -> tuple[Alignment, float, int, float]:
     plays = [r for r in rows if r.kind is not PlayKind.NOT_A_PLAY]
-    untimed = [
+    untimed = _untimed(plays)
+    preds = [_predictions(r, untimed[i], model, duration, clock_at) for i, r in enumerate(plays)]
+    no_clock = not model.spans
+    order_only = [no_clock or r.overtime or r.clock is None for r in plays]
+    pairs = dict(_dp(plays, preds, detections, clock_at, p, order_only))
+    scene = _Scene(detections, model, clock_at, p, set(model.periods()), set(pairs.values()))
+    # Rows the video should contain if this is the right game: their period is on screen and
+    # their clock inside the range it shows. The wrong-game test measures against these.
+    expected = {i for i, row in enumerate(plays) if _inside_recording(row, model)}
+    fit = _fit(pairs, preds, expected, scene)
+    placements: dict[str, Placement] = {}
+    for i, row in enumerate(plays):
+        if i in pairs:
+            d = detections[pairs[i]]
+            placements[row.row_id] = Placement(row, "matched", d.snap, d.end, pairs[i], "detected")
+        else:
+            placements[row.row_id] = _unpaired(row, preds[i], scene)
+    for row in rows:
+        if row.kind is PlayKind.NOT_A_PLAY:
+            placements[row.row_id] = Placement(row, "not_a_play")
+    ordered = tuple(placements[r.row_id] for r in rows)
+    unlisted, dropped = _unexplained(detections, scene.matched, ordered, p)
+    share = fit.tight_expected / len(expected) if len(expected) >= _MIN_EXPECTED else 1.0
+    alignment = Alignment(ordered, tuple(unlisted), tuple(dropped), start, clock_at)
+    return alignment, share, fit.tight, fit.total_offset
+
+
+def _untimed(plays: Sequence[Play]) -> list[bool]:
+    """Per play: it lists the same clock as the play before it (it took no time off)."""
+    return [
         i > 0
         and r.clock is not None
         and plays[i - 1].clock is not None
@@ -277,75 +306,86 @@ def _align_once(
         and abs(r.clock - (plays[i - 1].clock or 0)) < 0.5
         for i, r in enumerate(plays)
     ]
-    preds = [_predictions(r, untimed[i], model, duration, clock_at) for i, r in enumerate(plays)]
-    no_clock = not model.spans
-    order_only = [no_clock or r.overtime or r.clock is None for r in plays]
-    pairs = dict(_dp(plays, preds, detections, clock_at, p, order_only))
-    seen_periods = set(model.periods())
-    placements: dict[str, Placement] = {}
-    matched_dets = set(pairs.values())
-    matched_with_preds = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Scene:
+    """What one alignment pass (one period labelling, one clock semantics) places rows in."""
+
+    detections: Sequence[DetectedPlay]
+    model: ClockModel
+    clock_at: ClockAt
+    params: AlignParams
+    seen_periods: set[int]
+    """Periods the clock model shows."""
+    matched: set[int]
+    """Detections the pairing gave a row."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Fit:
+    """How well one pass's pairs agree with the clock's predictions."""
+
+    tight: int
+    """Paired rows whose detection lies within ``tight_offset`` of a predicted time."""
+    tight_expected: int
+    """Those of them the video should contain (the wrong-game test's numerator)."""
+    total_offset: float
+    """Sum of the paired rows' offsets from their predictions."""
+
+
+def _fit(
+    pairs: dict[int, int], preds: list[list[Window]], expected: set[int], scene: _Scene
+) -> _Fit:
+    tight = tight_expected = 0
     total_offset = 0.0
-    # Rows the video should contain if this is the right game: their period is on screen and
-    # their clock inside the range it shows. The wrong-game test measures against these.
-    expected = {i for i, row in enumerate(plays) if _inside_recording(row, model)}
-    tight_expected = 0
-    for i, row in enumerate(plays):
-        if i in pairs:
-            d = detections[pairs[i]]
-            if preds[i]:
-                offset = _offset(_anchor(d, clock_at), preds[i])
-                matched_with_preds += offset <= p.tight_offset
-                tight_expected += offset <= p.tight_offset and i in expected
-                total_offset += offset
-            placements[row.row_id] = Placement(row, "matched", d.snap, d.end, pairs[i], "detected")
-            continue
-        placed = _clock_only(row, preds[i], model, clock_at, p)
-        taken = _taken(placed, detections, matched_dets) if placed is not None else None
-        if taken is not None:
-            # A try listed at the touchdown's clock is pinned by the clock to the touchdown
-            # itself: placed there it would replace the touchdown's clip with its own label.
-            placements[row.row_id] = Placement(
-                row,
-                "unmatched",
-                reason=f"the clock points at the play detected at {taken:.1f} s, "
-                "already matched to another row",
-            )
-        elif placed is not None:
-            placements[row.row_id] = Placement(
-                row,
-                "matched",
-                placed[0],
-                placed[1],
-                None,
-                "clock",
-                "no play detected there; placed by the clock",
-            )
-        elif row.period not in seen_periods and not row.overtime:
-            placements[row.row_id] = Placement(
-                row, "outside_recording", reason=f"period {row.period} is not in the video"
-            )
-        elif row.clock is not None and not row.overtime and not preds[i]:
-            inside = _inside_recording(row, model)
-            status: Status = "unmatched" if inside else "outside_recording"
-            why = (
-                "the clock never showed " + row.clock_display
-                if inside
-                else f"{row.clock_display} of period {row.period} is not in the video"
-            )
-            placements[row.row_id] = Placement(row, status, reason=why)
-        else:
-            placements[row.row_id] = Placement(
-                row, "unmatched", reason=_unmatched_reason(row, preds[i])
-            )
-    for row in rows:
-        if row.kind is PlayKind.NOT_A_PLAY:
-            placements[row.row_id] = Placement(row, "not_a_play")
-    ordered = tuple(placements[r.row_id] for r in rows)
-    unlisted, dropped = _unexplained(detections, matched_dets, ordered, p)
-    share = tight_expected / len(expected) if len(expected) >= _MIN_EXPECTED else 1.0
-    alignment = Alignment(ordered, tuple(unlisted), tuple(dropped), start, clock_at)
-    return alignment, share, matched_with_preds, total_offset
+    for i in sorted(pairs):
+        if preds[i]:
+            d = scene.detections[pairs[i]]
+            offset = _offset(_anchor(d, scene.clock_at), preds[i])
+            tight += offset <= scene.params.tight_offset
+            tight_expected += offset <= scene.params.tight_offset and i in expected
+            total_offset += offset
+    return _Fit(tight, tight_expected, total_offset)
+
+
+def _unpaired(row: Play, preds: list[Window], scene: _Scene) -> Placement:
+    """What became of a row the pairing left without a detection."""
+    placed = _clock_only(row, preds, scene.model, scene.clock_at, scene.params)
+    taken = _taken(placed, scene.detections, scene.matched) if placed is not None else None
+    if taken is not None:
+        # A try listed at the touchdown's clock is pinned by the clock to the touchdown
+        # itself: placed there it would replace the touchdown's clip with its own label.
+        return Placement(
+            row,
+            "unmatched",
+            reason=f"the clock points at the play detected at {taken:.1f} s, "
+            "already matched to another row",
+        )
+    if placed is not None:
+        return Placement(
+            row,
+            "matched",
+            placed[0],
+            placed[1],
+            None,
+            "clock",
+            "no play detected there; placed by the clock",
+        )
+    if row.period not in scene.seen_periods and not row.overtime:
+        return Placement(
+            row, "outside_recording", reason=f"period {row.period} is not in the video"
+        )
+    if row.clock is not None and not row.overtime and not preds:
+        inside = _inside_recording(row, scene.model)
+        status: Status = "unmatched" if inside else "outside_recording"
+        why = (
+            "the clock never showed " + row.clock_display
+            if inside
+            else f"{row.clock_display} of period {row.period} is not in the video"
+        )
+        return Placement(row, status, reason=why)
+    return Placement(row, "unmatched", reason=_unmatched_reason(row, preds))
 
 
 def _taken(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from cutups.analysis.base import TICK_RATE, AudioAnalyser, SignalArrays, fit_length
+from cutups.analysis.base import TICK_RATE, AudioAnalyser, PassContext, SignalArrays, fit_length
 
 __all__ = ["AudioBandsAnalyser", "band_features", "band_features_batch"]
 
@@ -54,14 +54,17 @@ def band_features_batch(blocks: NDArray[np.float32], sample_rate: int) -> NDArra
 class AudioBandsAnalyser(AudioAnalyser):
     """Per-tick ``rms``, ``crowd`` (dB) and ``whistle`` (tonality score) signals."""
 
-    NAME = "audio_bands"
-    VERSION = 1
+    name = "audio_bands"
+    version = 1
 
     def __init__(self, sample_rate: int = 16000) -> None:
         self.sample_rate = sample_rate
         self._block = int(sample_rate / TICK_RATE)
+
+    def start(self, context: PassContext) -> bool:
         self._pending = np.zeros(0, dtype=np.float32)
         self._rows: list[NDArray[np.float64]] = []
+        return super().start(context)
 
     def on_audio(self, t: float, samples: NDArray[np.float32]) -> None:
         self._pending = np.concatenate([self._pending, samples.astype(np.float32, copy=False)])

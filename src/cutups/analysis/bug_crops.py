@@ -15,15 +15,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, BinaryIO, TypeAlias
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy import ndimage
 
-from cutups.analysis.base import TICK_RATE, FrameAnalyser, SignalArrays
+from cutups.analysis.base import TICK_RATE, FrameAnalyser, PassContext, SignalArrays
+from cutups.analysis.location import ScorebugLocation
 from cutups.analysis.pixels import absdiff, masked_share
-from cutups.analysis.scorebug import PresenceTest, ScorebugLocation
+from cutups.analysis.scorebug import PresenceTest
 from cutups.media.decode import FrameRequest
 
 __all__ = [
@@ -132,55 +133,69 @@ def crop_size(width: int, height: int) -> tuple[int, int]:
 
 
 class BugCropAnalyser(FrameAnalyser):
-    """Stores the bug crop each time it changes; ``finish`` returns them as arrays."""
+    """Stores the bug crop each time it changes (see :meth:`stored`); no per-tick signals."""
 
-    NAME = "bug_crops"
-    VERSION = 1
+    name = "bug_crops"
+    version = 1
 
-    def __init__(
-        self,
-        location: ScorebugLocation,
-        width: int,
-        height: int,
-        rate: Fraction = TICK_RATE,
-        spill_dir: Path | None = None,
-    ) -> None:
-        w, h = crop_size(width, height)
-        self.location = location
+    def __init__(self, rate: Fraction = TICK_RATE) -> None:
+        self.rate = rate
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {
+            "rate": str(self.rate),
+            "max_width": MAX_WIDTH,
+            "margin": _MARGIN,
+            "changed": _CHANGED,
+        }
+
+    def start(self, context: PassContext) -> bool:
+        """Takes part only where the bug was located: then every change of it is stored."""
+        self._active = context.scorebug is not None
+        if context.scorebug is None:
+            return False
+        w, h = crop_size(context.width, context.height)
+        location = context.scorebug
         x0, y0, x1, y1 = location.box(w, h)
         mx, my = int(_MARGIN * w), int(_MARGIN * h)
         self._box = (max(0, x0 - mx), max(0, y0 - my), min(w, x1 + mx), min(h, y1 + my))
         # Only the box is delivered: at native size it is sliced from the luma plane.
-        self.request = FrameRequest(width=w, height=h, rate=rate, gray=True, crop=self._box)
+        self.request = FrameRequest(width=w, height=h, rate=self.rate, gray=True, crop=self._box)
+        self._template_tests(location, x1 - x0, y1 - y0, (y0 - self._box[1], x0 - self._box[0]))
+        self._ticks: list[int] = []
+        self._last: NDArray[np.uint8] | None = None
+        # Stored crops go to a file, not a list: a 3-hour 720p game keeps ~10 000 of them
+        # (~80 KB each); held in memory, the job's peak grew with the video's length (334 MB at
+        # 5 min, 565 MB at 30 min). The file is handed on by stored(); its reader deletes it.
+        fd, name = tempfile.mkstemp(prefix="cutups-bugcrops-", dir=context.spill_dir)
+        self._spill_path = Path(name)
+        self._spill: BinaryIO = os.fdopen(fd, "wb")
+        return True
+
+    def _template_tests(
+        self, location: ScorebugLocation, bw: int, bh: int, inner: tuple[int, int]
+    ) -> None:
+        """The presence test and the bug's support, for a ``bw`` x ``bh`` bug at ``inner``
+        (y, x) in the stored box."""
         # The located bug's template, scaled (nearest neighbour) to this resolution, so crops of
         # commercials and hidden-bug replays are never stored as if they were the bug.
-        bh, bw = y1 - y0, x1 - x0
         rows = np.minimum(
             np.arange(bh) * location.template.shape[0] // max(bh, 1), location.template.shape[0] - 1
         )
         cols = np.minimum(
             np.arange(bw) * location.template.shape[1] // max(bw, 1), location.template.shape[1] - 1
         )
-        self._template = location.template[np.ix_(rows, cols)]
-        self._stable = location.stable[np.ix_(rows, cols)]
-        self._inner = (y0 - self._box[1], x0 - self._box[0])
+        template = location.template[np.ix_(rows, cols)]
+        stable = location.stable[np.ix_(rows, cols)]
         # The bug's own area: its stable pixels with the holes (the changing digits) filled in.
         # Changes outside it are the broadcast moving behind the bug, not the bug changing.
-        support = ndimage.binary_fill_holes(ndimage.binary_closing(self._stable, iterations=3))
+        support = ndimage.binary_fill_holes(ndimage.binary_closing(stable, iterations=3))
         self.support = np.zeros((self._box[3] - self._box[1], self._box[2] - self._box[0]), bool)
-        iy, ix = self._inner
+        iy, ix = inner
         self.support[iy : iy + bh, ix : ix + bw] = support
-        shape = self.support.shape
-        self._present = PresenceTest(self._template, self._stable, shape, self._inner)
+        self._present = PresenceTest(template, stable, self.support.shape, inner)
         self._support_count = int(np.count_nonzero(self.support))
-        self._ticks: list[int] = []
-        self._last: NDArray[np.uint8] | None = None
-        # Stored crops go to a file, not a list: a 3-hour 720p game keeps ~10 000 of them
-        # (~80 KB each); held in memory, the job's peak grew with the video's length (334 MB at
-        # 5 min, 565 MB at 30 min). The file is handed on by stored(); its reader deletes it.
-        fd, name = tempfile.mkstemp(prefix="cutups-bugcrops-", dir=spill_dir)
-        self._spill_path = Path(name)
-        self._spill = os.fdopen(fd, "wb")
 
     def on_frame(self, tick: int, t: float, image: NDArray[np.uint8]) -> None:
         crop = image  # the request's crop: just the box
@@ -198,20 +213,21 @@ class BugCropAnalyser(FrameAnalyser):
         """No per-tick signals: the crops come from :meth:`stored`."""
         return {}
 
-    def stored(self) -> StoredCrops:
+    def stored(self) -> StoredCrops | None:
         """The crops stored, their file complete and closed (see :class:`SpilledCrops`); the
-        pass is over."""
+        pass is over. None if it took no part (no bug was located)."""
+        if not self._active:
+            return None
         self._spill.close()
         h, w = self._box[3] - self._box[1], self._box[2] - self._box[0]
         ticks = np.asarray(self._ticks, dtype=np.int64)
         return StoredCrops(ticks, self._spill_path, (h, w), self.support)
 
-    def crops(self) -> BugCrops:
+    def crops(self) -> BugCrops | None:
         """The stored crops, read back from their file (which closing them deletes)."""
         stored = self.stored()
+        if stored is None:
+            return None
         part = CropPart(stored.path, 0, len(stored.ticks))
         crops = SpilledCrops([part], stored.size)
-        return BugCrops(stored.ticks, crops, self.request.rate, self.support)
-
-    def params(self) -> dict[str, Any]:
-        return {**super().params(), "box": list(self._box)}
+        return BugCrops(stored.ticks, crops, self.rate, self.support)

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from cutups.align.periods import advance_periods
+from cutups.analysis.base import Analyser
+from cutups.analysis.periods import advance_periods
 
-__all__ = ["ClockModel", "ClockReading", "ClockSpan", "fit_clock_model"]
+__all__ = ["ClockFitter", "ClockModel", "ClockReading", "ClockSpan", "fit_clock_model"]
 
 _RUN_TOL = 1.3
 """Seconds of slack when testing ``clock + t`` for constancy: readings land anywhere within the
@@ -149,6 +151,24 @@ def _fill_periods(readings: list[ClockReading]) -> list[ClockReading]:
         ClockReading(r.t, p, r.seconds, r.confidence)
         for r, p in zip(readings, periods, strict=True)
     ]
+
+
+class ClockFitter(Analyser):
+    """Fits the clock model of an analysis to its readings (see :func:`fit_clock_model`)."""
+
+    name = "clock_model"
+    version = 1
+
+    def __init__(self, min_confidence: float = 0.5, max_gap: float = 3.05) -> None:
+        self.min_confidence = min_confidence
+        self.max_gap = max_gap
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {"min_confidence": self.min_confidence, "max_gap": self.max_gap, "run_tol": _RUN_TOL}
+
+    def fit(self, readings: Sequence[ClockReading]) -> ClockModel:
+        return fit_clock_model(readings, min_confidence=self.min_confidence, max_gap=self.max_gap)
 
 
 def fit_clock_model(

@@ -17,17 +17,20 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy import ndimage
 
-from cutups.analysis.bug_crops import BugCrops, Crops
+from cutups.analysis.base import Analyser
+from cutups.analysis.bug_crops import BugCrops, Crops, SpilledCrops
 from cutups.analysis.clock_model import ClockReading
 from cutups.analysis.ocr import GlyphReader, TesseractReader, binarize, otsu_threshold
 from cutups.analysis.pixels import absdiff
 
 __all__ = [
+    "ClockReader",
     "ClockReadout",
     "TextField",
     "find_fields",
@@ -144,14 +147,7 @@ def find_fields(crops: Crops, support: NDArray[np.bool_] | None = None) -> list[
     if len(crops) < 3:
         return []
     area = support if support is not None else np.ones(crops.shape[1:], bool)
-    events = np.zeros(crops.shape[1:], np.int32)
-    for i in range(1, len(crops)):
-        diff = absdiff(crops[i], crops[i - 1]) > _CHANGE
-        # A change over a large part of the bug is a transition (a wipe sweeping over it, the
-        # bug animating in), not a field being updated; it would join every field into one.
-        if diff[area].mean() < 0.2:
-            events += diff
-    events[~area] = 0
+    events = _change_events(crops, area)
     h = crops.shape[1]
     text = _text_mask(crops) | (events > 0)
     if support is not None:
@@ -174,15 +170,9 @@ def find_fields(crops: Crops, support: NDArray[np.bool_] | None = None) -> list[
     for ys, xs in ndimage.find_objects(changed) or []:
         if (events[ys, xs] > 0).sum() < 6:
             continue
-        x0, y0, x1, y1 = xs.start, ys.start, xs.stop, ys.stop
-        # Only glyphs touching the changed area itself (no chaining from glyph to glyph).
-        ox0, oy0, ox1, oy1 = x0, y0, x1, y1
-        for gy, gx in glyph_boxes:
-            near = gx.start <= ox1 + reach and gx.stop >= ox0 - reach
-            level = min(gy.stop, oy1) - max(gy.start, oy0) > 0
-            if near and level:
-                x0, y0 = min(x0, gx.start), min(y0, gy.start)
-                x1, y1 = max(x1, gx.stop), max(y1, gy.stop)
+        x0, y0, x1, y1 = _with_touching_glyphs(
+            (xs.start, ys.start, xs.stop, ys.stop), glyph_boxes, reach
+        )
         if y1 - y0 >= 0.5 * glyph_h and x1 - x0 >= 3:
             boxes.append([x0, y0, x1, y1])
     # Both readings of every gap: joined across it (the colon of "1:06") and apart (a divider
@@ -194,6 +184,37 @@ def find_fields(crops: Crops, support: NDArray[np.bool_] | None = None) -> list[
     return [
         TextField(x0, y0, x1, y1, float(freq[y0:y1, x0:x1].mean())) for x0, y0, x1, y1 in unique
     ]
+
+
+def _change_events(crops: Crops, area: NDArray[np.bool_]) -> NDArray[np.int32]:
+    """Per pixel of ``area``, how many times it changed between consecutive crops."""
+    events = np.zeros(crops.shape[1:], np.int32)
+    for i in range(1, len(crops)):
+        diff = absdiff(crops[i], crops[i - 1]) > _CHANGE
+        # A change over a large part of the bug is a transition (a wipe sweeping over it, the
+        # bug animating in), not a field being updated; it would join every field into one.
+        if diff[area].mean() < 0.2:
+            events += diff
+    events[~area] = 0
+    return events
+
+
+def _with_touching_glyphs(
+    box: tuple[int, int, int, int], glyph_boxes: list[tuple[slice, slice]], reach: int
+) -> tuple[int, int, int, int]:
+    """``box`` (x0, y0, x1, y1) grown to the glyphs on its line within ``reach`` of it.
+
+    Only glyphs touching the changed area itself count (no chaining from glyph to glyph).
+    """
+    ox0, oy0, ox1, oy1 = box
+    x0, y0, x1, y1 = box
+    for gy, gx in glyph_boxes:
+        near = gx.start <= ox1 + reach and gx.stop >= ox0 - reach
+        level = min(gy.stop, oy1) - max(gy.start, oy0) > 0
+        if near and level:
+            x0, y0 = min(x0, gx.start), min(y0, gy.start)
+            x1, y1 = max(x1, gx.stop), max(y1, gy.stop)
+    return x0, y0, x1, y1
 
 
 def _bridge(boxes: list[list[int]], text: NDArray[np.bool_], *, dots_only: bool) -> list[list[int]]:
@@ -388,3 +409,39 @@ def read_clock(
     return ClockReadout(
         tuple(readings), clock_field, period_field, reader.tesseract_calls, reader.glyph_reads
     )
+
+
+class ClockReader(Analyser):
+    """Reads the clock off the bug crops that the decode pass stored (see :func:`read_clock`)."""
+
+    name = "clock_reader"
+    version = 1
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {
+            "change": _CHANGE,
+            "samples": _SAMPLES,
+            "clock_chars": CLOCK_CHARS,
+            "period_chars": PERIOD_CHARS,
+        }
+
+    def read(self, bug: BugCrops | None) -> tuple[ClockReading, ...]:
+        """The readings off ``bug`` (None: no bug was located); its stored crops are then
+        deleted (they are large)."""
+        if bug is None:
+            return ()
+        try:
+            if len(bug.crops) < 3:
+                return ()
+            readout = read_clock(bug, TesseractReader())
+        finally:
+            if isinstance(bug.crops, SpilledCrops):
+                bug.crops.close()
+        log.info(
+            "clock: %d readings (%d by Tesseract, %d by learned glyphs)",
+            len(readout.readings),
+            readout.tesseract_calls,
+            readout.glyph_reads,
+        )
+        return readout.readings

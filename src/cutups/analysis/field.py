@@ -16,11 +16,19 @@ no clip is ever made from this signal alone: the scorebug must be live too.
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from cutups.analysis.base import TICK_RATE, FrameAnalyser, SignalArrays, fit_length
+from cutups.analysis.base import (
+    TICK_RATE,
+    FrameAnalyser,
+    PassContext,
+    SignalArrays,
+    fit_length,
+    request_params,
+)
 from cutups.media.decode import FrameRequest
 
 __all__ = ["FIELD_BAND", "FieldAnalyser", "green_fraction"]
@@ -44,14 +52,21 @@ def green_fraction(rgb: NDArray[np.uint8], band: tuple[float, float] = (0.0, 1.0
 class FieldAnalyser(FrameAnalyser):
     """Per-tick ``green``: the fraction of grass-coloured pixels in the middle band."""
 
-    NAME = "field"
-    VERSION = 2
+    name = "field"
+    version = 2
 
     def __init__(self, width: int = 160, height: int = 90, rate: Fraction = TICK_RATE) -> None:
         # Area-averaged: the fast scaler samples too few pixels when shrinking 5x, which lifted
         # sideline shots over the wide-shot threshold (measured on the 480p suite look).
         self.request = FrameRequest(width=width, height=height, rate=rate)
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {"request": request_params(self.request), "band": list(FIELD_BAND)}
+
+    def start(self, context: PassContext) -> bool:
         self._green: list[float] = []
+        return True
 
     def on_frame(self, tick: int, t: float, image: NDArray[np.uint8]) -> None:
         self._green.append(green_fraction(image, FIELD_BAND))

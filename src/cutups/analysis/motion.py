@@ -20,7 +20,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from cutups.analysis.base import TICK_RATE, FrameAnalyser, SignalArrays, fit_length
+from cutups.analysis.base import (
+    TICK_RATE,
+    FrameAnalyser,
+    PassContext,
+    SignalArrays,
+    fit_length,
+    request_params,
+)
 from cutups.analysis.pixels import absdiff
 from cutups.media.decode import FrameRequest
 
@@ -104,29 +111,34 @@ def residual_motion(
 
 
 class MotionAnalyser(FrameAnalyser):
-    """Per-tick ``motion`` (players, % of pixels), ``pan`` (px/tick) and ``cut`` signals."""
+    """Per-tick ``motion`` (players, % of pixels), ``pan`` (px/tick) and ``cut`` signals.
 
-    NAME = "motion"
-    VERSION = 2
+    The located scorebug is left out of ``motion``: a pan moves it relative to the field, which
+    would otherwise count as players moving."""
 
-    def __init__(
-        self,
-        width: int = 320,
-        height: int = 180,
-        rate: Fraction = TICK_RATE,
-        ignore: tuple[float, float, float, float] | None = None,
-    ) -> None:
-        """``ignore``: (x, y, w, h) in frame fractions to leave out (the scorebug, which a pan
-        moves relative to the field and would otherwise count as motion)."""
+    name = "motion"
+    version = 2
+
+    def __init__(self, width: int = 320, height: int = 180, rate: Fraction = TICK_RATE) -> None:
         self.request = FrameRequest(width=width, height=height, rate=rate, gray=True)
-        self._ignore = ignore
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {
+            "request": request_params(self.request),
+            "bins": _HIST_BINS,
+            "changed": _CHANGED,
+            "max_shift": _MAX_SHIFT,
+        }
+
+    def start(self, context: PassContext) -> bool:
         self._mask: NDArray[np.bool_] | None = None
-        if ignore is not None:
-            x, y, w, h = ignore
+        if context.scorebug is not None:
+            bug, width, height = context.scorebug, self.request.width, self.request.height
             self._mask = np.zeros((height, width), bool)
             self._mask[
-                int(y * height) : int((y + h) * height) + 1,
-                int(x * width) : int((x + w) * width) + 1,
+                int(bug.y * height) : int((bug.y + bug.h) * height) + 1,
+                int(bug.x * width) : int((bug.x + bug.w) * width) + 1,
             ] = True
         self._prev: NDArray[np.uint8] | None = None
         self._prev_profiles: Profiles | None = None
@@ -134,6 +146,7 @@ class MotionAnalyser(FrameAnalyser):
         self._motion: list[float] = []
         self._pan: list[float] = []
         self._cut: list[float] = []
+        return True
 
     def on_frame(self, tick: int, t: float, image: NDArray[np.uint8]) -> None:
         hist = np.bincount((image >> 3).ravel(), minlength=_HIST_BINS).astype(np.float64)
@@ -160,14 +173,4 @@ class MotionAnalyser(FrameAnalyser):
             "motion": fit_length(np.asarray(self._motion, dtype=np.float32), n_ticks),
             "pan": fit_length(np.asarray(self._pan, dtype=np.float32), n_ticks),
             "cut": fit_length(np.asarray(self._cut, dtype=np.float32), n_ticks),
-        }
-
-    def params(self) -> dict[str, Any]:
-        # ``ignore`` is left out on purpose: it comes from the video itself (the located bug),
-        # which the content fingerprint already covers.
-        return {
-            **super().params(),
-            "bins": _HIST_BINS,
-            "changed": _CHANGED,
-            "max_shift": _MAX_SHIFT,
         }

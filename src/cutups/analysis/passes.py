@@ -31,8 +31,7 @@ from typing import IO, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from cutups.analysis.audio import AudioBandsAnalyser
-from cutups.analysis.base import TICK_RATE, FrameAnalyser
+from cutups.analysis.base import TICK_RATE, AudioAnalyser, FrameAnalyser, PassContext
 from cutups.analysis.bug_crops import (
     BugCropAnalyser,
     BugCrops,
@@ -40,9 +39,6 @@ from cutups.analysis.bug_crops import (
     SpilledCrops,
     StoredCrops,
 )
-from cutups.analysis.field import FieldAnalyser
-from cutups.analysis.motion import MotionAnalyser
-from cutups.analysis.scorebug import ScorebugAnalyser, ScorebugLocation
 from cutups.errors import AnalysisError, CanceledError
 from cutups.media.decode import CancelFlag, decode_once
 from cutups.media.probe import MediaInfo
@@ -50,6 +46,7 @@ from cutups.media.probe import MediaInfo
 __all__ = [
     "LEAD_TICKS",
     "MIN_SPAN_SECONDS",
+    "PassAnalysers",
     "Span",
     "SpanChild",
     "SpanPool",
@@ -98,25 +95,22 @@ def plan_spans(n_ticks: int, workers: int, min_ticks: int) -> list[Span]:
     return [Span(bounds[i], bounds[i + 1], i == count - 1) for i in range(count)]
 
 
-def _analysers(
-    info: MediaInfo, location: ScorebugLocation | None, spill_dir: Path
-) -> list[FrameAnalyser]:
-    if location is None:
-        return [MotionAnalyser(), FieldAnalyser()]
-    box = (location.x, location.y, location.w, location.h)
-    return [
-        MotionAnalyser(ignore=box),
-        FieldAnalyser(),
-        ScorebugAnalyser(location),
-        BugCropAnalyser(location, info.video.width, info.video.height, spill_dir=spill_dir),
-    ]
+@dataclass(frozen=True, slots=True)
+class PassAnalysers:
+    """The analysers fed by the decode pass, and what they are told when it starts.
+
+    Each span runs these objects (a span in a child process, copies of them): they are
+    started (:meth:`~cutups.analysis.base.PassAnalyser.start`) at the span's beginning."""
+
+    frames: tuple[FrameAnalyser, ...]
+    audio: tuple[AudioAnalyser, ...]
+    context: PassContext
 
 
 def analyse_span(
     info: MediaInfo,
-    location: ScorebugLocation | None,
+    analysers: PassAnalysers,
     span: Span,
-    spill_dir: Path,
     *,
     progress: Callable[[float], None] | None = None,
     cancel: CancelFlag | None = None,
@@ -126,15 +120,16 @@ def analyse_span(
 
     ``threads``: decoder threads, 0 for as many as suit the codec and machine."""
     first = max(0, span.start - LEAD_TICKS)
-    frame_analysers = _analysers(info, location, spill_dir)
-    audio = AudioBandsAnalyser()
+    context = analysers.context
+    frames = [a for a in analysers.frames if a.start(context)]
+    audio = [a for a in analysers.audio if a.start(context)]
     # Non-reference frames (most B-frames) are not decoded at all: every signal is sampled at
     # 10 Hz, so a tick may land one or two frames away from its exact time (<= 67 ms at 29.97),
     # well inside a tick, and decoding gets ~40 % cheaper.
     decode_once(
         info.path,
-        frame_analysers,
-        [audio] if info.has_audio else [],
+        frames,
+        audio,
         progress=progress,
         cancel=cancel,
         skip_nonref=True,
@@ -144,19 +139,16 @@ def analyse_span(
     )
     length = span.end - first
     arrays: dict[str, NDArray[Any]] = {}
-    crops: StoredCrops | None = None
-    for analyser in frame_analysers:
+    for analyser in (*analysers.frames, *analysers.audio):
         arrays.update(analyser.finish(length))
-        if isinstance(analyser, BugCropAnalyser):
-            crops = analyser.stored()
-    arrays.update(audio.finish(length))
+    crops = next((a.stored() for a in analysers.frames if isinstance(a, BugCropAnalyser)), None)
     lead = span.start - first
     return SpanResult(span, {k: v[lead:] for k, v in arrays.items()}, crops)
 
 
 def analyse_spans(
     info: MediaInfo,
-    location: ScorebugLocation | None,
+    analysers: PassAnalysers,
     spans: Sequence[Span],
     spill_dir: Path,
     *,
@@ -170,7 +162,7 @@ def analyse_spans(
     any script without a ``__main__`` guard), and forking a threaded server is unsafe.
     """
     with SpanPool(len(spans), spill_dir) as pool:
-        return pool.analyse(info, location, spans, progress=progress, cancel=cancel)
+        return pool.analyse(info, analysers, spans, progress=progress, cancel=cancel)
 
 
 class SpanPool:
@@ -183,7 +175,6 @@ class SpanPool:
 
     def __init__(self, count: int, spill_dir: Path) -> None:
         self._children = [SpanChild.spawn(i, spill_dir) for i in range(count)] if count > 1 else []
-        self._spill_dir = spill_dir
 
     def __enter__(self) -> SpanPool:
         return self
@@ -199,7 +190,7 @@ class SpanPool:
     def analyse(
         self,
         info: MediaInfo,
-        location: ScorebugLocation | None,
+        analysers: PassAnalysers,
         spans: Sequence[Span],
         *,
         progress: Callable[[float], None] | None = None,
@@ -209,16 +200,11 @@ class SpanPool:
         if not self._children:
             if len(spans) != 1:
                 raise ValueError(f"a pool without workers analyses one span, not {len(spans)}")
-            span = spans[0]
-            return [
-                analyse_span(
-                    info, location, span, self._spill_dir, progress=progress, cancel=cancel
-                )
-            ]
+            return [analyse_span(info, analysers, spans[0], progress=progress, cancel=cancel)]
         if len(spans) != len(self._children):
             raise ValueError(f"{len(spans)} spans for {len(self._children)} workers")
         for child, span in zip(self._children, spans, strict=True):
-            child.send(info, location, span)
+            child.send(info, analysers, span)
         try:
             _supervise(self._children, progress, cancel)
         finally:
@@ -326,9 +312,9 @@ class SpanChild:
             )
         return cls(index, process, result_path, stderr_path)
 
-    def send(self, info: MediaInfo, location: ScorebugLocation | None, span: Span) -> None:
+    def send(self, info: MediaInfo, analysers: PassAnalysers, span: Span) -> None:
         """Hand the child its span; it starts decoding as soon as it has imported."""
-        request = SpanRequest(info, location, span, self.result_path.parent, self.result_path)
+        request = SpanRequest(info, analysers, span, self.result_path)
         assert self.process.stdin is not None
         try:
             self.process.stdin.write(pickle.dumps(request))
@@ -380,9 +366,8 @@ class SpanRequest:
     """What a span worker is asked to do (pickled onto its stdin)."""
 
     info: MediaInfo
-    location: ScorebugLocation | None
+    analysers: PassAnalysers
     span: Span
-    spill_dir: Path
     result_path: Path
 
 

@@ -17,11 +17,13 @@ Everything here is a pure function of :class:`~cutups.analysis.signals.Signals`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 
+from cutups.analysis.clock_model import ClockReading
 from cutups.analysis.confidence import score_for, strength
 from cutups.analysis.segments import SegmentParams, live_wide_segments, smooth
 from cutups.analysis.signals import Signals
@@ -80,13 +82,19 @@ def _noise_floor(motion: NDArray[np.float32], segments: list[tuple[int, int]]) -
     return float(np.percentile(pooled, 5))
 
 
-def detect_plays(signals: Signals, params: DetectorParams | None = None) -> list[DetectedPlay]:
-    """Find every play: a still moment, a burst of motion, then the players stopping."""
+def detect_plays(
+    signals: Signals,
+    params: DetectorParams | None = None,
+    readings: Sequence[ClockReading] = (),
+) -> list[DetectedPlay]:
+    """Find every play: a still moment, a burst of motion, then the players stopping.
+
+    ``readings``: the scorebug clock, which tells live football from replays."""
     p = params or DetectorParams()
     rate = float(signals.rate)
     raw = signals["motion"]
     motion = smooth(raw, 3)
-    segments = live_wide_segments(signals, p.segments)
+    segments = live_wide_segments(signals, p.segments, readings)
     floor = _noise_floor(motion, segments)
     still, move, peak = floor + p.still_max, floor + p.move_min, floor + p.peak_min
     still_n, onset_n = int(p.still_sec * rate), int(p.onset_sec * rate)

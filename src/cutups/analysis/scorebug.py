@@ -14,7 +14,6 @@ a second while it runs, and stop in replays that show a frozen bug).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -22,14 +21,14 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import ndimage
 
-from cutups.analysis.base import TICK_RATE, FrameAnalyser, SignalArrays, fit_length
+from cutups.analysis.base import TICK_RATE, FrameAnalyser, PassContext, SignalArrays, fit_length
+from cutups.analysis.location import ScorebugLocation
 from cutups.analysis.pixels import absdiff, masked_share
 from cutups.media.decode import FrameRequest
 
 __all__ = [
     "PresenceTest",
     "ScorebugAnalyser",
-    "ScorebugLocation",
     "edge_map",
     "locate_scorebug",
     "luma",
@@ -48,31 +47,6 @@ _THRESHOLDS = (0.4, 0.55, 0.7)
 _PERSISTENCE = _THRESHOLDS[0]
 """Share of samples that must agree on a pixel's value. Commercials and hidden-bug replays take
 up to ~40 % of a broadcast, so a bug present 60 % of the time must still pass comfortably."""
-
-
-@dataclass(frozen=True, slots=True)
-class ScorebugLocation:
-    """Where the bug is, in fractions of the frame (so it applies at any resolution)."""
-
-    x: float
-    y: float
-    w: float
-    h: float
-    template: NDArray[np.uint8]
-    """Modal luma of the bug at :data:`LOCATE_SIZE` scale, shape (h_px, w_px)."""
-    stable: NDArray[np.bool_]
-    """Pixels of the template that keep their value whenever the bug shows (not the digits)."""
-    coverage: float
-    """Share of sampled frames in which the bug was found present."""
-
-    def box(self, width: int, height: int) -> tuple[int, int, int, int]:
-        """(x0, y0, x1, y1) pixel box at the given frame size."""
-        return (
-            int(self.x * width),
-            int(self.y * height),
-            round((self.x + self.w) * width),
-            round((self.y + self.h) * height),
-        )
 
 
 def luma(rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
@@ -330,23 +304,37 @@ class PresenceTest:
 class ScorebugAnalyser(FrameAnalyser):
     """Per-tick ``bug`` (share of the bug's fingerprint visible, 0-1) and ``bug_change``."""
 
-    NAME = "scorebug"
-    VERSION = 1
+    name = "scorebug"
+    version = 1
 
-    def __init__(self, location: ScorebugLocation, rate: Fraction = TICK_RATE) -> None:
-        self.location = location
-        width, height = LOCATE_SIZE
-        self._box = location.box(width, height)
-        # Just the bug's box, cut from the decoded luma: no whole-frame conversion.
-        self.request = FrameRequest(
-            width=width, height=height, rate=rate, gray=True, crop=self._box
-        )
-        self._prev: NDArray[np.uint8] | None = None
-        self._test: PresenceTest | None = None
-        self._dynamic = np.zeros((0, 0), bool)
-        self._dynamic_count = 0
+    def __init__(self, rate: Fraction = TICK_RATE) -> None:
+        self.rate = rate
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {
+            "size": list(LOCATE_SIZE),
+            "rate": str(self.rate),
+            "present": _PRESENT_LEVELS,
+            "change": _CHANGE_LEVELS,
+        }
+
+    def start(self, context: PassContext) -> bool:
+        """Takes part only where the bug was located; ``bug`` and ``bug_change`` are 0 without."""
         self._bug: list[float] = []
         self._change: list[float] = []
+        self._test: PresenceTest | None = None
+        if context.scorebug is None:
+            return False
+        self.location = context.scorebug
+        width, height = LOCATE_SIZE
+        # Just the bug's box, cut from the decoded luma: no whole-frame conversion.
+        box = self.location.box(width, height)
+        self.request = FrameRequest(width=width, height=height, rate=self.rate, gray=True, crop=box)
+        self._prev: NDArray[np.uint8] | None = None
+        self._dynamic = np.zeros((0, 0), bool)
+        self._dynamic_count = 0
+        return True
 
     def on_frame(self, tick: int, t: float, image: NDArray[np.uint8]) -> None:
         crop = image  # the request's crop: just the box
@@ -372,12 +360,4 @@ class ScorebugAnalyser(FrameAnalyser):
         return {
             "bug": fit_length(np.asarray(self._bug, dtype=np.float32), n_ticks),
             "bug_change": fit_length(np.asarray(self._change, dtype=np.float32), n_ticks),
-        }
-
-    def params(self) -> dict[str, Any]:
-        loc = self.location
-        return {
-            **super().params(),
-            "box": [round(v, 4) for v in (loc.x, loc.y, loc.w, loc.h)],
-            "stable": int(loc.stable.sum()),
         }

@@ -4,17 +4,19 @@ A *wipe* (the network's animated transition into and out of a replay) changes th
 gradually over several ticks and sweeps over the scorebug; a hard cut changes it in one tick.
 Replays are the stretches between two wipes close together. A *live wide shot* is a run of
 ticks with the scorebug on screen, mostly field in the picture, and no cut. Pure functions of
-:class:`~cutups.analysis.signals.Signals`.
+:class:`~cutups.analysis.signals.Signals` and the clock readings.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy import ndimage
 
+from cutups.analysis.clock_model import ClockReading
 from cutups.analysis.signals import Signals
 
 __all__ = ["SegmentParams", "live_wide_segments", "replay_spans", "smooth", "wipes"]
@@ -52,22 +54,21 @@ def wipes(signals: Signals, p: SegmentParams) -> list[tuple[int, int]]:
     return [(a, b) for a, b in runs if b - a >= p.wipe_ticks]
 
 
-def _clock_runs(signals: Signals, a: int, b: int) -> bool:
+def _clock_runs(readings: Sequence[ClockReading], rate: float, a: int, b: int) -> bool:
     """Whether the scorebug clock was read changing between ticks a and b (live play)."""
-    if "__clock__" not in signals:
-        return False
-    rate = float(signals.rate)
-    readings = signals["__clock__"]
-    inside = readings[(readings[:, 0] > a / rate + 0.5) & (readings[:, 0] < b / rate - 0.5)]
-    return len(np.unique(inside[:, 2])) >= 2
+    shown = {r.seconds for r in readings if a / rate + 0.5 < r.t < b / rate - 0.5}
+    return len(shown) >= 2
 
 
-def replay_spans(signals: Signals, p: SegmentParams) -> list[tuple[int, int]]:
+def replay_spans(
+    signals: Signals, p: SegmentParams, readings: Sequence[ClockReading] = ()
+) -> list[tuple[int, int]]:
     """Tick ranges [a, b) between a wipe in and the next wipe out that hold a replay.
 
     Two wipes also bracket other things (a graphic, then the bumper into a commercial, with
     live football between). A replay either hides the scorebug or freezes it: if the bug is on
-    screen for most of the span *and* its clock is seen running, the span is live, not a replay.
+    screen for most of the span *and* its clock is seen running (in ``readings``), the span is
+    live, not a replay.
     """
     rate = float(signals.rate)
     found = wipes(signals, p)
@@ -76,7 +77,7 @@ def replay_spans(signals: Signals, p: SegmentParams) -> list[tuple[int, int]]:
     i = 0
     while i + 1 < len(found):
         (a, _), (_, d) = found[i], found[i + 1]
-        live = float(np.mean(bug[a:d] >= p.bug_on)) > 0.5 and _clock_runs(signals, a, d)
+        live = float(np.mean(bug[a:d] >= p.bug_on)) > 0.5 and _clock_runs(readings, rate, a, d)
         if (d - a) / rate <= p.replay_max_sec and not live:
             spans.append((a, d))
             i += 2
@@ -85,13 +86,16 @@ def replay_spans(signals: Signals, p: SegmentParams) -> list[tuple[int, int]]:
     return spans
 
 
-def live_wide_segments(signals: Signals, p: SegmentParams) -> list[tuple[int, int]]:
-    """Tick ranges [a, b) that are one uninterrupted live wide shot outside any replay."""
+def live_wide_segments(
+    signals: Signals, p: SegmentParams, readings: Sequence[ClockReading] = ()
+) -> list[tuple[int, int]]:
+    """Tick ranges [a, b) that are one uninterrupted live wide shot outside any replay
+    (``readings``: the scorebug clock, see :func:`replay_spans`)."""
     rate = float(signals.rate)
     live = smooth(signals["bug"], int(rate) | 1) >= p.bug_on
     wide = smooth(signals["green"], int(rate / 2) | 1) >= p.green_on
     ok = live & wide & (signals["cut"] < p.cut_on)
-    for a, b in replay_spans(signals, p):
+    for a, b in replay_spans(signals, p, readings):
         ok[a:b] = False
     labels, count = ndimage.label(ok)
     return [(s.start, s.stop) for (s,) in ndimage.find_objects(labels)] if count else []

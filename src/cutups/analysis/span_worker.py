@@ -51,12 +51,7 @@ def main() -> int:
     try:
         # One decoder thread: the other spans' processes have the other cores.
         outcome = analyse_span(
-            request.info,
-            request.location,
-            request.span,
-            request.spill_dir,
-            progress=progress,
-            threads=1,
+            request.info, request.analysers, request.span, progress=progress, threads=1
         )
     except Exception as exc:  # handed to the parent, which raises it
         outcome = exc

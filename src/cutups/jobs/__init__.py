@@ -3,10 +3,11 @@
 ::
 
     models.py        Job, JobStatus (queued → processing → completed | failed | canceled), Stage
-    store.py         JobStore protocol, MemoryJobStore, the pure state transitions both use
-    sql_store.py     SqlJobStore: the queries and job logic both SQL stores share
-    sqlite_store.py  SqliteJobStore: one WAL file, BEGIN IMMEDIATE claims, event log
-    postgres_store.py PostgresJobStore: SKIP LOCKED claims, row locks; open_store picks one
+    transitions.py   a job's state changes as pure functions; Selection: which jobs a query wants
+    store.py         JobStore: every operation once, over a Reader/Writer; MemoryJobStore
+    sql_store.py     SqlJobStore: tables, rows and queries both SQL stores share; their Dialect
+    sqlite_store.py  SqliteJobStore: one WAL file, a connection per thread, BEGIN IMMEDIATE
+    postgres_store.py PostgresJobStore: a connection pool, SKIP LOCKED claims; open_store
     spec.py          a stored request read back (the seed's option names → PlaysParams)
     runner.py        one attempt at a job: fetch once, run_plays(resume=True), settle the outcome
     worker.py        worker threads with a lease keeper (heartbeat, cancel, time limit)

@@ -34,9 +34,11 @@ from prometheus_client.registry import Collector
 
 from cutups.jobs.models import TERMINAL, Event, Job, JobStatus
 from cutups.jobs.store import JobStore
+from cutups.storage.s3 import StorageUsage
 
 __all__ = [
     "CONTENT_TYPE",
+    "STORAGE_USAGE",
     "CountingTransport",
     "Metrics",
     "StoreCollector",
@@ -68,6 +70,10 @@ def bytes_uploaded(n: int) -> None:
         live = list(_LIVE)
     for metrics in live:
         metrics.s3_bytes.inc(n)
+
+
+STORAGE_USAGE = StorageUsage(request=lambda: api_call("s3"), uploaded=bytes_uploaded)
+"""Counts object-store requests and uploads in every live :class:`Metrics`."""
 
 
 class CountingTransport(httpx.BaseTransport):
@@ -146,6 +152,29 @@ class StoreCollector(Collector):
         yield beats
 
 
+def _process_gauges(
+    r: CollectorRegistry, ffmpeg: Callable[[], int] | None, disk_path: Path | None
+) -> None:
+    """Gauges read when scraped: live ffmpeg processes, disk use, the process's start time."""
+    ff = Gauge("cutups_ffmpeg_processes_active", "ffmpeg processes alive now.", registry=r)
+    ff.set_function(lambda: float(ffmpeg()) if ffmpeg is not None else 0.0)
+    if disk_path is not None:
+        used = Gauge(
+            "cutups_disk_space_used_bytes",
+            "Used bytes on the filesystem holding the data dir.",
+            registry=r,
+        )
+        used.set_function(lambda: float(_disk(disk_path).used))
+        free = Gauge(
+            "cutups_disk_space_free_bytes",
+            "Free bytes on the filesystem holding the data dir.",
+            registry=r,
+        )
+        free.set_function(lambda: float(_disk(disk_path).free))
+    up = Gauge("cutups_process_start_time_seconds", "When this process started.", registry=r)
+    up.set(time.time())
+
+
 class Metrics:
     """One process's metrics in their own registry (so apps and tests never collide).
 
@@ -196,23 +225,7 @@ class Metrics:
         self.s3_bytes = Counter(
             "cutups_storage_bytes_uploaded", "Bytes uploaded to object storage.", registry=r
         )
-        ff = Gauge("cutups_ffmpeg_processes_active", "ffmpeg processes alive now.", registry=r)
-        ff.set_function(lambda: float(ffmpeg()) if ffmpeg is not None else 0.0)
-        if disk_path is not None:
-            used = Gauge(
-                "cutups_disk_space_used_bytes",
-                "Used bytes on the filesystem holding the data dir.",
-                registry=r,
-            )
-            used.set_function(lambda: float(_disk(disk_path).used))
-            free = Gauge(
-                "cutups_disk_space_free_bytes",
-                "Free bytes on the filesystem holding the data dir.",
-                registry=r,
-            )
-            free.set_function(lambda: float(_disk(disk_path).free))
-        up = Gauge("cutups_process_start_time_seconds", "When this process started.", registry=r)
-        up.set(time.time())
+        _process_gauges(r, ffmpeg, disk_path)
         for service in ("cfbd", "espn", "webhook", "s3"):
             self.api_calls.labels(service=service)  # present from the start, at 0
         for status in (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELED):

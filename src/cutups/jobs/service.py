@@ -26,7 +26,7 @@ import httpx
 
 from cutups.errors import InputError
 from cutups.jobs.logs import job_context
-from cutups.jobs.metrics import Metrics
+from cutups.jobs.metrics import STORAGE_USAGE, Metrics
 from cutups.jobs.models import Job, JobStatus
 from cutups.jobs.orphans import kill_strays
 from cutups.jobs.postgres_store import open_store
@@ -166,7 +166,7 @@ class Service:
         if self._store is None:
             self._store = open_store(self.settings, self.layout.db)
         self.uploads = UploadStore(self.layout.uploads)
-        self.artifacts = artifacts_for(self.settings, self.layout)
+        self.artifacts = artifacts_for(self.settings, self.layout, usage=STORAGE_USAGE)
         if self.settings.distributed:
             # Leases belong to `cutups worker` processes elsewhere: never expire them here.
             from cutups.jobs.distributed import Dispatcher

@@ -1,31 +1,32 @@
 """The durable :class:`~cutups.jobs.store.JobStore`: one SQLite file (WAL) in the data dir.
 
-Every write runs in ``BEGIN IMMEDIATE``, which takes SQLite's write lock up front, so a claim's
-read-then-update is atomic across threads *and* processes (two stores on one file). The queries
-and the job logic are :class:`~cutups.jobs.sql_store.SqlJobStore`'s, shared with the PostgreSQL
-store; the state changes are the pure functions of :mod:`cutups.jobs.store`, shared with the
-in-memory store too, so all behave the same by construction and the contract suite checks it.
+* **Reads never queue behind writes.** Each thread has its own connection and the file is in
+  WAL mode, so a read sees the last committed state while a write is under way (status polls
+  run in the API's thread pool, beside claims, heartbeats and progress).
+* **Writes** run in ``BEGIN IMMEDIATE``, which takes SQLite's write lock up front, so a claim's
+  read-then-update is atomic across threads *and* processes (two stores on one file). Writers
+  of this process first queue on a lock of their own: a quick hand-over instead of SQLite's
+  sleeping busy handler; other processes still meet the busy timeout.
+
+Everything else is :class:`~cutups.jobs.sql_store.SqlJobStore`'s, shared with PostgreSQL.
 """
 
 from __future__ import annotations
 
-import builtins
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from cutups.jobs.sql_store import SELECT, SqlJobStore, schema
+from cutups.jobs.sql_store import Dialect, SqlJobStore
 from cutups.jobs.store import Clock
 
 __all__ = ["SqliteJobStore"]
 
-_SCHEMA = schema(
-    serial="INTEGER PRIMARY KEY AUTOINCREMENT", real="REAL", events_options=" WITHOUT ROWID"
-)
+_BUSY_SECONDS = 30.0
 
 
 class SqliteJobStore(SqlJobStore):
@@ -36,34 +37,58 @@ class SqliteJobStore(SqlJobStore):
         clock: the time source (tests pass a fake one to expire leases without sleeping).
     """
 
+    _DIALECT: ClassVar[Dialect] = Dialect(
+        serial="INTEGER PRIMARY KEY AUTOINCREMENT", real="REAL", events_options=" WITHOUT ROWID"
+    )
     _ERROR: ClassVar[type[Exception]] = sqlite3.Error
 
     def __init__(self, path: Path, clock: Clock = time.time) -> None:
+        super().__init__(clock)
         self.path = path
-        self._clock = clock
-        self._lock = threading.RLock()
-        self._conn: sqlite3.Connection | None = None
+        self._write_lock = threading.Lock()
+        self._local = threading.local()
+        self._open: list[tuple[threading.Thread, sqlite3.Connection]] = []
+        self._open_lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
-        with self._lock:
-            self._db().executescript(_SCHEMA)
+        with self._write_lock:
+            self._conn().executescript(self._DIALECT.schema())
 
-    # -- connection -----------------------------------------------------------------------------
-    def _db(self) -> sqlite3.Connection:
-        if self._conn is None:
+    # -- connections ----------------------------------------------------------------------------
+    def _conn(self) -> sqlite3.Connection:
+        """This thread's connection (opened on first use)."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
             conn = sqlite3.connect(
-                self.path, isolation_level=None, check_same_thread=False, timeout=30.0
+                self.path, isolation_level=None, check_same_thread=False, timeout=_BUSY_SECONDS
             )
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA busy_timeout=30000")
-            self._conn = conn
-        return self._conn
+            conn.execute(f"PRAGMA busy_timeout={int(_BUSY_SECONDS * 1000)}")
+            self._local.conn = conn
+            self._track(conn)
+        return conn
+
+    def _track(self, conn: sqlite3.Connection) -> None:
+        """Remember ``conn`` for :meth:`close`; close those of threads that have ended."""
+        with self._open_lock:
+            alive = []
+            for thread, other in self._open:
+                if thread.is_alive():
+                    alive.append((thread, other))
+                else:
+                    other.close()
+            alive.append((threading.current_thread(), conn))
+            self._open = alive
 
     @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        yield self._conn()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction, holding SQLite's write lock from the start."""
-        with self._lock:
-            db = self._db()
+        with self._write_lock:
+            db = self._conn()
             db.execute("BEGIN IMMEDIATE")
             try:
                 yield db
@@ -72,20 +97,9 @@ class SqliteJobStore(SqlJobStore):
                 raise
             db.execute("COMMIT")
 
-    def _read(self, query: str, params: Sequence[Any] = ()) -> builtins.list[Any]:
-        with self._lock:
-            return self._db().execute(query, params).fetchall()
-
-    def _claim_query(self, now: float, max_attempts: int | None) -> tuple[str, tuple[Any, ...]]:
-        # Every candidate: claimable() then skips those out of attempts.
-        return (
-            f"{SELECT} WHERE cancel_requested = 0 AND (status = 'queued' OR "
-            "(status = 'processing' AND COALESCE(lease_expires_at, 0) < ?)) ORDER BY n",
-            (now,),
-        )
-
     def close(self) -> None:
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+        with self._open_lock:
+            conns, self._open = self._open, []
+        for _, conn in conns:
+            conn.close()
+        self._local = threading.local()

@@ -22,7 +22,7 @@ import sys
 from cutups.errors import CutupsError
 from cutups.jobs.distributed import QUEUE, TASK, Executor, celery_app, instance_id
 from cutups.jobs.logs import configure_logging
-from cutups.jobs.metrics import Metrics
+from cutups.jobs.metrics import STORAGE_USAGE, Metrics
 from cutups.jobs.models import Job
 from cutups.jobs.postgres_store import PostgresJobStore, open_store
 from cutups.jobs.runner import Runtime
@@ -93,7 +93,7 @@ def _run(settings: Settings) -> int:
         store=store,
         layout=layout,
         uploads=UploadStore(layout.uploads),
-        artifacts=artifacts_for(settings, layout),
+        artifacts=artifacts_for(settings, layout, usage=STORAGE_USAGE),
         on_finished=on_finished,
         workers=settings.worker_concurrency,
     )

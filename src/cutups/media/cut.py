@@ -69,7 +69,7 @@ import av.error
 from cutups.cores import cores, side_by_side
 from cutups.errors import CanceledError, ConfigError, CutError, FFmpegError, MediaError
 from cutups.media.cutplan import FrameGrid, Segment, plan_segments, read_packet_window
-from cutups.media.ffmpeg import ProcessRegistry, file_arg, run
+from cutups.media.ffmpeg import ProcessRegistry, command, file_arg, run
 from cutups.media.probe import MediaInfo, probe
 from cutups.media.remux import Readers, Written, copyable, read_span, write_clip
 
@@ -208,13 +208,7 @@ def cut_clip(
         CanceledError: the registry was canceled.
     """
     grid = FrameGrid.of(source)
-    first = max(0, grid.index(spec.start))
-    end = min(grid.count, grid.index(spec.end))
-    if end <= first:
-        raise ConfigError(
-            f"cut {spec.start:.3f}-{spec.end:.3f} s holds no frame of {source.path.name} "
-            f"(video is {source.video.duration:.3f} s)"
-        )
+    first, end = _frames(source, grid, spec)
     own = readers is None
     job = _Job(
         source,
@@ -233,6 +227,18 @@ def cut_clip(
     finally:
         if own:
             job.readers.close()
+
+
+def _frames(source: MediaInfo, grid: FrameGrid, spec: CutSpec) -> tuple[int, int]:
+    """The span's frames ``[first, end)`` on the grid; ConfigError when it holds none."""
+    first = max(0, grid.index(spec.start))
+    end = min(grid.count, grid.index(spec.end))
+    if end <= first:
+        raise ConfigError(
+            f"cut {spec.start:.3f}-{spec.end:.3f} s holds no frame of {source.path.name} "
+            f"(video is {source.video.duration:.3f} s)"
+        )
+    return first, end
 
 
 def _cut(job: _Job, spec: CutSpec, force: CutMethod | None) -> CutResult:
@@ -319,7 +325,6 @@ def cut_many(
         raise ConfigError(f"jobs must be 0 or more, got {jobs}")
     workers = side_by_side(jobs)
     threads = max(1, cores() // workers)
-    results: list[CutResult | None] = [None] * len(specs)
     with (
         Readers() if readers is None else nullcontext(readers) as shared,
         ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cutups-cut") as pool,
@@ -337,21 +342,30 @@ def cut_many(
             ): i
             for i, spec in enumerate(specs)
         }
-        pending = set(futures)
-        while pending:
-            # FIRST_COMPLETED, not FIRST_EXCEPTION: the latter waits for everything when
-            # nothing fails, and on_done would no longer be progressive.
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                error = future.exception()
-                if error is not None:
-                    for other in pending:
-                        other.cancel()
-                    raise error
-                result = future.result()
-                results[futures[future]] = result
-                if on_done is not None:
-                    on_done(result)
+        return _in_order(futures, on_done)
+
+
+def _in_order(
+    futures: dict[Future[CutResult], int], on_done: Callable[[CutResult], None] | None
+) -> list[CutResult]:
+    """The results of ``futures`` (each mapped to its place) in that order, ``on_done`` told of
+    each as it lands; the first error cancels the clips not yet started and is raised."""
+    results: list[CutResult | None] = [None] * len(futures)
+    pending = set(futures)
+    while pending:
+        # FIRST_COMPLETED, not FIRST_EXCEPTION: the latter waits for everything when
+        # nothing fails, and on_done would no longer be progressive.
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for future in done:
+            error = future.exception()
+            if error is not None:
+                for other in pending:
+                    other.cancel()
+                raise error
+            result = future.result()
+            results[futures[future]] = result
+            if on_done is not None:
+                on_done(result)
     return [r for r in results if r is not None]
 
 
@@ -440,7 +454,7 @@ class _Job:
         )
 
     def ffmpeg_cmd(self, *args: str) -> list[str]:
-        return [self.ffmpeg, "-hide_banner", "-nostdin", "-y", "-loglevel", "warning", *args]
+        return command(self.ffmpeg, *args)
 
     def run(self, argv: list[str]) -> str:
         if self.registry is not None and self.registry.canceled:

@@ -210,21 +210,80 @@ def decode_once(
         Exception: whatever a consumer raised (decoding stops first).
     """
     started = time.perf_counter()
-    schedules = _schedules(frame_consumers)
-    audio_groups: dict[int, list[int]] = {}
-    for i, consumer in enumerate(audio_consumers):
-        if consumer.sample_rate <= 0:
-            raise ValueError(f"sample_rate must be positive, got {consumer.sample_rate}")
-        audio_groups.setdefault(consumer.sample_rate, []).append(i)
+    sinks = _Sinks.of(frame_consumers, audio_consumers)
+    done = _run_pass(
+        Path(path),
+        sinks,
+        progress,
+        cancel,
+        start=start,
+        end=end,
+        skip_nonref=skip_nonref,
+        threads=threads,
+    )
+    if progress is not None:
+        progress(1.0)
+    return DecodeStats(
+        frames_decoded=done.frames,
+        ticks_delivered=sinks.ticks,
+        audio_samples=done.samples,
+        seconds=time.perf_counter() - started,
+        duration=done.duration,
+        packets_skipped=done.skipped,
+    )
 
-    items: queue.Queue[Message] = queue.Queue(maxsize=QUEUE_DEPTH)
-    stop = threading.Event()
+
+@dataclass(frozen=True, slots=True)
+class _Sinks:
+    """Who receives what one pass decodes, grouped as the decode thread produces it."""
+
+    schedules: list[Schedule]
+    """One per distinct :class:`FrameRequest`, naming the frame consumers that share it."""
+    frame_consumers: Sequence[FrameConsumer]
+    audio_consumers: Sequence[AudioConsumer]
+    audio_groups: dict[int, list[int]]
+    """Audio consumers' indices by the sample rate they asked for."""
+    ticks: dict[int, int]
+    """Ticks delivered so far per frame consumer (see :attr:`DecodeStats.ticks_delivered`)."""
+
+    @classmethod
+    def of(
+        cls, frame_consumers: Sequence[FrameConsumer], audio_consumers: Sequence[AudioConsumer]
+    ) -> _Sinks:
+        """Raises ValueError for an audio consumer whose sample rate is not positive."""
+        schedules = _schedules(frame_consumers)
+        audio_groups: dict[int, list[int]] = {}
+        for i, consumer in enumerate(audio_consumers):
+            if consumer.sample_rate <= 0:
+                raise ValueError(f"sample_rate must be positive, got {consumer.sample_rate}")
+            audio_groups.setdefault(consumer.sample_rate, []).append(i)
+        ticks = dict.fromkeys(range(len(frame_consumers)), 0)
+        return cls(schedules, frame_consumers, audio_consumers, audio_groups, ticks)
+
+
+def _run_pass(
+    path: Path,
+    sinks: _Sinks,
+    progress: Callable[[float], None] | None,
+    cancel: CancelFlag | None,
+    *,
+    start: float | Fraction,
+    end: float | Fraction | None,
+    skip_nonref: bool,
+    threads: int,
+) -> Done:
+    """Run the decode thread and hand what it produces to ``sinks`` until it is done.
+
+    Raises ValueError for a span that is empty or starts before 0.
+    """
     if start < 0 or (end is not None and end <= start):
         raise ValueError(f"bad span: start={start}, end={end}")
+    items: queue.Queue[Message] = queue.Queue(maxsize=QUEUE_DEPTH)
+    stop = threading.Event()
     worker = DecodeWorker(
-        Path(path),
-        schedules,
-        sorted(audio_groups),
+        path,
+        sinks.schedules,
+        sorted(sinks.audio_groups),
         items,
         stop,
         cancel,
@@ -241,21 +300,8 @@ def decode_once(
 
     thread = threading.Thread(target=worker.run, name="cutups-decode", daemon=True)
     thread.start()
-    ticks = dict.fromkeys(range(len(frame_consumers)), 0)
     try:
-        done = _consume(
-            items,
-            thread,
-            schedules,
-            frame_consumers,
-            audio_consumers,
-            audio_groups,
-            ticks,
-            progress,
-            cancel,
-            expected,
-            span_start,
-        )
+        return _consume(items, thread, sinks, progress, cancel, expected, span_start)
     finally:
         # The decode thread must never be abandoned: tell it to stop, keep taking from the
         # queue so a blocked put() returns, and join it.
@@ -264,16 +310,6 @@ def decode_once(
             with contextlib.suppress(queue.Empty):
                 items.get(timeout=POLL)
         thread.join()
-    if progress is not None:
-        progress(1.0)
-    return DecodeStats(
-        frames_decoded=done.frames,
-        ticks_delivered=ticks,
-        audio_samples=done.samples,
-        seconds=time.perf_counter() - started,
-        duration=done.duration,
-        packets_skipped=done.skipped,
-    )
 
 
 # -- the consuming side (caller's thread) --------------------------------------------------------
@@ -282,16 +318,15 @@ def decode_once(
 def _consume(
     items: queue.Queue[Message],
     thread: threading.Thread,
-    schedules: list[Schedule],
-    frame_consumers: Sequence[FrameConsumer],
-    audio_consumers: Sequence[AudioConsumer],
-    audio_groups: dict[int, list[int]],
-    ticks: dict[int, int],
+    sinks: _Sinks,
     progress: Callable[[float], None] | None,
     cancel: CancelFlag | None,
     expected: Callable[[], float],
     start: float,
 ) -> Done:
+    # Locals for the loop below, which runs once per decoded frame.
+    schedules, frame_consumers, ticks = sinks.schedules, sinks.frame_consumers, sinks.ticks
+    audio_consumers, audio_groups = sinks.audio_consumers, sinks.audio_groups
     last_report = time.monotonic()
     reported = 0.0
     while True:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from cutups.errors import CanceledError, FFmpegError
 
-__all__ = ["ProcessRegistry", "RunResult", "file_arg", "last_line", "run"]
+__all__ = ["ProcessRegistry", "RunResult", "command", "file_arg", "last_line", "run"]
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,12 @@ class ProcessRegistry:
     def active(self) -> int:
         with self._lock:
             return len(self._procs)
+
+
+def command(ffmpeg: str, *args: str, loglevel: str = "warning") -> list[str]:
+    """``ffmpeg``'s argument list: the options every run here starts with (no banner, no
+    stdin, overwrite outputs, ``loglevel``), then ``args``."""
+    return [ffmpeg, "-hide_banner", "-nostdin", "-y", "-loglevel", loglevel, *args]
 
 
 def file_arg(path: str | Path) -> str:

@@ -28,7 +28,7 @@ Decoding such a file later stops cleanly at the cut (see :mod:`cutups.media.deco
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -213,54 +213,23 @@ def _probe_open(
     audio = _audio_info(astream)
     video_info = _video_info(vstream, tb, rate, header_video)
     scan = _scan_packets(container, vstream) if keyframes else None
-
-    header_start = vstream.start_time
-    start_pts = 0
-    if header_start is not None:
-        start_pts = header_start
-    elif scan is not None and scan.first_pts is not None:
-        start_pts = scan.first_pts
-    duration = header_video
-    truncated = False
-    frame_count: int | None = video_info.frame_count
+    start_pts = _start_pts(vstream, scan)
     if scan is not None:
-        if scan.packets == 0:
-            raise MediaError(f"no video frames in {path}")
-        if scan.end_pts is not None:
-            seen = float((scan.end_pts - start_pts) * tb)
-            if header_video <= 0:
-                duration = seen
-            elif seen < header_video - float(1 / rate):
-                # The header promises more than the data holds: trust the data.
-                truncated, duration = True, seen
-        key_times = tuple(float((k - start_pts) * tb) for k in scan.keyframes)
-        frame_count = frame_count or scan.packets
-        if truncated:
-            frame_count = scan.packets
+        extent = _scanned_extent(path, scan, start_pts, tb, rate, header_video, video_info)
     else:
-        key_times = ()
+        extent = _Extent(header_video, False, video_info.frame_count, ())
         estimate = _index_truncation(vstream, astream, size, tb, start_pts, rate)
         if estimate is not None and estimate < header_video:
-            truncated, duration = True, estimate
-    if truncated:
-        log.warning("%s is truncated: %.3f s of video present", path, duration)
+            extent = replace(extent, duration=estimate, truncated=True)
+    if extent.truncated:
+        log.warning("%s is truncated: %.3f s of video present", path, extent.duration)
 
-    total = container.duration / AV_TIME_BASE if container.duration else duration
-    video = VideoStreamInfo(
-        index=video_info.index,
-        codec=video_info.codec,
-        width=video_info.width,
-        height=video_info.height,
-        frame_rate=rate,
-        time_base=tb,
-        pix_fmt=video_info.pix_fmt,
-        frame_count=frame_count,
-        bit_rate=video_info.bit_rate,
-        duration=duration,
+    total = container.duration / AV_TIME_BASE if container.duration else extent.duration
+    video = replace(
+        video_info,
+        frame_count=extent.frame_count,
+        duration=extent.duration,
         start_pts=start_pts,
-        profile=video_info.profile,
-        level=video_info.level,
-        sample_aspect_ratio=video_info.sample_aspect_ratio,
         reorder_delay=scan.reorder_delay if scan else 0,
         reorders=scan.reorders if scan else None,
     )
@@ -268,13 +237,58 @@ def _probe_open(
         path=path,
         size_bytes=size,
         format_name=container.format.name,
-        duration=min(total, duration) if truncated else total,
+        duration=min(total, extent.duration) if extent.truncated else total,
         video=video,
         audio=audio,
-        keyframes=key_times,
+        keyframes=extent.keyframes,
         start_time=container_start if container_start is not None else video.start_time,
-        truncated=truncated,
+        truncated=extent.truncated,
     )
+
+
+def _start_pts(vstream: VideoStream, scan: _Scan | None) -> int:
+    """pts of the first frame: the header's, else the scan's first packet's, else 0."""
+    if vstream.start_time is not None:
+        return vstream.start_time
+    if scan is not None and scan.first_pts is not None:
+        return scan.first_pts
+    return 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Extent:
+    """How much video is really there, and its keyframes."""
+
+    duration: float
+    truncated: bool
+    frame_count: int | None
+    keyframes: tuple[float, ...]
+
+
+def _scanned_extent(
+    path: Path,
+    scan: _Scan,
+    start_pts: int,
+    tb: Fraction,
+    rate: Fraction,
+    header_video: float,
+    video_info: VideoStreamInfo,
+) -> _Extent:
+    """The extent the keyframe scan measured: the data wins over a header promising more."""
+    if scan.packets == 0:
+        raise MediaError(f"no video frames in {path}")
+    duration = header_video
+    truncated = False
+    if scan.end_pts is not None:
+        seen = float((scan.end_pts - start_pts) * tb)
+        if header_video <= 0:
+            duration = seen
+        elif seen < header_video - float(1 / rate):
+            # The header promises more than the data holds: trust the data.
+            truncated, duration = True, seen
+    key_times = tuple(float((k - start_pts) * tb) for k in scan.keyframes)
+    frame_count = scan.packets if truncated else (video_info.frame_count or scan.packets)
+    return _Extent(duration, truncated, frame_count, key_times)
 
 
 def _frame_rate(vstream: VideoStream, path: Path) -> Fraction:

@@ -35,9 +35,9 @@ from typing import Literal
 import av.error
 
 from cutups.errors import ConfigError, CutError, MediaError
-from cutups.media.ffmpeg import ProcessRegistry, file_arg, run
+from cutups.media.ffmpeg import ProcessRegistry, command, file_arg, run
 from cutups.media.join import ReelChapter, join_copies
-from cutups.media.probe import MediaInfo, probe
+from cutups.media.probe import AudioStreamInfo, MediaInfo, probe
 
 __all__ = ["DURATION_TOLERANCE", "ReelResult", "build_reel", "chapters_metadata", "reel_chapters"]
 
@@ -92,6 +92,23 @@ def build_reel(
         MediaError: a clip is not usable video.
         CutError: the reel's duration does not match the clips'.
     """
+    titles = _titles(clips, chapters, durations)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="cutups-reel-", dir=workdir or output.parent) as tmp:
+        work = Path(tmp)
+        partial = work / "reel.mp4"
+        expected, method = _join(
+            clips, titles, durations, work, partial, registry, ffmpeg, name=output.name
+        )
+        reel = _checked(partial, expected)
+        shutil.move(partial, output)
+    return ReelResult(output=output, duration=reel.duration, method=method)
+
+
+def _titles(
+    clips: Sequence[Path], chapters: Sequence[str] | None, durations: Sequence[float] | None
+) -> list[str]:
+    """One chapter title per clip (default ``"Clip N"``); ConfigError for mismatched counts."""
     if not clips:
         raise ConfigError("a reel needs at least one clip")
     titles = [f"Clip {i + 1}" for i in range(len(clips))] if chapters is None else list(chapters)
@@ -99,35 +116,51 @@ def build_reel(
         raise ConfigError(f"{len(titles)} chapter titles for {len(clips)} clips")
     if durations is not None and len(durations) != len(clips):
         raise ConfigError(f"{len(durations)} durations for {len(clips)} clips")
-    output.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="cutups-reel-", dir=workdir or output.parent) as tmp:
-        work = Path(tmp)
-        partial = work / "reel.mp4"
-        method: Literal["copy", "reencode"] = "copy"
-        if durations is not None and _join_in_process(clips, titles, durations, partial):
-            expected = sum(durations)
-        else:
-            infos = [probe(c, keyframes=False) for c in clips]
-            if len({_signature(i) for i in infos}) > 1:
-                method = "reencode"
-                log.info("reel %s: clips differ, normalising %d clips", output.name, len(infos))
-                infos = _normalise(infos, work, registry, ffmpeg)
-            lengths = [i.video.duration for i in infos]
-            expected = sum(lengths)
-            if method == "reencode" or not _join_in_process(
-                [i.path for i in infos], titles, lengths, partial
-            ):
-                _concat(infos, titles, work, partial, registry, ffmpeg)
-        # Video against video: clips are placed by their video's length, and a container's
-        # duration also counts audio that may run a few milliseconds past it.
-        reel = probe(partial, keyframes=False)
-        if abs(reel.video.duration - expected) > DURATION_TOLERANCE:
-            raise CutError(
-                f"reel's video lasts {reel.video.duration:.3f} s "
-                f"but its clips add up to {expected:.3f} s"
-            )
-        shutil.move(partial, output)
-    return ReelResult(output=output, duration=reel.duration, method=method)
+    return titles
+
+
+def _join(
+    clips: Sequence[Path],
+    titles: Sequence[str],
+    durations: Sequence[float] | None,
+    work: Path,
+    out: Path,
+    registry: ProcessRegistry | None,
+    ffmpeg: str,
+    *,
+    name: str,
+) -> tuple[float, Literal["copy", "reencode"]]:
+    """Join the clips into ``out``; return the seconds of video it should hold, and the method.
+
+    With known durations the clips are joined in-process without probing them; otherwise (or
+    if that fails) they are probed, normalised first when they differ, and joined in-process
+    or by ffmpeg. ``name``: the reel's, for the log.
+    """
+    if durations is not None and _join_in_process(clips, titles, durations, out):
+        return sum(durations), "copy"
+    method: Literal["copy", "reencode"] = "copy"
+    infos = [probe(c, keyframes=False) for c in clips]
+    if len({_signature(i) for i in infos}) > 1:
+        method = "reencode"
+        log.info("reel %s: clips differ, normalising %d clips", name, len(infos))
+        infos = _normalise(infos, work, registry, ffmpeg)
+    lengths = [i.video.duration for i in infos]
+    if method == "reencode" or not _join_in_process([i.path for i in infos], titles, lengths, out):
+        _concat(infos, titles, work, out, registry, ffmpeg)
+    return sum(lengths), method
+
+
+def _checked(reel_path: Path, expected: float) -> MediaInfo:
+    """The joined reel, probed; CutError when its video does not last ``expected`` seconds."""
+    # Video against video: clips are placed by their video's length, and a container's
+    # duration also counts audio that may run a few milliseconds past it.
+    reel = probe(reel_path, keyframes=False)
+    if abs(reel.video.duration - expected) > DURATION_TOLERANCE:
+        raise CutError(
+            f"reel's video lasts {reel.video.duration:.3f} s "
+            f"but its clips add up to {expected:.3f} s"
+        )
+    return reel
 
 
 def chapters_metadata(titles: Sequence[str], durations: Sequence[float]) -> str:
@@ -208,41 +241,12 @@ def _concat(
     registry: ProcessRegistry | None,
     ffmpeg: str,
 ) -> None:
-    listing = work / "clips.txt"
-    lines = ["ffconcat version 1.0"]
-    for info in infos:
-        path = str(info.path.resolve()).replace("'", "'\\''")
-        # The video's own length places the next clip: container durations include audio that
-        # may run a frame longer, which would open a gap in the video at every join.
-        lines += [f"file 'file:{path}'", f"duration {info.video.duration:.6f}"]
-    listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    meta = work / "chapters.txt"
-    meta.write_text(chapters_metadata(titles, [i.video.duration for i in infos]), encoding="utf-8")
-    audio: list[str] = []
-    if infos[0].audio is not None:
-        # Each clip's last AAC frame decodes with its padding (up to 21 ms), overlapping the
-        # next clip; trimming overlaps above 1 ms keeps the audio from drifting ahead by that
-        # much per clip (the default threshold, 100 ms, let 7 clips drift 114 ms).
-        audio = [
-            "-map",
-            "0:a:0",
-            "-af",
-            "aresample=async=1:min_hard_comp=0.001:first_pts=0",
-            "-c:a",
-            "aac",
-            "-b:a",
-            _AUDIO_BITRATE,
-        ]
+    listing, meta = _concat_inputs(infos, titles, work)
     # -copyts: the first clip's AAC priming packet has a negative pts, and without it ffmpeg
     # shifts the whole reel by those 21 ms, so the video would start late.
     run(
-        [
+        command(
             ffmpeg,
-            "-hide_banner",
-            "-nostdin",
-            "-y",
-            "-loglevel",
-            "warning",
             "-copyts",
             "-f",
             "concat",
@@ -258,7 +262,7 @@ def _concat(
             "0:v:0",
             "-c:v",
             "copy",
-            *audio,
+            *_concat_audio(infos),
             "-map_metadata",
             "1",
             "-map_chapters",
@@ -268,88 +272,134 @@ def _concat(
             "-f",
             "mp4",
             file_arg(out),
-        ],
+        ),
         registry=registry,
     )
+
+
+def _concat_inputs(
+    infos: Sequence[MediaInfo], titles: Sequence[str], work: Path
+) -> tuple[Path, Path]:
+    """Write the concat demuxer's listing and the chapters' ffmetadata into ``work``."""
+    listing = work / "clips.txt"
+    lines = ["ffconcat version 1.0"]
+    for info in infos:
+        path = str(info.path.resolve()).replace("'", "'\\''")
+        # The video's own length places the next clip: container durations include audio that
+        # may run a frame longer, which would open a gap in the video at every join.
+        lines += [f"file 'file:{path}'", f"duration {info.video.duration:.6f}"]
+    listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    meta = work / "chapters.txt"
+    meta.write_text(chapters_metadata(titles, [i.video.duration for i in infos]), encoding="utf-8")
+    return listing, meta
+
+
+def _concat_audio(infos: Sequence[MediaInfo]) -> list[str]:
+    """The concat run's audio arguments: none when the first clip has no audio."""
+    if infos[0].audio is None:
+        return []
+    # Each clip's last AAC frame decodes with its padding (up to 21 ms), overlapping the
+    # next clip; trimming overlaps above 1 ms keeps the audio from drifting ahead by that
+    # much per clip (the default threshold, 100 ms, let 7 clips drift 114 ms).
+    return [
+        "-map",
+        "0:a:0",
+        "-af",
+        "aresample=async=1:min_hard_comp=0.001:first_pts=0",
+        "-c:a",
+        "aac",
+        "-b:a",
+        _AUDIO_BITRATE,
+    ]
 
 
 def _normalise(
     infos: Sequence[MediaInfo], work: Path, registry: ProcessRegistry | None, ffmpeg: str
 ) -> list[MediaInfo]:
     """Re-encode every clip to the first clip's size and rate, with a common audio layout."""
-    first = infos[0].video
-    width, height = first.width + first.width % 2, first.height + first.height % 2
-    rate = first.frame_rate
-    with_audio = next((i.audio for i in infos if i.audio is not None), None)
+    target = _Target.of(infos)
     out: list[MediaInfo] = []
     for n, info in enumerate(infos):
-        target = work / f"norm{n:04d}.mp4"
-        vf = (
-            f"scale={width}:{height}:force_original_aspect_ratio=decrease,"
-            # eof_action=pass: by default fps drops the last frame of a clip whose frames do
-            # not fall exactly on its grid, a frame per clip (8 of 25 clips of one reel).
-            f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2,setsar=1,"
-            f"fps={_rate(rate)}:eof_action=pass,"
-            "format=yuv420p"
-        )
-        inputs = ["-i", file_arg(info.path)]
-        maps = ["-map", f"0:{info.video.index}"]
-        audio: list[str] = []
-        if with_audio is not None:
-            if info.audio is None:
-                # Silence of the clip's length keeps every clip's audio and video aligned.
-                inputs += [
-                    "-f",
-                    "lavfi",
-                    "-t",
-                    f"{info.video.duration:.6f}",
-                    "-i",
-                    f"anullsrc=r={with_audio.sample_rate}:cl=stereo",
-                ]
-                maps += ["-map", "1:a:0"]
-            else:
-                maps += ["-map", f"0:{info.audio.index}"]
-            audio = [
-                "-c:a",
-                "aac",
-                "-b:a",
-                _AUDIO_BITRATE,
-                "-ar",
-                str(with_audio.sample_rate),
-                "-ac",
-                "2",
-            ]
-        run(
-            [
-                ffmpeg,
-                "-hide_banner",
-                "-nostdin",
-                "-y",
-                "-loglevel",
-                "warning",
-                *inputs,
-                *maps,
-                "-vf",
-                vf,
-                *_X264,
-                *audio,
-                "-map_metadata",
-                "-1",
-                "-f",
-                "mp4",
-                file_arg(target),
-            ],
-            registry=registry,
-        )
-        made = probe(target, keyframes=False)
+        path = work / f"norm{n:04d}.mp4"
+        run(_normalise_argv(info, target, path, ffmpeg), registry=registry)
+        made = probe(path, keyframes=False)
         # A new frame rate may move the end by part of a frame, never by more.
-        if abs(made.video.duration - info.video.duration) > 1 / rate + 0.01:
+        if abs(made.video.duration - info.video.duration) > 1 / target.rate + 0.01:
             raise CutError(
                 f"normalising {info.path.name} changed its length from "
                 f"{info.video.duration:.3f} s to {made.video.duration:.3f} s"
             )
         out.append(made)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """What :func:`_normalise` re-encodes every clip to."""
+
+    width: int
+    """The first clip's width, made even."""
+    height: int
+    """The first clip's height, made even."""
+    rate: Fraction
+    """The first clip's frame rate."""
+    audio: AudioStreamInfo | None
+    """The first audio any clip has (its sample rate is kept), None when none has any."""
+
+    @classmethod
+    def of(cls, infos: Sequence[MediaInfo]) -> _Target:
+        first = infos[0].video
+        width, height = first.width + first.width % 2, first.height + first.height % 2
+        with_audio = next((i.audio for i in infos if i.audio is not None), None)
+        return cls(width, height, first.frame_rate, with_audio)
+
+    @property
+    def video_filter(self) -> str:
+        width, height = self.width, self.height
+        return (
+            f"scale={width}:{height}:force_original_aspect_ratio=decrease,"
+            # eof_action=pass: by default fps drops the last frame of a clip whose frames do
+            # not fall exactly on its grid, a frame per clip (8 of 25 clips of one reel).
+            f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2,setsar=1,"
+            f"fps={_rate(self.rate)}:eof_action=pass,"
+            "format=yuv420p"
+        )
+
+
+def _normalise_argv(info: MediaInfo, target: _Target, out: Path, ffmpeg: str) -> list[str]:
+    inputs = ["-i", file_arg(info.path)]
+    maps = ["-map", f"0:{info.video.index}"]
+    audio: list[str] = []
+    if target.audio is not None:
+        if info.audio is None:
+            # Silence of the clip's length keeps every clip's audio and video aligned.
+            inputs += [
+                "-f",
+                "lavfi",
+                "-t",
+                f"{info.video.duration:.6f}",
+                "-i",
+                f"anullsrc=r={target.audio.sample_rate}:cl=stereo",
+            ]
+            maps += ["-map", "1:a:0"]
+        else:
+            maps += ["-map", f"0:{info.audio.index}"]
+        audio = ["-c:a", "aac", "-b:a", _AUDIO_BITRATE]
+        audio += ["-ar", str(target.audio.sample_rate), "-ac", "2"]
+    return command(
+        ffmpeg,
+        *inputs,
+        *maps,
+        "-vf",
+        target.video_filter,
+        *_X264,
+        *audio,
+        "-map_metadata",
+        "-1",
+        "-f",
+        "mp4",
+        file_arg(out),
+    )
 
 
 def _rate(rate: Fraction) -> str:

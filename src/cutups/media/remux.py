@@ -147,9 +147,56 @@ def read_span(
     target = grid.pts_at_or_after(keyframe) - round(_SEEK_BEFORE / grid.time_base)
     # Not clamped at the first frame: a seek before it lands on it, with the audio priming.
     container.seek(target, stream=vstream, backward=True)
+    demuxed = _demux_from_keyframe(container, vstream, astream, grid, keyframe, end)
+    if demuxed is None or not demuxed.video:
+        return None
+    video = demuxed.video
+    key_pts = video[0].pts or 0
+    a_start, a_stop = 0, 0
+    kept: list[Packet[Stream]] = []
+    if astream is not None:
+        a_start, a_stop = _audio_bounds(key_pts, keyframe, end, grid, astream)
+        kept = _audio_span(demuxed.audio, a_start, a_stop)
+    reorder = key_pts - (video[0].dts if video[0].dts is not None else key_pts)
+    return Span(
+        window=PacketWindow(tuple(demuxed.frames), reorder, demuxed.eof),
+        video=tuple(video),
+        audio=tuple(kept),
+        video_stream=vstream,
+        audio_stream=astream,
+        key_pts=key_pts,
+        audio_start=a_start,
+        audio_end=a_stop,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Demuxed:
+    """The packets :func:`_demux_from_keyframe` read."""
+
+    frames: list[int]
+    """Frame index of each video packet."""
+    video: list[Packet[Stream]]
+    """Video packets in decode order, from the keyframe on."""
+    audio: list[Packet[Stream]]
+    """Every audio packet from the seek on, up to the first one past the clip's audio."""
+    eof: bool
+    """The data ended before ``WINDOW_PAST_END`` frames past the end."""
+
+
+def _demux_from_keyframe(
+    container: InputContainer,
+    vstream: Stream,
+    astream: Stream | None,
+    grid: FrameGrid,
+    keyframe: int,
+    end: int,
+) -> _Demuxed | None:
+    """Read packets after a seek: video from frame ``keyframe`` to a bit past ``end``, audio
+    until the span's is covered. None when the seek overshot the keyframe."""
     frames: list[int] = []
     video: list[Packet[Stream]] = []
-    audio: list[Packet[Stream]] = []  # every audio packet from the seek on; trimmed below
+    audio: list[Packet[Stream]] = []  # every audio packet from the seek on; trimmed later
     a_end: int | None = None  # known once the keyframe is
     video_done, audio_done, eof = False, astream is None, True
     streams = [vstream] if astream is None else [vstream, astream]
@@ -179,25 +226,7 @@ def read_span(
                 break
     except av.error.FFmpegError:
         pass  # damaged data ends the span; the plan and verification cope with what it got
-    if not video:
-        return None
-    key_pts = video[0].pts or 0
-    a_start, a_stop = 0, 0
-    kept: list[Packet[Stream]] = []
-    if astream is not None:
-        a_start, a_stop = _audio_bounds(key_pts, keyframe, end, grid, astream)
-        kept = _audio_span(audio, a_start, a_stop)
-    reorder = key_pts - (video[0].dts if video[0].dts is not None else key_pts)
-    return Span(
-        window=PacketWindow(tuple(frames), reorder, eof),
-        video=tuple(video),
-        audio=tuple(kept),
-        video_stream=vstream,
-        audio_stream=astream,
-        key_pts=key_pts,
-        audio_start=a_start,
-        audio_end=a_stop,
-    )
+    return _Demuxed(frames, video, audio, eof)
 
 
 def _audio_bounds(

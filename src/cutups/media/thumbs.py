@@ -29,7 +29,9 @@ import math
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
+from dataclasses import dataclass
 from fractions import Fraction
+from functools import partial
 from pathlib import Path
 
 import av.error
@@ -40,7 +42,7 @@ from PIL import Image
 from cutups.cores import side_by_side
 from cutups.errors import CanceledError, FFmpegError, MediaError
 from cutups.media.cutplan import FrameGrid
-from cutups.media.ffmpeg import ProcessRegistry, file_arg, run
+from cutups.media.ffmpeg import ProcessRegistry, command, file_arg, run
 from cutups.media.probe import MediaInfo, probe
 from cutups.media.remux import Readers
 
@@ -161,39 +163,60 @@ def thumbnails(
     ]
     for _, out in work:
         out.parent.mkdir(parents=True, exist_ok=True)
-    height = _height(info, width)
-
-    def in_process(item: tuple[int, Path]) -> tuple[int, Path] | None:
-        """Make one still; return it back if it must go to ffmpeg instead."""
-        if registry is not None and registry.canceled:
-            raise CanceledError("canceled before the still was made")
-        index, out = item
-        try:
-            _still(shared.get(info.path), info, grid, index, out, width, height)
-        except (MediaError, av.error.FFmpegError, OSError, ValueError) as exc:
-            log.warning("still of frame %d in-process failed (%s); using ffmpeg", index, exc)
-            return item
-        return None
-
-    def with_ffmpeg(chunk: list[tuple[int, Path]]) -> None:
-        run(_argv(info, grid, chunk, width, ffmpeg), registry=registry)
-        for index, out in chunk:
-            if not out.is_file() or out.stat().st_size == 0:
-                raise FFmpegError(f"no still written for frame {index} ({out.name})")
-
+    stills = _Stills(info, grid, width, _height(info, width), registry, ffmpeg)
     workers = min(len(work), side_by_side(jobs)) or 1
     with (
         Readers() if readers is None else nullcontext(readers) as shared,
         ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cutups-thumb") as pool,
     ):
+        in_process = partial(stills.in_process, shared)
         # One still runs on the calling thread: readers are per thread, and a pool thread
         # would open the source anew for every still.
         made = map(in_process, work) if workers == 1 else pool.map(in_process, work)
         left = [item for item in made if item is not None]
         chunks = [left[i : i + PER_PROCESS] for i in range(0, len(left), PER_PROCESS)]
-        for _ in pool.map(with_ffmpeg, chunks):
+        for _ in pool.map(stills.with_ffmpeg, chunks):
             pass
     return [out for _, out in work]
+
+
+@dataclass(frozen=True, slots=True)
+class _Stills:
+    """What every still of one :func:`thumbnails` call shares, and the two ways to make one."""
+
+    info: MediaInfo
+    grid: FrameGrid
+    width: int
+    height: int
+    registry: ProcessRegistry | None
+    ffmpeg: str
+
+    def in_process(self, readers: Readers, item: tuple[int, Path]) -> tuple[int, Path] | None:
+        """Make one still; return it back if it must go to ffmpeg instead."""
+        if self.registry is not None and self.registry.canceled:
+            raise CanceledError("canceled before the still was made")
+        index, out = item
+        try:
+            _still(
+                readers.get(self.info.path),
+                self.info,
+                self.grid,
+                index,
+                out,
+                self.width,
+                self.height,
+            )
+        except (MediaError, av.error.FFmpegError, OSError, ValueError) as exc:
+            log.warning("still of frame %d in-process failed (%s); using ffmpeg", index, exc)
+            return item
+        return None
+
+    def with_ffmpeg(self, chunk: list[tuple[int, Path]]) -> None:
+        """Make a chunk of stills in one ffmpeg run."""
+        run(_argv(self.info, self.grid, chunk, self.width, self.ffmpeg), registry=self.registry)
+        for index, out in chunk:
+            if not out.is_file() or out.stat().st_size == 0:
+                raise FFmpegError(f"no still written for frame {index} ({out.name})")
 
 
 def _height(info: MediaInfo, width: int) -> int:
@@ -267,17 +290,7 @@ def _argv(
             "image2",
             file_arg(out),
         ]
-    return [
-        ffmpeg,
-        "-hide_banner",
-        "-nostdin",
-        "-y",
-        "-loglevel",
-        "error",
-        "-copyts",
-        *inputs,
-        *outputs,
-    ]
+    return command(ffmpeg, "-copyts", *inputs, *outputs, loglevel="error")
 
 
 def _keyframe_before(info: MediaInfo, grid: FrameGrid, index: int) -> Fraction:

@@ -75,7 +75,7 @@ def write_levels(signals: Signals, out_dir: Path, stem: str) -> tuple[Path, Path
         for i in range(len(table["second"])):
             writer.writerow([f"{table[k][i]:.4g}" for k in table])
     npz_path = out_dir / f"{stem}.npz"
-    arrays: dict[str, Any] = {k: v for k, v in signals.arrays.items() if not k.startswith("__")}
+    arrays: dict[str, Any] = dict(signals.arrays)
     np.savez_compressed(npz_path, allow_pickle=False, **arrays)
     png_path = out_dir / f"{stem}.png"
     _plot(table, png_path)

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from cutups.errors import ConfigError, ExternalServiceError, PbpError
-from cutups.pbp._http import JsonClient, RetryPolicy
 from cutups.pbp._values import first, to_int, to_str
 from cutups.pbp.load import load_pbp
 from cutups.pbp.model import ClockAt, Game
+from cutups.remote import JsonClient, RetryPolicy
 
 if TYPE_CHECKING:
     from cutups.settings import Settings
@@ -54,7 +54,7 @@ class CfbdClient(JsonClient):
         api_key: CFBD API key (``CUTUPS_CFBD_API_KEY``); required.
         base_url: API root (``CUTUPS_CFBD_BASE_URL``).
         cache_dir: Where answers are cached; ``None`` disables the cache.
-        transport, timeout, retry, sleep: As for :class:`~cutups.pbp._http.JsonClient`.
+        transport, timeout, retry, sleep: As for :class:`~cutups.remote.JsonClient`.
 
     Raises:
         ConfigError: No API key or no base URL.

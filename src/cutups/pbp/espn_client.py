@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from cutups.errors import ConfigError, ExternalServiceError
-from cutups.pbp._http import JsonClient
 from cutups.pbp.load import load_pbp
 from cutups.pbp.model import ClockAt, Game
+from cutups.remote import JsonClient
 
 if TYPE_CHECKING:
     from cutups.settings import Settings
@@ -30,7 +30,7 @@ class EspnClient(JsonClient):
     Arguments:
         base_url: Sport root (``CUTUPS_ESPN_BASE_URL``); required.
         cache_dir: Where finished games' summaries are cached; ``None`` disables the cache.
-        transport, timeout, retry, sleep: As for :class:`~cutups.pbp._http.JsonClient`.
+        transport, timeout, retry, sleep: As for :class:`~cutups.remote.JsonClient`.
 
     Raises:
         ConfigError: No base URL.

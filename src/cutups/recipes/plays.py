@@ -1,8 +1,8 @@
 """The ``plays`` recipe: one clip for every snap and kick of a football broadcast.
 
-Pure planning: signals, the clock model and (optionally) play-by-play in, a
-:class:`~cutups.timeline.Timeline` out. Rendering the timeline into clips is
-:mod:`cutups.output.render`'s job.
+Pure planning: the video's :class:`~cutups.analysis.result.Analysis` (signals, clock readings
+and model) and (optionally) play-by-play in, a :class:`~cutups.timeline.Timeline` out.
+Rendering the timeline into clips is :mod:`cutups.output.render`'s job.
 
 Without play-by-play every detected play becomes a clip (bucket unknown). With it, every listed
 play is placed (:mod:`cutups.align.pbp_align`), carries its facts and its bucket for the chosen
@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from cutups.align.pbp_align import Alignment, Placement, align_plays
-from cutups.analysis.clock_model import ClockModel
 from cutups.analysis.plays import DetectedPlay, DetectorParams, detect_plays
-from cutups.analysis.signals import Signals
+from cutups.analysis.result import Analysis
 from cutups.pbp.buckets import bucket_for
 from cutups.pbp.model import ClockAt, Game, Play, Team
 from cutups.pbp.teams import match_team
@@ -168,11 +167,10 @@ def _placed_core(pl: Placement, detections: Sequence[DetectedPlay], team: Team |
 
 
 def plan_plays(
-    signals: Signals,
+    analysis: Analysis,
     *,
     source: str,
     options: PlaysParams,
-    clock: ClockModel | None = None,
     game: Game | None = None,
     clock_at: ClockAt | Literal["auto"] = "auto",
     cuts: CutPoints | None = None,
@@ -181,12 +179,13 @@ def plan_plays(
 
     ``cuts`` as for :func:`plan_from_detections`.
     """
-    detections = detect_plays(signals, options.detector)
+    signals = analysis.signals
+    detections = detect_plays(signals, options.detector, analysis.readings)
     meta: dict[str, object] = {
         "detector": "vision_v1",
         "vision_candidates": len(detections),
         "audio_spikes": int((signals["whistle"] >= 10.0).sum()),
-        "clock_spans": len(clock.spans) if clock else 0,
+        "clock_spans": len(analysis.clock.spans),
     }
     if game is None:
         return plan_from_detections(
@@ -201,10 +200,27 @@ def plan_plays(
     alignment = align_plays(
         game.plays,
         detections,
-        clock or ClockModel(()),
+        analysis.clock,
         duration=signals.duration,
         clock_at=clock_at,
     )
+    cores = _aligned_cores(alignment, detections, team)
+    timeline = _plan(
+        cores, source=source, duration=signals.duration, options=options, meta=meta, cuts=cuts
+    )
+    clip_of = {c.facts.row_id: c.id for c in timeline.clips if c.facts.row_id}
+    if alignment.clock_at is None:
+        meta["align_warning"] = "the scorebug clock could not be read; no row was placed"
+    meta.update(_pbp_meta(game, alignment, team, clip_of))
+    return Timeline(
+        recipe="plays", source=source, duration=signals.duration, clips=timeline.clips, meta=meta
+    )
+
+
+def _aligned_cores(
+    alignment: Alignment, detections: Sequence[DetectedPlay], team: Team | None
+) -> list[_Core]:
+    """The matched rows' plays, then the detections no row accounts for."""
     cores = [
         _placed_core(pl, detections, team) for pl in alignment.placements if pl.status == "matched"
     ]
@@ -228,33 +244,29 @@ def plan_plays(
                 PlayFacts(play_type="Extra Point"),
             )
         )
-    timeline = _plan(
-        cores, source=source, duration=signals.duration, options=options, meta=meta, cuts=cuts
-    )
-    clip_of = {c.facts.row_id: c.id for c in timeline.clips if c.facts.row_id}
+    return cores
+
+
+def _pbp_meta(
+    game: Game, alignment: Alignment, team: Team | None, clip_of: dict[str, str]
+) -> dict[str, object]:
+    """What the timeline's meta says about the play-by-play and what became of each row."""
     counts: dict[str, int] = {}
     for pl in alignment.placements:
         counts[pl.status] = counts.get(pl.status, 0) + 1
-    if clockless:
-        meta["align_warning"] = "the scorebug clock could not be read; no row was placed"
-    meta.update(
-        {
-            "cfbd": {
-                "requested": True,
-                "used": True,
-                "plays": len(game.plays),
-                "source": game.source,
-                "clock_at": alignment.clock_at,
-                "align_method": "clock_model_dp",
-                "periods": sorted({p.row.period for p in alignment.placements}),
-            },
-            "team": team.name if team else None,
-            "pbp_status_counts": counts,
-            "unlisted": len(alignment.unlisted),
-            "dropped_detections": len(alignment.dropped),
-            "pbp_accounting": _accounting(alignment, clip_of),
-        }
-    )
-    return Timeline(
-        recipe="plays", source=source, duration=signals.duration, clips=timeline.clips, meta=meta
-    )
+    return {
+        "cfbd": {
+            "requested": True,
+            "used": True,
+            "plays": len(game.plays),
+            "source": game.source,
+            "clock_at": alignment.clock_at,
+            "align_method": "clock_model_dp",
+            "periods": sorted({p.row.period for p in alignment.placements}),
+        },
+        "team": team.name if team else None,
+        "pbp_status_counts": counts,
+        "unlisted": len(alignment.unlisted),
+        "dropped_detections": len(alignment.dropped),
+        "pbp_accounting": _accounting(alignment, clip_of),
+    }

@@ -13,7 +13,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from cutups.analysis.runner import Analysis, analyse
+from cutups.analysis.result import Analysis
+from cutups.analysis.runner import analyse
 from cutups.errors import ConfigError
 from cutups.media.probe import MediaInfo
 from cutups.pbp.load import load_pbp
@@ -162,10 +163,9 @@ class PlaysRecipe(Recipe[PlaysOptions, PlaysAnalysis]):
     ) -> Timeline:
         video = analysis.video
         timeline = plan_plays(
-            video.signals,
+            video,
             source=str(inputs.source),
             options=options.params(settings),
-            clock=video.clock,
             game=analysis.game,
             clock_at=settings.pbp_clock_at,
             cuts=cut_points(inputs.info),

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import logging
 import mimetypes
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,16 +35,30 @@ from botocore.exceptions import (  # type: ignore[import-untyped]
 )
 
 from cutups.errors import ConfigError
-from cutups.jobs.metrics import api_call, bytes_uploaded
 from cutups.settings import Settings
 from cutups.storage.artifacts import LocalArtifacts
 from cutups.storage.layout import DataLayout
 
-__all__ = ["S3Artifacts", "artifacts_for"]
+__all__ = ["S3Artifacts", "StorageUsage", "artifacts_for"]
 
 log = logging.getLogger(__name__)
 
 _TOP = ("manifest.json", "job.zip", "reel.mp4", "report.html", "timeline.json")
+
+
+def _uncounted(*_: int) -> None:
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class StorageUsage:
+    """Where :class:`S3Artifacts` reports what it does (the job service counts it in its
+    metrics); by default nowhere. Storage knows nothing of the service that counts."""
+
+    request: Callable[[], None] = _uncounted
+    """One request to the object store."""
+    uploaded: Callable[[int], None] = _uncounted
+    """Bytes uploaded."""
 
 
 class S3Artifacts:
@@ -52,14 +67,18 @@ class S3Artifacts:
     Arguments:
         settings: bucket, endpoint, prefix, presigned URL lifetime.
         client: a boto3 S3 client to use (default: one built from settings + AWS env).
+        usage: where requests and uploaded bytes are counted.
     """
 
-    def __init__(self, settings: Settings, client: Any | None = None) -> None:
+    def __init__(
+        self, settings: Settings, client: Any | None = None, *, usage: StorageUsage | None = None
+    ) -> None:
         if not settings.s3_bucket:
             raise ConfigError("CUTUPS_STORAGE_BACKEND=s3 needs CUTUPS_S3_BUCKET")
         self.bucket = settings.s3_bucket
         self.prefix = settings.s3_prefix.strip("/")
         self.expires = settings.s3_presign_seconds
+        self._usage = usage or StorageUsage()
         self._s3 = client or boto3.client(
             "s3",
             endpoint_url=settings.s3_endpoint_url or None,
@@ -80,14 +99,14 @@ class S3Artifacts:
     def upload(self, job_id: str, path: Path, name: str) -> None:
         """Put one file (overwriting: the same name always holds the same output)."""
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        api_call("s3")
+        self._usage.request()
         self._s3.upload_file(
             str(path),
             self.bucket,
             self.key(job_id, name),
             ExtraArgs={"ContentType": content_type},
         )
-        bytes_uploaded(path.stat().st_size)
+        self._usage.uploaded(path.stat().st_size)
 
     def clip_ready(self, job_id: str, out_dir: Path, entry: Mapping[str, Any]) -> None:
         """A clip (and its thumbnail) is finished: upload both now."""
@@ -122,14 +141,14 @@ class S3Artifacts:
         sizes: dict[str, int] = {}
         paginator = self._s3.get_paginator("list_objects_v2")
         for page in paginator.paginate(Bucket=self.bucket, Prefix=self.key(job_id, "")):
-            api_call("s3")
+            self._usage.request()
             for obj in page.get("Contents", ()):
                 sizes[str(obj["Key"])] = int(obj["Size"])
         return sizes
 
     # -- reading --------------------------------------------------------------------------------
     def exists(self, job_id: str, name: str) -> bool:
-        api_call("s3")
+        self._usage.request()
         try:
             self._s3.head_object(Bucket=self.bucket, Key=self.key(job_id, name))
         except ClientError as exc:
@@ -143,7 +162,7 @@ class S3Artifacts:
         """Copy the job's file ``name`` to ``path``; False when the bucket does not have it."""
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{path.name}.part")
-        api_call("s3")
+        self._usage.request()
         try:
             self._s3.download_file(self.bucket, self.key(job_id, name), str(partial))
         except ClientError as exc:
@@ -166,8 +185,10 @@ class S3Artifacts:
         return url
 
 
-def artifacts_for(settings: Settings, layout: DataLayout) -> LocalArtifacts | S3Artifacts:
+def artifacts_for(
+    settings: Settings, layout: DataLayout, *, usage: StorageUsage | None = None
+) -> LocalArtifacts | S3Artifacts:
     """The artifact store the settings ask for (local by default)."""
     if settings.storage_backend == "s3":
-        return S3Artifacts(settings)
+        return S3Artifacts(settings, usage=usage)
     return LocalArtifacts(layout)

@@ -1,6 +1,7 @@
-"""GET JSON from a remote service with a disk cache, bounded retries and one error type.
+"""GET (or POST) JSON from a remote service with a disk cache, bounded retries and one error type.
 
-Shared by the CFBD and ESPN clients. Every failure becomes an
+Shared by the CFBD and ESPN clients, and by the OpenAI-compatible clients (the cloud transcriber,
+the LLM planner), which POST without the cache. Every failure becomes an
 :class:`~cutups.errors.ExternalServiceError` naming the service and the HTTP status:
 
 * 401/403: the credentials were refused (not retried: a wrong key stays wrong);
@@ -143,7 +144,9 @@ class JsonService:
             if cached is not None:
                 log.debug("%s cache hit for %s %s", self.label, path, dict(params))
                 return cached[0]
-        body, value = self._fetch(path, params)
+        body, value = self._fetch(
+            lambda: self._client.get(path, params=dict(params)), f"GET {path} {dict(params)}"
+        )
         if cache_file is not None and (cacheable is None or cacheable(value)):
             _write_cache(cache_file, body)
         return value
@@ -156,13 +159,33 @@ class JsonService:
         )
         return self.cache_dir / f"{hashlib.sha256(identity.encode()).hexdigest()[:40]}.json"
 
-    def _fetch(self, path: str, params: Mapping[str, str | int]) -> tuple[bytes, Any]:
+    def post(
+        self,
+        path: str,
+        *,
+        json_body: Mapping[str, Any] | None = None,
+        data: Mapping[str, str | list[str]] | None = None,
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
+    ) -> Any:
+        """POST JSON (``json_body``) or a multipart form (``data`` + ``files``) to ``path`` and
+        return the decoded JSON answer; never cached, retried like :meth:`get`.
+
+        Raises:
+            ExternalServiceError: The service failed or answered something that is not JSON.
+        """
+        _, value = self._fetch(
+            lambda: self._client.post(path, json=json_body, data=data, files=files),
+            f"POST {path}",
+        )
+        return value
+
+    def _fetch(self, send: Callable[[], httpx.Response], what: str) -> tuple[bytes, Any]:
         failure: ExternalServiceError | None = None
         for attempt in range(self.retry.max_retries + 1):
             wait = self.retry.backoff * 2**attempt
             try:
-                log.debug("%s GET %s %s (attempt %d)", self.label, path, dict(params), attempt + 1)
-                response = self._client.get(path, params=dict(params))
+                log.debug("%s %s (attempt %d)", self.label, what, attempt + 1)
+                response = send()
             except httpx.TimeoutException:
                 failure = self._error(f"{self.label} did not answer within {self.timeout:g} s")
             except httpx.TransportError as exc:

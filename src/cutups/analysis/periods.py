@@ -1,7 +1,8 @@
 """Which period each stretch of game clock belongs to, where the scorebug's period is unread.
 
 Pure: used on clock readings (:mod:`cutups.analysis.clock_model`) and on clock spans when the
-aligner numbers unlabelled periods (:func:`cutups.align.pbp_align.relabel_periods`).
+aligner numbers unlabelled periods (:func:`cutups.align.pbp_align.relabel_periods`). It lives in
+analysis, not align, so that the dependency points one way: align uses analysis, never back.
 """
 
 from __future__ import annotations

@@ -1,0 +1,63 @@
+"""Transcribe a source with whatever the settings choose: the local model, or a cloud API."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from cutups.media.audio import SpeechAudio, encode_for_upload, extract_speech
+from cutups.media.ffmpeg import ProcessRegistry
+from cutups.settings import Settings
+from cutups.speech.cloud import CloudTranscriber
+from cutups.speech.local import LocalOptions, LocalTranscriber
+from cutups.speech.onsets import refine_transcript
+from cutups.speech.transcript import Transcript
+
+__all__ = ["transcribe_source"]
+
+
+def transcribe_source(
+    source: Path,
+    work_dir: Path,
+    settings: Settings,
+    *,
+    progress: Callable[[float], None] | None = None,
+    cancel: threading.Event | None = None,
+    registry: ProcessRegistry | None = None,
+) -> tuple[Transcript, SpeechAudio]:
+    """Transcribe ``source``; also return its speech audio (for loudness and later stages).
+
+    The cloud service is used when ``settings.transcribe_url`` is set, else the local model.
+    Intermediate audio files go to ``work_dir``.
+
+    Raises:
+        MediaError: the source cannot be opened; NoAudioStreamError: it has no audio.
+        FFmpegError: ffmpeg could not decode its audio.
+        ModelError: the local model is missing or fails its hash check.
+        ExternalServiceError: the cloud service failed.
+        CanceledError: ``cancel`` was set.
+    """
+    audio = extract_speech(
+        source, work_dir / "speech.f32", ffmpeg=settings.ffmpeg, registry=registry
+    )
+    expected = settings.speech_language or "en"
+    if settings.transcribe_url:
+        upload = work_dir / "speech.ogg"
+        offset = encode_for_upload(source, upload, ffmpeg=settings.ffmpeg, registry=registry)
+        with CloudTranscriber(
+            settings.transcribe_url,
+            settings.transcribe_api_key,
+            settings.transcribe_model,
+            expected_language=expected,
+        ) as client:
+            transcript = client.transcribe_file(upload, offset=offset)
+        return refine_transcript(transcript, audio), audio
+    options = LocalOptions(
+        model=settings.speech_model,
+        language=settings.speech_language,
+        expected_language=expected,
+        threads=settings.workers,
+    )
+    transcriber = LocalTranscriber(options, settings.cache_dir)
+    return transcriber.transcribe(audio, progress=progress, cancel=cancel), audio

@@ -1,0 +1,39 @@
+"""Snapping word edges that border a pause onto the sound (pure)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cutups.speech.onsets import refine_word_times, voiced_ticks
+from cutups.speech.transcript import Word
+
+
+def _voiced(spans: list[tuple[float, float]], seconds: float = 6.0) -> np.ndarray:
+    levels = np.full(int(seconds * 100), -70.0, np.float32)
+    for start, end in spans:
+        levels[int(start * 100) : int(end * 100)] = -20.0
+    voiced = voiced_ticks(levels)
+    assert voiced is not None
+    return voiced
+
+
+def test_edges_next_to_pauses_move_onto_the_sound() -> None:
+    # true sound: "hello" 1.00-1.40, "there" 1.40-1.90 (continuous), pause, "again" 3.00-3.50
+    voiced = _voiced([(1.0, 1.9), (3.0, 3.5)])
+    early = [
+        Word(start=0.82, end=1.35, text="hello"),  # starts 180 ms early
+        Word(start=1.35, end=1.75, text="there"),  # ends 150 ms early
+        Word(start=2.80, end=3.30, text="again"),  # both edges early
+    ]
+    hello, there, again = refine_word_times(early, voiced)
+    assert hello.start == 1.0 and hello.end == 1.35  # inside speech: kept
+    assert there.start == 1.35 and there.end == 1.9
+    assert again.start == 3.0 and again.end == 3.5
+
+
+def test_continuous_speech_and_flat_audio_are_left_alone() -> None:
+    voiced = _voiced([(0.5, 5.5)])
+    words = [Word(start=1.0, end=1.4, text="in"), Word(start=1.4, end=1.8, text="speech")]
+    assert refine_word_times(words, voiced) == words
+    assert voiced_ticks(np.full(500, -30.0, np.float32)) is None  # no contrast: no snapping
+    assert voiced_ticks(np.zeros(0, np.float32)) is None
