@@ -11,6 +11,7 @@ the neural part (ONNX Runtime) runs lines side by side.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import subprocess
 import threading
@@ -34,7 +35,9 @@ __all__ = [
     "Speech",
     "Synthesizer",
     "checked_voice_files",
+    "load_piper_voice",
     "piper_voice_files",
+    "warm_up_piper",
 ]
 
 PIPER_VOICE = (
@@ -117,39 +120,63 @@ def piper_voice_files() -> tuple[Path, Path]:
     return checked_voice_files(model, config)
 
 
+_VOICES: dict[tuple[Path, Path], Any] = {}
+_VOICES_LOCK = threading.Lock()
+_PHONEMIZE_LOCK = threading.Lock()
+"""piper phonemizes with espeak-ng's C library, whose state is global to the process."""
+
+
+def load_piper_voice(files: Callable[[], tuple[Path, Path]] = piper_voice_files) -> Any:
+    """The piper voice, loaded once per process (a second or two; a worker reuses it).
+
+    Raises:
+        SpeechError: the voice package or piper is missing, or the files are not the pinned ones.
+    """
+    try:
+        model, config = files()
+    except ModelError as exc:
+        raise SpeechError(exc.message) from None
+    with _VOICES_LOCK:
+        if (model, config) not in _VOICES:
+            try:
+                from piper import PiperVoice
+            except ImportError:
+                raise SpeechError("piper-tts is not installed") from None
+            try:
+                _VOICES[model, config] = PiperVoice.load(model, config_path=config)
+            except Exception as exc:  # onnxruntime raises its own types
+                raise SpeechError(f"the piper voice cannot be loaded: {exc}") from None
+        return _VOICES[model, config]
+
+
+def warm_up_piper() -> threading.Thread:
+    """Load the voice in the background (while the video is analysed); a failure is left for
+    the first line to report."""
+
+    def load() -> None:
+        with contextlib.suppress(SpeechError):
+            load_piper_voice()
+
+    thread = threading.Thread(target=load, name="piper-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 class PiperSynth:
-    """The local neural voice, loaded on first use (a second or two) so that the text stage
-    runs meanwhile."""
+    """The local neural voice (:func:`load_piper_voice`); lines are voiced side by side."""
 
     name = "piper"
 
     def __init__(self, files: Callable[[], tuple[Path, Path]] = piper_voice_files) -> None:
         self._files = files
-        self._voice: Any = None
-        self._load_lock = threading.Lock()
-        self._phonemize_lock = threading.Lock()
 
     def _loaded(self) -> Any:
-        with self._load_lock:
-            if self._voice is None:
-                try:
-                    model, config = self._files()
-                except ModelError as exc:
-                    raise SpeechError(exc.message) from None
-                try:
-                    from piper import PiperVoice
-                except ImportError:
-                    raise SpeechError("piper-tts is not installed") from None
-                try:
-                    self._voice = PiperVoice.load(model, config_path=config)
-                except Exception as exc:  # onnxruntime raises its own types
-                    raise SpeechError(f"the piper voice cannot be loaded: {exc}") from None
-            return self._voice
+        return load_piper_voice(self._files)
 
     def synthesize(self, text: str) -> Speech:
         voice = self._loaded()
         try:
-            with self._phonemize_lock:
+            with _PHONEMIZE_LOCK:
                 sentences = voice.phonemize(text)
             parts = [voice.phoneme_ids_to_audio(voice.phonemes_to_ids(p)) for p in sentences if p]
         except Exception as exc:  # onnxruntime and the phonemizer raise their own types

@@ -199,6 +199,7 @@ def _voice(slot: PlaySlot, written: WrittenLine, synth: Synthesizer, run: _Run) 
 
 def _speech_stage(synth: Synthesizer, parallel: int, run: _Run) -> None:
     pending: deque[Future[_Voiced]] = deque()
+    voiced = 0
     with ThreadPoolExecutor(parallel, thread_name_prefix="speech") as pool:
         try:
             while True:
@@ -207,8 +208,11 @@ def _speech_stage(synth: Synthesizer, parallel: int, run: _Run) -> None:
                     break
                 slot, written = item
                 pending.append(pool.submit(_voice, slot, written, synth, run))
-                while len(pending) >= parallel:
+                # The first line is voiced alone, with every core, so the first chunk comes
+                # soonest; then up to ``parallel`` lines at once.
+                while len(pending) >= (parallel if voiced else 1):
                     run.put(run.voiced, pending.popleft().result())
+                    voiced += 1
             while pending:
                 run.put(run.voiced, pending.popleft().result())
         finally:

@@ -26,6 +26,7 @@ from cutups.commentary.events import ChunkReady, StreamEvent
 from cutups.commentary.lines import LineWriter
 from cutups.commentary.llm import ChatClient, LlmWriter
 from cutups.commentary.slots import play_slots
+from cutups.commentary.speech import warm_up_piper
 from cutups.commentary.stream import FINAL_NAME, StreamConfig, StreamResult, run_commentary
 from cutups.commentary.voices import Voice, make_synth
 from cutups.errors import ConfigError
@@ -83,6 +84,8 @@ class CommentaryRecipe(Recipe[CommentaryOptions, PlaysAnalysis]):
     def analyse(
         self, inputs: RecipeInputs, options: CommentaryOptions, ctx: RunContext
     ) -> PlaysAnalysis:
+        if options.voice == "piper":
+            warm_up_piper()  # loads while the video is analysed
         return PlaysRecipe().analyse(inputs, options.plays_options(), ctx)
 
     def plan(
