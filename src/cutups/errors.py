@@ -18,6 +18,7 @@ Callers catch at the level they care about::
     ├── CutError                     a cut failed verification even after the fallback
     ├── AnalysisError                a process analysing part of the video died
     ├── ExternalServiceError         CFBD, ESPN, S3, ... answered badly or not at all
+    ├── SpeechError                  a text-to-speech engine could not voice a line
     ├── ModelError                   a shipped model is missing or fails its hash check
     └── CanceledError                the job was canceled while work was running
 
@@ -46,6 +47,7 @@ __all__ = [
     "PbpError",
     "QueryError",
     "SourceError",
+    "SpeechError",
     "WrongGameError",
 ]
 
@@ -143,6 +145,11 @@ class ExternalServiceError(CutupsError):
         super().__init__(message)
         self.service = service
         self.status = status
+
+
+class SpeechError(CutupsError):
+    """A text-to-speech engine (local voice, espeak-ng, a cloud service) failed on a line or
+    could not be loaded; the commentary skips that line with a warning."""
 
 
 class ModelError(CutupsError):

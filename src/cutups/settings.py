@@ -95,6 +95,32 @@ class Settings(BaseSettings):
     """Whether listed play clocks are end-of-play stamps (CFBD/ESPN since ~2005) or snap times;
     ``auto`` tries both and keeps the one that lines up with the video's clock."""
 
+    # -- commentary recipe: the optional LLM writer and cloud voice are off unless configured ---
+    commentary_llm_url: str | None = Field(None, validation_alias=_env("COMMENTARY_LLM_URL"))
+    """Base URL of an OpenAI-compatible chat API (``.../v1``; ``/chat/completions`` is added).
+    None: lines come from the templates alone."""
+    commentary_llm_model: str = Field("default", validation_alias=_env("COMMENTARY_LLM_MODEL"))
+    commentary_llm_api_key: str | None = Field(
+        None, validation_alias=_env("COMMENTARY_LLM_API_KEY")
+    )
+    commentary_llm_timeout: float = Field(
+        8.0, gt=0, le=120, validation_alias=_env("COMMENTARY_LLM_TIMEOUT")
+    )
+    """Seconds one line may take; a slower answer falls back to the template line."""
+    commentary_tts_url: str | None = Field(None, validation_alias=_env("COMMENTARY_TTS_URL"))
+    """Base URL of a text-to-speech service speaking ElevenLabs' API (``voice: cloud``)."""
+    commentary_tts_api_key: str | None = Field(
+        None, validation_alias=_env("COMMENTARY_TTS_API_KEY")
+    )
+    commentary_tts_voice_id: str = Field("", validation_alias=_env("COMMENTARY_TTS_VOICE_ID"))
+    commentary_tts_model: str = Field(
+        "eleven_flash_v2_5", validation_alias=_env("COMMENTARY_TTS_MODEL")
+    )
+    commentary_speech_parallel: int = Field(
+        2, ge=1, le=16, validation_alias=_env("COMMENTARY_SPEECH_PARALLEL")
+    )
+    """Lines voiced at once (local voices share the cores; cloud services rate-limit)."""
+
     recipe_modules: Annotated[tuple[str, ...], NoDecode] = Field(
         (), validation_alias=_env("RECIPE_MODULES")
     )

@@ -85,6 +85,9 @@ class RunContext:
     registry: ProcessRegistry | None = None
     on_clip: Callable[[Mapping[str, Any]], None] | None = None
     """Called with each clip's manifest entry as soon as the clip exists."""
+    on_event: Callable[[Mapping[str, Any]], None] | None = None
+    """Called with each stream event of a recipe that streams (``commentary``: ``status``,
+    ``chunk_ready``, ``warning``...), as a JSON-ready dict with its ``type``."""
     resume: bool = False
     """Continue an interrupted run in the same ``out_dir`` (saved plan, finished clips)."""
     extra: Mapping[str, Any] = field(default_factory=dict)

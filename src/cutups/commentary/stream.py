@@ -1,0 +1,372 @@
+"""The streaming commentary pipeline: plays -> text -> speech -> chunks, each stage running as
+soon as its input exists.
+
+Stages are threads joined by bounded queues (backpressure: a fast stage waits for a slow one
+instead of piling up work). The first stage reads an iterator of :class:`PlaySlot` (today the
+planned clips; later an incremental detector), writes each play's line and hands it on; the
+speech stage voices up to ``speech_parallel`` lines at once and passes them on in play order,
+shortening a line whose voice would run into the next play or dropping it; the chunk stage (the
+calling thread) encodes each chunk, adds it to the HLS playlist and announces it. At the end
+the chunks are joined by stream copy into the final video and the playlist is closed.
+
+A line that cannot be voiced, or a chunk that cannot be encoded, yields a ``warning`` and the
+stream goes on; anything else stops the run with an ``error`` event and the exception.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from cutups.commentary.chunks import ChunkSpec, EncoderSetup, frame_span, render_chunk
+from cutups.commentary.events import (
+    ChunkReady,
+    CommentaryReady,
+    Complete,
+    ErrorEvent,
+    EventSink,
+    PlaysDetected,
+    Status,
+    StreamEvent,
+    WarningEvent,
+)
+from cutups.commentary.hls import HlsEventPlaylist
+from cutups.commentary.lines import LineWriter, WrittenLine
+from cutups.commentary.slots import PlaySlot
+from cutups.commentary.speech import Speech, Synthesizer
+from cutups.errors import CanceledError, CutupsError, FFmpegError, SpeechError
+from cutups.media.ffmpeg import ProcessRegistry
+from cutups.media.probe import MediaInfo, probe
+from cutups.media.reel import build_reel
+from cutups.timeline import JobWarning
+
+__all__ = ["FINAL_NAME", "ChunkRecord", "StreamConfig", "StreamResult", "run_commentary"]
+
+FINAL_NAME = "commentary.mp4"
+_END = object()
+"""Sent down a queue when its producer is done (or gave up)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StreamConfig:
+    duck_db: float = -12.0
+    speech_parallel: int = 2
+    queue_size: int = 4
+    ffmpeg: str = "ffmpeg"
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkRecord:
+    """A finished chunk: its file, its span of the source and its place in the stream."""
+
+    index: int
+    clip_id: str
+    path: Path
+    start: float
+    end: float
+    stream_start: float
+    seconds: float
+    text: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StreamResult:
+    chunks: tuple[ChunkRecord, ...]
+    final_video: Path | None
+    playlist: Path
+    warnings: tuple[JobWarning, ...]
+    drift: float | None
+    """|video - audio| duration of the final video, seconds."""
+    first_chunk_after: float | None
+    """Seconds from the start of the run to the first chunk_ready."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Voiced:
+    slot: PlaySlot
+    text: str | None
+    speech: Speech | None
+
+
+@dataclass
+class _Run:
+    """What the stages share: queues, the stop flag, the event sink, the warnings."""
+
+    sink: EventSink
+    cancel: threading.Event | None
+    size: int
+    lines: queue.Queue[Any] = field(init=False)
+    voiced: queue.Queue[Any] = field(init=False)
+    stop: threading.Event = field(default_factory=threading.Event)
+    failure: BaseException | None = None
+    warnings: list[JobWarning] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.lines = queue.Queue(self.size)
+        self.voiced = queue.Queue(self.size)
+
+    def emit(self, event: StreamEvent) -> None:
+        with self.lock:
+            self.sink(event)
+
+    def warn(self, code: str, message: str, cost: str) -> None:
+        with self.lock:
+            self.warnings.append(JobWarning(code, message, cost))
+        self.emit(WarningEvent(code, message))
+
+    def check(self) -> None:
+        if self.cancel is not None and self.cancel.is_set():
+            raise CanceledError("canceled while the commentary was being made")
+        if self.stop.is_set():
+            raise CanceledError("another stage failed")
+
+    def put(self, into: queue.Queue[Any], item: object) -> None:
+        while not self.stop.is_set():
+            with contextlib.suppress(queue.Full):
+                into.put(item, timeout=0.1)
+                return
+
+    def stage(self, body: Callable[[], None], out: queue.Queue[Any]) -> threading.Thread:
+        """Run ``body`` in a thread; whatever happens, ``out`` gets its end marker."""
+
+        def guarded() -> None:
+            try:
+                body()
+            except BaseException as exc:
+                if self.failure is None:
+                    self.failure = exc
+                self.stop.set()
+            finally:
+                with contextlib.suppress(queue.Full):
+                    out.put(_END, timeout=5)
+
+        thread = threading.Thread(target=guarded, name=body.__name__, daemon=True)
+        thread.start()
+        return thread
+
+
+def _text_stage(slots: Iterable[PlaySlot], writer: LineWriter, run: _Run) -> None:
+    for count, slot in enumerate(slots, start=1):
+        run.check()
+        run.emit(PlaysDetected(count, round(slot.clip.snap, 3), round(slot.clip.end_of_play, 3)))
+        written = writer.write(slot.play, slot.budget)
+        if written.note:
+            code = "llm_line_replaced" if written.text else "line_dropped"
+            run.warn(code, f"play {slot.index + 1}: {written.note}", "the template line is said")
+        if written.text:
+            end = round(slot.max_end - 0.4, 3)
+            run.emit(
+                CommentaryReady(
+                    slot.index, written.text, round(slot.line_at, 3), end, written.writer
+                )
+            )
+        run.put(run.lines, (slot, written))
+
+
+def _voice(slot: PlaySlot, written: WrittenLine, synth: Synthesizer, run: _Run) -> _Voiced:
+    """The longest version of the line whose voice ends before the chunk must."""
+    if written.text is None:
+        return _Voiced(slot, None, None)
+    for text in (written.text, *written.shorter):
+        try:
+            speech = synth.synthesize(text)
+        except SpeechError as exc:
+            run.warn(
+                "speech_failed",
+                f"play {slot.index + 1}: the line could not be voiced ({exc.message})",
+                "that play has no commentary",
+            )
+            return _Voiced(slot, None, None)
+        if speech.seconds <= slot.budget:
+            return _Voiced(slot, text, speech)
+    run.warn(
+        "line_dropped",
+        f"play {slot.index + 1}: no version of the line is short enough ({slot.budget:.1f} s)",
+        "that play has no commentary",
+    )
+    return _Voiced(slot, None, None)
+
+
+def _speech_stage(synth: Synthesizer, parallel: int, run: _Run) -> None:
+    pending: deque[Future[_Voiced]] = deque()
+    voiced = 0
+    with ThreadPoolExecutor(parallel, thread_name_prefix="speech") as pool:
+        try:
+            while True:
+                item = run.lines.get()
+                if item is _END:
+                    break
+                slot, written = item
+                pending.append(pool.submit(_voice, slot, written, synth, run))
+                # The first line is voiced alone, with every core, so the first chunk comes
+                # soonest; then up to ``parallel`` lines at once.
+                while len(pending) >= (parallel if voiced else 1):
+                    run.put(run.voiced, pending.popleft().result())
+                    voiced += 1
+            while pending:
+                run.put(run.voiced, pending.popleft().result())
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+@dataclass
+class _Chunker:
+    """The chunk stage's state: encoder, playlist, where the stream has got to."""
+
+    info: MediaInfo
+    folder: Path
+    config: StreamConfig
+    registry: ProcessRegistry | None
+    setup: EncoderSetup = field(init=False)
+    playlist: HlsEventPlaylist = field(init=False)
+    records: list[ChunkRecord] = field(default_factory=list)
+    at: Fraction = Fraction(0)
+
+    def __post_init__(self) -> None:
+        self.setup = EncoderSetup.for_source(self.info)
+        for sub in ("chunks", "voice", "hls"):
+            (self.folder / sub).mkdir(parents=True, exist_ok=True)
+        self.playlist = HlsEventPlaylist(
+            self.folder / "hls", registry=self.registry, ffmpeg=self.config.ffmpeg
+        )
+
+    def make(self, item: _Voiced) -> ChunkRecord:
+        slot, speech = item.slot, item.speech
+        end = slot.chunk_end(speech.seconds if speech else None)
+        first, frames = frame_span(slot.chunk_start, end, self.info.video.frame_rate)
+        voice = None
+        if speech is not None:
+            voice = self.folder / "voice" / f"line_{slot.index:04d}.wav"
+            voice.write_bytes(speech.wav_bytes())
+        spec = ChunkSpec(
+            index=slot.index,
+            first_frame=first,
+            frames=frames,
+            voice=voice,
+            voice_at=slot.line_at - float(first / self.info.video.frame_rate),
+            voice_seconds=speech.seconds if speech else 0.0,
+            duck_db=self.config.duck_db,
+        )
+        path = self.folder / "chunks" / f"chunk_{slot.index:04d}.mp4"
+        chunk = render_chunk(
+            self.info, spec, self.setup, path, registry=self.registry, ffmpeg=self.config.ffmpeg
+        )
+        self.playlist.append(chunk, slot.index)
+        fps = self.info.video.frame_rate
+        record = ChunkRecord(
+            index=slot.index,
+            clip_id=slot.clip.id,
+            path=path,
+            start=round(float(first / fps), 3),
+            end=round(float((first + frames) / fps), 3),
+            stream_start=round(float(self.at), 3),
+            seconds=float(chunk.seconds),
+            text=item.text,
+        )
+        self.at += chunk.seconds
+        self.records.append(record)
+        return record
+
+
+def _chunk_stage(chunker: _Chunker, run: _Run, started: float) -> float | None:
+    first_after = None
+    while True:
+        item = run.voiced.get()
+        if item is _END:
+            return first_after
+        run.check()
+        try:
+            record = chunker.make(item)
+        except FFmpegError as exc:
+            run.warn(
+                "chunk_failed",
+                f"play {item.slot.index + 1}: its chunk could not be made ({exc.message})",
+                "that play is missing from the stream",
+            )
+            continue
+        if first_after is None:
+            first_after = time.monotonic() - started
+        run.emit(
+            ChunkReady(
+                record.index, record.path, record.start, record.end, record.stream_start,
+                record.text,
+            )
+        )  # fmt: skip
+
+
+def run_commentary(
+    slots: Iterable[PlaySlot],
+    info: MediaInfo,
+    folder: Path,
+    *,
+    writer: LineWriter,
+    synth: Synthesizer,
+    on_event: EventSink,
+    config: StreamConfig | None = None,
+    registry: ProcessRegistry | None = None,
+    cancel: threading.Event | None = None,
+) -> StreamResult:
+    """Make the commentary for ``slots`` of ``info``'s video in ``folder``.
+
+    Writes ``chunks/chunk_NNNN.mp4``, ``voice/line_NNNN.wav``, ``hls/stream.m3u8`` (with
+    ``init.mp4`` and ``*.m4s``) and :data:`FINAL_NAME`; every step is announced on ``on_event``.
+
+    Raises:
+        CanceledError: ``cancel`` was set or the registry canceled.
+        CutupsError: a stage failed beyond one play (after an ``error`` event).
+    """
+    config = config or StreamConfig()
+    started = time.monotonic()
+    run = _Run(on_event, cancel, config.queue_size)
+    chunker = _Chunker(info, folder, config, registry)
+    run.emit(Status("writing, voicing and encoding the commentary", 0.0))
+    threads = [
+        run.stage(lambda: _text_stage(slots, writer, run), run.lines),
+        run.stage(lambda: _speech_stage(synth, config.speech_parallel, run), run.voiced),
+    ]
+    try:
+        first_after = _chunk_stage(chunker, run, started)
+        if run.failure is not None:
+            raise run.failure
+    except BaseException as exc:
+        run.stop.set()
+        run.emit(ErrorEvent(exc.message if isinstance(exc, CutupsError) else repr(exc)))
+        raise
+    finally:
+        for thread in threads:
+            thread.join(timeout=30)
+    return _finish(chunker, run, first_after)
+
+
+def _finish(chunker: _Chunker, run: _Run, first_after: float | None) -> StreamResult:
+    records = chunker.records
+    run.emit(Status(f"joining {len(records)} chunks", 0.95))
+    final, drift = None, None
+    if records:
+        final = chunker.folder / FINAL_NAME
+        build_reel(
+            [r.path for r in records],
+            final,
+            chapters=[r.text or f"Play {r.index + 1}" for r in records],
+            registry=chunker.registry,
+            ffmpeg=chunker.config.ffmpeg,
+            durations=[r.seconds for r in records],
+        )
+        made = probe(final, keyframes=False)
+        drift = abs(made.video.duration - made.audio.duration) if made.audio else None
+    chunker.playlist.finish()
+    run.emit(Complete(len(records), final, chunker.playlist.path))
+    return StreamResult(
+        tuple(records), final, chunker.playlist.path, tuple(run.warnings), drift, first_after
+    )

@@ -1,0 +1,215 @@
+"""The ``commentary`` recipe: spoken play-by-play over every play, streamed chunk by chunk.
+
+It finds the plays exactly as the ``plays`` recipe does (its analysis and plan are called, not
+copied), then streams them through :mod:`cutups.commentary.stream`: a line per play grounded
+in its facts, voiced locally, mixed over the play's ducked audio, each chunk announced as it
+lands (``RunContext.on_event``, and ``on_clip`` with its manifest entry), an HLS playlist that
+grows with them, and a final video joined by stream copy.
+
+Output folder: ``commentary.mp4`` (the reel, a chapter per play), ``chunks/chunk_NNNN.mp4``,
+``hls/stream.m3u8`` (+ ``init.mp4``, ``*.m4s``), ``voice/line_NNNN.wav``,
+``thumbs/<clip>.jpg``, ``manifest.json`` (each chunk with its line), ``report.html``,
+``job.zip``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+
+from cutups.commentary.events import ChunkReady, StreamEvent
+from cutups.commentary.lines import LineWriter
+from cutups.commentary.llm import ChatClient, LlmWriter
+from cutups.commentary.slots import play_slots
+from cutups.commentary.speech import warm_up_piper
+from cutups.commentary.stream import FINAL_NAME, StreamConfig, StreamResult, run_commentary
+from cutups.commentary.voices import Voice, make_synth
+from cutups.errors import ConfigError
+from cutups.media.package import write_zip
+from cutups.media.thumbs import keyframe_near, thumbnail
+from cutups.output.manifest import build_manifest, clip_entry, write_json_atomic
+from cutups.output.render import RenderResult
+from cutups.output.report import write_report
+from cutups.recipes.base import Recipe, RecipeInputs, RecipeOptions, RunContext
+from cutups.recipes.plays_recipe import PlaysAnalysis, PlaysOptions, PlaysRecipe
+from cutups.settings import Settings
+from cutups.timeline import ClipPlan, Timeline
+
+__all__ = ["CommentaryOptions", "CommentaryRecipe"]
+
+
+class CommentaryOptions(RecipeOptions):
+    """How to comment the plays."""
+
+    team: str | None = Field(
+        None, max_length=100, description="team whose offense is team_offense",
+        json_schema_extra={"metavar": "NAME"},
+    )  # fmt: skip
+    voice: Voice = Field(
+        "piper",
+        description="piper (local, espeak-ng as fallback), espeak, or cloud "
+        "(CUTUPS_COMMENTARY_TTS_URL)",
+    )
+    duck_db: float = Field(
+        -12.0, ge=-40, le=0, description="how far the game's audio dips under the voice, dB",
+        json_schema_extra={"metavar": "DB"},
+    )  # fmt: skip
+    seed: int = Field(
+        0, ge=0, le=2**31, description="varies the phrasing (same seed, same lines)",
+        json_schema_extra={"metavar": "N"},
+    )  # fmt: skip
+
+    def plays_options(self) -> PlaysOptions:
+        return PlaysOptions(team=self.team)
+
+
+class CommentaryRecipe(Recipe[CommentaryOptions, PlaysAnalysis]):
+    """Spoken play-by-play over every play of a football broadcast."""
+
+    name = "commentary"
+    title = "spoken play-by-play over every play, streamed as it is made"
+    options_model = CommentaryOptions
+    uses_pbp = True
+
+    def check(self, options: CommentaryOptions, *, has_pbp: bool, settings: Settings) -> None:
+        if options.voice == "cloud" and not settings.commentary_tts_url:
+            raise ConfigError("voice cloud needs CUTUPS_COMMENTARY_TTS_URL (off by default)")
+        PlaysRecipe().check(options.plays_options(), has_pbp=has_pbp, settings=settings)
+
+    def analyse(
+        self, inputs: RecipeInputs, options: CommentaryOptions, ctx: RunContext
+    ) -> PlaysAnalysis:
+        if options.voice == "piper":
+            warm_up_piper()  # loads while the video is analysed
+        return PlaysRecipe().analyse(inputs, options.plays_options(), ctx)
+
+    def plan(
+        self,
+        analysis: PlaysAnalysis,
+        inputs: RecipeInputs,
+        options: CommentaryOptions,
+        settings: Settings,
+    ) -> Timeline:
+        plays = PlaysRecipe().plan(analysis, inputs, options.plays_options(), settings)
+        slots = [
+            {"clip": s.clip.id, "line_at": round(s.line_at, 3), "max_end": round(s.max_end, 3)}
+            for s in play_slots(plays.clips, inputs.info.duration)
+        ]
+        meta = {**plays.meta, "commentary": options.model_dump(), "slots": slots}
+        return dataclasses.replace(plays, recipe=self.name, meta=meta)
+
+    def render(self, timeline: Timeline, inputs: RecipeInputs, ctx: RunContext) -> RenderResult:
+        options = CommentaryOptions.model_validate(timeline.meta.get("commentary", {}))
+        settings, started = ctx.settings, time.monotonic()
+        events = _Events(ctx, timeline)
+        synth = make_synth(
+            options.voice,
+            settings,
+            lambda why: events.warn("voice_fallback", f"espeak-ng voices the lines: {why}"),
+        )
+        client = ChatClient.from_settings(settings)
+        result = run_commentary(
+            play_slots(timeline.clips, inputs.info.duration),
+            inputs.info,
+            ctx.out_dir,
+            writer=LineWriter(seed=options.seed, llm=LlmWriter(client) if client else None),
+            synth=synth,
+            on_event=events,
+            config=StreamConfig(
+                duck_db=options.duck_db,
+                speech_parallel=settings.commentary_speech_parallel,
+                ffmpeg=settings.ffmpeg,
+            ),
+            registry=ctx.registry,
+            cancel=ctx.cancel,
+        )
+        if client is not None:
+            client.close()
+        return _package(timeline, inputs, ctx, result, time.monotonic() - started)
+
+
+class _Events:
+    """Forwards stream events to the run's hooks: every event to ``on_event``, each chunk's
+    manifest entry to ``on_clip``, chunk progress to ``progress``."""
+
+    def __init__(self, ctx: RunContext, timeline: Timeline) -> None:
+        self.ctx, self.clips = ctx, {n: c for n, c in enumerate(timeline.clips)}
+
+    def __call__(self, event: StreamEvent) -> None:
+        if self.ctx.on_event is not None:
+            self.ctx.on_event(event.to_dict())
+        if isinstance(event, ChunkReady):
+            total = max(1, len(self.clips))
+            self.ctx.progress("cutting", (event.index + 1) / total, f"chunk {event.index + 1}")
+            if self.ctx.on_clip is not None:
+                clip = self.clips[event.index]
+                self.ctx.on_clip(_entry(clip, event.start, event.end, event.path.name, event.text))
+
+    def warn(self, code: str, message: str) -> None:
+        if self.ctx.on_event is not None:
+            self.ctx.on_event({"type": "warning", "code": code, "message": message})
+
+
+def _entry(clip: ClipPlan, start: float, end: float, name: str, text: str | None) -> dict[str, Any]:
+    entry = clip_entry(dataclasses.replace(clip, start=start, end=end))
+    entry["file"] = f"chunks/{name}"
+    entry["commentary"] = text
+    return entry
+
+
+def _package(
+    timeline: Timeline, inputs: RecipeInputs, ctx: RunContext, result: StreamResult, took: float
+) -> RenderResult:
+    """The manifest (a chunk per clip, with its line), thumbnails, report and ZIP."""
+    out, info = ctx.out_dir, inputs.info
+    ctx.progress("packaging", 0.0, "thumbnails, report, ZIP")
+    clips = {c.id: c for c in timeline.clips}
+    entries, files = [], {}
+    for record in result.chunks:
+        clip = clips[record.clip_id]
+        thumb = out / "thumbs" / f"{clip.id}.jpg"
+        thumb.parent.mkdir(parents=True, exist_ok=True)
+        thumbnail(info, keyframe_near(info, clip.snap), thumb, registry=ctx.registry)
+        entry = _entry(clip, record.start, record.end, record.path.name, record.text)
+        entry["stream_start"] = record.stream_start
+        entries.append(entry)
+        files[entry["file"]] = record.path
+        files[f"thumbs/{clip.id}.jpg"] = thumb
+    stamped = dataclasses.replace(timeline, warnings=timeline.warnings + result.warnings)
+    final = result.final_video
+    manifest = build_manifest(
+        stamped, entries, job_id=ctx.job_id, source_url=inputs.source_url or str(inputs.source),
+        complete=True, source_facts={"duration": round(info.duration, 3)},
+        extra=_extra(result, took, final),
+    )  # fmt: skip
+    manifest_path = out / "manifest.json"
+    write_json_atomic(manifest_path, manifest)
+    report = write_report(manifest, out)
+    files |= {"manifest.json": manifest_path, "report.html": report}
+    if final is not None:
+        files[FINAL_NAME] = final
+    archive = write_zip(out / "job.zip", files)
+    ctx.progress("packaging", 1.0, "done")
+    return RenderResult(out, manifest_path, manifest, (), final, archive, report)
+
+
+def _extra(result: StreamResult, took: float, final: Path | None) -> Mapping[str, Any]:
+    return {
+        "reel": FINAL_NAME if final else None,
+        "final_video": FINAL_NAME if final else None,
+        "playlist": "hls/stream.m3u8",
+        "commentary": {
+            "chunks": len(result.chunks),
+            "lines": sum(1 for c in result.chunks if c.text),
+            "drift_seconds": None if result.drift is None else round(result.drift, 4),
+            "first_chunk_seconds": (
+                None if result.first_chunk_after is None else round(result.first_chunk_after, 2)
+            ),
+            "render_seconds": round(took, 2),
+        },
+    }

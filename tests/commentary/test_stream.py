@@ -1,0 +1,128 @@
+"""The streaming pipeline on generated media: stages overlap, events arrive in order, a line
+that cannot be voiced is skipped with a warning and the stream completes, every line starts in
+its play and ends before the next, and the final video is a drift-free stream copy."""
+
+from __future__ import annotations
+
+import threading
+import wave
+from pathlib import Path
+
+import m3u8
+import pytest
+
+from cutups.commentary.events import StreamEvent
+from cutups.commentary.lines import LineWriter
+from cutups.commentary.slots import play_slots
+from cutups.commentary.speech import EspeakSynth, Speech
+from cutups.commentary.stream import StreamConfig, StreamResult, run_commentary
+from cutups.errors import CanceledError, SpeechError
+from cutups.media.probe import MediaInfo, probe
+from cutups.timeline import ClipPlan, PlayFacts
+from tests.commentary.media import make_source
+
+
+class BrokenOn:
+    """espeak-ng, made to fail on lines naming ``name``: a voice failing mid-stream."""
+
+    name = "espeak"
+
+    def __init__(self, name: str) -> None:
+        self.broken, self.voice = name, EspeakSynth()
+
+    def synthesize(self, text: str) -> Speech:
+        if self.broken in text:
+            raise SpeechError("the voice service is down")
+        return self.voice.synthesize(text)
+
+
+def _clips(count: int, every: float) -> list[ClipPlan]:
+    clips = []
+    for n in range(count):
+        snap = 1.5 + n * every
+        runner = "Kyle Broken" if n == 2 else f"Runner Number{n}"
+        facts = PlayFacts(
+            period=1, down=1 + n % 3, distance=10 - n % 3, yards_to_goal=60 - n, yards_gained=3,
+            play_type="Rush", offense="Michigan", defense="Texas", offense_score=0,
+            defense_score=0, text=f"{runner} run for 3 yds to the TEX {60 - n - 3}",
+        )  # fmt: skip
+        clips.append(ClipPlan(f"clip_{n}", snap - 1.0, snap + 2.5, snap, snap + 1.5, facts=facts))
+    return clips
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory: pytest.TempPathFactory) -> MediaInfo:
+    return probe(make_source(tmp_path_factory.mktemp("src") / "game.mp4", 42))
+
+
+def _run(
+    source: MediaInfo,
+    folder: Path,
+    clips: list[ClipPlan],
+    cancel: threading.Event | None = None,
+    events: list[StreamEvent] | None = None,
+) -> tuple[list[StreamEvent], StreamResult]:
+    events = [] if events is None else events
+
+    def sink(event: StreamEvent) -> None:
+        events.append(event)
+        if cancel is not None and event.type == "chunk_ready":
+            cancel.set()
+
+    result = run_commentary(
+        play_slots(clips, source.duration), source, folder, writer=LineWriter(seed=5),
+        synth=BrokenOn("Broken"), on_event=sink, config=StreamConfig(queue_size=1),
+        cancel=cancel,
+    )  # fmt: skip
+    return events, result
+
+
+def test_the_stream_overlaps_its_stages_and_survives_a_voice_failure(
+    source: MediaInfo, tmp_path: Path
+) -> None:
+    clips = _clips(10, 4.0)
+    events, result = _run(source, tmp_path, clips)
+    kinds = [e.type for e in events]
+    assert kinds[0] == "status" and kinds[-1] == "complete"
+    assert kinds.count("events_detected") == kinds.count("chunk_ready") == 10
+    # Streaming: the first chunk is out before the last play has been written about.
+    last_text = max(n for n, k in enumerate(kinds) if k == "commentary_ready")
+    assert kinds.index("chunk_ready") < last_text
+    chunks = [e.to_dict() for e in events if e.type == "chunk_ready"]
+    assert [c["index"] for c in chunks] == list(range(10))
+    warnings = [e.to_dict() for e in events if e.type == "warning"]
+    assert [w["code"] for w in warnings] == ["speech_failed"]
+    assert chunks[2]["text"] is None and all(c["text"] for c in chunks if c["index"] != 2)
+    complete = events[-1].to_dict()
+    assert complete["chunks"] == 10 and Path(complete["final_video"]).exists()
+    assert m3u8.load(complete["playlist"]).is_endlist
+    assert result.drift is not None and result.drift <= 1024 / 48_000
+
+
+def test_every_line_starts_in_its_play_and_ends_before_the_next(
+    source: MediaInfo, tmp_path: Path
+) -> None:
+    clips = _clips(6, 6.5)
+    events, _ = _run(source, tmp_path, clips)
+    lines = {e.to_dict()["index"]: e.to_dict() for e in events if e.type == "commentary_ready"}
+    chunks = {e.to_dict()["index"]: e.to_dict() for e in events if e.type == "chunk_ready"}
+    for n, clip in enumerate(clips):
+        assert clip.snap <= lines[n]["start"] <= clip.end_of_play + 2.0
+        if chunks[n]["text"] is None:
+            continue
+        with wave.open(str(tmp_path / "voice" / f"line_{n:04d}.wav")) as wav:
+            spoken = wav.getnframes() / wav.getframerate()
+        # The line ends inside its own chunk, so before the next chunk's line begins.
+        assert lines[n]["start"] + spoken <= chunks[n]["end"] + 1e-3
+        if n + 1 < len(clips):
+            assert chunks[n]["end"] <= clips[n + 1].start + 1e-3
+
+
+def test_cancel_stops_the_stream_with_an_error_event(source: MediaInfo, tmp_path: Path) -> None:
+    cancel, events = threading.Event(), []
+    with pytest.raises(CanceledError):
+        _run(source, tmp_path, _clips(6, 6.0), cancel, events)
+    kinds = [e.type for e in events]
+    assert kinds[-1] == "error" and "complete" not in kinds
+    assert kinds.count("chunk_ready") == 1
+    assert not (tmp_path / "commentary.mp4").exists()
