@@ -130,8 +130,21 @@ def submit_by_api(server: Server, broadcast: GeneratedBroadcast) -> str:
         return str(answer.json()["job_id"])
 
 
+def screenshot(page: Page, name: str) -> None:
+    """A full-page screenshot for the README, taken from the top (the header is sticky)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_timeout(600)  # let the video controls' loading spinner fade out
+    page.screenshot(path=SCREENSHOTS / name, full_page=True, animations="disabled")
+
+
+def no_horizontal_overflow(page: Page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{page.url}: the page is {width}px wide at phone width"
+
+
 def job_status(server: Server, job_id: str) -> str:
     return str(httpx.get(f"{server.url}/jobs/{job_id}", headers=server.headers).json()["status"])
 
 
-__all__ = ["TERMINAL", "job_status", "submit_by_api"]
+__all__ = ["TERMINAL", "job_status", "no_horizontal_overflow", "screenshot", "submit_by_api"]

@@ -18,7 +18,15 @@ from playwright.sync_api import BrowserContext, Page, expect
 from cutups_testkit import GeneratedBroadcast
 from tests.api.conftest import Server, wait_job
 from tests.sources.fileserver import Route, serve_files
-from tests.web.conftest import PHONE, SCREENSHOTS, WEB_KEY, job_status, submit_by_api
+from tests.web.conftest import (
+    PHONE,
+    SCREENSHOTS,
+    WEB_KEY,
+    job_status,
+    no_horizontal_overflow,
+    screenshot,
+    submit_by_api,
+)
 
 JOB_URL = re.compile(r"#/jobs/[0-9a-f]{6,64}$")
 
@@ -68,18 +76,6 @@ def _settle_player(page: Page) -> None:
     )
 
 
-def _screenshot(page: Page, name: str) -> None:
-    """A full-page screenshot for the README, taken from the top (the header is sticky)."""
-    page.evaluate("window.scrollTo(0, 0)")
-    page.wait_for_timeout(600)  # let the video controls' loading spinner fade out
-    page.screenshot(path=SCREENSHOTS / name, full_page=True, animations="disabled")
-
-
-def _no_horizontal_overflow(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{page.url}: the page is {width}px wide at phone width"
-
-
 def test_upload_watch_browse_play_and_download(
     page: Page,
     context: BrowserContext,
@@ -87,7 +83,6 @@ def test_upload_watch_browse_play_and_download(
     broadcast: GeneratedBroadcast,
     tmp_path: Path,
 ) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.goto(f"{web_server.url}/")
     expect(page.get_by_role("heading", name="Cut a game into plays")).to_be_visible()
     assert page.evaluate("document.title").startswith("New job")
@@ -104,7 +99,7 @@ def test_upload_watch_browse_play_and_download(
         ("Longest clip", "40"),
     ]:
         expect(page.get_by_label(label)).to_have_value(value)
-    _screenshot(page, "submit.png")
+    screenshot(page, "submit.png")
 
     # Throttle the upload (Chromium's network emulation) so its progress bar can be watched.
     cdp = context.new_cdp_session(page)
@@ -144,7 +139,7 @@ def test_upload_watch_browse_play_and_download(
     _wait_thumbs_loaded(page)
     expect(page.locator("#job-stage")).not_to_have_text("Loading…")
     _settle_player(page)
-    _screenshot(page, "running.png")
+    screenshot(page, "running.png")
 
     # -- completion: 100 %, every clip, the reel with its chapters, the downloads
     expect(page.locator("#job-status")).to_have_attribute(
@@ -237,7 +232,7 @@ def test_upload_watch_browse_play_and_download(
     # Space on the focused card of the playing clip pauses it
     page.locator(f'.clip-card[data-clip-id="{ids[0]}"] .clip-btn').press("Space")
     page.wait_for_function("() => document.getElementById('clip-video').paused")
-    _screenshot(page, "clips.png")
+    screenshot(page, "clips.png")
 
     # -- the reel: clicking a chapter seeks to that clip's place
     second = page.locator("#chapters button").nth(1)
@@ -383,7 +378,7 @@ def test_phone_width_does_not_overflow(
                 expect(page.locator("#job-status")).to_have_attribute("data-status", "completed")
                 expect(page.locator("#reel-section")).to_be_visible()
                 _wait_thumbs_loaded(page)
-            _no_horizontal_overflow(page)
+            no_horizontal_overflow(page)
         # the README's phone shot: the player and the first clip cards, below the sticky header
         page.evaluate(
             "window.scrollTo(0, document.getElementById('player').getBoundingClientRect().top"
@@ -391,11 +386,12 @@ def test_phone_width_does_not_overflow(
         )
         _settle_player(page)
         page.wait_for_timeout(600)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SCREENSHOTS / "phone.png", animations="disabled")
         # The API-key panel opens without overflowing either.
         page.locator("#key-panel summary").click()
         expect(page.get_by_label("API key", exact=True)).to_be_visible()
-        _no_horizontal_overflow(page)
+        no_horizontal_overflow(page)
     finally:
         ctx.close()
 

@@ -94,6 +94,8 @@ class JobPublic(BaseModel):
     attempts: int
     cancel_requested: bool
     source: dict[str, str]
+    recipe: str = "plays"
+    """The recipe the job runs (``GET /recipes``)."""
     options: dict[str, Any]
     checkpoints: dict[str, Any]
     """Finished stages a resumed attempt starts from (server paths left out)."""
@@ -153,6 +155,7 @@ def job_public(job: Job, base_url: str) -> JobPublic:
         attempts=job.attempts,
         cancel_requested=job.cancel_requested,
         source={"kind": kind, "value": str(job.request.get(kind, ""))},
+        recipe=str(job.request.get("recipe") or "plays"),
         options=dict(job.request.get("options") or {}),
         checkpoints={
             name: {k: v for k, v in dict(data).items() if k != "path"}

@@ -6,7 +6,8 @@ import { $, el } from "./dom.js";
 import { S, jobPath } from "./job-state.js";
 import { fetchWithKey, saveResponse } from "./media.js";
 
-const FORMATS = [
+/** [format, label, file extension] of every export, as the menu lists them. */
+export const EXPORT_FORMATS = [
   ["csv", "CSV spreadsheet", "csv"],
   ["sportscode", "Sportscode XML", "xml"],
   ["otio", "OpenTimelineIO", "otio"],
@@ -57,7 +58,7 @@ export function renderExport(status) {
   menu.hidden = status !== "completed";
   if (menu.hidden || menu.dataset.jobId === S.id) return;
   menu.dataset.jobId = S.id;
-  $("export-list").replaceChildren(...FORMATS.map(link));
+  $("export-list").replaceChildren(...EXPORT_FORMATS.map(link));
 }
 
 /** Close and hide the menu (a new job on screen). */

@@ -4,6 +4,18 @@ import { BUCKETS, CONF_DEFAULT } from "./constants.js";
 
 const pad2 = (n) => String(n).padStart(2, "0");
 
+/** "no scorebug" -> "No scorebug" */
+export const capital = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** ``text`` ending in a full stop (unless it ends in one of .!?). */
+export function fullStop(text) {
+  const t = text.trim();
+  return t && !/[.!?]$/.test(t) ? `${t}.` : t;
+}
+
+/** ``text`` as a sentence: capitalised, ending in a full stop. */
+export const sentence = (text) => capital(fullStop(text));
+
 /** 75.4 -> "1:15" */
 export function fmtTime(sec) {
   if (!Number.isFinite(sec) || sec < 0) return "–";

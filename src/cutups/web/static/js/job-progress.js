@@ -2,7 +2,7 @@
 
 import { ACTIVE, STAGES, STAGE_TEXT, TERMINAL } from "./constants.js";
 import { $ } from "./dom.js";
-import { fmtAgo, fmtDate, fmtEta } from "./format.js";
+import { capital, fmtAgo, fmtDate, fmtEta } from "./format.js";
 import { jobLabel } from "./labels.js";
 import { S, jobPath } from "./job-state.js";
 import { announce } from "./notify.js";
@@ -31,7 +31,17 @@ export function setPct(pct) {
   }
 }
 
-function optionsText(opts) {
+/** Any recipe's options, e.g. "every 40, length 3" (objects left out). */
+function recipeOptionsText(opts) {
+  const bits = [];
+  for (const [name, value] of Object.entries(opts)) {
+    if (Array.isArray(value)) bits.push(`${name} ${value.join("+") || "none"}`);
+    else if (value !== null && typeof value !== "object") bits.push(`${name} ${value}`);
+  }
+  return bits.length ? [bits.join(", ")] : [];
+}
+
+function playsOptionsText(opts) {
   const bits = [];
   if (opts.team) bits.push(`team ${opts.team}`);
   const pads = [];
@@ -50,8 +60,14 @@ export function renderHead() {
   const label = jobLabel(job);
   $("job-title").textContent = label;
   document.title = `${label} · Cutups`;
-  const bits = [`Submitted ${fmtAgo(job.created)}`, ...optionsText(job.options || {})];
-  $("job-sub").textContent = bits.join(" · ");
+  const recipe = job.recipe || "plays";
+  const options = job.options || {};
+  const bits = [
+    `${recipe} recipe`,
+    `submitted ${fmtAgo(job.created)}`,
+    ...(recipe === "plays" ? playsOptionsText(options) : recipeOptionsText(options)),
+  ];
+  $("job-sub").textContent = capital(bits.join(" · "));
   $("job-sub").title = fmtDate(job.created);
 }
 
@@ -92,9 +108,11 @@ function renderFacts(status, current) {
   $("job-clips").textContent = Number.isFinite(S.planned)
     ? `${done} of ${S.planned} cut`
     : done ? `${done} cut` : "–";
-  $("job-detail").textContent = status === "completed"
-    ? "All clips cut, reel and ZIP ready."
-    : S.detail || "–";
+  let now = S.detail || "–";
+  if (status === "completed") {
+    now = S.planned === 0 ? "No clips were cut." : "All clips cut, reel and ZIP ready.";
+  }
+  $("job-detail").textContent = now;
   const errorBox = $("job-error");
   errorBox.hidden = !(status === "failed" && S.error);
   errorBox.textContent = status === "failed" ? S.error || "" : "";

@@ -29,7 +29,8 @@ export function reset(jobId) {
     cards: new Map(), // id -> its <li> in the clip list
     currentId: null,
     manifest: null,
-    reelReady: false,
+    fullReel: null, // the job's reel: {path, clips, name, what}
+    reelOnScreen: null, // it, or a playlist's
     marks: [],
     stream: null,
     poll: null,

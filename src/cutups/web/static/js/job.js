@@ -1,5 +1,5 @@
 /* One job (#/jobs/<id>): live progress over the event stream (polling as a fallback), the clip
- * browser, the reel, downloads and cancel. The pieces live in their own modules; this one
+ * browser, the reel, warnings, playlists, downloads and cancel. The pieces live in their own modules; this one
  * loads the job, follows its events and ties them together. */
 
 import { api } from "./api.js";
@@ -10,6 +10,7 @@ import { openEvents } from "./events.js";
 import { clearExport, renderExport, wireExport } from "./export.js";
 import { applyFilters, clearFilters, renderFilters, visibleClips, wireFilters } from "./filters.js";
 import { renderHead, renderProgress, setPct, setStage } from "./job-progress.js";
+import { clearWarnings, renderWarnings } from "./job-warnings.js";
 import {
   S, currentGeneration, jobPath, nextGeneration, onRender, reset, scheduleRender,
 } from "./job-state.js";
@@ -18,13 +19,16 @@ import { announce, showBanner } from "./notify.js";
 import {
   clearPlayer, pausePlayer, renderNowPlaying, selectClip, wirePlayer,
 } from "./player.js";
+import { clearPlaylist, renderPlaylist, wirePlaylist } from "./playlist.js";
 import { clearReel, pauseReel, renderReel, wireReel } from "./reel.js";
 
 const POLL_MS = 4000;
 
 function render() {
   renderProgress();
+  renderWarnings();
   renderExport(S.status || "queued");
+  renderPlaylist();
   renderFilters();
   applyFilters();
   if (!S.currentId && S.clips.size) {
@@ -102,6 +106,7 @@ async function loadManifest() {
     if (Number.isFinite(manifest.clips_planned)) S.planned = manifest.clips_planned;
     for (const clip of manifest.clips || []) addClip(clip, { announceIt: false });
     renderReel();
+    scheduleRender();
   } catch {
     /* 409 before the plan exists, 404 for failed jobs: nothing to show yet */
   }
@@ -187,6 +192,8 @@ function clearScreen() {
   clearReel();
   clearPlayer();
   clearExport();
+  clearPlaylist();
+  clearWarnings();
   clearFilters();
   $("job-error").hidden = true;
   $("job-title").textContent = "Job";
@@ -232,6 +239,7 @@ export function initJobView() {
   wirePlayer();
   wireReel();
   wireExport();
+  wirePlaylist();
   $("job-cancel").addEventListener("click", cancelJob);
   for (const id of ["job-zip", "clip-download", "reel-download"]) wireDownload($(id));
   return { enter };

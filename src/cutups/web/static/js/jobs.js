@@ -66,7 +66,7 @@ function updateRow(li, job) {
   link.textContent = label;
   link.title = label;
   const meta = li.querySelector(".job-meta");
-  meta.textContent = `${job.job_id} · ${fmtAgo(job.created)}`;
+  meta.textContent = `${job.job_id} · ${job.recipe || "plays"} · ${fmtAgo(job.created)}`;
   meta.title = fmtDate(job.created);
   const status = li.querySelector(".status");
   status.dataset.status = job.status;

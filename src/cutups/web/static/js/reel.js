@@ -1,5 +1,6 @@
 /* The reel of a finished job: the video and its chapter list (click to seek). The chapters'
- * names are the clips' summaries, as the engine wrote them into the reel itself. */
+ * names are the clips' summaries, as the engine wrote them into the reel itself. A playlist's
+ * reel plays here too, with its own chapters, until "Full reel" brings the job's back. */
 
 import { BUCKET_TEXT } from "./constants.js";
 import { $, el } from "./dom.js";
@@ -52,7 +53,7 @@ async function loadReel(path, clips) {
       mediaUrl(path),
       clips.length ? mediaUrl(thumbPath(clips[0])).catch(() => "") : "",
     ]);
-    if (gen !== currentGeneration()) return;
+    if (gen !== currentGeneration() || S.reelOnScreen.path !== path) return; // a newer one
     reel.poster = poster;
     reel.src = src;
   } catch (err) {
@@ -60,28 +61,53 @@ async function loadReel(path, clips) {
   }
 }
 
+/** Put ``shown`` ({path, clips, name, what}) in the reel player: its chapters, its video and
+ * its download link. */
+async function showReel(shown) {
+  S.reelOnScreen = shown;
+  renderChapters(shown.clips);
+  $("reel-what").textContent = shown.what || "";
+  $("reel-full").hidden = shown === S.fullReel;
+  const download = $("reel-download");
+  download.href = shown.path;
+  download.download = shown.name;
+  await loadReel(shown.path, shown.clips);
+}
+
 /** Once the job's manifest is complete and lists a reel: show it (once). */
 export async function renderReel() {
   const manifest = S.manifest;
-  if (!manifest || !manifest.complete || !manifest.reel || S.reelReady) return;
-  S.reelReady = true;
-  const clips = [...manifest.clips].sort((a, b) => a.start - b.start);
-  renderChapters(clips);
+  if (!manifest || !manifest.complete || !manifest.reel || S.fullReel) return;
+  S.fullReel = {
+    path: jobPath("/files/reel.mp4"),
+    clips: [...manifest.clips].sort((a, b) => a.start - b.start),
+    name: `cutups-${S.id}-reel.mp4`,
+    what: "",
+  };
   $("reel-section").hidden = false;
-  const path = jobPath("/files/reel.mp4");
-  const download = $("reel-download");
-  download.href = path;
-  download.download = `cutups-${S.id}-reel.mp4`;
-  await loadReel(path, clips);
+  await showReel(S.fullReel);
+}
+
+/** Play a playlist's reel ({path, clips, name, what}) in the reel player, from its start. */
+export async function playInReel(playlist) {
+  if (!S.fullReel) return;
+  await showReel(playlist);
+  $("reel-section").scrollIntoView({ block: "start", behavior: "smooth" });
+  playVideo(reel);
 }
 
 export function wireReel() {
   reel.addEventListener("timeupdate", () => markChapter(reel.currentTime));
+  $("reel-full").addEventListener("click", () => {
+    if (S.fullReel) showReel(S.fullReel);
+  });
 }
 
 /** Empty the reel (a new job on screen). */
 export function clearReel() {
   $("chapters").replaceChildren();
+  $("reel-what").textContent = "";
+  $("reel-full").hidden = true;
   reel.pause();
   reel.removeAttribute("src");
   reel.removeAttribute("poster");

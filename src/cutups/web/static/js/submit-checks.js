@@ -1,6 +1,7 @@
 /* The submit form's checks before anything is sent: [input, errorId, message] per problem. */
 
 import { $ } from "./dom.js";
+import { readFields } from "./schema-form.js";
 
 const OPTION_LABELS = {
   pre: "Before the snap", post: "After the whistle", min: "Shortest clip", max: "Longest clip",
@@ -66,9 +67,41 @@ function optionProblems(values) {
   return problems;
 }
 
-/** Check the form; returns {problems: [[input, errorId, message]...], values: {pre, post, ...}}. */
-export function validate(form) {
+/** The plays options the page's own fields give. */
+function playsOptions(values, team) {
+  const options = {
+    play_padding_pre: values.pre,
+    play_padding_post: values.post,
+    min_duration: values.min,
+    max_duration: values.max,
+  };
+  if (team) options.team = team;
+  return options;
+}
+
+/** Check the form for ``recipe`` (plays: the page's fields; others: their schema's).
+ * Returns {problems: [[input, errorId, message]...], values: plays' {pre, post, min, max},
+ * options: the recipe's options}. */
+export function validate(form, recipe) {
   const values = {};
-  const problems = [...videoProblems(form), ...pbpProblems(form), ...optionProblems(values)];
-  return { problems, values };
+  const problems = [...videoProblems(form), ...pbpProblems(form)];
+  if (recipe.name === "plays") {
+    problems.push(...optionProblems(values));
+    return { problems, values, options: playsOptions(values, $("team").value.trim()) };
+  }
+  const read = readFields($("recipe-fields"), recipe.fields);
+  return { problems: [...problems, ...read.problems], values, options: read.options };
+}
+
+/** A refused option's message by option: "every options: length: too big; x: unknown option"
+ * -> [["length", "length: too big"], ["x", "x: unknown option"]]. A part naming no option of
+ * ``names`` comes back with a null name. */
+export function optionMessages(message, recipeName, names) {
+  const prefix = `${recipeName} options: `;
+  const body = message.startsWith(prefix) ? message.slice(prefix.length) : message;
+  return body.split("; ").map((part) => {
+    const head = /^([A-Za-z_][\w.]*):/.exec(part);
+    const named = head ? head[1].split(".")[0] : names.find((n) => new RegExp(`\\b${n}\\b`).test(part));
+    return [names.includes(named) ? named : null, part];
+  });
 }

@@ -1,5 +1,6 @@
-/* The submit view (#/): a video (upload with progress, or a link), play-by-play, the team and
- * the clip options; errors from the checks or the API appear next to the field they concern. */
+/* The submit view (#/): a recipe, a video (upload with progress, or a link), play-by-play,
+ * the team and the clip options (plays) or the recipe's own options; errors from the checks
+ * or the API appear next to the field they concern. */
 
 import { api, uploadFile } from "./api.js";
 import { $, el } from "./dom.js";
@@ -7,7 +8,8 @@ import { fmtBytes } from "./format.js";
 import { rememberLabel } from "./labels.js";
 import { announce } from "./notify.js";
 import { PREFS_STORE, storage } from "./store.js";
-import { optionFields, radio, validate } from "./submit-checks.js";
+import { optionFields, optionMessages, radio, validate } from "./submit-checks.js";
+import { PLAYS, currentRecipe, loadRecipes, showRecipe } from "./submit-recipe.js";
 
 const form = $("submit-form");
 let busy = false;
@@ -56,10 +58,37 @@ function showError(err, fieldInput, fieldErrorId) {
   if (fieldInput) fieldError(fieldInput, fieldErrorId, err.message);
 }
 
+/** The visible input (or group) of option ``name``, and the id of its error line. */
+function optionTarget(name) {
+  const nodes = form.querySelectorAll(`[data-option="${CSS.escape(name)}"]`);
+  const node = [...nodes].find((n) => !n.closest("[hidden]"));
+  if (!node) return null;
+  const described = (node.getAttribute("aria-describedby") || "").split(/\s+/);
+  return [node, described.find((id) => id.endsWith("-error"))];
+}
+
+/** A refused submission: each part naming an option goes next to it; true if any did. */
+function placeOptionErrors(err) {
+  const recipe = currentRecipe();
+  const names = recipe.name === PLAYS
+    ? [...form.querySelectorAll("[data-option]")].map((n) => n.dataset.option)
+    : recipe.fields.map((f) => f.name);
+  let placed = false;
+  for (const [name, message] of optionMessages(err.message, recipe.name, names)) {
+    const target = name && optionTarget(name);
+    if (!target) continue;
+    if (!placed) target[0].focus();
+    fieldError(target[0], target[1], message);
+    placed = true;
+  }
+  return placed;
+}
+
 /** An error while sending, shown next to the field of the step that failed. */
 function placeError(err, stage) {
   const source = radio(form, "source");
-  if (err.code === "aborted") showError(err);
+  if (stage === "job" && err.status === 422 && placeOptionErrors(err)) showError(err);
+  else if (err.code === "aborted") showError(err);
   else if (stage === "video" && source === "file") showError(err, $("video-file"), "video-file-error");
   else if (stage === "video") showError(err, $("video-url"), "video-url-error");
   else if (stage === "pbp" && radio(form, "pbp") === "file") showError(err, $("pbp-file"), "pbp-file-error");
@@ -104,17 +133,6 @@ function setBusy(on) {
   form.setAttribute("aria-busy", on ? "true" : "false");
 }
 
-function jobOptions(values, team) {
-  const options = {
-    play_padding_pre: values.pre,
-    play_padding_post: values.post,
-    min_duration: values.min,
-    max_duration: values.max,
-  };
-  if (team) options.team = team;
-  return options;
-}
-
 /** Upload what needs uploading into ``body``; ``at.stage`` says which step is running. */
 async function addSources(body, team, at) {
   let label;
@@ -137,9 +155,10 @@ async function addSources(body, team, at) {
   return label;
 }
 
-async function submitJob(values) {
-  const team = $("team").value.trim();
-  const body = { options: jobOptions(values, team) };
+async function submitJob(values, options) {
+  const recipe = currentRecipe().name;
+  const team = recipe === PLAYS ? $("team").value.trim() : "";
+  const body = { recipe, options };
   const at = { stage: "video" };
   try {
     const label = await addSources(body, team, at);
@@ -148,7 +167,7 @@ async function submitJob(values) {
     const accepted = await api("jobs", { method: "POST", body });
     $("upload-text").textContent = "Submitted";
     rememberLabel(accepted.job_id, label);
-    storage.set(PREFS_STORE, { team, ...values });
+    if (recipe === PLAYS) storage.set(PREFS_STORE, { team, ...values });
     $("video-file").value = "";
     $("pbp-file").value = "";
     announce("Job submitted.");
@@ -163,7 +182,7 @@ async function onSubmit(e) {
   e.preventDefault();
   if (busy) return;
   clearErrors();
-  const { problems, values } = validate(form);
+  const { problems, values, options } = validate(form, currentRecipe());
   if (problems.length) {
     for (const [input, errorId, message] of problems) fieldError(input, errorId, message);
     showError(new Error(problems.length === 1 ? problems[0][2] : `Please fix ${problems.length} fields.`));
@@ -172,7 +191,7 @@ async function onSubmit(e) {
   }
   setBusy(true);
   try {
-    await submitJob(values);
+    await submitJob(values, options);
   } finally {
     setBusy(false);
     $("upload-cancel").hidden = true;
@@ -193,9 +212,12 @@ function prefill() {
 function wire() {
   form.addEventListener("change", (e) => {
     if (e.target.name === "source" || e.target.name === "pbp") syncChoices();
+    if (e.target.id === "recipe") showRecipe(syncChoices);
     if (e.target.type === "file" || e.target.id === "video-url" || e.target.id === "cfbd-game-id") {
       clearFieldError(e.target);
     }
+    const option = e.target.closest("[data-option]");
+    if (option) clearFieldError(option);
   });
   form.addEventListener("submit", onSubmit);
   $("upload-cancel").addEventListener("click", () => {
@@ -217,6 +239,7 @@ export function initSubmitView() {
   return {
     enter() {
       document.title = "New job · Cutups";
+      loadRecipes(syncChoices);
       syncChoices();
       if (!busy) $("upload").hidden = true;
       return { leave() {} };
