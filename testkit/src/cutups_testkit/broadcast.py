@@ -37,6 +37,7 @@ ShotKind = Literal[
 ]
 BugState = Literal["live", "hidden", "frozen"]
 
+
 def _network_kind(shot: Shot) -> Shot:
     """Network looks show an aerial stadium shot for every other crowd shot (by variant, so
     the plan's random stream, and with it every classic look, is unchanged)."""

@@ -230,5 +230,3 @@ class Composer:
         st = self.bug_state(idx, shot, n)
         if st is not None:
             self.frame.blit(self.bug.render(st), self.bug.layout.x, self.bug.layout.y)
-
-

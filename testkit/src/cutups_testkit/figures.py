@@ -34,8 +34,9 @@ class Outfit:
     headset: bool = False
 
 
-def _box(xx: NDArray[np.float32], yy: NDArray[np.float32], x0: float, x1: float,
-         y0: float, y1: float) -> NDArray[np.bool_]:
+def _box(
+    xx: NDArray[np.float32], yy: NDArray[np.float32], x0: float, x1: float, y0: float, y1: float
+) -> NDArray[np.bool_]:
     return (xx >= x0) & (xx <= x1) & (yy >= y0) & (yy <= y1)
 
 
@@ -69,8 +70,17 @@ def figure_rgb(outfit: Outfit, pose: str, h: int) -> tuple[U8, NDArray[np.bool_]
     paint(torso, outfit.jersey)
     arm_y = -swing * 0.15
     for side in (-1.0, 1.0):
-        paint(_box(xx, yy, 0.66 * side - 0.16, 0.66 * side + 0.16, 0.2 + arm_y * side,
-                   0.44 + arm_y * side), outfit.jersey)
+        paint(
+            _box(
+                xx,
+                yy,
+                0.66 * side - 0.16,
+                0.66 * side + 0.16,
+                0.2 + arm_y * side,
+                0.44 + arm_y * side,
+            ),
+            outfit.jersey,
+        )
     if outfit.stripes:
         band = ((xx * 6).astype(int) % 2 == 0) & (torso | (np.abs(xx) > 0.5) & (yy < 0.47))
         img[band & mask] = (12, 12, 12)

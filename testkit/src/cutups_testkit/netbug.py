@@ -130,7 +130,7 @@ def _rounded_mask(h: int, w: int, r: int) -> F32:
     cx = np.clip(xx, r, w - r)
     cy = np.clip(yy, r, h - r)
     d = np.hypot(xx - cx, yy - cy)
-    return np.clip(r - d + 0.5, 0.0, 1.0).astype(np.float32)
+    return np.asarray(np.clip(r - d + 0.5, 0.0, 1.0), dtype=np.float32)
 
 
 class NetScorebug:

@@ -15,17 +15,17 @@ import math
 import numpy as np
 from PIL import Image, ImageDraw
 
-from cutups_testkit.bugstate import BugClock
 from cutups_testkit.broadcast import Shot
+from cutups_testkit.bugstate import BugClock
 from cutups_testkit.camera import Camera, look_at
 from cutups_testkit.compose import Composer
 from cutups_testkit.figures import FigureBank, Outfit
 from cutups_testkit.inserts import AdSpec
 from cutups_testkit.looks import NetworkStyle
+from cutups_testkit.motion import Pose
 from cutups_testkit.netbug import NetScorebug
 from cutups_testkit.netgraphics import NetGraphics, plan_banners
 from cutups_testkit.netmotion import CameraAim, NetMotion
-from cutups_testkit.motion import Pose
 from cutups_testkit.overlay import Overlay, fit_font, overlay_from_rgba
 from cutups_testkit.turf import FIELD_W, Turf
 from cutups_testkit.yuv import rgb_to_yuv
@@ -56,12 +56,30 @@ class NetworkComposer(Composer):
             {
                 "home": Outfit(home.primary, home.secondary, (232, 232, 228), home.primary),
                 "away": Outfit((236, 236, 236), away.primary, away.secondary, away.primary),
-                "ref": Outfit((240, 240, 240), (20, 20, 20), (250, 250, 250), (20, 20, 20),
-                              stripes=True, helmet=False),
-                "coach_home": Outfit(home.primary, home.primary, (190, 170, 130), (40, 40, 40),
-                                     helmet=False, headset=True),
-                "coach_away": Outfit(away.primary, away.primary, (60, 60, 70), (40, 40, 40),
-                                     helmet=False, headset=True),
+                "ref": Outfit(
+                    (240, 240, 240),
+                    (20, 20, 20),
+                    (250, 250, 250),
+                    (20, 20, 20),
+                    stripes=True,
+                    helmet=False,
+                ),
+                "coach_home": Outfit(
+                    home.primary,
+                    home.primary,
+                    (190, 170, 130),
+                    (40, 40, 40),
+                    helmet=False,
+                    headset=True,
+                ),
+                "coach_away": Outfit(
+                    away.primary,
+                    away.primary,
+                    (60, 60, 70),
+                    (40, 40, 40),
+                    helmet=False,
+                    headset=True,
+                ),
             }
         )
         self.netbug = NetScorebug(lk, home, away)
@@ -89,6 +107,12 @@ class NetworkComposer(Composer):
         return m
 
     # ---- the field and the people -------------------------------------------------------------
+    def figure(self, who: str, pose: str, h: float, x: float, foot: float) -> None:
+        """Draw ``who`` about ``h`` pixels tall, feet centred at (x, foot)."""
+        spr = self.bank.get(who, pose, int(h))
+        sh, sw = spr.my.shape
+        spr.draw(self.frame, int(x - sw / 2), int(foot - sh))
+
     def draw_scene(self, cam: Camera, pose: Pose, mo: NetMotion, tau: float, n: int) -> None:
         """Field, virtual lines, officials, players and ball as ``cam`` sees them."""
         self.turf.render(self.frame, cam)
@@ -107,15 +131,17 @@ class NetworkComposer(Composer):
                 continue
             moving = bool(pose.moving[i]) if i < 22 else False
             name = mo.pose_name(i, tau, moving, n) if i < 22 else "stand"
-            spr = self.bank.get(who[i], name, int(h))
-            sh, sw = spr.my.shape
-            spr.draw(self.frame, int(u[i] - sw / 2), int(v[i] - sh))
+            self.figure(who[i], name, h, u[i], v[i])
         bu, bv, bd = cam.project(
-            np.array([pose.ball_x]), np.array([FIELD_W - pose.ball_y]), np.array([pose.ball_h + 1.0])
+            np.array([pose.ball_x]),
+            np.array([FIELD_W - pose.ball_y]),
+            np.array([pose.ball_h + 1.0]),
         )
         if bd[0] > 0.5:
             r = max(2, int(cam.f * 0.25 / bd[0]))
-            self.frame.fill(int(bu[0]) - r, int(bv[0]) - r // 2, 2 * r, r, rgb_to_yuv((110, 60, 25)))
+            self.frame.fill(
+                int(bu[0]) - r, int(bv[0]) - r // 2, 2 * r, r, rgb_to_yuv((110, 60, 25))
+            )
 
     def _virtual_line(self, cam: Camera, x: float, colour: tuple[int, int, int]) -> None:
         """A line painted on the field at ``X = x`` (under the players), row by row."""
@@ -207,9 +233,7 @@ class NetworkComposer(Composer):
     def _person_shot(self, cam: Camera, who: str, h_frac: float, x_frac: float) -> None:
         self.turf.render(self.frame, cam)
         H = self.look.height
-        spr = self.bank.get(who, "stand", int(H * h_frac))
-        sh, sw = spr.my.shape
-        spr.draw(self.frame, int(self.look.width * x_frac - sw / 2), int(H * 0.12))
+        self.figure(who, "stand", H * h_frac, self.look.width * x_frac, H * (0.12 + h_frac))
 
     def _closeup(self, variant: int, t: float) -> None:
         """A tight shot of one player on the field, the far stands behind him."""
@@ -227,12 +251,9 @@ class NetworkComposer(Composer):
         self.turf.render(self.frame, cam)
         side = "home" if variant % 2 == 0 else "away"
         for j in range(5):
-            spr = self.bank.get(side, "stand", int(H * 0.42))
-            sh, sw = spr.my.shape
-            spr.draw(self.frame, int(W * (0.08 + 0.2 * j) - sw / 2), int(H * 0.62 - sh))
-        spr = self.bank.get(f"coach_{side}", "stand", int(H * 1.05))
-        sh, sw = spr.my.shape
-        spr.draw(self.frame, int(W * (0.36 + 0.05 * math.sin(0.4 * t)) - sw / 2), int(H * 0.14))
+            self.figure(side, "stand", H * 0.42, W * (0.08 + 0.2 * j), H * 0.62)
+        x = W * (0.36 + 0.05 * math.sin(0.4 * t))
+        self.figure(f"coach_{side}", "stand", H * 1.05, x, H * 1.19)
 
     def _videogame(self, ad: AdSpec, t: float, n: int) -> None:
         """A football video game's ad: a field and players behind the offense, a game HUD."""
@@ -248,9 +269,7 @@ class NetworkComposer(Composer):
         for i in np.argsort(-depth):
             h = cam.f * PERSON_YARDS / depth[i]
             who = "home" if i < 11 else "away"
-            spr = self.bank.get(who, "run_a" if (n // 6 + i) % 2 else "run_b", int(h))
-            sh, sw = spr.my.shape
-            spr.draw(self.frame, int(u[i] - sw / 2), int(v[i] - sh))
+            self.figure(who, "run_a" if (n // 6 + i) % 2 else "run_b", h, u[i], v[i])
         if self._hud is None:
             self._hud = self._make_hud()
         self._hud.draw(self.frame, 0, 0)
@@ -262,8 +281,15 @@ class NetworkComposer(Composer):
         d, da = ImageDraw.Draw(img), ImageDraw.Draw(alpha)
         title = "GRIDIRON 26"
         font = fit_font(self.look.font, title, W // 2, H // 8)
-        d.text((W / 2, H * 0.1), title, font=font, fill=(255, 220, 40), anchor="mm",
-               stroke_width=3, stroke_fill=(0, 0, 0))
+        d.text(
+            (W / 2, H * 0.1),
+            title,
+            font=font,
+            fill=(255, 220, 40),
+            anchor="mm",
+            stroke_width=3,
+            stroke_fill=(0, 0, 0),
+        )
         da.text((W / 2, H * 0.1), title, font=font, fill=255, anchor="mm", stroke_width=3)
         for i, play in enumerate(("HB DIVE", "PA CROSS", "FOUR VERTS")):
             box = (W * (0.08 + 0.29 * i), H * 0.74, W * (0.33 + 0.29 * i), H * 0.92)
@@ -289,4 +315,3 @@ class NetworkComposer(Composer):
         if st is not None:
             lay = self.netbug.layout
             self.netbug.render(st).draw(self.frame, lay.x, lay.y)
-

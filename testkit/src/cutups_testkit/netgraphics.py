@@ -65,8 +65,10 @@ def plan_banners(plan: Plan, look: Look, seed: int) -> tuple[Banner, ...]:
     rng = np.random.default_rng([seed, 0xBA77])
     fps = float(plan.fps)
     out: list[Banner] = []
-    due = {"promo": rng.exponential(net.promo_every or 1e9) * fps,
-           "third": rng.exponential(net.lower_third_every or 1e9) * fps}
+    due = {
+        "promo": rng.exponential(net.promo_every or 1e9) * fps,
+        "third": rng.exponential(net.lower_third_every or 1e9) * fps,
+    }
     every = {"promo": net.promo_every, "third": net.lower_third_every}
     kinds = {"promo": ("wide",), "third": ("closeup", "sideline")}
     for sh in plan.shots:
@@ -85,8 +87,14 @@ def plan_banners(plan: Plan, look: Look, seed: int) -> tuple[Banner, ...]:
 class NetGraphics:
     """Draws the watermark, banners and wipes of one network look."""
 
-    def __init__(self, look: Look, home: TeamSpec, away: TeamSpec, bug: BugLayout,
-                 banners: tuple[Banner, ...]) -> None:
+    def __init__(
+        self,
+        look: Look,
+        home: TeamSpec,
+        away: TeamSpec,
+        bug: BugLayout,
+        banners: tuple[Banner, ...],
+    ) -> None:
         assert look.net is not None
         self.look, self.net, self.home, self.away, self.bug = look, look.net, home, away, bug
         self.W, self.H = look.width, look.height
@@ -107,7 +115,11 @@ class NetGraphics:
     def _corner(self, w: int, h: int) -> tuple[int, int]:
         mx, my = int(self.W * 0.04), int(self.H * 0.05)
         c = self.net.watermark_corner
-        x = mx if c.endswith("left") else (self.W - mx - w if c.endswith("right") else (self.W - w) // 2)
+        x = (
+            mx
+            if c.endswith("left")
+            else (self.W - mx - w if c.endswith("right") else (self.W - w) // 2)
+        )
         y = my if c.startswith("top") else self.H - my - h
         return x, y
 
@@ -135,8 +147,16 @@ class NetGraphics:
         role, stats = _THIRDS[variant % len(_THIRDS)]
         rgb = vertical_gradient(h, w, team.primary, (10, 10, 14)).copy()
         rgb[:, : h // 6] = team.secondary
-        top = text_alpha(f"#{variant % 89 + 1}  {role}", fit_font(self.look.font, role + "#00  ", w // 2, h // 2), w, h // 2, "left")
-        bot = text_alpha(stats, fit_font(self.look.font, stats, w - h, h // 2), w, h - h // 2, "left")
+        top = text_alpha(
+            f"#{variant % 89 + 1}  {role}",
+            fit_font(self.look.font, role + "#00  ", w // 2, h // 2),
+            w,
+            h // 2,
+            "left",
+        )
+        bot = text_alpha(
+            stats, fit_font(self.look.font, stats, w - h, h // 2), w, h - h // 2, "left"
+        )
         cov = np.concatenate([top, bot], axis=0)
         rgb = rgb * (1 - cov[..., None]) + 250 * cov[..., None]
         alpha = np.maximum(np.full((h, w), 0.85, np.float32), cov)
@@ -191,7 +211,9 @@ class NetGraphics:
             cx, cy = int(W * (0.15 + 0.7 * u)), H // 2
             ang = u * 4 * math.pi
             yy, xx = rows - cy, cols - cx
-            rot = np.abs(xx * math.cos(ang) + yy * math.sin(ang)) + np.abs(-xx * math.sin(ang) + yy * math.cos(ang))
+            rot = np.abs(xx * math.cos(ang) + yy * math.sin(ang)) + np.abs(
+                -xx * math.sin(ang) + yy * math.cos(ang)
+            )
             self._fill_mask(frame, rot < r, (245, 245, 245))
             self._fill_mask(frame, rot < r * 0.6, self.look.bug_accent)
 

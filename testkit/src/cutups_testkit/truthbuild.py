@@ -22,8 +22,8 @@ from cutups.truth import (
 from cutups_testkit.audio import AudioPlan
 from cutups_testkit.broadcast import Plan
 from cutups_testkit.game import TICK, SimGame
-from cutups_testkit.rowids import folded_extra_points, row_id
 from cutups_testkit.netbug import any_bug_layout
+from cutups_testkit.rowids import folded_extra_points, row_id
 from cutups_testkit.spec import BroadcastSpec
 
 __all__ = ["build_truth", "clock_track"]

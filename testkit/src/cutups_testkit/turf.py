@@ -125,7 +125,10 @@ class Turf:
             d.text((x, y), label, font=font, fill=(236, 236, 232), anchor="mm")
             tile = Image.new("RGBA", (int(4 * s), int(3 * s)), (0, 0, 0, 0))
             ImageDraw.Draw(tile).text(
-                (tile.width / 2, tile.height / 2), label, font=font, fill=(236, 236, 232, 255),
+                (tile.width / 2, tile.height / 2),
+                label,
+                font=font,
+                fill=(236, 236, 232, 255),
                 anchor="mm",
             )
             tile = tile.rotate(180)
@@ -133,15 +136,22 @@ class Turf:
             pil.paste(tile, (int(x - tile.width / 2), int(y - tile.height / 2)), tile)
         cx, cy = self._px(60, FIELD_W / 2)
         r = 4.5 * s
-        d.ellipse((cx - r * 1.5, cy - r, cx + r * 1.5, cy + r), fill=home.primary,
-                  outline=home.secondary, width=max(2, int(s / 3)))
+        d.ellipse(
+            (cx - r * 1.5, cy - r, cx + r * 1.5, cy + r),
+            fill=home.primary,
+            outline=home.secondary,
+            width=max(2, int(s / 3)),
+        )
         big = ImageFont.truetype(_NUM_FONT, max(8, int(3.2 * s)))
         d.text((cx, cy), home.abbr, font=big, fill=home.secondary, anchor="mm")
         for x0, team in ((5.0, home), (115.0, away)):
             tile = Image.new("RGBA", (int(40 * s), int(5 * s)), (0, 0, 0, 0))
             ImageDraw.Draw(tile).text(
-                (tile.width / 2, tile.height / 2), team.mascot.upper()[:12], font=big,
-                fill=(*team.secondary, 255), anchor="mm",
+                (tile.width / 2, tile.height / 2),
+                team.mascot.upper()[:12],
+                font=big,
+                fill=(*team.secondary, 255),
+                anchor="mm",
             )
             tile = tile.rotate(90 if x0 < 60 else -90, expand=True)
             x, y = self._px(x0, FIELD_W / 2)
@@ -159,9 +169,15 @@ class Turf:
             np.float32,
         )
         cell = max(2, int(s * 0.5))
-        idx = rng.choice(len(palette), (h // cell + 1, w // cell + 1), p=[0.3, 0.15, 0.15, 0.1, 0.1, 0.2])
+        idx = rng.choice(
+            len(palette), (h // cell + 1, w // cell + 1), p=[0.3, 0.15, 0.15, 0.1, 0.1, 0.2]
+        )
         img = np.repeat(np.repeat(palette[idx], cell, 0), cell, 1)[:h, :w]
-        img *= rng.uniform(0.6, 1.0, (h // cell + 1, w // cell + 1, 1)).repeat(cell, 0).repeat(cell, 1)[:h, :w]
+        img *= (
+            rng.uniform(0.6, 1.0, (h // cell + 1, w // cell + 1, 1))
+            .repeat(cell, 0)
+            .repeat(cell, 1)[:h, :w]
+        )
         rows = np.arange(h)
         img[(rows // max(2, int(s * 1.2))) % 6 == 0] *= 0.55  # aisles between seat rows
         img[: int(6 * s)] = (24, 26, 32)  # roof and upper deck in shadow
