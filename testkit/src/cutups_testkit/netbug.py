@@ -15,7 +15,13 @@ from numpy.typing import NDArray
 from PIL import ImageFont
 
 from cutups_testkit.looks import Look
-from cutups_testkit.overlay import Overlay, overlay_from_rgba, text_alpha, vertical_gradient
+from cutups_testkit.overlay import (
+    Overlay,
+    fit_font,
+    overlay_from_rgba,
+    text_alpha,
+    vertical_gradient,
+)
 from cutups_testkit.scorebug import BugLayout, BugState, bug_layout
 from cutups_testkit.teams import TeamSpec
 
@@ -181,6 +187,8 @@ class NetScorebug:
         if hit is None:
             _, _, fw, fh = self.layout.fields[name]
             font = self.small if name in ("down", "play_clock") else self.font
+            if font.getlength(text) > fw * 0.9:  # long abbreviations in wide fonts
+                font = fit_font(self.look.font, text, fw, fh)
             align = "left" if name.endswith("abbr") or name == "down" else "center"
             hit = text_alpha(text, font, fw, fh, align)
             if len(self._text) > 2048:
