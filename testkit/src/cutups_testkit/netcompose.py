@@ -215,7 +215,7 @@ class NetworkComposer(Composer):
         elif k == "crowd":
             cx = 30.0 + 12.0 * (shot.variant % 5)
             jig = 0.15 * math.sin(t * 7.0)
-            cam = look_at((cx, 18.0, 4.0), (cx + t * 0.6, FIELD_W + 20.0, 8.0 + jig), 26.0, W, H)
+            cam = look_at((cx, 18.0, 4.0), (cx + t * 0.6, FIELD_W + 20.0, 2.5 + jig), 26.0, W, H)
             self.turf.render(self.frame, cam)
         elif k == "aerial":
             sway = 35.0 * math.sin(0.06 * (t + shot.variant * 9))

@@ -79,7 +79,9 @@ class Turf:
         img += np.repeat(np.repeat(grain, 2, 0), 2, 1)[:h, :w, None]
         track = (ys < -WALL + 3) | (ys > FIELD_W + 7)
         img[track] = (96, 84, 76)
-        img[ys < -WALL] = lk.net.stands if lk.net is not None else (70, 70, 78)
+        stands = np.array(lk.net.stands if lk.net is not None else (70, 70, 78), np.float32)
+        beyond = (ys < -WALL) | (ys > FIELD_W + 11)  # the stands, seen from above (aerials)
+        img[beyond] = stands * rng.uniform(0.5, 1.3, (int(beyond.sum()), w, 1)).astype(np.float32)
         for x0, team in ((0.0, home), (110.0, away)):
             c0, c1 = int((x0 + MARGIN_X) * s), int((x0 + 10 + MARGIN_X) * s)
             r0, r1 = int(MARGIN_Y * s), int((MARGIN_Y + FIELD_W) * s)
