@@ -10,10 +10,12 @@ import av
 import pytest
 
 from cutups_testkit import LOOKS, TEAMS, generate_cached, plan, presets
+from cutups_testkit.looks import CLASSIC_LOOKS
 from cutups_testkit.scorebug import BugState, Scorebug, bug_layout
 
 
-def test_at_least_eight_distinct_looks() -> None:
+def test_at_least_eight_distinct_classic_looks() -> None:
+    LOOKS = CLASSIC_LOOKS  # network looks: test_network.py
     assert len(LOOKS) >= 8
     assert {lk.anchor for lk in LOOKS.values()} >= {
         "top-left",
@@ -30,7 +32,7 @@ def test_at_least_eight_distinct_looks() -> None:
     assert min(lk.gop for lk in LOOKS.values()) <= 30 < 250 == max(lk.gop for lk in LOOKS.values())
 
 
-@pytest.mark.parametrize("name", sorted(LOOKS))
+@pytest.mark.parametrize("name", sorted(CLASSIC_LOOKS))
 def test_scorebug_layout_fits(name: str) -> None:
     lk = LOOKS[name]
     lay = bug_layout(lk)

@@ -18,14 +18,24 @@ from cutups.truth import Truth, TruthPlay
 from cutups_testkit import presets
 from cutups_testkit.api import GeneratedBroadcast, generate, generate_cached, plan
 from cutups_testkit.game import GameSpec, SimGame, simulate
-from cutups_testkit.looks import LOOKS, Look
+from cutups_testkit.looks import (
+    HELD_OUT_LOOKS,
+    LOOKS,
+    NETWORK_LOOKS,
+    TUNING_LOOKS,
+    Look,
+    without_bug,
+)
 from cutups_testkit.spec import GENERATOR_VERSION, BroadcastSpec
 from cutups_testkit.teams import TEAMS, TeamSpec
 
 __all__ = [
     "GENERATOR_VERSION",
+    "HELD_OUT_LOOKS",
     "LOOKS",
+    "NETWORK_LOOKS",
     "TEAMS",
+    "TUNING_LOOKS",
     "BroadcastSpec",
     "GameSpec",
     "GeneratedBroadcast",
@@ -39,4 +49,5 @@ __all__ = [
     "plan",
     "presets",
     "simulate",
+    "without_bug",
 ]

@@ -28,6 +28,7 @@ _CROWD_LEVEL = {
     "wide": 0.22,
     "closeup": 0.2,
     "crowd": 0.3,
+    "aerial": 0.24,
     "sideline": 0.18,
     "graphic": 0.14,
     "wipe": 0.15,

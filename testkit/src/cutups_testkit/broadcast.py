@@ -8,14 +8,14 @@ wide shot: players walk to the line, stand still, snap, play, whistle, slow down
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Literal
 
 import numpy as np
 
 from cutups_testkit.game import SimGame, SimRow
-from cutups_testkit.inserts import Insert, choose_inserts
+from cutups_testkit.inserts import AD_KINDS, NETWORK_AD_KINDS, Insert, choose_inserts
 from cutups_testkit.scenes import Scene, plan_scenes
 from cutups_testkit.spec import BroadcastSpec
 from cutups_testkit.timebase import FrameMap
@@ -33,8 +33,18 @@ ShotKind = Literal[
     "commercial",
     "bumper",
     "studio",
+    "aerial",
 ]
 BugState = Literal["live", "hidden", "frozen"]
+
+
+def _network_kind(shot: Shot) -> Shot:
+    """Network looks show an aerial stadium shot for every other crowd shot (by variant, so
+    the plan's random stream, and with it every classic look, is unchanged)."""
+    if shot.kind == "crowd" and shot.variant % 2 == 1 and shot.end - shot.start > 30:
+        return replace(shot, kind="aerial")
+    return shot
+
 
 _CUTAWAYS: tuple[ShotKind, ...] = ("closeup", "crowd", "sideline", "wide", "graphic")
 _CUT_P = (0.42, 0.18, 0.22, 0.10, 0.08)
@@ -91,6 +101,7 @@ class _Planner:
             break_rate=spec.break_rate,
             pregame_seconds=spec.pregame_seconds,
             postgame_seconds=spec.postgame_seconds,
+            ad_kinds=AD_KINDS if spec.look.net is None else NETWORK_AD_KINDS,
         )
         self.fmap = FrameMap.build(self.fps, self.inserts)
         self.shots: list[Shot] = []
@@ -143,6 +154,10 @@ class _Planner:
         if total > cursor:
             self.add(Shot("studio", cursor, total, "hidden"))
         shots = tuple(sorted(self.shots, key=lambda x: x.start))
+        if not self.spec.look.scorebug:
+            shots = tuple(replace(sh, bug="hidden") for sh in shots)
+        if self.spec.look.net is not None:
+            shots = tuple(_network_kind(sh) for sh in shots)
         replay_of = tuple((i, sh.scene) for i, sh in enumerate(shots) if sh.kind == "replay")
         return Plan(
             self.fps,

@@ -35,11 +35,25 @@ def _down_text(row: SimRow) -> str:
 
 
 class BugClock:
-    """Computes :class:`BugState` for broadcast frames of one plan."""
+    """Computes :class:`BugState` for broadcast frames of one plan.
 
-    def __init__(self, game: SimGame, plan: Plan, tenths: bool) -> None:
+    ``play_clock_last`` > 0 shows the play clock only in its last that many seconds;
+    ``flags`` makes the state flash "FLAG" (every half second) after each foul.
+    """
+
+    def __init__(
+        self,
+        game: SimGame,
+        plan: Plan,
+        tenths: bool,
+        *,
+        play_clock_last: int = 0,
+        flags: bool = False,
+    ) -> None:
         self.game, self.plan, self.tenths = game, plan, tenths
+        self.play_clock_last = play_clock_last
         fps = plan.fps
+        self._flags = _flag_windows(game, plan) if flags else []
         self.fps = fps
         rows = [r for r in game.rows if r.kind in ("play", "presnap_penalty", "timeout")]
         # state changes shortly after each row; shows the *next* row's down & distance
@@ -81,7 +95,18 @@ class BugClock:
             if frame < ready:
                 return ""
             v = 25 - int((frame - ready) / fps)
+        if self.play_clock_last and v > self.play_clock_last:
+            return ""
         return f":{max(0, v):02d}"
+
+    def flag(self, frame: int) -> bool:
+        """Whether the bug shows "FLAG" at ``frame`` (flashing: on for half a second, off for
+        half a second, from the flag until a few seconds after the whistle)."""
+        half = max(1, round(self.fps / 2))
+        for a, b in self._flags:
+            if a <= frame < b:
+                return (frame - a) // half % 2 == 0
+        return False
 
     def state(self, frame: int) -> BugState:
         """Everything the scorebug shows at ``frame``."""
@@ -108,4 +133,20 @@ class BugClock:
             down,
             a_to,
             h_to,
+            self.flag(frame) if self._flags else False,
         )
+
+
+def _flag_windows(game: SimGame, plan: Plan) -> list[tuple[int, int]]:
+    """Frames [start, end) in which a flag is on the field: from mid-play (live fouls) or just
+    after the foul (dead-ball fouls) until 6 s after the whistle."""
+    rows = {r.seq: r for r in game.rows}
+    after = round(6 * plan.fps)
+    out: list[tuple[int, int]] = []
+    for sc in plan.scenes:
+        row = rows[sc.seq]
+        if row.kind == "presnap_penalty":
+            out.append((sc.snap + round(plan.fps / 3), sc.whistle + after))
+        elif row.play_type == "Penalty":
+            out.append(((sc.snap + sc.whistle) // 2, sc.whistle + after))
+    return out

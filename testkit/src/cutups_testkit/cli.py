@@ -22,7 +22,7 @@ from cutups.commandline import (
 )
 from cutups_testkit import presets
 from cutups_testkit.api import GeneratedBroadcast, generate, generate_cached
-from cutups_testkit.looks import LOOKS
+from cutups_testkit.looks import LOOKS, without_bug
 from cutups_testkit.spec import BroadcastSpec
 
 __all__ = ["main"]
@@ -35,10 +35,14 @@ examples:
   cutups-testkit demo                               render the sample broadcast and cut it
   cutups-testkit generate out/sample --preset suite --look box_topleft_480p30
   cutups-testkit generate ~/.cache/cutups/samples --preset tiny --cache
+  cutups-testkit generate out/net --preset suite --look net_grass_720p50 --seed 1
+                                                    a held-out network-style broadcast
+  cutups-testkit generate out/nobug --preset suite --look net_grass_720p50 --no-bug
   cutups-testkit looks                              the broadcast looks to choose from
+  cutups-testkit looks --split held_out             network looks kept out of tuning
 """
 
-PRESETS = ("tiny", "demo", "suite", "full", "minutes")
+PRESETS = ("tiny", "clip", "demo", "suite", "full", "minutes")
 DEFAULT_LOOK = "bar_bottom_720p30"
 
 
@@ -71,12 +75,22 @@ def _build_parser() -> Parser:
     gen.add_argument("--seed", type=int, default=1, help="game seed (suite, full, minutes)")
     gen.add_argument("--minutes", type=float, default=10.0, help="length for --preset minutes")
     gen.add_argument(
+        "--no-bug",
+        action="store_true",
+        help="render without any scorebug (the look's name gets a _nobug suffix)",
+    )
+    gen.add_argument(
         "--cache",
         action="store_true",
         help="treat DIR as a render cache: reuse a finished render of the same spec",
     )
 
-    sub.add_parser("looks", help="list the sample broadcast looks")
+    looks = sub.add_parser("looks", help="list the sample broadcast looks")
+    looks.add_argument(
+        "--split",
+        choices=("classic", "tuning", "held_out"),
+        help="only classic (flat) looks, or network looks to tune on / held out from tuning",
+    )
     return parser
 
 
@@ -90,6 +104,8 @@ def preset_spec(preset: str, look: str | None, seed: int, minutes: float) -> Bro
     """The broadcast a ``generate`` preset names."""
     if preset == "tiny":
         return presets.tiny() if look is None else presets.tiny(look)
+    if preset == "clip":
+        return presets.clip(look or "net_fullbar_720p30", seed)
     if preset == "demo":
         return demo_spec(look)
     if preset == "suite":
@@ -141,6 +157,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _cmd_generate(args: argparse.Namespace) -> int:
     spec = preset_spec(args.preset, args.look, args.seed, args.minutes)
+    if args.no_bug:
+        spec = dataclasses.replace(spec, look=without_bug(spec.look))
     out = _render(spec, args.out, cached=args.cache)
     print(f"video: {out.video}\ntruth: {out.truth_path}")
     for kind, path in out.pbp.items():
@@ -150,8 +168,9 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 
 def _cmd_looks(args: argparse.Namespace) -> int:
-    for name in LOOKS:
-        print(name)
+    for name, lk in LOOKS.items():
+        if args.split is None or lk.split == args.split:
+            print(name)
     return EXIT_OK
 
 

@@ -14,16 +14,19 @@ import numpy as np
 
 from cutups_testkit.game import SimGame
 
-__all__ = ["AD_KINDS", "AdSpec", "Insert", "InsertPart", "choose_inserts"]
+__all__ = ["AD_KINDS", "NETWORK_AD_KINDS", "AdSpec", "Insert", "InsertPart", "choose_inserts"]
 
 PartKind = Literal["commercial", "bumper", "studio", "graphic"]
 
 AD_KINDS = ("lawn", "golf", "truck", "soda", "bank", "phone", "pizza", "insurance")
 """Ad styles; "lawn" and "golf" are green-heavy with motion (they look like a field)."""
 
-_GREEN = {"lawn", "golf"}
-_WHISTLE_P = {"soda": 0.7, "phone": 0.6, "insurance": 0.4, "pizza": 0.3}
-_CROWD_P = {"truck": 0.8, "soda": 0.6, "golf": 0.5, "pizza": 0.3}
+NETWORK_AD_KINDS = (*AD_KINDS, "videogame")
+"""Network looks add a video-game football ad: a field with players that is no broadcast."""
+
+_GREEN = {"lawn", "golf", "videogame"}
+_WHISTLE_P = {"soda": 0.7, "phone": 0.6, "insurance": 0.4, "pizza": 0.3, "videogame": 0.5}
+_CROWD_P = {"truck": 0.8, "soda": 0.6, "golf": 0.5, "pizza": 0.3, "videogame": 0.8}
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +87,10 @@ def _frames(seconds: float, fps: Fraction) -> int:
     return max(1, round(seconds * fps))
 
 
-def _ad(rng: np.random.Generator, seconds: float, fps: Fraction) -> InsertPart:
-    kind = AD_KINDS[int(rng.integers(len(AD_KINDS)))]
+def _ad(
+    rng: np.random.Generator, seconds: float, fps: Fraction, kinds: tuple[str, ...]
+) -> InsertPart:
+    kind = kinds[int(rng.integers(len(kinds)))]
     whistles: tuple[float, ...] = ()
     if rng.random() < _WHISTLE_P.get(kind, 0.0) and seconds >= 2.0:
         n = 1 + int(rng.integers(0, 2))
@@ -101,19 +106,23 @@ def _ad(rng: np.random.Generator, seconds: float, fps: Fraction) -> InsertPart:
 
 
 def _commercial_break(
-    rng: np.random.Generator, scale: float, fps: Fraction, n_ads: int | None = None
+    rng: np.random.Generator,
+    scale: float,
+    fps: Fraction,
+    kinds: tuple[str, ...],
+    n_ads: int | None = None,
 ) -> list[InsertPart]:
     n = n_ads or int(rng.choice([2, 3, 4, 5], p=[0.05, 0.15, 0.4, 0.4]))
     parts = [InsertPart("bumper", _frames(max(1.0, 4.0 * min(1.0, scale * 2)), fps))]
     for _ in range(n):
         secs = float(rng.choice([5, 10, 15, 20, 30], p=[0.04, 0.08, 0.28, 0.1, 0.5]))
-        parts.append(_ad(rng, max(1.5, secs * scale), fps))
+        parts.append(_ad(rng, max(1.5, secs * scale), fps, kinds))
     parts.append(InsertPart("bumper", _frames(max(1.0, 3.5 * min(1.0, scale * 2)), fps)))
     return parts
 
 
 def _halftime(
-    rng: np.random.Generator, seconds: float, scale: float, fps: Fraction
+    rng: np.random.Generator, seconds: float, scale: float, fps: Fraction, kinds: tuple[str, ...]
 ) -> list[InsertPart]:
     parts = [
         InsertPart("bumper", _frames(4.0, fps)),
@@ -126,7 +135,7 @@ def _halftime(
         left -= studio
         if left <= 6.0:
             break
-        ads = [p for p in _commercial_break(rng, scale, fps) if p.kind == "commercial"]
+        ads = [p for p in _commercial_break(rng, scale, fps, kinds) if p.kind == "commercial"]
         for ad in ads:
             if left - ad.frames / fps < 0:
                 break
@@ -146,6 +155,7 @@ def choose_inserts(
     break_rate: float,
     pregame_seconds: float,
     postgame_seconds: float,
+    ad_kinds: tuple[str, ...] = AD_KINDS,
 ) -> tuple[Insert, ...]:
     """Decide what the broadcast inserts at each break point of ``game``.
 
@@ -168,7 +178,7 @@ def choose_inserts(
                 InsertPart("studio", _frames(postgame_seconds * 0.7, fps)),
             ]
         elif bp.reason == "half":
-            parts = _halftime(rng, halftime_seconds, commercial_scale, fps)
+            parts = _halftime(rng, halftime_seconds, commercial_scale, fps, ad_kinds)
         else:
             p = min(1.0, _BREAK_P.get(bp.reason, 0.0) * break_rate)
             recent = (bp.tick - last_tick) * 1001 / 30000 < 90
@@ -178,7 +188,7 @@ def choose_inserts(
                 p = 0.0
             if rng.random() >= p:
                 continue
-            parts = _commercial_break(rng, commercial_scale, fps)
+            parts = _commercial_break(rng, commercial_scale, fps, ad_kinds)
             last_tick = bp.tick
         out.append(Insert(bp.tick, bp.reason, tuple(parts)))
     return tuple(out)

@@ -4,20 +4,48 @@ Each look varies what a detector must not depend on: where the scorebug sits and
 out, its colours and font, whether it shows tenths, a play clock, down & distance or timeout
 pips, whether replays hide or freeze it, the field's green and mowing pattern, and the frame
 rate, size, GOP and encoder settings of the file.
+
+Two families:
+
+* **classic** looks (``net is None``): a flat panorama panned sideways, sprite players, opaque
+  scorebugs. The engine's first tests and benchmarks use them; they render exactly as before.
+* **network** looks (``net`` set, :class:`NetworkStyle`): a high sideline camera with
+  perspective that pans and zooms with the ball, 22 shaded players, referees, tight and aerial
+  cut-aways, translucent gradient scorebugs of several layouts, watermark, promos, lower thirds,
+  replays from other angles behind animated wipes. Each is marked :attr:`Look.split`
+  "tuning" (detectors may be tuned on it) or "held_out" (only for checking them).
+
+:func:`without_bug` switches the scorebug off (a broadcast with no bug at all).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from types import MappingProxyType
 from typing import Literal, cast
 
-__all__ = ["LOOKS", "Anchor", "Look", "look_from_dict"]
+__all__ = [
+    "CLASSIC_LOOKS",
+    "HELD_OUT_LOOKS",
+    "LOOKS",
+    "NETWORK_LOOKS",
+    "TUNING_LOOKS",
+    "Anchor",
+    "Look",
+    "NetworkStyle",
+    "Split",
+    "look_from_dict",
+    "without_bug",
+]
 
 RGB = tuple[int, int, int]
-Anchor = Literal["top-left", "top-right", "bottom-left", "bottom-center", "top-center"]
+Anchor = Literal[
+    "top-left", "top-right", "bottom-left", "bottom-right", "bottom-center", "top-center"
+]
+Layout = Literal["bar", "box", "full_bar", "stack", "pill", "strip"]
+Split = Literal["classic", "tuning", "held_out"]
 
 _DEJAVU = "/usr/share/fonts/truetype/dejavu/"
 _LIB = "/usr/share/fonts/truetype/liberation2/"
@@ -25,6 +53,63 @@ _FREE = "/usr/share/fonts/truetype/freefont/"
 
 NTSC30 = Fraction(30000, 1001)
 NTSC60 = Fraction(60000, 1001)
+PAL25 = Fraction(25)
+PAL50 = Fraction(50)
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkStyle:
+    """Camera and graphics of a network look (see the module docs).
+
+    Attributes:
+        bug_bg2: the bug's gradient runs from ``Look.bug_bg`` (top) to this colour (bottom).
+        bug_alpha: opacity of the bug's background (its text is opaque), 0-1.
+        play_clock_last: 0 shows the play clock always; N only in its last N seconds.
+        flag_flash: the down & distance field flashes "FLAG" after a foul.
+        watermark: channel watermark text ("" for none), translucent, on every game shot.
+        watermark_corner: where the watermark sits.
+        promo_every: mean seconds between promo banners beside the bug (0: none).
+        lower_third_every: mean seconds between slide-in lower thirds (0: none).
+        camera_height: main camera height above the field, yards.
+        camera_back: main camera distance behind the near sideline, yards.
+        view_yards: width of field the main camera frames at the ball before the snap, yards.
+        camera_lag: seconds by which the camera's pan and zoom trail the ball.
+        replay_angles: replay cameras, cycled: "endzone", "reverse", "tight".
+        wipe: animated replay wipe: "logo" (spinning badge over a band) or "bands"
+            (diagonal team-colour bands).
+        stands: base colour of the stadium's stands.
+    """
+
+    bug_bg2: RGB
+    bug_alpha: float
+    play_clock_last: int
+    flag_flash: bool
+    watermark: str
+    watermark_corner: Anchor
+    promo_every: float
+    lower_third_every: float
+    camera_height: float
+    camera_back: float
+    view_yards: float
+    camera_lag: float
+    replay_angles: tuple[str, ...]
+    wipe: Literal["logo", "bands"]
+    stands: RGB
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form."""
+        d: dict[str, object] = {f: getattr(self, f) for f in self.__dataclass_fields__}
+        d["bug_bg2"], d["stands"] = list(self.bug_bg2), list(self.stands)
+        d["replay_angles"] = list(self.replay_angles)
+        return d
+
+
+def _net_from_dict(d: Mapping[str, object]) -> NetworkStyle:
+    kw = dict(d)
+    for k in ("bug_bg2", "stands"):
+        kw[k] = tuple(cast("Iterable[int]", kw[k]))
+    kw["replay_angles"] = tuple(cast("Iterable[str]", kw["replay_angles"]))
+    return NetworkStyle(**kw)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,14 +120,16 @@ class Look:
         name: neutral identifier, e.g. "bar_bottom_720p30".
         width: frame width in pixels (even).
         height: frame height in pixels (even).
-        fps: exact frame rate (30000/1001 or 60000/1001).
+        fps: exact frame rate (30000/1001, 60000/1001, 25 or 50).
         gop: keyframe interval in frames (``-g``; fixed, no scene-cut keyframes).
         preset: x264 preset.
         bframes: B-frames between reference frames (``-bf``, fixed pattern, pyramid). Real
             broadcast and streaming encodes use them (usually 2-3); 0 gives an I/P-only stream
             like some live encoders.
         crf: x264 constant rate factor.
-        layout: "bar" (one row) or "box" (two team rows plus a clock column).
+        layout: classic: "bar" (one row) or "box" (two team rows plus a clock column);
+            network: "full_bar" (across the whole bottom), "stack" (two team rows, clock
+            column, info row), "pill" (one compact rounded row), "strip" (slim top bar).
         anchor: where on the frame the scorebug sits.
         bug_scale: scorebug size relative to the frame height (1.0 = the default size).
         bug_bg: scorebug background colour.
@@ -60,6 +147,9 @@ class Look:
         stripe_delta: brightness difference between stripes (0-40).
         grain: amplitude of per-frame sensor noise (0 = none), in 8-bit levels.
         audio_rate: audio sample rate in Hz.
+        net: camera and graphics of a network look; None for a classic look.
+        split: "classic", or for network looks "tuning" / "held_out".
+        scorebug: False renders no scorebug at all (the truth then says it is hidden).
     """
 
     name: str
@@ -70,7 +160,7 @@ class Look:
     preset: str
     bframes: int
     crf: int
-    layout: Literal["bar", "box"]
+    layout: Layout
     anchor: Anchor
     bug_scale: float
     bug_bg: RGB
@@ -88,6 +178,9 @@ class Look:
     stripe_delta: int
     grain: int
     audio_rate: int
+    net: NetworkStyle | None = None
+    split: Split = "classic"
+    scorebug: bool = True
 
     @property
     def fps_text(self) -> str:
@@ -95,11 +188,20 @@ class Look:
         return f"{self.fps.numerator}/{self.fps.denominator}"
 
     def to_dict(self) -> dict[str, object]:
-        """JSON-ready form (``fps`` as "N/D")."""
+        """JSON-ready form (``fps`` as "N/D"); a classic look's form is what it always was."""
         d: dict[str, object] = {f: getattr(self, f) for f in self.__dataclass_fields__}
         d["fps"] = self.fps_text
         for k in ("bug_bg", "bug_fg", "bug_accent", "field_green"):
             d[k] = list(getattr(self, k))
+        # left out at their defaults, so classic looks keep their cache keys
+        if self.net is None:
+            del d["net"]
+        else:
+            d["net"] = self.net.to_dict()
+        if self.split == "classic":
+            del d["split"]
+        if self.scorebug:
+            del d["scorebug"]
         return d
 
 
@@ -109,7 +211,16 @@ def look_from_dict(d: Mapping[str, object]) -> Look:
     kw["fps"] = Fraction(str(kw["fps"]))
     for k in ("bug_bg", "bug_fg", "bug_accent", "field_green"):
         kw[k] = tuple(cast("Iterable[int]", kw[k]))
+    if kw.get("net") is not None:
+        kw["net"] = _net_from_dict(cast("Mapping[str, object]", kw["net"]))
     return Look(**kw)  # type: ignore[arg-type]
+
+
+def without_bug(look: Look) -> Look:
+    """``look`` with its scorebug switched off, named ``<name>_nobug``."""
+    if not look.scorebug:
+        return look
+    return replace(look, name=f"{look.name}_nobug", scorebug=False)
 
 
 def _look(name: str, **kw: object) -> Look:
@@ -144,157 +255,368 @@ def _look(name: str, **kw: object) -> Look:
     return Look(name=name, **base)  # type: ignore[arg-type]
 
 
-LOOKS: Mapping[str, Look] = MappingProxyType(
-    {
-        lk.name: lk
-        for lk in (
-            _look(
-                "bar_bottom_720p30",
-                preset="ultrafast",
-                crf=22,
-                layout="bar",
-                anchor="bottom-center",
-                play_clock=True,
-                timeout_pips=True,
-                replay_bug="frozen",
-            ),
-            _look(
-                "box_topleft_480p30",
-                width=854,
-                height=480,
-                layout="box",
-                anchor="top-left",
-                bug_bg=(236, 236, 232),
-                bug_fg=(20, 20, 24),
-                bug_accent=(30, 60, 140),
-                font=_LIB + "LiberationSans-Bold.ttf",
-                preset="ultrafast",
-                bframes=0,
-                crf=24,
-                field_green=(58, 128, 48),
-                stripe_yards=10,
-                stripe_delta=10,
-                grain=2,
-            ),
-            _look(
-                "dark_topright_720p60_longgop",
-                fps=NTSC60,
-                gop=250,
-                layout="box",
-                anchor="top-right",
-                bug_bg=(8, 8, 10),
-                bug_accent=(60, 60, 66),
-                tenths=True,
-                font=_FREE + "FreeSansBold.ttf",
-                preset="ultrafast",
-                crf=26,
-                field_green=(38, 108, 44),
-                stripe_delta=20,
-            ),
-            _look(
-                "team_topcenter_720p30",
-                layout="bar",
-                anchor="top-center",
-                team_colored=True,
-                bug_accent=(25, 25, 25),
-                tenths=True,
-                play_clock=True,
-                bug_scale=0.9,
-                font=_DEJAVU + "DejaVuSansCondensed-Bold.ttf",
-                replay_bug="frozen",
-                field_green=(52, 134, 58),
-                stripe_yards=10,
-                stripe_delta=8,
-            ),
-            _look(
-                "light_bottomleft_480p30_longgop",
-                width=854,
-                height=480,
-                gop=250,
-                layout="box",
-                anchor="bottom-left",
-                bug_bg=(245, 242, 230),
-                bug_fg=(30, 30, 30),
-                bug_accent=(150, 20, 30),
-                font=_DEJAVU + "DejaVuSerif-Bold.ttf",
-                preset="veryfast",
-                crf=22,
-                timeout_pips=True,
-                field_green=(44, 116, 40),
-                stripe_delta=18,
-            ),
-            _look(
-                "slim_topleft_720p30_crf28",
-                layout="bar",
-                anchor="top-left",
-                bug_scale=0.8,
-                bug_bg=(30, 30, 120),
-                bug_accent=(240, 190, 30),
-                crf=28,
-                preset="ultrafast",
-                font=_LIB + "LiberationSans-Bold.ttf",
-                down_distance=False,
-                play_clock=True,
-                field_green=(60, 140, 62),
-                stripe_yards=5,
-                stripe_delta=6,
-                grain=2,
-            ),
-            _look(
-                "serif_bottomcenter_480p60",
-                audio_rate=44100,
-                width=854,
-                height=480,
-                fps=NTSC60,
-                gop=60,
-                layout="bar",
-                anchor="bottom-center",
-                bug_scale=1.1,
-                bug_bg=(90, 10, 20),
-                bug_accent=(240, 240, 240),
-                font=_LIB + "LiberationSerif-Bold.ttf",
-                preset="ultrafast",
-                bframes=0,
-                tenths=True,
-                replay_bug="frozen",
-                timeout_pips=True,
-                field_green=(50, 120, 60),
-                stripe_yards=10,
-                stripe_delta=16,
-            ),
-            _look(
-                "team_topright_480p30_shortgop",
-                width=854,
-                height=480,
-                gop=15,
-                layout="box",
-                anchor="top-right",
-                team_colored=True,
-                bug_accent=(16, 16, 16),
-                font=_FREE + "FreeSans.ttf",
-                preset="superfast",
-                play_clock=True,
-                field_green=(40, 112, 56),
-                stripe_yards=5,
-                stripe_delta=12,
-            ),
-            _look(
-                "box_bottomcenter_720p30_longgop",
-                gop=250,
-                layout="box",
-                anchor="bottom-center",
-                bug_bg=(250, 250, 250),
-                bug_fg=(10, 10, 10),
-                bug_accent=(0, 90, 60),
-                font=_DEJAVU + "DejaVuSansCondensed-Bold.ttf",
-                preset="ultrafast",
-                crf=25,
-                tenths=True,
-                timeout_pips=True,
-                field_green=(48, 128, 44),
-                stripe_delta=22,
-            ),
-        )
-    }
+_CLASSIC: tuple[Look, ...] = (
+    _look(
+        "bar_bottom_720p30",
+        preset="ultrafast",
+        crf=22,
+        layout="bar",
+        anchor="bottom-center",
+        play_clock=True,
+        timeout_pips=True,
+        replay_bug="frozen",
+    ),
+    _look(
+        "box_topleft_480p30",
+        width=854,
+        height=480,
+        layout="box",
+        anchor="top-left",
+        bug_bg=(236, 236, 232),
+        bug_fg=(20, 20, 24),
+        bug_accent=(30, 60, 140),
+        font=_LIB + "LiberationSans-Bold.ttf",
+        preset="ultrafast",
+        bframes=0,
+        crf=24,
+        field_green=(58, 128, 48),
+        stripe_yards=10,
+        stripe_delta=10,
+        grain=2,
+    ),
+    _look(
+        "dark_topright_720p60_longgop",
+        fps=NTSC60,
+        gop=250,
+        layout="box",
+        anchor="top-right",
+        bug_bg=(8, 8, 10),
+        bug_accent=(60, 60, 66),
+        tenths=True,
+        font=_FREE + "FreeSansBold.ttf",
+        preset="ultrafast",
+        crf=26,
+        field_green=(38, 108, 44),
+        stripe_delta=20,
+    ),
+    _look(
+        "team_topcenter_720p30",
+        layout="bar",
+        anchor="top-center",
+        team_colored=True,
+        bug_accent=(25, 25, 25),
+        tenths=True,
+        play_clock=True,
+        bug_scale=0.9,
+        font=_DEJAVU + "DejaVuSansCondensed-Bold.ttf",
+        replay_bug="frozen",
+        field_green=(52, 134, 58),
+        stripe_yards=10,
+        stripe_delta=8,
+    ),
+    _look(
+        "light_bottomleft_480p30_longgop",
+        width=854,
+        height=480,
+        gop=250,
+        layout="box",
+        anchor="bottom-left",
+        bug_bg=(245, 242, 230),
+        bug_fg=(30, 30, 30),
+        bug_accent=(150, 20, 30),
+        font=_DEJAVU + "DejaVuSerif-Bold.ttf",
+        preset="veryfast",
+        crf=22,
+        timeout_pips=True,
+        field_green=(44, 116, 40),
+        stripe_delta=18,
+    ),
+    _look(
+        "slim_topleft_720p30_crf28",
+        layout="bar",
+        anchor="top-left",
+        bug_scale=0.8,
+        bug_bg=(30, 30, 120),
+        bug_accent=(240, 190, 30),
+        crf=28,
+        preset="ultrafast",
+        font=_LIB + "LiberationSans-Bold.ttf",
+        down_distance=False,
+        play_clock=True,
+        field_green=(60, 140, 62),
+        stripe_yards=5,
+        stripe_delta=6,
+        grain=2,
+    ),
+    _look(
+        "serif_bottomcenter_480p60",
+        audio_rate=44100,
+        width=854,
+        height=480,
+        fps=NTSC60,
+        gop=60,
+        layout="bar",
+        anchor="bottom-center",
+        bug_scale=1.1,
+        bug_bg=(90, 10, 20),
+        bug_accent=(240, 240, 240),
+        font=_LIB + "LiberationSerif-Bold.ttf",
+        preset="ultrafast",
+        bframes=0,
+        tenths=True,
+        replay_bug="frozen",
+        timeout_pips=True,
+        field_green=(50, 120, 60),
+        stripe_yards=10,
+        stripe_delta=16,
+    ),
+    _look(
+        "team_topright_480p30_shortgop",
+        width=854,
+        height=480,
+        gop=15,
+        layout="box",
+        anchor="top-right",
+        team_colored=True,
+        bug_accent=(16, 16, 16),
+        font=_FREE + "FreeSans.ttf",
+        preset="superfast",
+        play_clock=True,
+        field_green=(40, 112, 56),
+        stripe_yards=5,
+        stripe_delta=12,
+    ),
+    _look(
+        "box_bottomcenter_720p30_longgop",
+        gop=250,
+        layout="box",
+        anchor="bottom-center",
+        bug_bg=(250, 250, 250),
+        bug_fg=(10, 10, 10),
+        bug_accent=(0, 90, 60),
+        font=_DEJAVU + "DejaVuSansCondensed-Bold.ttf",
+        preset="ultrafast",
+        crf=25,
+        tenths=True,
+        timeout_pips=True,
+        field_green=(48, 128, 44),
+        stripe_delta=22,
+    ),
 )
-"""Named looks; every preset takes one of these names."""
+
+
+def _net_look(name: str, split: Split, net: dict[str, object], **kw: object) -> Look:
+    style: dict[str, object] = dict(
+        bug_bg2=(6, 10, 24),
+        bug_alpha=0.85,
+        play_clock_last=0,
+        flag_flash=True,
+        watermark="CFN",
+        watermark_corner="top-right",
+        promo_every=75.0,
+        lower_third_every=50.0,
+        camera_height=24.0,
+        camera_back=34.0,
+        view_yards=42.0,
+        camera_lag=0.6,
+        replay_angles=("endzone", "reverse"),
+        wipe="logo",
+        stands=(70, 70, 78),
+    )
+    style.update(net)
+    base: dict[str, object] = dict(
+        gop=60, preset="ultrafast", bframes=2, crf=23, replay_bug="hidden", stripe_delta=12
+    )
+    base.update(kw)
+    return _look(name, net=NetworkStyle(**style), split=split, **base)  # type: ignore[arg-type]
+
+
+_NETWORK: tuple[Look, ...] = (
+    # ---- tuning: detectors may be tuned on these ----------------------------------------------
+    _net_look(
+        "net_fullbar_720p30",
+        "tuning",
+        dict(bug_bg2=(4, 10, 40), bug_alpha=0.82, watermark_corner="top-right"),
+        layout="full_bar",
+        anchor="bottom-center",
+        bug_bg=(22, 40, 96),
+        bug_accent=(230, 180, 30),
+        play_clock=True,
+        timeout_pips=True,
+        font=_DEJAVU + "DejaVuSansCondensed-Bold.ttf",
+        field_green=(52, 118, 50),
+        stripe_yards=5,
+    ),
+    _net_look(
+        "net_stack_1080p25",
+        "tuning",
+        dict(
+            bug_bg2=(150, 156, 168),
+            bug_alpha=0.78,
+            play_clock_last=10,
+            watermark="SPORTS 1",
+            watermark_corner="bottom-right",
+            camera_height=30.0,
+            camera_back=40.0,
+            view_yards=46.0,
+            wipe="bands",
+            replay_angles=("reverse", "tight", "endzone"),
+            stands=(90, 84, 80),
+        ),
+        width=1920,
+        height=1080,
+        fps=PAL25,
+        gop=50,
+        layout="stack",
+        anchor="top-left",
+        bug_bg=(245, 245, 248),
+        bug_fg=(16, 16, 20),
+        bug_accent=(200, 20, 30),
+        team_colored=True,
+        font=_LIB + "LiberationSans-Bold.ttf",
+        tenths=True,
+        play_clock=True,
+        field_green=(60, 128, 46),
+        stripe_yards=10,
+        stripe_delta=16,
+        audio_rate=48000,
+    ),
+    _net_look(
+        "net_pill_540p60",
+        "tuning",
+        dict(
+            bug_bg2=(0, 0, 0),
+            bug_alpha=0.7,
+            watermark="GAMEDAY",
+            watermark_corner="top-left",
+            promo_every=60.0,
+            camera_height=20.0,
+            camera_back=30.0,
+            view_yards=38.0,
+            camera_lag=0.45,
+            replay_angles=("tight", "endzone"),
+        ),
+        width=960,
+        height=540,
+        fps=NTSC60,
+        gop=120,
+        layout="pill",
+        anchor="bottom-right",
+        bug_bg=(40, 40, 46),
+        bug_accent=(20, 120, 220),
+        font=_FREE + "FreeSansBold.ttf",
+        play_clock=True,
+        field_green=(44, 112, 56),
+        stripe_yards=5,
+        stripe_delta=18,
+        grain=2,
+    ),
+    # ---- held out: never tune on these ------------------------------------------------------
+    _net_look(
+        "net_grass_720p50",
+        "held_out",
+        dict(
+            bug_bg2=(30, 92, 40),
+            bug_alpha=0.88,
+            watermark="ESN",
+            watermark_corner="top-left",
+            camera_height=26.0,
+            view_yards=40.0,
+            camera_lag=0.75,
+            replay_angles=("endzone", "tight"),
+        ),
+        fps=PAL50,
+        gop=100,
+        layout="pill",
+        anchor="bottom-left",
+        bug_bg=(56, 128, 60),
+        bug_accent=(34, 96, 40),
+        font=_DEJAVU + "DejaVuSans-Bold.ttf",
+        tenths=True,
+        play_clock=True,
+        field_green=(50, 124, 54),
+        stripe_yards=5,
+        stripe_delta=14,
+    ),
+    _net_look(
+        "net_strip_1080p30",
+        "held_out",
+        dict(
+            bug_bg2=(0, 0, 0),
+            bug_alpha=0.62,
+            play_clock_last=5,
+            watermark="FOOTBALL NOW",
+            watermark_corner="bottom-right",
+            promo_every=90.0,
+            lower_third_every=40.0,
+            camera_height=32.0,
+            camera_back=44.0,
+            view_yards=48.0,
+            camera_lag=0.9,
+            replay_angles=("reverse", "endzone"),
+            wipe="bands",
+        ),
+        width=1920,
+        height=1080,
+        layout="strip",
+        anchor="top-center",
+        bug_bg=(30, 30, 34),
+        bug_accent=(250, 250, 250),
+        font=_LIB + "LiberationSans-Bold.ttf",
+        tenths=True,
+        play_clock=True,
+        crf=24,
+        field_green=(40, 108, 44),
+        stripe_yards=10,
+        stripe_delta=10,
+    ),
+    _net_look(
+        "net_teamstack_540p50",
+        "held_out",
+        dict(
+            bug_bg2=(200, 204, 214),
+            bug_alpha=0.8,
+            watermark="U-NET",
+            watermark_corner="bottom-left",
+            camera_height=22.0,
+            camera_back=28.0,
+            view_yards=36.0,
+            camera_lag=0.5,
+            replay_angles=("tight", "reverse", "endzone"),
+            stands=(60, 66, 84),
+        ),
+        width=960,
+        height=540,
+        fps=PAL50,
+        gop=50,
+        bframes=0,
+        layout="stack",
+        anchor="top-right",
+        bug_bg=(252, 252, 252),
+        bug_fg=(20, 20, 20),
+        bug_accent=(16, 16, 16),
+        team_colored=True,
+        font=_DEJAVU + "DejaVuSerif-Bold.ttf",
+        timeout_pips=True,
+        field_green=(58, 134, 50),
+        stripe_yards=5,
+        stripe_delta=8,
+        audio_rate=44100,
+    ),
+)
+
+
+def _by_name(looks: Iterable[Look]) -> Mapping[str, Look]:
+    return MappingProxyType({lk.name: lk for lk in looks})
+
+
+CLASSIC_LOOKS = _by_name(_CLASSIC)
+"""Flat-panorama looks (the engine's first tests and benchmarks)."""
+NETWORK_LOOKS = _by_name(_NETWORK)
+"""Perspective-camera looks with network graphics."""
+TUNING_LOOKS = _by_name(lk for lk in _NETWORK if lk.split == "tuning")
+"""Network looks a detector may be tuned on."""
+HELD_OUT_LOOKS = _by_name(lk for lk in _NETWORK if lk.split == "held_out")
+"""Network looks kept out of tuning, only for checking."""
+LOOKS: Mapping[str, Look] = _by_name((*_CLASSIC, *_NETWORK))
+"""Every named look; every preset takes one of these names."""

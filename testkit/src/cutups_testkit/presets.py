@@ -14,13 +14,14 @@ from dataclasses import replace
 from cutups.truth import Truth
 from cutups_testkit.api import plan
 from cutups_testkit.game import GameSpec
-from cutups_testkit.looks import LOOKS
+from cutups_testkit.looks import LOOKS, Look
 from cutups_testkit.spec import BroadcastSpec
 from cutups_testkit.teams import TEAMS
 
 __all__ = [
     "HARD_CASES",
     "ad_features",
+    "clip",
     "demo",
     "full_game",
     "hard_cases",
@@ -175,23 +176,52 @@ def _start_before(whole: Truth, pos: int) -> float:
     return round(max(prev, p.snap - 14.0), 3)
 
 
+def _tiny_game(look: Look, seed: int) -> BroadcastSpec:
+    return BroadcastSpec(
+        game=GameSpec(seed=seed, home=TEAMS["MICH"], away=TEAMS["TEX"], quarter_seconds=300),
+        look=look,
+        commercial_scale=0.06,
+        break_rate=3.0,
+        replay_rate=0.9,
+        pregame_seconds=3.0,
+        postgame_seconds=3.0,
+        halftime_seconds=30.0,
+        inaudible_whistle_rate=0.1,
+        fold_extra_points=0.5,
+    )
+
+
+def clip(look: str | Look = "net_fullbar_720p30", seed: int = 0) -> BroadcastSpec:
+    """12-30 s around one complete scrimmage play, from the walk to the line to a few seconds
+    after the whistle (render tests and speed checks). ``look`` is a name or a :class:`Look`
+    (e.g. one without its scorebug)."""
+    lk = LOOKS[look] if isinstance(look, str) else look
+
+    def windows(base: BroadcastSpec, whole: Truth) -> Iterable[BroadcastSpec]:
+        for i in range(1, len(whole.plays) - 1):
+            start = replace(base, start_at=round(whole.plays[i].snap - 9.0, 3))
+            yield replace(start, end_at=_end_after(base, whole, i, 3.0))
+
+    def accept(tr: Truth) -> bool:
+        return (
+            12 <= tr.video.duration <= 30
+            and len(tr.plays) == 1
+            and tr.plays[0].complete
+            and not tr.plays[0].special_teams
+            and tr.segments[0].kind == "wide"
+            and not tr.replays
+            and not tr.commercials
+        )
+
+    return _search(lambda s: _tiny_game(lk, s), _seeds(117 + seed), windows, accept)
+
+
 def tiny(look: str = "box_topleft_480p30") -> BroadcastSpec:
     """60-100 s, 3-4 plays with one replay and one short commercial (fast unit tests)."""
     lk = LOOKS[look]
 
     def make(seed: int) -> BroadcastSpec:
-        return BroadcastSpec(
-            game=GameSpec(seed=seed, home=TEAMS["MICH"], away=TEAMS["TEX"], quarter_seconds=300),
-            look=lk,
-            commercial_scale=0.06,
-            break_rate=3.0,
-            replay_rate=0.9,
-            pregame_seconds=3.0,
-            postgame_seconds=3.0,
-            halftime_seconds=30.0,
-            inaudible_whistle_rate=0.1,
-            fold_extra_points=0.5,
-        )
+        return _tiny_game(lk, seed)
 
     def windows(base: BroadcastSpec, whole: Truth) -> Iterable[BroadcastSpec]:
         for first in range(0, min(10, len(whole.plays) - 3)):

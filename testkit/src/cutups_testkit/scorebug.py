@@ -34,6 +34,7 @@ class BugState:
     down: str
     away_timeouts: int
     home_timeouts: int
+    flag: bool = False  # network looks: the down field flashes "FLAG" (on this frame)
 
 
 @dataclass(frozen=True, slots=True)

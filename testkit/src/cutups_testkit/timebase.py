@@ -11,16 +11,22 @@ from cutups_testkit.inserts import Insert
 __all__ = ["FrameMap", "frames_per_tick"]
 
 
-def frames_per_tick(fps: Fraction) -> int:
-    """Broadcast frames per game tick: 1 at 29.97 fps, 2 at 59.94 fps.
+def frames_per_tick(fps: Fraction) -> Fraction:
+    """Broadcast frames per game tick: 1 at 29.97 fps, 2 at 59.94 fps, 1001/1200 at 25 fps.
+
+    At 29.97 and 59.94 every tick falls on a frame; at other rates a tick is shown from the
+    first frame at or after it (:meth:`FrameMap.frame` rounds up).
 
     Raises:
-        ValueError: for any other frame rate (game ticks would not fall on frames).
+        ValueError: for a frame rate that is not positive.
     """
-    k = fps * Fraction(1001, 30000)
-    if k.denominator != 1 or k < 1:
-        raise ValueError(f"unsupported frame rate {fps}: use 30000/1001 or 60000/1001")
-    return int(k)
+    if fps <= 0:
+        raise ValueError(f"unsupported frame rate {fps}")
+    return fps * Fraction(1001, 30000)
+
+
+def _ceil(x: Fraction) -> int:
+    return -((-x.numerator) // x.denominator)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +37,7 @@ class FrameMap:
     come after it.
     """
 
-    k: int
+    k: Fraction
     ticks: tuple[int, ...]
     lengths: tuple[int, ...]
     cum: tuple[int, ...]
@@ -51,11 +57,11 @@ class FrameMap:
 
     def frame(self, tick: int) -> int:
         """Broadcast frame of game tick ``tick``."""
-        return tick * self.k + self.cum[bisect_left(self.ticks, tick)]
+        return _ceil(tick * self.k) + self.cum[bisect_left(self.ticks, tick)]
 
     def insert_span(self, i: int) -> tuple[int, int]:
         """Frames [start, end) of insert ``i``."""
-        start = self.ticks[i] * self.k + self.cum[i]
+        start = _ceil(self.ticks[i] * self.k) + self.cum[i]
         return start, start + self.lengths[i]
 
     def tick(self, frame: int) -> Fraction:
@@ -75,8 +81,8 @@ class FrameMap:
             _s, e = self.insert_span(i)
             if frame < e:
                 return Fraction(self.ticks[i])
-            return Fraction(frame - self.cum[i + 1], self.k)
-        return Fraction(frame, self.k)
+            return (frame - self.cum[i + 1]) / self.k
+        return frame / self.k
 
     def inserts_between(self, tick0: int, tick1: int) -> list[int]:
         """Indexes of inserts with ``tick0 < tick <= tick1``."""

@@ -22,8 +22,8 @@ from cutups.truth import (
 from cutups_testkit.audio import AudioPlan
 from cutups_testkit.broadcast import Plan
 from cutups_testkit.game import TICK, SimGame
+from cutups_testkit.netbug import any_bug_layout
 from cutups_testkit.rowids import folded_extra_points, row_id
-from cutups_testkit.scorebug import bug_layout
 from cutups_testkit.spec import BroadcastSpec
 
 __all__ = ["build_truth", "clock_track"]
@@ -191,10 +191,15 @@ def build_truth(
             f = plan.fmap.frame(r.t_snap)
             if start <= f < end:
                 decoys.append(Decoy("timeout", vt(f), vt(f)))
-    lay = bug_layout(spec.look)
+    lk = spec.look
+    lay = any_bug_layout(lk)
     cx, cy, cw, ch = lay.absolute("clock")
     px, py, pw, ph = lay.absolute("period")
-    lk = spec.look
+    bug = ScorebugBoxes(
+        lay.x, lay.y, lay.w, lay.h, Box(cx, cy, cw, ch), Box(px, py, pw, ph), lk.tenths
+    )
+    if not lk.scorebug:  # no bug at all: every clock segment says "hidden", boxes are empty
+        bug = ScorebugBoxes(0, 0, 0, 0, Box(0, 0, 0, 0), Box(0, 0, 0, 0), lk.tenths)
     home, away = spec.game.home, spec.game.away
     return Truth(
         version=TRUTH_VERSION,
@@ -217,9 +222,7 @@ def build_truth(
         segments=tuple(segments),
         replays=tuple(replays),
         commercials=tuple(commercials),
-        scorebug=ScorebugBoxes(
-            lay.x, lay.y, lay.w, lay.h, Box(cx, cy, cw, ch), Box(px, py, pw, ph), lk.tenths
-        ),
+        scorebug=bug,
         clock_track=clock_track(game, plan, start, end),
         whistles_in_ads=tuple(_r(w.start) for w in audio.whistles if w.kind == "ad")
         if audio is not None
