@@ -7,13 +7,13 @@ name's DNS answer (:mod:`tests.sources.rebinding`), as a hostile DNS server woul
 from __future__ import annotations
 
 import datetime
-import ipaddress
 import ssl
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from typing import ClassVar
 
 import httpx
 import pytest
@@ -22,11 +22,12 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from cutups.errors import SourceError
 from cutups.jobs.models import JobStatus
 from cutups.jobs.store import MemoryJobStore
 from cutups.jobs.webhooks import WebhookSender
 from cutups.settings import Settings
-from cutups.sources import FetchContext, HttpSource
+from cutups.sources import FetchContext, HttpSource, YtDlpSource
 from cutups.sources.guard import Guard
 from cutups.sources.ssrf import PrivateAddressError, check_url
 from tests.sources.fileserver import FileServer, QuietServer, Route, serve_files
@@ -167,7 +168,7 @@ def test_proxy_variables_are_ignored(
 
 
 class _Receiver(BaseHTTPRequestHandler):
-    calls: list[str] = []
+    calls: ClassVar[list[str]] = []
 
     def log_message(self, format: str, *args: object) -> None:
         return None
@@ -211,3 +212,41 @@ def test_a_webhook_is_never_delivered_to_the_address_a_rebinding_name_turns_to(
     assert all("status_code" not in entry for entry in got.webhooks)
     assert network.inside() == []
     assert got.status is JobStatus.CANCELED
+
+
+@pytest.mark.parametrize("public_answers", [1, 2, 3])
+def test_ytdlp_requests_go_through_the_guard(
+    files: FileServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, public_answers: int
+) -> None:
+    # yt-dlp resolves and connects by itself unless its requests go through the guard: after
+    # the checks saw public answers, it would fetch from the file server on 127.0.0.1. Through
+    # the guard it connects to the public answer it checked (no route in the test network) or
+    # is refused; it never reaches inside, whatever the order of the answers.
+    files.add("/clip.mp4", Route(PAYLOAD))
+    url = f"http://clips.rebind.test:{files.port}/clip.mp4"
+    dns = RebindingResolver(public_answers=public_answers)
+    with rebinding_dns(monkeypatch, resolver=dns), recorded_network() as network:
+        check_url(url, allow_private=False, what="video URL")  # the API's check
+        with pytest.raises(SourceError) as failure:
+            YtDlpSource(FetchContext(strict(download_retries=1))).fetch(url, tmp_path / "s.mp4")
+    assert files.hits == [] and network.inside() == []
+    if public_answers == 1:
+        assert isinstance(failure.value, PrivateAddressError)
+        assert "clips.rebind.test, which resolves to 127.0.0.1" in failure.value.message
+
+
+def test_ytdlp_follows_redirects_through_the_guard(
+    files: FileServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Private addresses allowed here (the only servers are on loopback): the redirect is
+    # followed by the guarded handler, which resolves each connection's name itself.
+    files.add("/final.mp4", Route(PAYLOAD))
+    files.add("/start.mp4", Route(location=f"http://b.rebind.test:{files.port}/final.mp4"))
+    dns = RebindingResolver(first="127.0.0.1", then="127.0.0.1")
+    with rebinding_dns(monkeypatch, resolver=dns), recorded_network() as network:
+        ctx = FetchContext(strict(allow_private_urls=True))
+        got = YtDlpSource(ctx).fetch(f"http://a.rebind.test:{files.port}/start.mp4", tmp_path / "s")
+    assert got.path.read_bytes() == PAYLOAD
+    assert {a for a, _ in network.addresses} == {"127.0.0.1"}
+    assert [h.headers["Host"].split(":")[0] for h in files.hits][-1] == "b.rebind.test"
+    assert dns.lookups["a.rebind.test"] >= 1 and dns.lookups["b.rebind.test"] >= 1

@@ -69,7 +69,8 @@ class Guard:
                     where = address if literal else f"{host}, which resolves to {address}"
                     raise PrivateAddressError(
                         f"the {self.what} points to {where}, {reason}; the server does not "
-                        "connect to its own network (set CUTUPS_ALLOW_PRIVATE_URLS=true to allow it)"
+                        "connect to its own network (set CUTUPS_ALLOW_PRIVATE_URLS=true to "
+                        "allow it)"
                     )
         return addresses
 

@@ -154,7 +154,8 @@ def parse_url(url: str, *, what: str = "URL") -> Target:
     if not host:
         raise SourceError(f"the {what} has no host: {shown}")
     try:
-        httpx.URL(url).host  # what every fetcher parses it with (the host decoded from IDNA)
+        if not httpx.URL(url).host:  # what every fetcher parses it with (decodes IDNA)
+            raise SourceError(f"the {what} has no host: {shown}")
     except (httpx.InvalidURL, ValueError) as exc:  # idna's errors are ValueErrors too
         raise SourceError(f"the {what} is not a valid URL ({exc}): {shown}") from None
     return Target(parts.scheme, host, port or (443 if parts.scheme == "https" else 80))
