@@ -110,7 +110,10 @@ def test_the_largest_cursor_streams(client: TestClient) -> None:
     assert "event: canceled" in text
     # Everything seen, the job over: 204 tells EventSource to stop reconnecting.
     last = max(int(line[4:]) for line in text.splitlines() if line.startswith("id: "))
-    assert client.get(f"/jobs/{job_id}/events", headers={"Last-Event-ID": str(last)}).status_code == 204
+    assert (
+        client.get(f"/jobs/{job_id}/events", headers={"Last-Event-ID": str(last)}).status_code
+        == 204
+    )
     assert client.get(f"/jobs/{job_id}/events?after={MAX_CURSOR}").status_code == 204
 
 
@@ -120,7 +123,9 @@ def test_unknown_fields_are_refused_by_name(client: TestClient) -> None:
     error = error_of(client.post("/jobs", json=body), 422)
     assert "recipee: unknown field" in error["message"]
     assert "webhok_url: unknown field" in error["message"]
-    error = error_of(client.post("/jobs", json={"video_url": PUBLIC_VIDEO, "options": {"x": 1}}), 422)
+    error = error_of(
+        client.post("/jobs", json={"video_url": PUBLIC_VIDEO, "options": {"x": 1}}), 422
+    )
     assert "x" in error["message"]  # the recipe's options were already strict
     with pytest.raises(ValidationError, match="bogus"):
         PlaylistCreate.model_validate({"where": "down = 3", "bogus": True})
@@ -233,9 +238,7 @@ def _peak_rss(pid: int) -> int:
     raise AssertionError("no VmHWM")
 
 
-def test_a_40_mb_body_does_not_cost_the_server_its_size(
-    tmp_path: Path, cache_dir: Path
-) -> None:
+def test_a_40_mb_body_does_not_cost_the_server_its_size(tmp_path: Path, cache_dir: Path) -> None:
     server = start_server(
         tmp_path / "data", tmp_path / "server.log", server_env(cache_dir), workers=0
     )
