@@ -72,7 +72,7 @@ class Target:
     port: int
 
 
-def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address:
     """The IPv4 address an IPv6 address of a translated range carries (low 32 bits)."""
     if ip.sixtofour is not None:
         return ip.sixtofour
@@ -84,7 +84,9 @@ def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
 def _translated_refusal(ip: ipaddress.IPv6Address) -> str | None:
     for network, name in _CARRIES_IPV4:
         if ip in network:
-            return f"{name}, standing for {_embedded_ipv4(ip)}"
+            inner = _embedded_ipv4(ip)
+            reason = address_refusal(inner)
+            return f"{name}, standing for {inner}" + (f" ({reason})" if reason else "")
     return None
 
 
