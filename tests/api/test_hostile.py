@@ -100,7 +100,7 @@ def test_out_of_range_event_cursors_are_422(client: TestClient, cursor: str) -> 
     assert "Last-Event-ID" in error["message"] or "after" in error["message"]
 
 
-def test_the_largest_cursor_streams(client: TestClient) -> None:
+def test_an_ended_stream_answers_204_and_streams_retry_slowly(client: TestClient) -> None:
     job_id = _queued_job(client)
     client.post(f"/jobs/{job_id}/cancel")  # the stream ends with the job
     with client.stream("GET", f"/jobs/{job_id}/events?after=0") as response:
