@@ -143,6 +143,10 @@ class Settings(BaseSettings):
     """Base URL clients reach the service at (result URLs); default: the bound host and port."""
     max_upload_bytes: int = Field(20 * 1024**3, ge=1, validation_alias=_env("MAX_UPLOAD_BYTES"))
     """Largest upload accepted by ``POST /upload``."""
+    max_body_bytes: int = Field(8 * 1024**2, ge=1024, validation_alias=_env("MAX_BODY_BYTES"))
+    """Largest request body of every other route (JSON): larger play-by-play goes through
+    ``POST /upload?kind=pbp``. Refused with 413 before it is read (Content-Length) or as soon as
+    a streamed body passes it."""
     max_download_bytes: int = Field(50 * 1024**3, ge=1, validation_alias=_env("MAX_DOWNLOAD_BYTES"))
     """Largest video a job downloads from a URL."""
     min_free_bytes: int = Field(1024**3, ge=0, validation_alias=_env("MIN_FREE_BYTES"))

@@ -1,17 +1,23 @@
 """Hardening: schema-driven API fuzzing, upload fuzzing, the video length limit.
 
-* schemathesis generates requests from the app's own OpenAPI schema and runs them in-process
-  (ASGI); no answer may be a 5xx (``not_a_server_error``). Bounded: 25 examples per operation.
+* schemathesis generates requests from the app's own OpenAPI schema, for every route (the event
+  stream included), and runs them in-process (ASGI); no answer may be a 5xx
+  (``not_a_server_error``). Bounded: 25 examples per operation.
+* All the while, DNS rebinds (:mod:`tests.sources.rebinding`): every name answers a public
+  address to its first lookup and 127.0.0.1 after, and every connection the process makes is
+  recorded (none leaves loopback). A worker runs what gets queued, so downloads and webhooks
+  meet the rebinding names; no connection may reach a refused address.
 * hypothesis throws random bytes and truncated MP4s at ``POST /upload``: 2xx or 4xx, never 5xx.
 * a video longer than ``CUTUPS_MAX_VIDEO_SECONDS`` is refused after probing, with a clear error.
 
-The service runs with no workers (nothing fuzzed is ever processed) and private URLs refused.
+Private URLs are refused, as in production.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,9 +31,11 @@ from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 
 from cutups.api.app import create_app
+from cutups.jobs.models import Job, JobStatus
 from cutups.jobs.service import Service
 from cutups.settings import Settings
 from cutups_testkit import GeneratedBroadcast
+from tests.sources.rebinding import Connections, RebindingResolver, rebinding_dns, recorded_network
 
 with warnings.catch_warnings():  # starlette asks for `httpx2`; the installed httpx works
     warnings.simplefilter("ignore")
@@ -47,16 +55,27 @@ def _settings(root: Path, **extra: Any) -> Settings:
 
 
 _ROOT = Path(tempfile.mkdtemp(prefix="cutups-fuzz-"))
-_SERVICE = Service(_settings(_ROOT), workers=0)
+# One worker: a job that gets queued is run (its download refused), so its event stream ends;
+# a stream of a job that never ends would hold its call open.
+_SERVICE = Service(_settings(_ROOT, CUTUPS_WEBHOOK_BACKOFF_SECONDS=0.05), workers=1)
 _APP = create_app(_SERVICE.settings, service=_SERVICE)
-# The SSE stream only ends with its job, so it cannot be fuzzed call by call; tests/api covers
-# it (replay, heartbeats, clip_ready before completed).
-schema = schemathesis.openapi.from_asgi("/openapi.json", _APP).exclude(path_regex=r"/events$")
+schema = schemathesis.openapi.from_asgi("/openapi.json", _APP)
+
+
+@pytest.fixture(scope="module")
+def network() -> Iterator[tuple[RebindingResolver, Connections]]:
+    """Rebinding DNS for every name, and the record of every connection, for the module."""
+    with (
+        pytest.MonkeyPatch.context() as patch,
+        recorded_network() as connections,
+        rebinding_dns(patch, covers=lambda host: True) as dns,
+    ):
+        yield dns, connections
 
 
 @pytest.fixture(scope="module", autouse=True)
-def app() -> Iterator[FastAPI]:
-    """The fuzzed app; its service (no workers) runs for this module only."""
+def app(network: tuple[RebindingResolver, Connections]) -> Iterator[FastAPI]:
+    """The fuzzed app; its service runs for this module only."""
     _SERVICE.start()
     yield _APP
     _SERVICE.stop()
@@ -71,8 +90,52 @@ def app() -> Iterator[FastAPI]:
     database=None,
 )
 def test_api_never_answers_5xx(case: Any) -> None:
-    response = case.call(timeout=10)
+    response = case.call(timeout=30)
     case.validate_response(response, checks=[not_a_server_error])
+
+
+def _settled(job_id: str, timeout: float = 30.0) -> Job:
+    """The job once it has ended and its webhook is settled."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = _SERVICE.store.get(job_id)
+        if job is not None and job.terminal and job.webhook_state not in (None, "pending"):
+            return job
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} did not settle")
+
+
+def test_rebinding_names_never_reach_a_refused_address(
+    network: tuple[RebindingResolver, Connections],
+) -> None:
+    dns, connections = network
+    body = {
+        "video_url": "http://video.rebinding.test:8080/game.mp4",
+        "webhook_url": "http://hooks.rebinding.test:9000/hook",
+    }
+    with TestClient(_APP) as client:
+        accepted = client.post("/jobs", json=body)
+        assert accepted.status_code == 202, accepted.text  # both names answered public
+        job = _settled(accepted.json()["job_id"])
+        with client.stream("GET", f"/jobs/{job.id}/events") as stream:
+            assert stream.status_code == 200 and "event: failed" in stream.read().decode()
+    assert job.status.value == "failed" and "video.rebinding.test, which resolves" in str(job.error)
+    assert job.webhook_state == "failed"
+    assert "hooks.rebinding.test, which resolves" in job.webhooks[-1]["error"]
+    assert dns.lookups["video.rebinding.test"] >= 2 and dns.lookups["hooks.rebinding.test"] >= 2
+    assert connections.inside() == []
+
+
+def test_no_fuzzed_request_reached_a_refused_address(
+    network: tuple[RebindingResolver, Connections],
+) -> None:
+    """Runs after the fuzzing: what it queued has run, and nothing connected inside."""
+    _, connections = network
+    deadline = time.monotonic() + 60
+    while _SERVICE.store.count(status=JobStatus.QUEUED) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _SERVICE.store.count(status=JobStatus.QUEUED) == 0
+    assert connections.inside() == []
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)

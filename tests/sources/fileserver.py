@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import ssl
 import sys
 import threading
 from collections.abc import Iterator
@@ -55,12 +56,18 @@ class FileServer:
         self.routes: dict[str, Route] = {}
         self.hits: list[Hit] = []
         self.lock = threading.Lock()
+        self.scheme = "http"
+
+    @property
+    def port(self) -> int:
+        assert self.server is not None
+        return int(self.server.server_address[1])
 
     @property
     def base(self) -> str:
         assert self.server is not None
         host, port = self.server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return f"{self.scheme}://{host!s}:{port}"
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -154,10 +161,14 @@ class QuietServer(ThreadingHTTPServer):
 
 
 @contextmanager
-def serve_files() -> Iterator[FileServer]:
-    """A running file server on 127.0.0.1 (an ephemeral port), stopped on exit."""
+def serve_files(tls: ssl.SSLContext | None = None) -> Iterator[FileServer]:
+    """A running file server on 127.0.0.1 (an ephemeral port), stopped on exit; HTTPS with
+    ``tls`` (a server context)."""
     files = FileServer()
     server = QuietServer(("127.0.0.1", 0), _handler(files))
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+        files.scheme = "https"
     files.server = server
     thread = threading.Thread(
         target=server.serve_forever, args=(0.05,), name="test-fileserver", daemon=True

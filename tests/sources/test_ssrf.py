@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pytest
 
 from cutups.errors import SourceError
-from cutups.sources.ssrf import PrivateAddressError, address_refusal, check_url
+from cutups.sources.ssrf import PrivateAddressError, address_refusal, check_url, parse_url
 
 REFUSED = [
     ("127.0.0.1", "loopback"),
@@ -31,13 +31,21 @@ REFUSED = [
     ("100.64.0.1", "non-public"),
     ("198.18.0.1", "private"),
     ("192.0.2.10", "private"),
-    ("::ffff:127.0.0.1", "loopback"),
-    ("::ffff:10.1.1.1", "private"),
-    ("2002:7f00:1::", "loopback"),
+    ("fec0::1", "site-local"),
+    ("feff:ffff::1", "site-local"),
+    ("2001:db8::1", "private"),
+    ("::ffff:127.0.0.1", "IPv4-mapped address, standing for 127.0.0.1"),
+    ("::ffff:10.1.1.1", "IPv4-mapped"),
+    ("::ffff:8.8.8.8", "IPv4-mapped"),  # even a public one: the check refuses the whole range
+    ("::7f00:1", "IPv4-compatible address, standing for 127.0.0.1"),
+    ("64:ff9b::7f00:1", "NAT64 address, standing for 127.0.0.1"),
+    ("64:ff9b::808:808", "NAT64"),
+    ("64:ff9b:1::a00:1", "local-use NAT64"),
+    ("2002:7f00:1::", "6to4 address, standing for 127.0.0.1"),
+    ("2002:808:808::1", "6to4"),
     ("2001::1", "Teredo"),
-    ("64:ff9b::7f00:1", "reserved"),
 ]
-ALLOWED = ["8.8.8.8", "1.1.1.1", "93.184.216.34", "2606:4700:4700::1111", "::ffff:8.8.8.8"]
+ALLOWED = ["8.8.8.8", "1.1.1.1", "93.184.216.34", "2606:4700:4700::1111", "2a00:1450:4001::200e"]
 
 
 @pytest.mark.parametrize(("address", "reason"), REFUSED)
@@ -99,3 +107,41 @@ def test_unresolvable_hosts() -> None:
     check_url(
         "https://nowhere.test/", allow_private=False, resolver=resolver, require_resolution=False
     )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://[::1/x",
+        "http://[fe80::1%25eth0",
+        "https://[v1.x]/",
+        "http://[::1]]/",
+        "http://\u2100.com/",
+        "http://xn--/",
+        "http://example.com:99999/",
+        "http://example.com:port/",
+    ],
+)
+@pytest.mark.parametrize("allow_private", [False, True])
+def test_malformed_urls_are_a_source_error(url: str, allow_private: bool) -> None:
+    # urlsplit and httpx raise ValueError/InvalidURL/IDNAError on these: each must become the
+    # one readable error (a 422 at the API), never escape as a crash.
+    with pytest.raises(SourceError, match="not a valid URL"):
+        check_url(url, allow_private=allow_private, what="video URL", require_resolution=False)
+    with pytest.raises(SourceError, match="not a valid URL"):
+        parse_url(url)
+
+
+def test_a_scoped_link_local_literal_is_refused() -> None:
+    with pytest.raises(PrivateAddressError, match="link-local"):
+        check_url("http://[fe80::1%25eth0]/", allow_private=False, require_resolution=False)
+
+
+def test_names_can_be_left_to_the_connection() -> None:
+    def never(host: str, port: int) -> Sequence[str]:
+        raise AssertionError("resolved")
+
+    check_url("https://example.test/v.mp4", allow_private=False, resolver=None)
+    with pytest.raises(PrivateAddressError):  # literals are still checked
+        check_url("http://10.0.0.1/", allow_private=False, resolver=None)
+    assert parse_url("https://example.test/v.mp4").port == 443

@@ -8,17 +8,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 from fastapi.concurrency import run_in_threadpool
+from starlette.types import Scope
 
 from cutups import __version__
 from cutups.api.deps import require_api_key
 from cutups.api.errors import install_error_handlers
+from cutups.api.limits import BodyLimit, BodyLimitMiddleware
 from cutups.api.routes import events, exports, health, jobs, recipes, uploads
 from cutups.api.routes import metrics as metrics_route
+from cutups.api.routes.uploads import MULTIPART_OVERHEAD
 from cutups.jobs.service import Service
 from cutups.settings import Settings
 from cutups.web import router as web_router
@@ -35,6 +38,17 @@ A completed job exports to film tools and editors (`GET /jobs/{id}/export?format
 playlists by query (`POST /jobs/{id}/playlists`).
 With `CUTUPS_API_KEYS` set, send `Authorization: Bearer <key>` (not needed for `/health`).
 """
+
+
+def _body_limits(settings: Settings) -> Callable[[Scope], BodyLimit]:
+    """The body limit of each request: uploads have their own (see routes/uploads.py)."""
+    upload = BodyLimit(settings.max_upload_bytes + MULTIPART_OVERHEAD, "CUTUPS_MAX_UPLOAD_BYTES")
+    other = BodyLimit(settings.max_body_bytes, "CUTUPS_MAX_BODY_BYTES")
+
+    def limit_for(scope: Scope) -> BodyLimit:
+        return upload if scope.get("path") == "/upload" else other
+
+    return limit_for
 
 
 def create_app(
@@ -63,6 +77,7 @@ def create_app(
 
     app = FastAPI(title="Cutups", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.service = svc
+    app.add_middleware(BodyLimitMiddleware, limit_for=_body_limits(settings))
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(metrics_route.router)

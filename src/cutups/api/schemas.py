@@ -27,9 +27,11 @@ class JobCreate(BaseModel):
     ``options`` are the recipe's own (``GET /recipes`` lists each recipe's JSON schema); for
     ``plays`` they are the seed's names. Exactly one source, the recipe and its options are
     checked by :meth:`cutups.jobs.spec.JobSpec.from_request` (422 naming what is wrong).
+    Unknown fields are refused (422 naming them): a misspelt field would otherwise run a job
+    that ignores it. Every field of the seed's contract has its own name here.
     """
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="forbid")
 
     recipe: str = Field("plays", max_length=64, description="a recipe name (GET /recipes)")
     video_url: str | None = Field(None, max_length=8192, description="http(s), YouTube, Drive...")

@@ -61,7 +61,7 @@ __all__ = ["JobRun", "Runtime", "execute", "settle"]
 
 log = logging.getLogger(__name__)
 
-_MARKER = re.compile(r"^\.(.+)\.done\.json$")
+_MARKER = re.compile(r"\.(.+)\.done\.json")  # used with fullmatch
 
 
 @dataclass
@@ -244,7 +244,7 @@ def _finished_clips(out_dir: Path) -> set[str]:
     clips = out_dir / "clips"
     if not clips.is_dir():
         return set()
-    return {m.group(1) for p in clips.iterdir() if (m := _MARKER.match(p.name))}
+    return {m.group(1) for p in clips.iterdir() if (m := _MARKER.fullmatch(p.name))}
 
 
 def _handler(spec: JobSpec) -> type[Source]:

@@ -37,6 +37,7 @@ from cutups.jobs.metrics import api_call
 from cutups.jobs.models import Job
 from cutups.jobs.store import JobStore
 from cutups.settings import Settings
+from cutups.sources.guard import Guard
 from cutups.sources.ssrf import check_url
 
 __all__ = [
@@ -164,7 +165,7 @@ class WebhookSender:
         store: where jobs and delivery logs are.
         settings: secret, retries, timeouts, SSRF policy.
         base_url: makes result URLs absolute.
-        transport: httpx transport seam (tests); None for the real network.
+        transport: httpx transport seam (tests); None connects through the SSRF guard.
     """
 
     def __init__(
@@ -177,8 +178,12 @@ class WebhookSender:
         self._store = store
         self._settings = settings
         self._base_url = base_url
-        self._client = httpx.Client(
-            timeout=settings.webhook_timeout, follow_redirects=False, transport=transport
+        # The guard resolves the receiver's name once per connection and connects to that
+        # checked address: a DNS answer that changes after the URL was accepted cannot turn
+        # the webhook towards the server's own network. No redirects, no proxies.
+        guard = Guard(settings.allow_private_urls, what="webhook URL")
+        self._client = guard.client(
+            transport=transport, timeout=settings.webhook_timeout, follow_redirects=False
         )
         self._heap: list[_Due] = []
         self._seq = 0
@@ -261,7 +266,8 @@ class WebhookSender:
         msg_id = message_id(job)
         entry: dict[str, Any] = {"attempt": attempt, "at": time.time(), "webhook_id": msg_id}
         try:
-            check_url(url, allow_private=self._settings.allow_private_urls, what="webhook URL")
+            allow = self._settings.allow_private_urls
+            check_url(url, allow_private=allow, what="webhook URL", resolver=None)
             headers = signature_headers(
                 self._settings.webhook_secret, msg_id, body, self._settings.webhook_hmac_secret
             )

@@ -21,6 +21,7 @@ import httpx
 
 from cutups.errors import CanceledError, CutupsError, SourceError
 from cutups.settings import Settings
+from cutups.sources.guard import Guard
 from cutups.storage.layout import InsufficientStorageError
 from cutups.storage.uploads import UploadStore
 
@@ -34,12 +35,16 @@ FetchProgress = Callable[[int, int | None], None]
 
 @dataclass(frozen=True, slots=True)
 class FetchContext:
-    """What handlers may use: settings, the uploads folder, and an HTTP transport seam."""
+    """What handlers may use: settings, the uploads folder, and the network's test seams."""
 
     settings: Settings
     uploads: UploadStore | None = None
     transport: httpx.BaseTransport | None = None
-    """For tests only; None uses httpx's real transport."""
+    """For tests only; None connects through :class:`~cutups.sources.guard.Guard`."""
+
+    def guard(self, what: str) -> Guard:
+        """The connection policy for fetching a URL ``what`` names ("video URL")."""
+        return Guard(self.settings.allow_private_urls, what=what)
 
 
 @dataclass(frozen=True, slots=True)

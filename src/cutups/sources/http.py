@@ -4,7 +4,8 @@ The generic handler, tried last. The body goes to ``<dest>.part`` in 1 MiB chunk
 connection drops, the next request asks for ``Range: bytes=<have>-`` (with ``If-Range`` so a
 changed file restarts from zero instead of being spliced). What the server said about the file
 (validator, total size) is kept beside the part file, so a download interrupted by a server
-restart resumes too. Redirects are followed by hand, each hop passing the SSRF check.
+restart resumes too. Redirects are followed by hand, each hop passing the SSRF check; the client
+connects only to addresses its guard resolved and checked (:mod:`cutups.sources.guard`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import httpx
 
 from cutups.errors import SourceError
 from cutups.sources.base import Fetched, FetchProgress, Source, check_cancel
-from cutups.sources.ssrf import check_address, check_url, peer_address
+from cutups.sources.ssrf import check_url
 from cutups.storage.layout import ensure_free, human_bytes
 
 __all__ = ["HttpSource"]
@@ -98,11 +99,11 @@ class HttpSource(Source):
         return Fetched(path=dest, size=size, handler=self.NAME)
 
     def client(self) -> httpx.Client:
-        timeout = httpx.Timeout(30.0, connect=10.0)
-        return httpx.Client(
-            timeout=timeout,
-            follow_redirects=False,
+        """A client that connects only to checked addresses, never through a proxy."""
+        return self.ctx.guard(self.what).client(
             transport=self.ctx.transport,
+            timeout=httpx.Timeout(30.0, connect=10.0),
+            follow_redirects=False,
             headers={"User-Agent": "cutups", "Accept-Encoding": "identity"},
         )
 
@@ -224,18 +225,18 @@ class HttpSource(Source):
     def open(
         self, client: httpx.Client, url: str, headers: dict[str, str] | None = None
     ) -> Iterator[httpx.Response]:
-        """GET ``url`` as a stream, following redirects with every hop checked."""
+        """GET ``url`` as a stream, following redirects with every hop checked.
+
+        Each hop must parse and be http(s) (IP literals are checked here); the client's guard
+        resolves names and checks the addresses when it connects.
+        """
         allow = self.ctx.settings.allow_private_urls
         current = url
         for _ in range(MAX_REDIRECTS + 1):
-            check_url(current, allow_private=allow, what=self.what)
+            check_url(current, allow_private=allow, what=self.what, resolver=None)
             request = client.build_request("GET", current, headers=headers)
             response = client.send(request, stream=True)
             try:
-                if not allow:
-                    peer = peer_address(response.extensions)
-                    if peer is not None:
-                        check_address(peer, what=self.what)
                 if response.is_redirect and "location" in response.headers:
                     current = urljoin(current, response.headers["location"])
                     continue

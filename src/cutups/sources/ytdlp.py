@@ -5,6 +5,9 @@ URL goes to :class:`~cutups.sources.http.HttpSource`, which resumes and checks a
 carefully. The handler can still fetch any URL yt-dlp's generic extractor understands when
 called directly.
 
+Every request yt-dlp makes (pages, redirects, the file, playlists and fragments) goes through
+the SSRF guard (:mod:`cutups.sources.ytdlp_net`), so its later hops are checked like the first.
+
 yt-dlp's failures arrive as ``DownloadError`` with a message like
 ``ERROR: [youtube] abc: Sign in to confirm you're not a bot``; :func:`explain` turns those into
 one line a user can act on.
@@ -22,7 +25,7 @@ from urllib.parse import urlsplit
 
 from cutups.errors import CanceledError, SourceError
 from cutups.sources.base import Fetched, FetchProgress, Source
-from cutups.sources.ssrf import check_url
+from cutups.sources.ssrf import PrivateAddressError, check_url
 from cutups.storage.layout import ensure_free, human_bytes
 
 __all__ = ["YtDlpSource", "explain"]
@@ -104,6 +107,8 @@ class YtDlpSource(Source):
 
     def options(self, dest: Path, hook: Any) -> dict[str, Any]:
         """The ``YoutubeDL`` parameters: one MP4 into the job's folder, quiet, bounded."""
+        from cutups.sources.ytdlp_net import NETWORK_OPTIONS  # imports yt-dlp: only when used
+
         settings = self.ctx.settings
         return {
             "outtmpl": str(dest.with_suffix("")) + ".%(ext)s",
@@ -122,18 +127,20 @@ class YtDlpSource(Source):
             "socket_timeout": 30,
             "ffmpeg_location": settings.ffmpeg if "/" in settings.ffmpeg else None,
             "cachedir": False,
+            **NETWORK_OPTIONS,
         }
 
     def _fetch(
         self, url: str, dest: Path, on_progress: FetchProgress, cancel: threading.Event
     ) -> Fetched:
-        from yt_dlp import YoutubeDL
-        from yt_dlp.utils import DownloadError
+        from yt_dlp.utils import YoutubeDLError
+
+        from cutups.sources.ytdlp_net import GuardedYoutubeDL
 
         settings = self.ctx.settings
-        # yt-dlp does its own networking: the first URL is checked here, later hops are not.
-        check_url(url, allow_private=settings.allow_private_urls, what="video URL")
+        check_url(url, allow_private=settings.allow_private_urls, what="video URL", resolver=None)
         ensure_free(dest.parent, 0, settings.min_free_bytes)
+        refused: list[PrivateAddressError] = []
 
         def hook(status: dict[str, Any]) -> None:
             if cancel.is_set():
@@ -143,14 +150,18 @@ class YtDlpSource(Source):
             on_progress(done, int(total) if total else None)
 
         try:
-            with YoutubeDL(self.options(dest, hook)) as ydl:
+            guard = self.ctx.guard("video URL")
+            params = self.options(dest, hook)
+            with GuardedYoutubeDL(params, guard=guard, on_refused=refused.append) as ydl:
                 info = ydl.extract_info(url, download=True)
                 path = self._output(ydl, info, dest)
         except _Canceled:
             raise CanceledError("canceled during the download") from None
-        except DownloadError as exc:
+        except YoutubeDLError as exc:  # DownloadError, and network errors it lets through
             if cancel.is_set() or isinstance(getattr(exc, "exc_info", (None, None))[1], _Canceled):
                 raise CanceledError("canceled during the download") from None
+            if refused:  # a hop pointed inside: say so, not yt-dlp's "unable to download"
+                raise refused[0] from None
             raise SourceError(explain(str(exc))) from None
         if path is None or not path.exists():
             raise SourceError(explain("the download produced no file"))

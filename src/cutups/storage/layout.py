@@ -21,7 +21,7 @@ from cutups.errors import InputError
 
 __all__ = ["DataLayout", "InsufficientStorageError", "ensure_free", "free_bytes", "human_bytes"]
 
-_ID = re.compile(r"^[0-9a-f]{6,64}$")
+_ID = re.compile(r"[0-9a-f]{6,64}")  # whole string only: fullmatch ($ allows a "\n")
 
 
 class InsufficientStorageError(InputError):
@@ -95,7 +95,7 @@ class DataLayout:
 
 def valid_id(value: str) -> bool:
     """True for the ids the service hands out (hex), so they are safe as path components."""
-    return bool(_ID.match(value))
+    return _ID.fullmatch(value) is not None
 
 
 def _checked(value: str) -> str:

@@ -64,7 +64,7 @@ _TYPES = {
     ".ico": "image/x-icon",
     ".webmanifest": "application/manifest+json",
 }
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")  # used with fullmatch
 _HEADERS = {
     # Revalidate every time (ETag / Last-Modified make that a cheap 304): an upgraded server
     # never leaves a browser on a stale page.
@@ -82,7 +82,7 @@ def _file(name: str, folder: str | None = None) -> FileResponse:
     where = STATIC_DIR / folder if folder else STATIC_DIR
     path = where / name
     if (
-        not _NAME.match(name)
+        not _NAME.fullmatch(name)
         or suffix not in _TYPES
         or (folder is not None and folder not in SUBFOLDERS)
         or not path.is_file()

@@ -32,7 +32,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from cutups.api.deps import BaseUrl, ServiceDep, job_or_404
 from cutups.api.errors import ApiError
@@ -48,8 +48,8 @@ __all__ = ["PlaylistCreate", "PlaylistPublic", "router"]
 
 router = APIRouter(prefix="/jobs", tags=["exports"])
 
-_PLAYLIST_ID = re.compile(r"^[0-9a-f]{16}$")
-_PLAYLIST_FILES = re.compile(r"^(?:clips/[\w-]{1,64}\.mp4|thumbs/[\w-]{1,64}\.jpg)$")
+_PLAYLIST_ID = re.compile(r"[0-9a-f]{16}")  # these two: fullmatch
+_PLAYLIST_FILES = re.compile(r"clips/[\w-]{1,64}\.mp4|thumbs/[\w-]{1,64}\.jpg")
 _MEDIA_TYPES = {
     "reel.mp4": "video/mp4",
     "manifest.json": "application/json",
@@ -64,6 +64,8 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 class PlaylistCreate(BaseModel):
     """Which plays: a query (see the README's query language)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     where: str = Field(..., min_length=1, max_length=2000, examples=["odk = O and down = 3"])
 
@@ -135,8 +137,8 @@ def get_playlist_file(job_id: str, playlist_id: str, name: str, svc: ServiceDep)
     """A playlist's reel, manifest, exports, clips (``clips/<id>.mp4``) and thumbnails."""
     job = job_or_404(svc, job_id)
     folder = svc.layout.out_dir(job.id) / "playlists" / playlist_id
-    allowed = name in _MEDIA_TYPES or _PLAYLIST_FILES.match(name)
-    if not _PLAYLIST_ID.match(playlist_id) or not allowed or not (folder / name).is_file():
+    allowed = name in _MEDIA_TYPES or _PLAYLIST_FILES.fullmatch(name)
+    if not _PLAYLIST_ID.fullmatch(playlist_id) or not allowed or not (folder / name).is_file():
         raise ApiError(404, "not_found", f"playlist {playlist_id!r} has no {name!r}")
     media_type = _MEDIA_TYPES.get(name, "video/mp4" if name.endswith(".mp4") else "image/jpeg")
     return FileResponse(folder / name, media_type=media_type)

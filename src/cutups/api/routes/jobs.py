@@ -29,7 +29,7 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 
-_CLIP_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_CLIP_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # used with fullmatch
 _FILES = {
     "reel.mp4": "video/mp4",
     "report.html": "text/html",
@@ -206,7 +206,7 @@ def _clip_asset(
     svc: Service, job_id: str, clip_id: str, folder: str, suffix: str, media_type: str
 ) -> Response:
     """A finished clip's file in ``folder`` (with S3 storage, a 302 to a presigned URL)."""
-    if _CLIP_ID.match(clip_id) and (
+    if _CLIP_ID.fullmatch(clip_id) and (
         moved := _s3_redirect(svc, _job(svc, job_id), f"{folder}/{clip_id}{suffix}")
     ):
         return moved
@@ -214,7 +214,7 @@ def _clip_asset(
     clips = _out(svc, job) / "clips"
     path = _out(svc, job) / folder / f"{clip_id}{suffix}"
     # The pipeline writes clips/.<id>.done.json once a clip and its thumbnail are finished.
-    if not _CLIP_ID.match(clip_id) or not (clips / f".{clip_id}.done.json").is_file():
+    if not _CLIP_ID.fullmatch(clip_id) or not (clips / f".{clip_id}.done.json").is_file():
         raise ApiError(404, "not_found", f"clip {clip_id!r} is not cut (yet)")
     if not path.is_file():
         raise ApiError(404, "not_found", f"clip {clip_id!r} has no {folder[:-1]}")

@@ -10,12 +10,14 @@ is parsed (422 if unreadable).
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.requests import ClientDisconnect
 
 from cutups.api.deps import ServiceDep
 from cutups.api.errors import ApiError
@@ -23,18 +25,20 @@ from cutups.api.schemas import UploadPublic
 from cutups.errors import MediaError, PbpError
 from cutups.media.probe import probe
 from cutups.pbp.load import MAX_INPUT_BYTES, load_pbp
-from cutups.storage.layout import ensure_free
+from cutups.storage.layout import ensure_free, human_bytes
 from cutups.storage.uploads import TooLargeError, UploadWriter
 
 if TYPE_CHECKING:
     from python_multipart.multipart import MultipartCallbacks
 
-__all__ = ["router"]
+__all__ = ["MULTIPART_OVERHEAD", "router"]
 
 router = APIRouter(tags=["uploads"])
+log = logging.getLogger(__name__)
 
 FIELD = "file"
-_MULTIPART_OVERHEAD = 64 * 1024
+MULTIPART_OVERHEAD = 64 * 1024
+"""Room for the multipart framing around the file, over the file's own limit."""
 
 _OPENAPI = {
     "requestBody": {
@@ -121,6 +125,10 @@ async def _receive(request: Request, writer: UploadWriter) -> None:
         parser.finalize()
     except MultipartParseError as exc:
         raise ApiError(422, "invalid_request", f"malformed multipart body: {exc}") from None
+    except ClientDisconnect:
+        # Nobody is left to answer: one line in the log, not an internal error's traceback.
+        log.info("upload abandoned: the client disconnected after %s", human_bytes(writer.size))
+        raise ApiError(400, "client_disconnected", "the client disconnected mid-upload") from None
     if not part.found:
         raise ApiError(422, "invalid_request", f"no {FIELD!r} field in the form")
     if writer.size == 0:
@@ -183,7 +191,7 @@ async def upload(
     )
     declared = request.headers.get("content-length", "")
     length = int(declared) if declared.isdigit() else 0
-    if length > limit + _MULTIPART_OVERHEAD:
+    if length > limit + MULTIPART_OVERHEAD:
         raise TooLargeError(f"upload is {length} bytes, over the limit of {limit} bytes")
     ensure_free(svc.uploads.root, length, settings.min_free_bytes)
     writer = svc.uploads.begin(kind, max_bytes=limit, reserve=settings.min_free_bytes)

@@ -5,7 +5,7 @@ import { authHeaders, getKey, needKey } from "./auth.js";
 import { EVENT_TYPES, TERMINAL } from "./constants.js";
 import { sleep } from "./dom.js";
 
-const RETRY_MS = 3000; // the server's "retry: 3000"
+const RETRY_MS = 15000; // the server's "retry: 15000" (see api/routes/events.py)
 
 function parseData(text) {
   try {
@@ -70,6 +70,7 @@ async function readStream(url, signal, state, onEvent) {
   const headers = { Accept: "text/event-stream", ...authHeaders() };
   if (state.lastId !== null) headers["Last-Event-ID"] = state.lastId;
   const resp = await fetch(url, { headers, signal, cache: "no-store" });
+  if (resp.status === 204) return "ended"; // the job has ended: nothing more will come
   if (!resp.ok || !resp.body) {
     if (resp.status === 401) needKey();
     if (resp.status >= 400 && resp.status < 500) return "stop"; // polling carries on
