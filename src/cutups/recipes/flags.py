@@ -39,7 +39,7 @@ def _strip_optional(annotation: Any) -> Any:
 
 def _checker(annotation: Any, info: FieldInfo, name: str) -> Callable[[str], Any]:
     """An argparse ``type``: parse one value and check it against the field's constraints."""
-    constrained = Annotated[annotation, *info.metadata] if info.metadata else annotation
+    constrained: Any = Annotated[annotation, *info.metadata] if info.metadata else annotation
     adapter: TypeAdapter[Any] = TypeAdapter(constrained)
 
     def parse(text: str) -> Any:

@@ -109,7 +109,9 @@ class ShortsRecipe(Recipe[ShortsOptions, ShortsAnalysis]):
             )
         )
         meta = ShortsMeta(
-            options=options.model_copy(update={"caption_style": analysis.style, "caption_style_file": None}),
+            options=options.model_copy(
+                update={"caption_style": analysis.style, "caption_style_file": None}
+            ),
             planner=analysis.plan.planner,
             notes=analysis.plan.notes,
             language=analysis.transcript.language,
