@@ -23,6 +23,7 @@ from cutups.recipes.shorts.render_filter import framing_filter
 from cutups.speech.transcript import Word
 
 __all__ = [
+    "DESIGN_SIZE",
     "MAX_AV_OFFSET",
     "ClipJob",
     "ClipOutput",
@@ -32,6 +33,8 @@ __all__ = [
     "words_between",
 ]
 
+DESIGN_SIZE = (1080, 1920)
+"""The canvas caption styles are measured on (font size, margins), whatever the output size."""
 MAX_AV_OFFSET = 0.040
 """Seconds the audio and video of a clip may differ in start or duration."""
 _FILTER_SPECIAL = "\\'[],;:"
@@ -75,7 +78,8 @@ def _captions(job: ClipJob, folder: Path) -> tuple[Path, Path, Path | None]:
     if not job.captions or not job.words:
         return srt, vtt, None
     ass = base.with_suffix(".ass")
-    width, height = job.size
+    # Styles are sized for the seed's 1080x1920 canvas; libass scales it to the real output.
+    width, height = DESIGN_SIZE
     document = ass_document(job.words, job.start, job.end, job.style, width=width, height=height)
     ass.write_text(document, encoding="utf-8")
     return srt, vtt, ass
@@ -86,9 +90,12 @@ def _argv(job: ClipJob, info: MediaInfo, ass: Path | None, dest: Path, ffmpeg: s
     burn = f"ass=filename={filter_path(ass)}" if ass is not None else "null"
     graph += f";[framed]{burn}[vout]"
     seek = max(0.0, job.start + info.seek_offset)
+    # A whole number of frames, so the video cannot end up to a frame away from the audio.
+    fps = float(info.video.frame_rate)
+    length = max(1, round((job.end - job.start) * fps)) / fps
     return command(
         ffmpeg,
-        "-ss", f"{seek:.3f}", "-i", file_arg(info.path), "-t", f"{job.end - job.start:.3f}",
+        "-ss", f"{seek:.3f}", "-i", file_arg(info.path), "-t", f"{length:.6f}",
         "-filter_complex", graph, "-map", "[vout]", "-map", "0:a:0",
         "-c:v", "libx264", "-preset", "veryfast", "-crf", "21", "-pix_fmt", "yuv420p",
         "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart",
