@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from cutups.errors import CanceledError
 from cutups.media.package import write_zip
 from cutups.media.thumbs import thumbnail
 from cutups.output.manifest import build_manifest, clip_entry, write_json_atomic
@@ -82,6 +83,8 @@ def render_shorts(timeline: Timeline, inputs: RecipeInputs, ctx: RunContext) -> 
     entries: list[dict[str, Any]] = []
     files: dict[str, Path] = {}
     for number, (plan, clip) in enumerate(zip(timeline.clips, meta.clips, strict=True), 1):
+        if ctx.cancel is not None and ctx.cancel.is_set():
+            raise CanceledError("canceled while rendering the shorts")
         ctx.progress("cutting", (number - 1) / len(meta.clips), f"rendering {clip.id}")
         job = _job(clip, words, meta, inputs.info.video.height)
         rendered = render_short(

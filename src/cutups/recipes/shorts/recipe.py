@@ -27,7 +27,7 @@ from cutups.analysis.face_types import FaceAnalysis
 from cutups.analysis.faces import detect_faces
 from cutups.analysis.speaker import active_speaker
 from cutups.analysis.voice import voice_activity_from_words
-from cutups.errors import NoAudioStreamError
+from cutups.errors import CanceledError, NoAudioStreamError
 from cutups.output.captions import CaptionStyle
 from cutups.output.render import RenderResult
 from cutups.recipes.base import Recipe, RecipeInputs, RunContext
@@ -177,6 +177,7 @@ def _faces(
     cache = FaceCache(ctx.settings.cache_dir / "shorts-faces")
     found, hits = [], 0
     for n, span in enumerate(spans):
+        _check_cancel(ctx)
         ctx.progress("analysing", 0.6 + 0.4 * n / len(spans), f"faces in clip {n + 1}")
         key = faces_key(content, span, FACE_RATE, FACE_HEIGHT)
         faces = cache.load(key)
@@ -187,6 +188,11 @@ def _faces(
             hits += 1
         found.append(faces)
     return tuple(found), hits
+
+
+def _check_cancel(ctx: RunContext) -> None:
+    if ctx.cancel is not None and ctx.cancel.is_set():
+        raise CanceledError("canceled while looking for faces")
 
 
 def _short_clip(
