@@ -39,7 +39,8 @@ def _strip_optional(annotation: Any) -> Any:
 
 def _checker(annotation: Any, info: FieldInfo, name: str) -> Callable[[str], Any]:
     """An argparse ``type``: parse one value and check it against the field's constraints."""
-    adapter: TypeAdapter[Any] = TypeAdapter(Annotated[annotation, *info.metadata])
+    constrained: Any = Annotated[annotation, *info.metadata] if info.metadata else annotation
+    adapter: TypeAdapter[Any] = TypeAdapter(constrained)
 
     def parse(text: str) -> Any:
         try:

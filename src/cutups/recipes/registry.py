@@ -22,6 +22,7 @@ __all__ = ["BUILTIN", "get_recipe", "load_recipe_modules", "recipe_names", "regi
 BUILTIN: dict[str, str] = {
     "plays": "cutups.recipes.plays_recipe:PlaysRecipe",
     "commentary": "cutups.recipes.commentary_recipe:CommentaryRecipe",
+    "shorts": "cutups.recipes.shorts.recipe:ShortsRecipe",
 }
 """Name -> ``module:Class`` of the recipes that ship with Cutups."""
 
