@@ -19,7 +19,7 @@ from __future__ import annotations
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -90,7 +90,6 @@ class RunContext:
     ``chunk_ready``, ``warning``...), as a JSON-ready dict with its ``type``."""
     resume: bool = False
     """Continue an interrupted run in the same ``out_dir`` (saved plan, finished clips)."""
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
 class Recipe(ABC, Generic[OptionsT, AnalysisT]):
