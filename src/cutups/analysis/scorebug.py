@@ -22,6 +22,12 @@ from numpy.typing import NDArray
 from scipy import ndimage
 
 from cutups.analysis.base import TICK_RATE, FrameAnalyser, PassContext, SignalArrays, fit_length
+from cutups.analysis.bug_box import (
+    bands_with_digits,
+    digit_pixels,
+    plausible,
+    widen_to_digits,
+)
 from cutups.analysis.location import ScorebugLocation
 from cutups.analysis.pixels import absdiff, masked_share
 from cutups.media.decode import FrameRequest
@@ -100,13 +106,15 @@ def locate_scorebug(
             just as persistent when the camera holds still, do not. When at least four such
             samples exist, a candidate must be present in a third of them.
 
-    Returns None when nothing persistent and bug-sized exists (no scorebug in this video).
+    Returns None when nothing persistent, shaped like a bug and holding changing text (a
+    clock) exists: no scorebug in this video, only overlays that never change.
     """
     if len(frames) < 8:
         return None
     stack = np.stack(frames)
     modal, share = modal_image(stack)
     others = [f for f, off in zip(frames, off_field or [], strict=False) if off]
+    off_mask = np.asarray(off_field, bool) if off_field is not None else None
     off_share = None
     if len(others) >= 4:
         # Pixels must also hold their value in off-field shots: that removes yard lines and
@@ -115,19 +123,106 @@ def locate_scorebug(
         off_share = (np.abs(off_stack - modal.astype(np.int16)) <= 16).mean(axis=0)
     # A loose threshold keeps a bug with hidden stretches whole; a strict one separates it from
     # other things that repeat (a network's close-up framing). Candidates from all compete.
-    candidates: list[tuple[float, slice, slice, NDArray[np.bool_]]] = []
+    candidates: list[_Candidate] = []
     for threshold in _THRESHOLDS:
         agree = share >= threshold
         if off_share is not None:
             agree &= off_share >= threshold
         candidates += [(*c, agree) for c in _candidates(modal, agree, others)]
-    if not candidates:
-        return None
-    score, ys, xs, agree = _densest_nested(max(candidates, key=lambda c: c[0]), candidates)
+    # The most bug-like blob first; the first whose box holds a changing clock wins (a
+    # watermark or a promo banner persists as well as the bug, but nothing changes in it).
+    tried: set[tuple[int, int, int, int]] = set()
+    for first in sorted(candidates, key=lambda c: -c[0]):
+        ys, xs, agree = _grown(first, candidates, modal.shape)
+        if (ys.start, ys.stop, xs.start, xs.stop) in tried:
+            continue
+        if len(tried) == _TRIES:
+            break
+        tried.add((ys.start, ys.stop, xs.start, xs.stop))
+        checked = _checked(stack, off_mask, modal, agree, ys, xs)
+        if checked is not None:
+            return _location(frames, modal, agree, *checked)
+    return None
+
+
+_Candidate = tuple[float, slice, slice, NDArray[np.bool_]]
+_TRIES = 8
+"""Boxes tried, best first, before concluding there is no bug."""
+
+
+def _grown(
+    first: _Candidate, candidates: list[_Candidate], shape: tuple[int, ...]
+) -> tuple[slice, slice, NDArray[np.bool_]]:
+    """The box a candidate stands for: the densest stricter blob inside it, grown by its
+    neighbours on the same rows (see :func:`_densest_nested`, :func:`_join_neighbours`)."""
+    score, ys, xs, agree = _densest_nested(first, candidates)
     same = [(c[0], c[1], c[2]) for c in candidates if c[3] is agree]
-    best = _join_neighbours((score, ys, xs), same, *modal.shape[::-1])
-    _, ys, xs = best
-    ys, xs = _trim_sparse_edges(agree, ys, xs)
+    _, ys, xs = _join_neighbours((score, ys, xs), same, shape[1], shape[0])
+    return ys, xs, agree
+
+
+def _checked(
+    stack: NDArray[np.uint8],
+    off_field: NDArray[np.bool_] | None,
+    modal: NDArray[np.uint8],
+    agree: NDArray[np.bool_],
+    ys: slice,
+    xs: slice,
+) -> tuple[slice, slice] | None:
+    """The box cut to its bands holding the clock's digits and trimmed of sparse edges, or
+    None when it holds no changing text or is not shaped like a bug (see :mod:`bug_box`)."""
+    height, width = modal.shape
+    template, stable = modal[ys, xs], agree[ys, xs]
+    shown = np.asarray([presence(f[ys, xs], template, stable) > 0.6 for f in stack])
+    off = off_field[shown] if off_field is not None else None
+    xs = _widened(stack[shown][:, ys], xs, off)
+    template, stable = modal[ys, xs], agree[ys, xs]
+    found = bands_with_digits(stack[shown][:, ys, xs], template, stable, off)
+    if found is None:
+        return None
+    rows, digits = found
+    band = slice(ys.start + rows.start, ys.start + rows.stop)
+    trimmed, xs = _trim_sparse_edges(agree, band, xs)
+    ys = _keeping_the_digits(trimmed, band, digits[rows])
+    if not plausible(ys.stop - ys.start, xs.stop - xs.start, height, width):
+        return None
+    return ys, xs
+
+
+def _widened(rows: NDArray[np.uint8], xs: slice, off: NDArray[np.bool_] | None) -> slice:
+    """``xs`` grown over changing text beside it on its rows (``rows``: the samples showing
+    the bug, cut to the box's rows): a clock's glyphs agree with nothing, so a translucent
+    bug's blob of agreeing text stops at its clock, and its other words are blobs apart."""
+    width = rows.shape[2]
+    digits = digit_pixels(rows, off)
+    columns = digits.sum(axis=0) >= max(2, rows.shape[1] // 8)
+    return widen_to_digits(columns, xs, max(2, int(0.03 * width)))
+
+
+def _keeping_the_digits(trimmed: slice, band: slice, digits: NDArray[np.bool_]) -> slice:
+    """``trimmed`` rows grown back, row by row, over the rows of ``band`` next to it that hold
+    three fifths of the busiest row's digits (and a row of margin).
+
+    Never trim into the clock: a translucent bug's panel agrees only where its text is, so
+    the trim alone keeps just the rows of its tallest letters."""
+    busy = digits.sum(axis=1) >= max(1.0, 0.6 * float(digits.sum(axis=1).max()))
+    start, stop = trimmed.start - band.start, trimmed.stop - band.start
+    while start > 0 and busy[start - 1]:
+        start -= 1
+    while stop < len(busy) and busy[stop]:
+        stop += 1
+    if (start, stop) == (trimmed.start - band.start, trimmed.stop - band.start):
+        return trimmed
+    return slice(band.start + max(0, start - 1), band.start + min(len(busy), stop + 1))
+
+
+def _location(
+    frames: list[NDArray[np.uint8]],
+    modal: NDArray[np.uint8],
+    agree: NDArray[np.bool_],
+    ys: slice,
+    xs: slice,
+) -> ScorebugLocation:
     height, width = modal.shape
     template, stable = modal[ys, xs], agree[ys, xs]
     present = [presence(f[ys, xs], template, stable) > 0.6 for f in frames]
@@ -175,10 +270,7 @@ _NESTED_AREA = 0.6
 """...in at most this share of its area."""
 
 
-def _densest_nested(
-    best: tuple[float, slice, slice, NDArray[np.bool_]],
-    candidates: list[tuple[float, slice, slice, NDArray[np.bool_]]],
-) -> tuple[float, slice, slice, NDArray[np.bool_]]:
+def _densest_nested(best: _Candidate, candidates: list[_Candidate]) -> _Candidate:
     """The bug itself when the loose threshold's winner is the bug plus a sparse patch.
 
     At the loosest threshold a patch that repeats beside the bug (a jersey above a bottom bug in

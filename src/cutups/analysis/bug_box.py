@@ -1,0 +1,156 @@
+"""Checking a scorebug box found by :func:`~cutups.analysis.scorebug.locate_scorebug`.
+
+Persistence alone finds anything that stays on screen: a channel's watermark, a promo banner
+stuck against the bug, a sponsor's logo. What only the scorebug has is a clock: text whose
+glyphs change from one sample to the next while the rest of the box holds still. So a box is
+kept only when it holds such *digit pixels* (:func:`digit_pixels`), is shaped like a bug
+(:func:`plausible`), and is cut down to the bands of rows that hold the digits
+(:func:`bands_with_digits`): a banner under the bug agrees across samples as well as the bug
+(better, when the bug is translucent) but never changes.
+
+Pure functions of the gray samples (at the locating size) and the modal image.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = [
+    "MIN_DIGIT_PIXELS",
+    "bands_with_digits",
+    "digit_pixels",
+    "plausible",
+    "widen_to_digits",
+]
+
+MIN_DIGIT_PIXELS = 12
+"""Digit pixels a bug must hold at the locating size: about half a glyph's strokes. The
+smallest suite bug's clock (a 0.8-scale bar at 640x360) shows ~150."""
+_CONTRAST = 60
+"""A digit toggles between two lumas at least this far apart (text and its panel)."""
+_NEAR = 0.25
+"""A value within this share of that contrast of either luma shows one of them."""
+_TWO_VALUED = 0.9
+"""Share of samples (of each kind of shot) showing one of the two lumas: moving picture
+passes through every level in between, a digit does not."""
+_SOMETIMES = 0.08
+"""Each luma shows in at least this share of samples: a clock passes through many values."""
+_MAX_DIGIT_SHARE = 0.3
+"""A bug's changing text is a small part of each band of it (the clock, the play clock, down
+& distance: under a fifth); a band that changes over more of its area is moving picture (a
+sideline, a crowd)."""
+_PANEL_AGREES = 0.15
+_BAND_JUMP = 0.25
+"""A change of this much in the share of agreeing pixels from one row to the next is where one
+panel ends and another begins (a translucent bug above an opaque banner: 0.4 against 0.8)."""
+_BAND_EDGE = 28
+"""...as is a step of this many levels between two rows along most of the box's width."""
+
+
+def digit_pixels(
+    crops: NDArray[np.uint8], off_field: NDArray[np.bool_] | None = None
+) -> NDArray[np.bool_]:
+    """Pixels that toggle between two lumas far apart across ``crops`` (samples with the bug
+    on screen), each shown in a share of them, and nothing in between: the clock's glyphs
+    over their panel, changing as it runs, whatever the colours. ``off_field``: per crop,
+    whether its shot shows no field; the two lumas must then hold in shots of both kinds
+    (each when four or more): the bug is on screen in close-ups and wide shots alike, the
+    white sideline that a camera shows and hides is not in close-ups, and a jersey's number
+    in close-ups framed alike is not in wide shots."""
+    if len(crops) < 3:
+        return np.zeros(crops.shape[1:], bool)
+    values = crops.astype(np.float32)
+    low, high = np.percentile(values, (5, 95), axis=0)
+    reach = _NEAR * (high - low)
+    at_low = np.abs(values - low) <= reach
+    at_high = np.abs(values - high) <= reach
+    both = np.minimum(at_low.mean(axis=0), at_high.mean(axis=0)) >= _SOMETIMES
+    digits: NDArray[np.bool_] = (high - low >= _CONTRAST) & both
+    kinds = [np.ones(len(crops), bool)]
+    if off_field is not None:
+        kinds += [k for k in (off_field, ~off_field) if np.count_nonzero(k) >= 4]
+    for kind in kinds:
+        digits &= (at_low[kind] | at_high[kind]).mean(axis=0) >= _TWO_VALUED
+    return digits
+
+
+def _boundaries(modal: NDArray[np.uint8], agree: NDArray[np.bool_]) -> list[int]:
+    """Rows of the box at which a new band of panels starts."""
+    rows = agree.mean(axis=1)
+    steps = np.abs(np.diff(modal.astype(np.int16), axis=0)) > _BAND_EDGE
+    across = steps.mean(axis=1) >= 0.8
+    jump = np.abs(np.diff(rows)) >= _BAND_JUMP
+    return [int(r) + 1 for r in np.flatnonzero(across | jump)]
+
+
+def bands_with_digits(
+    crops: NDArray[np.uint8],
+    template: NDArray[np.uint8],
+    stable: NDArray[np.bool_],
+    off_field: NDArray[np.bool_] | None = None,
+) -> tuple[slice, NDArray[np.bool_]] | None:
+    """The rows of the box from the first band holding digits to the last, and the digits
+    (None: no band holds any). Bands are separated by :func:`_boundaries`. A band counts when
+    it holds a share of the digits, so a stray pixel in a banner does not keep it, and is a
+    panel: a share of its pixels agree across samples (a translucent one's ~0.45), where
+    moving picture's do not."""
+    height = template.shape[0]
+    cuts = [0, *_boundaries(template, stable), height]
+    bands = [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
+    digits = np.zeros(template.shape, bool)
+    for a, b in bands:
+        digits[a:b] = digit_pixels(crops[:, a:b], off_field)
+    total = int(digits.sum())
+    if total < MIN_DIGIT_PIXELS:
+        return None
+    holding = [
+        (a, b)
+        for a, b in bands
+        if max(MIN_DIGIT_PIXELS / 2, 0.1 * total)
+        <= digits[a:b].sum()
+        <= _MAX_DIGIT_SHARE * digits[a:b].size
+        and stable[a:b].mean() >= _PANEL_AGREES
+    ]
+    if not holding:
+        return None
+    return _with_borders(bands, holding[0][0], holding[-1][1], stable), digits
+
+
+def _with_borders(bands: list[tuple[int, int]], a: int, b: int, stable: NDArray[np.bool_]) -> slice:
+    """Rows ``a:b`` with the thin bands right outside them (a bug's outline, a rule under
+    it): thinner than a quarter of ``b - a``, and panels, not picture."""
+    thin = max(1, (b - a) // 4)
+    for lo, hi in bands:
+        if hi == a and hi - lo <= thin and stable[lo:hi].mean() >= _PANEL_AGREES:
+            a = lo
+    for lo, hi in bands:
+        if lo == b and hi - lo <= thin and stable[lo:hi].mean() >= _PANEL_AGREES:
+            b = hi
+    return slice(a, b)
+
+
+def plausible(h: int, w: int, frame_h: int, frame_w: int) -> bool:
+    """Whether an ``h`` x ``w`` box is shaped like a scorebug in a ``frame_h`` x ``frame_w``
+    picture: at least a line of small text tall, at most a third of the picture, wider than
+    tall, and not covering most of it."""
+    return (
+        0.02 * frame_h <= h <= 0.33 * frame_h and w >= 1.2 * h and h * w <= 0.2 * frame_h * frame_w
+    )
+
+
+def widen_to_digits(digit_columns: NDArray[np.bool_], xs: slice, reach: int) -> slice:
+    """``xs`` grown, step by step, to the columns holding digits within ``reach`` of it
+    (``digit_columns`` covers the whole picture's width)."""
+    start, stop = xs.start, xs.stop
+    while True:
+        left = np.flatnonzero(digit_columns[max(0, start - reach) : start])
+        right = np.flatnonzero(digit_columns[stop : stop + reach])
+        if not left.size and not right.size:
+            return slice(start, stop)
+        if left.size:
+            start = max(0, start - reach) + int(left[0])
+        if right.size:
+            stop = stop + int(right[-1]) + 1
