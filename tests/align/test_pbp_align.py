@@ -189,3 +189,55 @@ def test_untimed_extra_point_placed_while_the_clock_holds() -> None:
 def test_clockless_alignment_reports_no_semantics() -> None:
     a = align_plays(ROWS, [det(0.3, 6.0)], ClockModel(()), duration=120.0)
     assert a.clock_at is None and a.start_period is None
+
+
+def test_a_listed_play_off_the_clock_is_paired_by_order_not_made_an_unlisted_try() -> None:
+    # Issue 18: a kickoff listed at a wrong clock (880, ~45 s off) was placed by that clock
+    # before the touchdown (out of order) and its own detection, unexplained after the
+    # touchdown, was clipped as an unlisted "Extra Point" though the data lists the try.
+    rows = [
+        row(1, 864, play_type="Rushing Touchdown", text="run for 5 yds for a TD"),
+        row(2, 864, PlayKind.KICK, play_type="Extra Point Good"),
+        row(3, 880, PlayKind.KICK, play_type="Kickoff"),
+        row(4, 810),
+    ]
+    detections = [det(30.0, 36.0), det(40.0, 42.0), det(60.0, 66.0), det(108.0, 114.0)]
+    a = align_plays(rows, detections, MODEL, duration=120.0, clock_at="end")
+    placed = {p.row.row_id: (p.status, p.detection, p.via) for p in a.placements}
+    assert placed == {
+        "1": ("matched", 0, "detected"),
+        "2": ("matched", 1, "detected"),
+        "3": ("matched", 2, "order"),
+        "4": ("matched", 3, "detected"),
+    }
+    assert a.unlisted == () and a.tries == ()
+
+
+def test_an_unlisted_try_only_where_the_data_says_one_followed_a_touchdown() -> None:
+    # After a touchdown whose try is folded in, the next unexplained play is the try; after a
+    # plain run, a strong unexplained play is kept, but not as a try.
+    rows = [
+        row(1, 864, play_type="Rushing Touchdown", text="run for 5 yds for a TD"),
+        row(2, 834, PlayKind.KICK, play_type="Kickoff"),
+        row(3, 810),
+    ]
+    detections = [det(30.0, 36.0), det(45.0, 47.0), det(60.0, 66.0), det(100.0, 106.0)]
+    a = align_plays(rows, detections, MODEL, duration=120.0, clock_at="end")
+    assert a.tries == (1,)
+    plain = [row(1, 864), row(2, 834, PlayKind.KICK, play_type="Kickoff")]
+    b = align_plays(plain, detections[:3], MODEL, duration=120.0, clock_at="end")
+    assert b.unlisted == (1,) and b.tries == ()
+
+
+def test_a_return_is_kept_to_its_whistle_when_the_detector_split_it() -> None:
+    # An interception return: the players paused after the catch, the detector ended the play
+    # there and found the rest of the return as a second play 1.5 s later.
+    rows = [
+        row(1, 864),
+        row(2, 834, play_type="Interception Return", text="intercepted, returned 40 yds"),
+    ]
+    detections = [det(30.0, 36.0), det(52.0, 60.0), det(61.5, 66.0)]
+    a = align_plays(rows, detections, MODEL, duration=120.0, clock_at="end")
+    ret = next(p for p in a.placements if p.row.row_id == "2")
+    assert ret.status == "matched" and ret.end == pytest.approx(66.0)
+    assert a.unlisted == () and a.dropped == ()

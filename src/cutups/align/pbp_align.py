@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from cutups.align.gaps import extend_long_plays, folded_try, pair_by_order
+from cutups.align.placement import Placement, Status
 from cutups.analysis.clock_model import ClockModel
 from cutups.analysis.periods import advance_periods
 from cutups.analysis.plays import DetectedPlay
@@ -26,7 +28,6 @@ from cutups.pbp.model import ClockAt, Play, PlayKind
 
 __all__ = ["AlignParams", "Alignment", "Placement", "align_plays", "relabel_periods"]
 
-Status = Literal["matched", "not_a_play", "outside_recording", "unmatched"]
 _MIN_EXPECTED = 6
 """Fewer rows than this inside the recording is too little evidence to call it another game."""
 
@@ -55,20 +56,6 @@ class AlignParams:
 
 
 @dataclass(frozen=True, slots=True)
-class Placement:
-    """What became of one listed row."""
-
-    row: Play
-    status: Status
-    snap: float | None = None
-    end: float | None = None
-    detection: int | None = None
-    """Index into the detections, when a detected play was matched."""
-    via: Literal["detected", "clock"] | None = None
-    reason: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class Alignment:
     """Every row's placement, plus detections no row explains."""
 
@@ -80,6 +67,8 @@ class Alignment:
     start_period: int | None
     clock_at: ClockAt | None = None
     """The clock semantics the alignment used."""
+    tries: tuple[int, ...] = ()
+    """Those of ``unlisted`` that are a try the data folded into a touchdown row."""
 
 
 def relabel_periods(model: ClockModel, start_period: int) -> ClockModel:
@@ -289,10 +278,14 @@ def _align_once(
     for row in rows:
         if row.kind is PlayKind.NOT_A_PLAY:
             placements[row.row_id] = Placement(row, "not_a_play")
-    ordered = tuple(placements[r.row_id] for r in rows)
-    unlisted, dropped = _unexplained(detections, scene.matched, ordered, p)
+    taken = set(scene.matched)
+    ordered = pair_by_order([placements[r.row_id] for r in rows], detections, taken)
+    ordered = extend_long_plays(ordered, detections, taken)
+    unlisted, dropped, tries = _unexplained(detections, taken, ordered, p)
     share = fit.tight_expected / len(expected) if len(expected) >= _MIN_EXPECTED else 1.0
-    alignment = Alignment(ordered, tuple(unlisted), tuple(dropped), start, clock_at)
+    alignment = Alignment(
+        tuple(ordered), tuple(unlisted), tuple(dropped), start, clock_at, tuple(tries)
+    )
     return alignment, share, fit.tight, fit.total_offset
 
 
@@ -422,47 +415,54 @@ def _unmatched_reason(row: Play, preds: list[Window]) -> str:
     return f"no play detected near {row.clock_display} (expected around {where})"
 
 
+def _try_slots(placements: Sequence[Placement]) -> list[tuple[float, float]]:
+    """Stretches of video from a touchdown's end to the next matched play, for each
+    touchdown after which the data says a try followed unlisted (:func:`folded_try`)."""
+    placed = sorted(
+        (pl for pl in placements if pl.status == "matched" and pl.snap is not None),
+        key=lambda pl: pl.snap or 0.0,
+    )
+    slots: list[tuple[float, float]] = []
+    for i, pl in enumerate(placements):
+        if pl.status != "matched" or pl.end is None or not folded_try(placements, i):
+            continue
+        nxt = next((q.snap for q in placed if (q.snap or 0.0) > pl.end), None)
+        slots.append((pl.end, nxt if nxt is not None else float("inf")))
+    return slots
+
+
 def _unexplained(
     detections: Sequence[DetectedPlay],
     matched: set[int],
     placements: Sequence[Placement],
     p: AlignParams,
-) -> tuple[list[int], list[int]]:
-    """Split unmatched detections into unlisted plays (kept) and non-plays (dropped).
+) -> tuple[list[int], list[int], list[int]]:
+    """Split unmatched detections into unlisted plays (kept), non-plays (dropped), and the
+    tries among the unlisted.
 
-    After a touchdown row the next scrimmage-like action before the next listed play is the
-    try (extra point or 2-point), which feeds often fold into the touchdown row: the first
-    unexplained detection in that gap is kept, whatever its score. Any other detection is kept
-    when it is strong, inside such a gap or not: the gap can also hold a kickoff whose row went
-    unmatched, and the video alone would have kept it.
+    Feeds often fold the try (extra point or 2-point) into the touchdown row: where the data
+    says so (:func:`folded_try`), the first unexplained detection between the touchdown and
+    the next matched play is that try, kept whatever its score. Any other detection is kept
+    when it is strong, but as a play the feed does not list, with no facts: never as a try
+    (a listed run, its row left unmatched, was once clipped as an "Extra Point").
     """
-    placed = sorted(
-        (
-            pl
-            for pl in placements
-            if pl.status == "matched" and pl.snap is not None and pl.end is not None
-        ),
-        key=lambda pl: pl.snap or 0.0,
-    )
-    try_slots: list[tuple[float, float]] = []
-    for k, pl in enumerate(placed):
-        if "touchdown" in f"{pl.row.play_type} {pl.row.text}".lower():
-            nxt = placed[k + 1].snap if k + 1 < len(placed) else float("inf")
-            assert pl.end is not None and nxt is not None
-            try_slots.append((pl.end, nxt))
+    placed = [pl for pl in placements if pl.status == "matched" and pl.snap is not None]
+    slots = _try_slots(placements)
     keep: list[int] = []
     drop: list[int] = []
-    used_slots: set[int] = set()
+    tries: list[int] = []
+    used: set[int] = set()
     for j, d in enumerate(detections):
         if j in matched:
             continue
         claimed = any((pl.snap or 0.0) - 1 <= d.snap <= (pl.end or 0.0) for pl in placed)
-        slot = next((k for k, (a, b) in enumerate(try_slots) if a < d.snap < b), None)
-        if not claimed and slot is not None and slot not in used_slots:
-            used_slots.add(slot)
+        slot = next((k for k, (a, b) in enumerate(slots) if a < d.snap < b), None)
+        if not claimed and slot is not None and slot not in used:
+            used.add(slot)
             keep.append(j)
+            tries.append(j)
         elif not claimed and d.score >= p.keep_unlisted_score:
             keep.append(j)
         else:
             drop.append(j)
-    return keep, drop
+    return keep, drop, tries

@@ -160,9 +160,11 @@ def _placed_core(pl: Placement, detections: Sequence[DetectedPlay], team: Team |
     bucket = bucket_for(pl.row, team) if team else None
     if pl.detection is not None:
         d = detections[pl.detection]
-        return _Core(
-            d.snap, d.end, d.score, (*d.evidence, "pbp_clock_match"), True, bucket, facts_of(pl.row)
-        )
+        # The placement's times, not the detection's: a return split where its players paused
+        # runs from the first part's snap to the last part's whistle.
+        how = "pbp_order_match" if pl.via == "order" else "pbp_clock_match"
+        evidence = (*d.evidence, how)
+        return _Core(pl.snap, pl.end, d.score, evidence, True, bucket, facts_of(pl.row))
     return _Core(pl.snap, pl.end, 50.0, ("pbp_clock_only",), True, bucket, facts_of(pl.row))
 
 
@@ -224,27 +226,28 @@ def _aligned_cores(
     cores = [
         _placed_core(pl, detections, team) for pl in alignment.placements if pl.status == "matched"
     ]
-    # No readable clock: nothing could be paired, so every detection stays a clip with no
-    # play-by-play facts and no bucket, rather than facts that might be someone else's.
     clockless = alignment.clock_at is None
-    for j in alignment.unlisted:
-        d = detections[j]
-        if clockless:
-            cores.append(_Core(d.snap, d.end, d.score, d.evidence, None, None, PlayFacts()))
-            continue
-        # An unlisted play right after a touchdown is the try; an extra point is a kick.
-        cores.append(
-            _Core(
-                d.snap,
-                d.end,
-                d.score,
-                (*d.evidence, "unlisted"),
-                False,
-                "special_teams" if team else None,
-                PlayFacts(play_type="Extra Point"),
-            )
-        )
+    cores += [
+        _unlisted_core(detections[j], j, alignment, team, clockless) for j in alignment.unlisted
+    ]
     return cores
+
+
+def _unlisted_core(
+    d: DetectedPlay, index: int, alignment: Alignment, team: Team | None, clockless: bool
+) -> _Core:
+    """A detection no row accounts for: a try the data folded into a touchdown row (an extra
+    point is a kick), or a play the feed does not list, with no facts and no bucket rather
+    than someone else's. Without a readable clock nothing was paired: listed or not unknown."""
+    if clockless:
+        return _Core(d.snap, d.end, d.score, d.evidence, None, None, PlayFacts())
+    evidence = (*d.evidence, "unlisted")
+    if index in alignment.tries:
+        bucket = "special_teams" if team else None
+        return _Core(
+            d.snap, d.end, d.score, evidence, False, bucket, PlayFacts(play_type="Extra Point")
+        )
+    return _Core(d.snap, d.end, d.score, evidence, False, None, PlayFacts())
 
 
 def _pbp_meta(
