@@ -136,7 +136,7 @@ def test_zero_clips_is_a_warning_not_silence(
     video = _make_mp4(tmp_path / "testcard.mp4", 8)
     code, out, err = _run(["run", str(video), "--out", str(tmp_path / "o")], capsys)
     assert code == 0 and out.startswith("0 clips in")
-    assert "warning: no scorebug was found in the video: the detector leans on the bug" in err
+    assert "warning: no scorebug was found in the video: plays were found from the field" in err
     assert "warning: no plays were found: the job produced no clips" in err
     manifest = json.loads((tmp_path / "o" / "manifest.json").read_text())
     assert [w["code"] for w in manifest["warnings"]] == ["no_scorebug", "no_clips"]

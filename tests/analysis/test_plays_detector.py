@@ -190,3 +190,23 @@ def test_wipes_around_a_running_clock_are_live_football_not_a_replay() -> None:
     assert play.snap == pytest.approx(s.plays[0][0], abs=0.3)
     frozen = [ClockReading(start + 2.0 + i, 1, 300.0) for i in range(8)]
     assert detect_plays(s.signals(), readings=frozen) == []
+
+
+def test_without_a_scorebug_plays_are_found_from_the_field_view() -> None:
+    # No bug was located (its signals are all zero): the old detector found no live shot and
+    # no play at all. From the field view, the plays are found and the replay (between two
+    # wipes) is still left out.
+    s = SignalScript()
+    s.closeup()
+    s.play(6.0)
+    s.closeup()
+    s.replay()
+    s.closeup(3)
+    s.play(7.0)
+    s.closeup()
+    signals = s.signals()
+    bare = {**signals.arrays, "bug": signals["bug"] * 0, "bug_change": signals["bug"] * 0}
+    blind = type(signals)(signals.rate, signals.duration, bare)
+    assert detect_plays(blind) == []  # with the bug's signals trusted, nothing is live
+    found = detect_plays(blind, scorebug=False)
+    assert [round(p.snap) for p in found] == [round(snap) for snap, _ in s.plays]

@@ -86,15 +86,19 @@ def detect_plays(
     signals: Signals,
     params: DetectorParams | None = None,
     readings: Sequence[ClockReading] = (),
+    *,
+    scorebug: bool = True,
 ) -> list[DetectedPlay]:
     """Find every play: a still moment, a burst of motion, then the players stopping.
 
-    ``readings``: the scorebug clock, which tells live football from replays."""
+    ``readings``: the scorebug clock, which tells live football from replays. ``scorebug``:
+    whether a bug was found; without one, plays are found from the field view alone (see
+    :func:`~cutups.analysis.segments.live_wide_segments`)."""
     p = params or DetectorParams()
     rate = float(signals.rate)
     raw = signals["motion"]
     motion = smooth(raw, 3)
-    segments = live_wide_segments(signals, p.segments, readings)
+    segments = live_wide_segments(signals, p.segments, readings, scorebug=scorebug)
     floor = _noise_floor(motion, segments)
     still, move, peak = floor + p.still_max, floor + p.move_min, floor + p.peak_min
     still_n, onset_n = int(p.still_sec * rate), int(p.onset_sec * rate)

@@ -87,12 +87,24 @@ def replay_spans(
 
 
 def live_wide_segments(
-    signals: Signals, p: SegmentParams, readings: Sequence[ClockReading] = ()
+    signals: Signals,
+    p: SegmentParams,
+    readings: Sequence[ClockReading] = (),
+    *,
+    scorebug: bool = True,
 ) -> list[tuple[int, int]]:
     """Tick ranges [a, b) that are one uninterrupted live wide shot outside any replay
-    (``readings``: the scorebug clock, see :func:`replay_spans`)."""
+    (``readings``: the scorebug clock, see :func:`replay_spans`).
+
+    ``scorebug``: whether the video's bug was found. Without one (a high-school stream,
+    coaches' film, a bug no locator finds), live football is told from the field view alone:
+    every wide shot is live but those between two wipes (replays); a green commercial then
+    passes as live, which the detector's other evidence must settle."""
     rate = float(signals.rate)
-    live = smooth(signals["bug"], int(rate) | 1) >= p.bug_on
+    if scorebug:
+        live = smooth(signals["bug"], int(rate) | 1) >= p.bug_on
+    else:
+        live = np.ones(signals.n_ticks, bool)
     wide = smooth(signals["green"], int(rate / 2) | 1) >= p.green_on
     ok = live & wide & (signals["cut"] < p.cut_on)
     for a, b in replay_spans(signals, p, readings):

@@ -182,9 +182,10 @@ def plan_plays(
     ``cuts`` as for :func:`plan_from_detections`.
     """
     signals = analysis.signals
-    detections = detect_plays(signals, options.detector, analysis.readings)
+    found = analysis.scorebug is not None
+    detections = detect_plays(signals, options.detector, analysis.readings, scorebug=found)
     meta: dict[str, object] = {
-        "detector": "vision_v1",
+        "detector": "vision_v1" if found else "vision_v1_field_only",
         "vision_candidates": len(detections),
         "audio_spikes": int((signals["whistle"] >= 10.0).sum()),
         "clock_spans": len(analysis.clock.spans),

@@ -195,8 +195,9 @@ def plays_warnings(analysis: PlaysAnalysis, *, clips: int) -> tuple[JobWarning, 
             JobWarning(
                 "no_scorebug",
                 "no scorebug was found in the video",
-                "the detector leans on the bug to tell live play from replays, so plays may be "
-                "missed, and no game clock is read"
+                "plays were found from the field view alone (wide shots, the players' "
+                "motion, whistle and crowd): a replay or a green commercial may pass for a "
+                "play and a play may be missed, scores are lower, and no game clock is read"
                 + ("; play-by-play rows cannot be placed by the clock" if with_pbp else ""),
             )
         )
