@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
             for shape in modes:
                 report, seconds, outcomes = run_one(look, args.seed, args.cache, Path(tmp), shape)
                 label = look if args.seed == DEFAULT_SEED else f"{look} (seed {args.seed})"
-                tuned = look.partition("@")[0] in TUNING_LOOKS
+                tuned = look.partition("@")[0].removesuffix("+nobug") in TUNING_LOOKS
                 rows.append(Row(label, tuned, shape or "video only", report, seconds, outcomes))
                 print(
                     f"{look:32s} {shape or 'video only':12s} recall {report.recall:6.1%} "
