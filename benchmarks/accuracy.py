@@ -5,6 +5,9 @@ again with its play-by-play (cycling through the four supported shapes), and sco
 the generator's truth. Looks are split into those used while tuning the detector and those held
 out, and the table says which is which.
 
+A look named ``look+nobug`` is that look's broadcast with its scorebug switched off (the same
+game, shots and timing): the detector then works from the field view alone.
+
 A look may carry a re-encoding, ``look@FPS`` or ``look@FPS:HEIGHT`` (e.g.
 ``team_topcenter_720p30@25:576``): the rendered broadcast converted by ffmpeg to another frame
 rate (frames dropped or repeated, as a station's or an uploader's transcode does) and size. The
@@ -21,7 +24,7 @@ import json
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -39,8 +42,16 @@ from cutups.pipeline import PlaysJob, run_plays
 from cutups.recipes.plays_recipe import PlaysOptions
 from cutups.settings import Settings
 from cutups_testkit import LOOKS, generate_cached, presets
+from cutups_testkit.looks import TUNING_LOOKS as NETWORK_TUNING
+from cutups_testkit.looks import without_bug
 
-TUNING_LOOKS = ("box_topleft_480p30", "bar_bottom_720p30", "dark_topright_720p60_longgop")
+NO_BUG = "+nobug"
+TUNING_LOOKS = (
+    "box_topleft_480p30",
+    "bar_bottom_720p30",
+    "dark_topright_720p60_longgop",
+    *NETWORK_TUNING,
+)
 """Looks the detector's thresholds were tuned on; every other look is held out."""
 DEFAULT_SEED = 11
 """The suite's game seed in the tables; other seeds give new games (new plays, shots, timing)."""
@@ -109,7 +120,10 @@ def run_one(
     look: str, seed: int, cache: Path, work: Path, shape: str | None
 ) -> tuple[EvalReport, float, tuple[tuple[int, bool], ...]]:
     name, _, variant = look.partition("@")
-    sample = generate_cached(presets.suite(name, seed), cache / "samples")
+    spec = presets.suite(name.removesuffix(NO_BUG), seed)
+    if name.endswith(NO_BUG):
+        spec = replace(spec, look=without_bug(spec.look))
+    sample = generate_cached(spec, cache / "samples")
     video = reencoded(sample.video, variant) if variant else sample.video
     team = sample.truth.home.name
     settings = Settings(cache_dir=cache)
@@ -168,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
             for shape in modes:
                 report, seconds, outcomes = run_one(look, args.seed, args.cache, Path(tmp), shape)
                 label = look if args.seed == DEFAULT_SEED else f"{look} (seed {args.seed})"
-                tuned = look.partition("@")[0].removesuffix("+nobug") in TUNING_LOOKS
+                tuned = look.partition("@")[0].removesuffix(NO_BUG) in TUNING_LOOKS
                 rows.append(Row(label, tuned, shape or "video only", report, seconds, outcomes))
                 print(
                     f"{look:32s} {shape or 'video only':12s} recall {report.recall:6.1%} "

@@ -156,16 +156,6 @@ def test_unlabelled_periods_are_inferred_from_the_rows() -> None:
     assert [p.detection for p in a.placements] == [0, 1, 2]
 
 
-def test_no_readable_clock_pairs_nothing_and_keeps_every_detection() -> None:
-    detections = [det(0.3, 6.0), det(30.0, 36.2)]
-    a = align_plays(ROWS, detections, ClockModel(()), duration=120.0)
-    assert all(p.status in ("unmatched", "not_a_play") for p in a.placements)
-    assert {p.reason for p in a.placements if p.status == "unmatched"} == {
-        "the scorebug clock could not be read"
-    }
-    assert a.unlisted == (0, 1)
-
-
 def test_snap_time_clocks_are_recognised_automatically() -> None:
     rows = [row(1, 900, PlayKind.KICK, play_type="Kickoff"), row(2, 870), row(3, 840)]
     detections = [det(0.0, 6.0), det(30.0, 36.0), det(60.0, 66.0)]
@@ -186,9 +176,11 @@ def test_untimed_extra_point_placed_while_the_clock_holds() -> None:
     assert a.unlisted == ()
 
 
-def test_clockless_alignment_reports_no_semantics() -> None:
+def test_clockless_alignment_says_so_and_pairs_by_sequence() -> None:
     a = align_plays(ROWS, [det(0.3, 6.0)], ClockModel(()), duration=120.0)
-    assert a.clock_at is None and a.start_period is None
+    assert a.clockless and a.start_period is None
+    matched = [p for p in a.placements if p.status == "matched"]
+    assert [p.via for p in matched] == ["sequence"]
 
 
 def test_a_listed_play_off_the_clock_is_paired_by_order_not_made_an_unlisted_try() -> None:

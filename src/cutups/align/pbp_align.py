@@ -20,6 +20,7 @@ from typing import Literal
 
 from cutups.align.gaps import extend_long_plays, folded_try, pair_by_order
 from cutups.align.placement import Placement, Status
+from cutups.align.sequence import pair_by_sequence
 from cutups.analysis.clock_model import ClockModel
 from cutups.analysis.periods import advance_periods
 from cutups.analysis.plays import DetectedPlay
@@ -69,6 +70,8 @@ class Alignment:
     """The clock semantics the alignment used."""
     tries: tuple[int, ...] = ()
     """Those of ``unlisted`` that are a try the data folded into a touchdown row."""
+    clockless: bool = False
+    """No clock was read: rows were paired by their order and clock gaps alone."""
 
 
 def relabel_periods(model: ClockModel, start_period: int) -> ClockModel:
@@ -213,7 +216,7 @@ def align_plays(
     """
     p = params or AlignParams()
     if not clock.spans:
-        return _without_clock(rows, detections)
+        return _without_clock(rows, detections, p)
     unlabelled = any(s.period is None for s in clock.spans)
     starts = sorted({r.period for r in rows if r.period <= 4}) if unlabelled else [None]
     semantics: list[ClockAt] = ["end", "snap"] if clock_at == "auto" else [clock_at]
@@ -236,16 +239,38 @@ def align_plays(
     return alignment
 
 
-def _without_clock(rows: Sequence[Play], detections: Sequence[DetectedPlay]) -> Alignment:
-    """No clock could be read: pairing by order alone would misplace every row after the first
-    gap, so nothing is paired; every detection stays a clip without play-by-play facts."""
-    placements = tuple(
-        Placement(r, "not_a_play")
-        if r.kind is PlayKind.NOT_A_PLAY
-        else Placement(r, "unmatched", reason="the scorebug clock could not be read")
-        for r in rows
+def _without_clock(
+    rows: Sequence[Play], detections: Sequence[DetectedPlay], p: AlignParams
+) -> Alignment:
+    """No clock could be read: rows are paired with detections by their order and the gaps
+    their listed clocks allow (:func:`~cutups.align.sequence.pair_by_sequence`)."""
+    plays = [r for r in rows if r.kind is not PlayKind.NOT_A_PLAY]
+    fit = pair_by_sequence(plays, detections)
+    pairs = dict(fit.pairs)
+    if len(detections) >= _MIN_EXPECTED and len(pairs) < p.wrong_game_share * len(detections):
+        raise WrongGameError(
+            f"the play-by-play does not match this video: only {len(pairs)} of "
+            f"{len(detections)} detected plays fit its order and clock gaps (is it another "
+            "game's?)"
+        )
+    placements: dict[str, Placement] = {}
+    for i, row in enumerate(plays):
+        if i in pairs:
+            d = detections[pairs[i]]
+            placements[row.row_id] = Placement(row, "matched", d.snap, d.end, pairs[i], "sequence")
+        else:
+            placements[row.row_id] = Placement(
+                row, "unmatched", reason="no readable clock, and no detected play fits its order"
+            )
+    for row in rows:
+        if row.kind is PlayKind.NOT_A_PLAY:
+            placements[row.row_id] = Placement(row, "not_a_play")
+    taken = set(pairs.values())
+    ordered = extend_long_plays([placements[r.row_id] for r in rows], detections, taken)
+    unlisted, dropped, tries = _unexplained(detections, taken, ordered, p)
+    return Alignment(
+        tuple(ordered), tuple(unlisted), tuple(dropped), None, fit.clock_at, tuple(tries), True
     )
-    return Alignment(placements, tuple(range(len(detections))), (), None)
 
 
 def _align_once(

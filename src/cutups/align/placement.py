@@ -22,7 +22,8 @@ class Placement:
     end: float | None = None
     detection: int | None = None
     """Index into the detections, when a detected play was matched."""
-    via: Literal["detected", "clock", "order"] | None = None
+    via: Literal["detected", "clock", "order", "sequence"] | None = None
     """How it was placed: its detection lined up with the clock (``detected``), the clock
-    alone (``clock``), or its place between matched neighbours (``order``)."""
+    alone (``clock``), its place between matched neighbours (``order``), or, with no readable
+    clock, its order and the listed clocks' gaps (``sequence``)."""
     reason: str | None = None

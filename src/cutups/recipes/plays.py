@@ -155,6 +155,10 @@ def _accounting(alignment: Alignment, clip_of: dict[str, str]) -> list[dict[str,
     return rows
 
 
+_EVIDENCE_OF_PLACEMENT = {"order": "pbp_order_match", "sequence": "pbp_sequence_match"}
+"""How a clip says it was placed, for rows not placed by the clock."""
+
+
 def _placed_core(pl: Placement, detections: Sequence[DetectedPlay], team: Team | None) -> _Core:
     assert pl.snap is not None and pl.end is not None
     bucket = bucket_for(pl.row, team) if team else None
@@ -162,7 +166,7 @@ def _placed_core(pl: Placement, detections: Sequence[DetectedPlay], team: Team |
         d = detections[pl.detection]
         # The placement's times, not the detection's: a return split where its players paused
         # runs from the first part's snap to the last part's whistle.
-        how = "pbp_order_match" if pl.via == "order" else "pbp_clock_match"
+        how = _EVIDENCE_OF_PLACEMENT.get(pl.via or "", "pbp_clock_match")
         evidence = (*d.evidence, how)
         return _Core(pl.snap, pl.end, d.score, evidence, True, bucket, facts_of(pl.row))
     return _Core(pl.snap, pl.end, 50.0, ("pbp_clock_only",), True, bucket, facts_of(pl.row))
@@ -212,8 +216,11 @@ def plan_plays(
         cores, source=source, duration=signals.duration, options=options, meta=meta, cuts=cuts
     )
     clip_of = {c.facts.row_id: c.id for c in timeline.clips if c.facts.row_id}
-    if alignment.clock_at is None:
-        meta["align_warning"] = "the scorebug clock could not be read; no row was placed"
+    if alignment.clockless:
+        meta["align_warning"] = (
+            "the scorebug clock could not be read; rows were paired with plays by their order "
+            "and the gaps their clocks allow"
+        )
     meta.update(_pbp_meta(game, alignment, team, clip_of))
     return Timeline(
         recipe="plays", source=source, duration=signals.duration, clips=timeline.clips, meta=meta
@@ -227,21 +234,14 @@ def _aligned_cores(
     cores = [
         _placed_core(pl, detections, team) for pl in alignment.placements if pl.status == "matched"
     ]
-    clockless = alignment.clock_at is None
-    cores += [
-        _unlisted_core(detections[j], j, alignment, team, clockless) for j in alignment.unlisted
-    ]
+    cores += [_unlisted_core(detections[j], j, alignment, team) for j in alignment.unlisted]
     return cores
 
 
-def _unlisted_core(
-    d: DetectedPlay, index: int, alignment: Alignment, team: Team | None, clockless: bool
-) -> _Core:
+def _unlisted_core(d: DetectedPlay, index: int, alignment: Alignment, team: Team | None) -> _Core:
     """A detection no row accounts for: a try the data folded into a touchdown row (an extra
     point is a kick), or a play the feed does not list, with no facts and no bucket rather
-    than someone else's. Without a readable clock nothing was paired: listed or not unknown."""
-    if clockless:
-        return _Core(d.snap, d.end, d.score, d.evidence, None, None, PlayFacts())
+    than someone else's."""
     evidence = (*d.evidence, "unlisted")
     if index in alignment.tries:
         bucket = "special_teams" if team else None

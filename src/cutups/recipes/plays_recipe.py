@@ -198,7 +198,12 @@ def plays_warnings(analysis: PlaysAnalysis, *, clips: int) -> tuple[JobWarning, 
                 "plays were found from the field view alone (wide shots, the players' "
                 "motion, whistle and crowd): a replay or a green commercial may pass for a "
                 "play and a play may be missed, scores are lower, and no game clock is read"
-                + ("; play-by-play rows cannot be placed by the clock" if with_pbp else ""),
+                + (
+                    "; play-by-play rows are paired with plays by their order and clock gaps "
+                    "only, so a missed or extra play can shift facts and buckets"
+                    if with_pbp
+                    else ""
+                ),
             )
         )
     elif not video.clock.spans:
@@ -207,7 +212,8 @@ def plays_warnings(analysis: PlaysAnalysis, *, clips: int) -> tuple[JobWarning, 
                 "clock_unread",
                 f"the game clock on the scorebug could not be read ({len(video.readings)} "
                 "readings)",
-                "play-by-play rows cannot be placed, so clips carry no facts or buckets"
+                "play-by-play rows are paired with plays by their order and clock gaps only, "
+                "so a missed or extra play can shift facts and buckets"
                 if with_pbp
                 else "clips are not checked against the clock",
             )
