@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from cutups.align.pbp_align import align_plays
@@ -40,11 +41,28 @@ def test_a_false_detection_too_soon_after_a_play_is_left_out() -> None:
     assert [ends[by_row[i]] for i in range(len(CLOCKS))] == ENDS
 
 
-def test_rows_outside_the_recording_are_left_out() -> None:
-    # The recording starts at play 3: the first three rows have no play in it.
-    ends = [e - 80.0 for e in ENDS[3:]]
-    fit = pair_by_sequence(_rows(), _dets(ends), "end")
-    assert [i for i, _ in fit.pairs] == [3, 4, 5, 6, 7]
+def _game(rows: int, seed: int) -> tuple[list[float], list[float]]:
+    """Listed clocks and true video ends of ``rows`` plays of one period: the clock runs a
+    random 5-40 s per play and stops after some plays (an incompletion) for 20-40 s more."""
+    rng = np.random.default_rng(seed)
+    clocks, ends = [900.0], [10.0]
+    for _ in range(rows - 1):
+        ran = float(rng.integers(5, 40))
+        stopped = float(rng.integers(20, 40)) if rng.random() < 0.4 else 1.0
+        clocks.append(clocks[-1] - ran)
+        ends.append(ends[-1] + ran + stopped)
+    return clocks, ends
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_recording_of_part_of_the_game_finds_its_rows(seed: int) -> None:
+    # Twelve plays from the middle of a 24-play listing: the pattern of gaps where the clock
+    # ran through and where it stopped says which stretch of the game they are.
+    clocks, ends = _game(24, seed)
+    rows = [row(i, c) for i, c in enumerate(clocks)]
+    fit = pair_by_sequence(rows, _dets(ends[6:18]), "end")
+    assert not fit.ambiguous
+    assert fit.pairs == tuple((6 + k, k) for k in range(12))
 
 
 def test_the_clock_running_further_than_the_video_is_impossible() -> None:
@@ -74,3 +92,14 @@ def test_another_games_rows_are_refused_without_a_clock() -> None:
     rows = [row(i, 900 - 300 * (i % 3), period=1 + i // 3) for i in range(9)]
     with pytest.raises(WrongGameError):
         align_plays(rows, _dets([30.0 * k + 10 for k in range(9)]), NO_CLOCK, duration=300.0)
+
+
+def test_a_few_plays_that_fit_many_stretches_of_the_game_are_not_paired() -> None:
+    # Three plays a running clock apart fit any three rows a running clock apart: where in the
+    # game the video lies is unknown, so no row's facts are given to them.
+    rows = [row(i, 900 - 30 * i) for i in range(12)]
+    fit = pair_by_sequence(rows, _dets([10.0, 40.0, 70.0]), "end")
+    assert fit.ambiguous and fit.pairs == ()
+    a = align_plays(rows, _dets([10.0, 40.0, 70.0]), NO_CLOCK, duration=90.0)
+    assert a.unlisted == (0, 1, 2)
+    assert all(p.status == "unmatched" for p in a.placements)

@@ -247,9 +247,9 @@ def _without_clock(
     plays = [r for r in rows if r.kind is not PlayKind.NOT_A_PLAY]
     fit = pair_by_sequence(plays, detections)
     pairs = dict(fit.pairs)
-    if len(detections) >= _MIN_EXPECTED and len(pairs) < p.wrong_game_share * len(detections):
+    if len(detections) >= _MIN_EXPECTED and fit.fitting < p.wrong_game_share * len(detections):
         raise WrongGameError(
-            f"the play-by-play does not match this video: only {len(pairs)} of "
+            f"the play-by-play does not match this video: only {fit.fitting} of "
             f"{len(detections)} detected plays fit its order and clock gaps (is it another "
             "game's?)"
         )
@@ -259,15 +259,21 @@ def _without_clock(
             d = detections[pairs[i]]
             placements[row.row_id] = Placement(row, "matched", d.snap, d.end, pairs[i], "sequence")
         else:
-            placements[row.row_id] = Placement(
-                row, "unmatched", reason="no readable clock, and no detected play fits its order"
+            why = (
+                "no readable clock, and the plays' order and gaps fit several stretches of the game"
+                if fit.ambiguous
+                else "no readable clock, and no detected play fits its order"
             )
+            placements[row.row_id] = Placement(row, "unmatched", reason=why)
     for row in rows:
         if row.kind is PlayKind.NOT_A_PLAY:
             placements[row.row_id] = Placement(row, "not_a_play")
     taken = set(pairs.values())
     ordered = extend_long_plays([placements[r.row_id] for r in rows], detections, taken)
-    unlisted, dropped, tries = _unexplained(detections, taken, ordered, p)
+    if fit.ambiguous:  # nothing paired, nothing known of any detection: all stay clips
+        unlisted, dropped, tries = list(range(len(detections))), [], []
+    else:
+        unlisted, dropped, tries = _unexplained(detections, taken, ordered, p)
     return Alignment(
         tuple(ordered), tuple(unlisted), tuple(dropped), None, fit.clock_at, tuple(tries), True
     )

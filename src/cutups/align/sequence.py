@@ -57,6 +57,10 @@ class SequenceParams:
     """The same with a reason for a break (score, turnover, kick, timeout, new period)."""
     max_jump: int = 4
     """At most this many rows or detections skipped between two consecutive pairs."""
+    margin: float = 4.0
+    """The chosen pairing must cost this much less than the best pairing sharing none of its
+    pairs; otherwise the order and gaps do not tell where in the game the video lies (a few
+    plays fit many stretches of a game) and nothing is paired."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +70,10 @@ class SequenceFit:
     pairs: tuple[tuple[int, int], ...]
     clock_at: ClockAt
     cost: float
+    ambiguous: bool = False
+    """Another pairing, sharing none of these pairs, fits almost as well: ``pairs`` is empty."""
+    fitting: int = 0
+    """Pairs in the best pairing, ambiguous or not (few: the rows are another game's)."""
 
 
 def _anchor(d: DetectedPlay, clock_at: ClockAt) -> float:
@@ -103,7 +111,11 @@ def transition_cost(
 
 
 def _fit_once(
-    rows: Sequence[Play], detections: Sequence[DetectedPlay], clock_at: ClockAt, p: SequenceParams
+    rows: Sequence[Play],
+    detections: Sequence[DetectedPlay],
+    clock_at: ClockAt,
+    p: SequenceParams,
+    forbidden: frozenset[tuple[int, int]] = frozenset(),
 ) -> SequenceFit:
     n, m = len(rows), len(detections)
     anchors = [_anchor(d, clock_at) for d in detections]
@@ -113,6 +125,9 @@ def _fit_once(
     back: list[list[tuple[int, int] | None]] = [[None] * m for _ in range(n)]
     for i in range(n):
         for j in range(m):
+            if (i, j) in forbidden:
+                best[i][j] = inf
+                continue
             for pi in range(max(0, i - p.max_jump - 1), i):
                 for pj in range(max(0, j - p.max_jump - 1), j):
                     if best[pi][pj] == inf:
@@ -145,4 +160,11 @@ def pair_by_sequence(
     p = params or SequenceParams()
     semantics: list[ClockAt] = [clock_at] if clock_at else ["end", "snap"]
     fits = [_fit_once(rows, detections, at, p) for at in semantics]
-    return min(fits, key=lambda f: f.cost)
+    best = min(fits, key=lambda f: f.cost)
+    fitting = len(best.pairs)
+    if not best.pairs:
+        return best
+    other = _fit_once(rows, detections, best.clock_at, p, frozenset(best.pairs))
+    ambiguous = bool(other.pairs) and other.cost - best.cost < p.margin
+    pairs = () if ambiguous else best.pairs
+    return SequenceFit(pairs, best.clock_at, best.cost, ambiguous, fitting)
