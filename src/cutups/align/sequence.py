@@ -22,10 +22,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
+
 from cutups.analysis.plays import DetectedPlay
 from cutups.pbp.model import ClockAt, Play
 
-__all__ = ["SequenceFit", "SequenceParams", "pair_by_sequence"]
+__all__ = [
+    "SequenceFit",
+    "SequenceParams",
+    "pair_by_sequence",
+    "transition_cost",
+    "transition_costs",
+]
+
+FloatArray = NDArray[np.float64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,24 +101,27 @@ def _allows_break(row: Play) -> bool:
     return any(w in words for w in _BREAK_WORDS) or "timeout" in words
 
 
+def transition_costs(
+    a: Play, b: Play, rows_between: Sequence[Play], gaps: FloatArray, p: SequenceParams
+) -> FloatArray:
+    """Cost of row ``a`` then row ``b`` (``rows_between`` skipped) lying ``gaps`` seconds of
+    video apart (any shape); infinite where the clock ran further than the video did."""
+    inf = np.float64("inf")
+    if a.clock is None or b.clock is None or a.period != b.period or a.overtime or b.overtime:
+        return np.where(gaps > 0, 0.0, inf)
+    stopped = gaps - (a.clock - b.clock)
+    beyond = np.maximum(0.0, stopped - p.stoppage * (1 + len(rows_between)))
+    per = p.break_gap if any(_allows_break(r) for r in (a, *rows_between)) else p.long_gap
+    cost = np.where(stopped < p.min_stop, p.odd_stop, p.stop + beyond / per)
+    cost = np.where(stopped <= p.jitter, 0.0, cost)
+    return np.where((stopped < -p.jitter) | (gaps <= 0), inf, cost)
+
+
 def transition_cost(
     a: Play, b: Play, rows_between: Sequence[Play], gap: float, p: SequenceParams
 ) -> float:
-    """Cost of row ``a`` then row ``b`` (``rows_between`` skipped) lying ``gap`` seconds of
-    video apart; infinite when the clock ran further than the video did."""
-    if a.clock is None or b.clock is None or a.period != b.period or a.overtime or b.overtime:
-        return 0.0 if gap > 0 else float("inf")
-    ran = a.clock - b.clock
-    if gap < ran - p.jitter or gap <= 0:
-        return float("inf")
-    stopped = gap - ran
-    if stopped <= p.jitter:
-        return 0.0
-    if stopped < p.min_stop:
-        return p.odd_stop
-    beyond = max(0.0, stopped - p.stoppage * (1 + len(rows_between)))
-    per = p.break_gap if any(_allows_break(r) for r in (a, *rows_between)) else p.long_gap
-    return p.stop + beyond / per
+    """:func:`transition_costs` of one gap."""
+    return float(transition_costs(a, b, rows_between, np.array([gap]), p)[0])
 
 
 def _fit_once(
@@ -118,34 +132,34 @@ def _fit_once(
     forbidden: frozenset[tuple[int, int]] = frozenset(),
 ) -> SequenceFit:
     n, m = len(rows), len(detections)
-    anchors = [_anchor(d, clock_at) for d in detections]
-    inf = float("inf")
-    # best[i][j]: least cost of a pairing whose last pair is (i, j); starting anywhere is free.
-    best = [[-p.reward] * m for _ in range(n)]
-    back: list[list[tuple[int, int] | None]] = [[None] * m for _ in range(n)]
-    for i in range(n):
-        for j in range(m):
-            if (i, j) in forbidden:
-                best[i][j] = inf
-                continue
-            for pi in range(max(0, i - p.max_jump - 1), i):
-                for pj in range(max(0, j - p.max_jump - 1), j):
-                    if best[pi][pj] == inf:
-                        continue
-                    gap = anchors[j] - anchors[pj]
-                    step = transition_cost(rows[pi], rows[i], rows[pi + 1 : i], gap, p)
-                    skips = (i - pi - 1) * p.skip_row + (j - pj - 1) * p.skip_detection
-                    total = best[pi][pj] + step + skips - p.reward
-                    if total < best[i][j]:
-                        best[i][j], back[i][j] = total, (pi, pj)
     if not n or not m:
         return SequenceFit((), clock_at, 0.0)
-    cost, end = min((best[i][j], (i, j)) for i in range(n) for j in range(m))
+    anchors = np.array([_anchor(d, clock_at) for d in detections])
+    # best[i, j]: least cost of a pairing whose last pair is (i, j); starting anywhere is free.
+    best = np.full((n, m), -p.reward)
+    back = np.full((n, m, 2), -1, dtype=np.int64)
+    for i in range(n):
+        for pi in range(max(0, i - p.max_jump - 1), i):
+            for dj in range(1, min(m, p.max_jump + 2)):
+                gaps = anchors[dj:] - anchors[:-dj]
+                step = transition_costs(rows[pi], rows[i], rows[pi + 1 : i], gaps, p)
+                skips = (i - pi - 1) * p.skip_row + (dj - 1) * p.skip_detection
+                total = best[pi, :-dj] + step + skips - p.reward
+                better = total < best[i, dj:]
+                best[i, dj:][better] = total[better]
+                back[i, dj:][better] = np.stack(
+                    [np.full(int(better.sum()), pi), np.flatnonzero(better)], axis=1
+                )
+        for fi, fj in forbidden:
+            if fi == i:
+                best[i, fj] = np.inf
+    end = np.unravel_index(int(np.argmin(best)), best.shape)
+    cost = float(best[end])
     pairs: list[tuple[int, int]] = []
-    cell: tuple[int, int] | None = end
-    while cell is not None:
+    cell = (int(end[0]), int(end[1]))
+    while cell[0] >= 0:
         pairs.append(cell)
-        cell = back[cell[0]][cell[1]]
+        cell = (int(back[cell][0]), int(back[cell][1]))
     return SequenceFit(tuple(reversed(pairs)), clock_at, cost)
 
 
