@@ -270,8 +270,9 @@ def _without_clock(
             placements[row.row_id] = Placement(row, "not_a_play")
     taken = set(pairs.values())
     ordered = extend_long_plays([placements[r.row_id] for r in rows], detections, taken)
+    none: list[int] = []
     if fit.ambiguous:  # nothing paired, nothing known of any detection: all stay clips
-        unlisted, dropped, tries = list(range(len(detections))), [], []
+        unlisted, dropped, tries = list(range(len(detections))), none, none
     else:
         unlisted, dropped, tries = _unexplained(detections, taken, ordered, p)
     return Alignment(
