@@ -38,7 +38,7 @@ _TWO_VALUED = 0.9
 passes through every level in between, a digit does not."""
 _SOMETIMES = 0.08
 """Each luma shows in at least this share of samples: a clock passes through many values."""
-_MAX_DIGIT_SHARE = 0.3
+_MAX_DIGIT_SHARE = 0.2
 """A bug's changing text is a small part of each band of it (the clock, the play clock, down
 & distance: under a fifth); a band that changes over more of its area is moving picture (a
 sideline, a crowd)."""

@@ -206,6 +206,7 @@ def _keeping_the_digits(trimmed: slice, band: slice, digits: NDArray[np.bool_]) 
     Never trim into the clock: a translucent bug's panel agrees only where its text is, so
     the trim alone keeps just the rows of its tallest letters."""
     busy = digits.sum(axis=1) >= max(1.0, 0.6 * float(digits.sum(axis=1).max()))
+    busy &= ~_spread_across(digits)
     start, stop = trimmed.start - band.start, trimmed.stop - band.start
     while start > 0 and busy[start - 1]:
         start -= 1
@@ -214,6 +215,22 @@ def _keeping_the_digits(trimmed: slice, band: slice, digits: NDArray[np.bool_]) 
     if (start, stop) == (trimmed.start - band.start, trimmed.stop - band.start):
         return trimmed
     return slice(band.start + max(0, start - 1), band.start + min(len(busy), stop + 1))
+
+
+_BLOCK = 16
+"""Columns per block when telling a bug's text (a few clusters) from moving picture."""
+
+
+def _spread_across(digits: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Rows whose changing pixels lie all across the box, in over half of its blocks of
+    columns: yard lines and hash marks sliding under a still box toggle between grass and
+    white as a digit does, but everywhere; a bug's clock and text sit in a few places."""
+    width = digits.shape[1] - digits.shape[1] % _BLOCK
+    if width == 0:
+        return np.zeros(digits.shape[0], bool)
+    blocks = digits[:, :width].reshape(digits.shape[0], -1, _BLOCK).any(axis=2)
+    spread: NDArray[np.bool_] = blocks.mean(axis=1) > 0.5
+    return spread
 
 
 def _location(
