@@ -466,7 +466,7 @@ class ClockReader(Analyser):
     """Reads the clock off the bug crops that the decode pass stored (see :func:`read_clock`)."""
 
     name = "clock_reader"
-    version = 1
+    version = 2
 
     @property
     def params(self) -> dict[str, Any]:
