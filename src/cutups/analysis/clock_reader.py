@@ -25,6 +25,7 @@ from scipy import ndimage
 
 from cutups.analysis.base import Analyser
 from cutups.analysis.bug_crops import BugCrops, Crops, SpilledCrops
+from cutups.analysis.bug_text import Word, still_picture, words
 from cutups.analysis.clock_model import ClockReading
 from cutups.analysis.ocr import GlyphReader, TesseractReader, binarize, otsu_threshold
 from cutups.analysis.pixels import absdiff
@@ -33,6 +34,7 @@ __all__ = [
     "ClockReader",
     "ClockReadout",
     "TextField",
+    "bug_shown",
     "find_fields",
     "identify_fields",
     "parse_clock",
@@ -45,7 +47,12 @@ log = logging.getLogger(__name__)
 CLOCK_CHARS = "0123456789:."
 PERIOD_CHARS = "0123456789stndrhSTNDRHQOT"
 _CHANGE = 40
+_SHOWN = 24
+_SHOWN_SHARE = 0.85
+"""Luma levels within which a pixel shows the bug's still picture."""
 _SAMPLES = 12
+_PERIOD_TRIES = 4
+"""Still words nearest the clock tried as the period (3 Tesseract reads each)."""
 
 _CLOCK_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
 _TENTHS_RE = re.compile(r"^:?(\d{1,2})\.(\d)$")
@@ -189,7 +196,10 @@ def find_fields(crops: Crops, support: NDArray[np.bool_] | None = None) -> list[
 def _change_events(crops: Crops, area: NDArray[np.bool_]) -> NDArray[np.int32]:
     """Per pixel of ``area``, how many times it changed between consecutive crops."""
     events = np.zeros(crops.shape[1:], np.int32)
+    shown = bug_shown(crops, area)
     for i in range(1, len(crops)):
+        if not (shown[i] and shown[i - 1]):
+            continue
         diff = absdiff(crops[i], crops[i - 1]) > _CHANGE
         # A change over a large part of the bug is a transition (a wipe sweeping over it, the
         # bug animating in), not a field being updated; it would join every field into one.
@@ -197,6 +207,29 @@ def _change_events(crops: Crops, area: NDArray[np.bool_]) -> NDArray[np.int32]:
             events += diff
     events[~area] = 0
     return events
+
+
+def bug_shown(crops: Crops, area: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Per crop, whether it shows the bug: most of ``area`` near the bug's still picture.
+
+    A bug drawn in the grass's own colours passes the decode pass's presence test on shots of
+    the field alone; those crops change all over as the camera moves, and would join every
+    field of the bug into one.
+    """
+    still = still_picture(crops, samples=15)
+    count = max(1, int(np.count_nonzero(area)))
+    share = np.array(
+        [
+            np.count_nonzero((absdiff(crops[i], still) <= _SHOWN) & area) / count
+            for i in range(len(crops))
+        ]
+    )
+    # Relative to the crops most like the still picture: a translucent bug over a moving
+    # picture never matches all of its pixels.
+    shown = share >= _SHOWN_SHARE * np.percentile(share, 90)
+    # A few outliers are transitions (a wipe, the bug animating), which the caller's 20 % rule
+    # already skips; taking them out too would lose a minute digit's one change.
+    return np.asarray(shown if shown.mean() < 0.9 else np.ones(len(crops), bool))
 
 
 def _with_touching_glyphs(
@@ -298,9 +331,13 @@ class _Reader:
             self.glyphs.learn(binary, text)
         return value, conf
 
-    def period(self, gray: NDArray[np.uint8]) -> tuple[int | None, float]:
+    def period(self, gray: NDArray[np.uint8], *, bare: bool = True) -> tuple[int | None, float]:
+        """The period in ``gray``; with ``bare`` False a lone digit does not count (a still
+        word beside the clock may be a score: only "2ND", "Q2", "OT" name a period there)."""
         self.tesseract_calls += 1
         text, conf = self.tesseract.read(binarize(gray), PERIOD_CHARS)
+        if not bare and text.isdigit():
+            return None, conf
         return parse_period(text), conf
 
 
@@ -313,12 +350,17 @@ def _sample_indexes(crops: Crops, f: TextField, count: int) -> list[int]:
 
 
 def identify_fields(
-    crops: Crops, fields: list[TextField], reader: _Reader
+    crops: Crops,
+    fields: list[TextField],
+    reader: _Reader,
+    support: NDArray[np.bool_] | None = None,
 ) -> tuple[TextField | None, TextField | None]:
     """(clock field, period field): the fields that read as a clock / a period best.
 
     "Best" is the share of samples that parse times the mean confidence of those readings:
     a box that swallowed the neighbouring "1st" still parses ("13:56") but reads poorly.
+    A period that never changed (any clip within one quarter) is looked for among the bug's
+    still words next to the clock (:func:`_still_period`).
     """
     best_clock: tuple[float, TextField] | None = None
     best_period: tuple[float, TextField] | None = None
@@ -340,7 +382,46 @@ def identify_fields(
     period = best_period[1] if best_period else None
     if clock is not None and period is not None and _overlaps(clock.box, period.box):
         period = None
+    if clock is not None and period is None:
+        period = _still_period(crops, clock, reader, support)
     return clock, period
+
+
+def _still_period(
+    crops: Crops, clock: TextField, reader: _Reader, support: NDArray[np.bool_] | None
+) -> TextField | None:
+    """The still word nearest the clock that reads as a period ("1ST", "Q3", not a bare "3":
+    that may be a score) in at least two of three crops, or None."""
+    glyph_h = clock.y1 - clock.y0
+    cx, cy = (clock.x0 + clock.x1) / 2, (clock.y0 + clock.y1) / 2
+
+    def distance(w: Word) -> float:
+        # Beside the clock on its line first; in stacked bugs the period is a row above.
+        return abs((w.x0 + w.x1) / 2 - cx) + 2 * abs((w.y0 + w.y1) / 2 - cy)
+
+    near = sorted(
+        (
+            w
+            for w in words(still_picture(crops), glyph_h, support)
+            if not _overlaps(w.box, clock.box) and abs((w.y0 + w.y1) / 2 - cy) <= 3 * glyph_h
+        ),
+        key=distance,
+    )
+    picks = [int(i) for i in np.linspace(0, len(crops) - 1, 3)]
+    pad = max(1, glyph_h // 8)
+    h, w = crops.shape[1:]
+    for word in near[:_PERIOD_TRIES]:
+        box = TextField(
+            max(0, word.x0 - pad),
+            max(0, word.y0 - pad),
+            min(w, word.x1 + pad),
+            min(h, word.y1 + pad),
+            0.0,
+        )
+        hits = [reader.period(box.cut(crops[i]), bare=False)[0] for i in picks]
+        if sum(v is not None for v in hits) >= 2:
+            return box
+    return None
 
 
 def _parsed(
@@ -379,7 +460,7 @@ def read_clock(
     crops = bug.crops
     reader = _Reader(tesseract)
     fields = find_fields(crops, bug.support)
-    clock_field, period_field = identify_fields(crops, fields, reader)
+    clock_field, period_field = identify_fields(crops, fields, reader, bug.support)
     if clock_field is None:
         log.warning("no game clock found on the scorebug (%d fields)", len(fields))
         return ClockReadout((), None, period_field, reader.tesseract_calls, reader.glyph_reads)
@@ -415,7 +496,7 @@ class ClockReader(Analyser):
     """Reads the clock off the bug crops that the decode pass stored (see :func:`read_clock`)."""
 
     name = "clock_reader"
-    version = 1
+    version = 2
 
     @property
     def params(self) -> dict[str, Any]:
