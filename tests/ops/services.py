@@ -217,3 +217,52 @@ def moto_s3(root: Path) -> Iterator[S3Emulator]:
         yield S3Emulator(endpoint, env)
     finally:
         _stop(proc)
+
+
+class RestartableRedis:
+    """``redis-server`` on one fixed loopback port that a test can kill and start again (its
+    messages are lost: persistence is off, like a broker restarted without a volume)."""
+
+    def __init__(self, root: Path) -> None:
+        root.mkdir(parents=True, exist_ok=True)
+        self.root = root
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        argv = [REDIS, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+        argv += ["--appendonly", "no", "--dir", str(self.root)]
+        with (self.root / "redis.log").open("ab") as log:
+            self.proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
+        _wait_port(self.port, 10, self.proc)
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            _stop(self.proc)
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+def restart_postgres(server: Postgres) -> None:
+    """``pg_ctl restart -m fast``: every session is cut, the same cluster comes back."""
+    subprocess.run(
+        _as_postgres(
+            [
+                str(PG_BIN / "pg_ctl"),
+                "-D",
+                str(server.datadir),
+                "-l",
+                str(server.datadir.parent / "pg.log"),
+                "-m",
+                "fast",
+                "-w",
+                "restart",
+            ]
+        ),
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )

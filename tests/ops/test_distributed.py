@@ -6,8 +6,9 @@ store), ``moto_server`` (an S3 **emulator**, standing in for AWS S3/MinIO), the 
 data dir (as workers on one host would). The job is slowed with the test-only
 ``CUTUPS_TEST_CUT_DELAY`` so it can be caught between clips.
 
-Test settings, not defaults: ``CUTUPS_BROKER_VISIBILITY_TIMEOUT=12`` (default 7 h) so Redis
-redelivers the killed worker's message within the test, and a 6 s lease.
+The project's default lease settings (30 s lease renewed every 5 s, sweeps every 5 s) and
+broker visibility timeout (7 h): the killed worker's job comes back through its lease running
+out and the sweeper, not through Redis, and completes on the other worker within 2 minutes.
 """
 
 from __future__ import annotations
@@ -81,6 +82,15 @@ def _start_worker(env: dict[str, str], data_dir: Path, log: Path) -> Worker:
     raise RuntimeError(f"worker did not start:\n{worker.tail()}")
 
 
+_TEST_TIMINGS = (
+    "CUTUPS_HEARTBEAT_SECONDS",
+    "CUTUPS_LEASE_SECONDS",
+    "CUTUPS_WATCHDOG_SECONDS",
+    "CUTUPS_BROKER_VISIBILITY_TIMEOUT",
+)
+DEFAULT_LEASE = 30.0
+
+
 @dataclass
 class Cluster:
     server: Server
@@ -101,7 +111,6 @@ def cluster(
             **s3.env,
             "CUTUPS_DATABASE_URL": _fresh_database(pg, "dist"),
             "CUTUPS_BROKER_URL": redis_url,
-            "CUTUPS_BROKER_VISIBILITY_TIMEOUT": "12",  # TEST SETTING (default 7 h)
             "CUTUPS_STORAGE_BACKEND": "s3",
             "CUTUPS_S3_BUCKET": BUCKET,
             "CUTUPS_S3_ENDPOINT_URL": s3.endpoint,
@@ -110,6 +119,8 @@ def cluster(
             "CUTUPS_JOBS": "1",
         },
     )
+    for name in _TEST_TIMINGS:  # server_env shortens them for the API tests: keep the defaults
+        env.pop(name, None)
     data = tmp_path / "data"
     server = start_server(data, tmp_path / "server.log", env)
     workers: list[Worker] = []
@@ -152,10 +163,18 @@ def test_a_killed_workers_job_finishes_once_on_the_other(
         victim = next(w for w in workers if w.proc.pid == victim_pid)
         survivor = next(w for w in workers if w is not victim)
         victim.proc.send_signal(signal.SIGKILL)
+        killed_at = time.monotonic()
         victim.proc.wait(10)
+        while _store_job(cluster, job_id)["attempts"] < 2:  # resumed by the survivor
+            assert time.monotonic() - killed_at < 2 * DEFAULT_LEASE, survivor.tail()
+            time.sleep(0.2)
+        resumed_after = time.monotonic() - killed_at
 
-        done = wait_job(api, job_id, timeout=150, server=server)
+        done = wait_job(api, job_id, timeout=120, server=server)
+        completed_after = time.monotonic() - killed_at
         assert done["status"] == "completed", f"{done}\n{survivor.tail()}"
+        assert completed_after < 120, completed_after
+        print(f"killed worker: resumed after {resumed_after:.1f} s, done {completed_after:.1f} s")
         events = read_events(api, job_id)
 
         # -- exactly once: one completed event, two attempts on two workers ------------------
