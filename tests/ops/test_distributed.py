@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import io
 import signal
-import subprocess
-import sys
 import time
 import zipfile
 from collections.abc import Iterator
@@ -30,6 +28,7 @@ import psycopg
 import pytest
 
 from tests.api.conftest import Server, read_events, server_env, start_server, wait_job
+from tests.ops.cluster import TEST_TIMINGS, Worker, fresh_database, pid_of, start_worker
 from tests.ops.services import Postgres, S3Emulator
 from tests.sources.fileserver import FileServer
 
@@ -37,57 +36,6 @@ BUCKET = "cutups-dist"
 PREFIX = "ops-test"
 
 
-@dataclass
-class Worker:
-    proc: subprocess.Popen[bytes]
-    log: Path
-
-    def tail(self, n: int = 30) -> str:
-        try:
-            return "\n".join(self.log.read_text().splitlines()[-n:])
-        except OSError:
-            return ""
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-
-
-def _fresh_database(pg: Postgres, name: str) -> str:
-    base = pg.url.rsplit("/", 1)[0]
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name}")
-        conn.execute(f"CREATE DATABASE {name}")
-    return f"{base}/{name}"
-
-
-def _start_worker(env: dict[str, str], data_dir: Path, log: Path) -> Worker:
-    argv = [sys.executable, "-m", "cutups.cli", "worker", "--data-dir", str(data_dir)]
-    with log.open("ab") as out:
-        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env)
-    worker = Worker(proc, log)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"worker exited with {proc.returncode}:\n{worker.tail()}")
-        if "ready." in worker.tail(200):  # Celery's own "ready." line: consuming
-            return worker
-        time.sleep(0.2)
-    worker.stop()
-    raise RuntimeError(f"worker did not start:\n{worker.tail()}")
-
-
-_TEST_TIMINGS = (
-    "CUTUPS_HEARTBEAT_SECONDS",
-    "CUTUPS_LEASE_SECONDS",
-    "CUTUPS_WATCHDOG_SECONDS",
-    "CUTUPS_BROKER_VISIBILITY_TIMEOUT",
-)
 DEFAULT_LEASE = 30.0
 
 
@@ -109,7 +57,7 @@ def cluster(
         cache_dir,
         {
             **s3.env,
-            "CUTUPS_DATABASE_URL": _fresh_database(pg, "dist"),
+            "CUTUPS_DATABASE_URL": fresh_database(pg, "dist"),
             "CUTUPS_BROKER_URL": redis_url,
             "CUTUPS_STORAGE_BACKEND": "s3",
             "CUTUPS_S3_BUCKET": BUCKET,
@@ -119,24 +67,19 @@ def cluster(
             "CUTUPS_JOBS": "1",
         },
     )
-    for name in _TEST_TIMINGS:  # server_env shortens them for the API tests: keep the defaults
+    for name in TEST_TIMINGS:  # server_env shortens them for the API tests: keep the defaults
         env.pop(name, None)
     data = tmp_path / "data"
     server = start_server(data, tmp_path / "server.log", env)
     workers: list[Worker] = []
     try:
         for n in range(2):
-            workers.append(_start_worker(env, data, tmp_path / f"worker{n}.log"))
+            workers.append(start_worker(env, data, tmp_path / f"worker{n}.log"))
         yield Cluster(server, workers, env, client)
     finally:
         for worker in workers:
             worker.stop()
         server.stop()
-
-
-def _pid_of(worker_id: str) -> int:
-    """Worker ids are ``<host>-<pid>-<rand>:<n>``."""
-    return int(worker_id.split(":")[0].rsplit("-", 2)[1])
 
 
 def test_a_killed_workers_job_finishes_once_on_the_other(
@@ -159,7 +102,7 @@ def test_a_killed_workers_job_finishes_once_on_the_other(
         )
         assert job["status"] == "processing", job
         first = job["progress"]
-        victim_pid = _pid_of(_store_job(cluster, job_id)["worker_id"])
+        victim_pid = pid_of(_store_job(cluster, job_id)["worker_id"])
         victim = next(w for w in workers if w.proc.pid == victim_pid)
         survivor = next(w for w in workers if w is not victim)
         victim.proc.send_signal(signal.SIGKILL)
@@ -182,8 +125,8 @@ def test_a_killed_workers_job_finishes_once_on_the_other(
         assert kinds.count("completed") == 1 and "failed" not in kinds
         attempts = [e["data"] for e in events if e["event"] == "attempt"]
         assert len(attempts) == 2, attempts
-        assert _pid_of(attempts[0]["worker_id"]) == victim_pid
-        assert _pid_of(attempts[1]["worker_id"]) == survivor.proc.pid
+        assert pid_of(attempts[0]["worker_id"]) == victim_pid
+        assert pid_of(attempts[1]["worker_id"]) == survivor.proc.pid
         resumed = attempts[1]["resumed"]
         assert resumed["download"] is True  # the download checkpoint: fetched once
         assert len(resumed["clips"]) >= first["clips_done"] >= 1  # finished clips kept
