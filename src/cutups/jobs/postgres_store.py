@@ -71,6 +71,7 @@ class PostgresJobStore(SqlJobStore):
         sweep_lock=f"SELECT pg_try_advisory_xact_lock({_SWEEP_LOCK})",
     )
     _ERROR: ClassVar[type[Exception]] = psycopg.Error
+    UNAVAILABLE: ClassVar[tuple[type[Exception], ...]] = (psycopg.OperationalError,)
 
     def __init__(
         self,

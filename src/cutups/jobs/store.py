@@ -28,7 +28,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from cutups.jobs.models import (
     Event,
@@ -128,6 +128,10 @@ class Requeued:
 
 class JobStore(ABC):
     """Where jobs live. Every method is safe to call from any thread."""
+
+    UNAVAILABLE: ClassVar[tuple[type[Exception], ...]] = ()
+    """Errors meaning the store could not be reached just then (a database restarting): a job
+    attempt that meets one ends without an outcome and resumes once its lease runs out."""
 
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
