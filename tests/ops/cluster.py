@@ -11,6 +11,7 @@ from pathlib import Path
 
 import psycopg
 
+from cutups.settings import Settings
 from tests.ops.services import Postgres
 
 TEST_TIMINGS = (
@@ -20,6 +21,8 @@ TEST_TIMINGS = (
     "CUTUPS_BROKER_VISIBILITY_TIMEOUT",
 )
 """What ``server_env`` shortens for the API tests; popped to run on the defaults."""
+DEFAULT_LEASE = float(Settings.model_fields["lease_seconds"].default)
+"""The project's default lease (30 s): a dead worker's job must be resumed within twice it."""
 
 
 @dataclass

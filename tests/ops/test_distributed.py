@@ -28,15 +28,19 @@ import psycopg
 import pytest
 
 from tests.api.conftest import Server, read_events, server_env, start_server, wait_job
-from tests.ops.cluster import TEST_TIMINGS, Worker, fresh_database, pid_of, start_worker
+from tests.ops.cluster import (
+    DEFAULT_LEASE,
+    TEST_TIMINGS,
+    Worker,
+    fresh_database,
+    pid_of,
+    start_worker,
+)
 from tests.ops.services import Postgres, S3Emulator
 from tests.sources.fileserver import FileServer
 
 BUCKET = "cutups-dist"
 PREFIX = "ops-test"
-
-
-DEFAULT_LEASE = 30.0
 
 
 @dataclass

@@ -63,10 +63,10 @@ log = logging.getLogger(__name__)
 TASK = "cutups.run_job"
 QUEUE = "cutups"
 RESUME_PRIORITY = 0
-"""Messages the sweeper or a stopping worker sends: kombu's Redis transport pops priority 0
-first, so a dead worker's job goes ahead of the queue of fresh ones."""
+"""A dead or stopping worker's job: kombu's Redis transport pops priority 0 first, so it goes
+ahead of the queue of fresh ones."""
 FRESH_PRIORITY = 3
-"""A submitted job's first message."""
+"""A submitted job's message (and an unclaimed job's re-sent one)."""
 
 
 def celery_app(settings: Settings) -> Celery:
@@ -101,8 +101,9 @@ def celery_app(settings: Settings) -> Celery:
     return app
 
 
-def send_job(app: Celery, job_id: str, priority: int = RESUME_PRIORITY) -> None:
-    """One message naming ``job_id`` on the jobs queue."""
+def send_job(app: Celery, job_id: str, *, resume: bool) -> None:
+    """One message naming ``job_id`` on the jobs queue (``resume``: ahead of fresh jobs)."""
+    priority = RESUME_PRIORITY if resume else FRESH_PRIORITY
     app.send_task(TASK, args=[job_id], queue=QUEUE, priority=priority)
 
 
@@ -112,9 +113,10 @@ class Dispatcher:
     def __init__(self, settings: Settings) -> None:
         self.app = celery_app(settings)
 
-    def enqueue(self, job_id: str, priority: int = FRESH_PRIORITY) -> None:
+    def enqueue(self, job_id: str, *, resume: bool = False) -> None:
+        """Send the job's message (``resume``: ahead of fresh jobs)."""
         with job_context(job_id):
-            send_job(self.app, job_id, priority)
+            send_job(self.app, job_id, resume=resume)
             log.info("job sent to the workers' queue")
 
     def close(self) -> None:

@@ -195,14 +195,7 @@ class Service:
         self.watchdog = Watchdog(self)
         self.watchdog.start()
         if self.dispatcher is not None:
-            from cutups.jobs.distributed import RESUME_PRIORITY
-
-            dispatcher = self.dispatcher
-            self.sweeper = Sweeper(
-                self.store,
-                self.settings,
-                lambda job_id: dispatcher.enqueue(job_id, RESUME_PRIORITY),
-            )
+            self.sweeper = Sweeper(self.store, self.settings, self.dispatcher.enqueue)
             self.sweeper.start()
         log.info(
             "job service started",

@@ -11,30 +11,41 @@ time across processes) for jobs that nobody will run otherwise, and sends each a
 * a job queued for longer than ``requeue_grace_seconds``: its message may be gone (a broker
   restart without persistence, an API killed between storing the job and sending it).
 
-Re-sent messages go ahead of fresh submissions (:data:`~cutups.jobs.distributed.RESUME_PRIORITY`).
-A message that turns out to be a duplicate costs nothing: the claim in the store decides, and a
-message for a job another worker holds, or that is over, is dropped.
+A dead worker's job goes ahead of the queue (``send(job_id, resume=True)``: the broker's
+:data:`~cutups.jobs.distributed.RESUME_PRIORITY`); an unclaimed one keeps its place among fresh
+jobs (a burst of them after a Redis restart must not push a resumed job back). A message that
+turns out to be a duplicate costs nothing: the claim in the store decides, and a message for a
+job another worker holds, or that is over, is dropped.
+
+When every worker is busy, a resumed job is first in line but waits for one to finish its job:
+the 2× lease bound needs a free worker.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from typing import Protocol
 
 from cutups.jobs.logs import job_context
 from cutups.jobs.store import JobStore, Requeued
 from cutups.settings import Settings
 
-__all__ = ["Sweeper"]
+__all__ = ["Send", "Sweeper"]
 
 log = logging.getLogger(__name__)
+
+
+class Send(Protocol):
+    """Sends one message naming ``job_id``; ``resume``: ahead of fresh jobs."""
+
+    def __call__(self, job_id: str, *, resume: bool) -> None: ...
 
 
 class Sweeper:
     """A thread sweeping ``store`` every ``sweep_seconds``; ``send`` enqueues one job id."""
 
-    def __init__(self, store: JobStore, settings: Settings, send: Callable[[str], None]) -> None:
+    def __init__(self, store: JobStore, settings: Settings, send: Send) -> None:
         self._store = store
         self._settings = settings
         self._send = send
@@ -64,8 +75,9 @@ class Sweeper:
             max_attempts=settings.max_attempts, grace_seconds=settings.requeue_grace_seconds
         )
         for job_id in swept.ids:
+            resume = job_id in swept.expired
             with job_context(job_id):
-                why = "its worker's lease ran out" if job_id in swept.expired else "unclaimed"
+                why = "its worker's lease ran out" if resume else "unclaimed"
                 log.info("re-enqueued by the sweeper (%s)", why)
-                self._send(job_id)
+                self._send(job_id, resume=resume)
         return swept

@@ -83,7 +83,9 @@ def _run(settings: Settings) -> int:
 
         start_http_server(settings.worker_metrics_port, "127.0.0.1", registry=metrics.registry)
     webhooks.start()
-    sweeper = Sweeper(store, settings, lambda job_id: send_job(app, job_id))
+    sweeper = Sweeper(
+        store, settings, lambda job_id, *, resume: send_job(app, job_id, resume=resume)
+    )
     sweeper.start()
     log.info(
         "cutups worker started",
@@ -142,7 +144,7 @@ def _executor(
         workers=settings.worker_concurrency,
     )
 
-    running.append(Executor(rt, instance, lambda job_id: send_job(app, job_id)))
+    running.append(Executor(rt, instance, lambda job_id: send_job(app, job_id, resume=True)))
     return running[0], metrics
 
 
