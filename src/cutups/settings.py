@@ -161,6 +161,12 @@ class Settings(BaseSettings):
     """Claims of one job before a job whose worker keeps dying is failed (poison job)."""
     job_ttl_hours: float = Field(6.0, gt=0, validation_alias=_env("JOB_TTL_HOURS"))
     """A job still processing this long after it first started is stopped and failed."""
+    sweep_seconds: float = Field(5.0, gt=0, validation_alias=_env("SWEEP_SECONDS"))
+    """Distributed mode: how often the sweeper (in every worker and the API, one at a time)
+    re-enqueues jobs whose lease ran out and queued jobs whose message may be lost."""
+    requeue_grace_seconds: float = Field(60.0, gt=0, validation_alias=_env("REQUEUE_GRACE_SECONDS"))
+    """Distributed mode: a job queued this long without being claimed gets a new message (its
+    first may have been lost with a broker restart); a duplicate is dropped by the claim."""
     watchdog_seconds: float = Field(5.0, gt=0, validation_alias=_env("WATCHDOG_SECONDS"))
     """How often the watchdog looks for stalled, exhausted and overdue jobs."""
     upload_ttl_hours: float = Field(24.0, gt=0, validation_alias=_env("UPLOAD_TTL_HOURS"))
@@ -201,10 +207,11 @@ class Settings(BaseSettings):
     broker_visibility_timeout: float = Field(
         7 * 3600.0, ge=1, validation_alias=_env("BROKER_VISIBILITY_TIMEOUT")
     )
-    """Seconds Redis keeps an unacknowledged job message before handing it to another worker.
-    It must be longer than the longest job (``job_ttl_hours``, 6 h, plus a margin): Celery's
-    default of 1 h would start a 3-hour job a second time while the first worker still runs it.
-    Tests set it to a few seconds so a killed worker's job is redelivered in test time."""
+    """Seconds Redis keeps an unacknowledged job message before handing it to another worker:
+    a backstop only (the sweeper re-enqueues a dead worker's job once its lease runs out). It
+    must be longer than the longest job (``job_ttl_hours``, 6 h, plus a margin): Celery's
+    default of 1 h would start a 3-hour job a second time while the first worker still runs it
+    (the claim would drop that second message, but it should not have to)."""
     worker_concurrency: int = Field(1, ge=1, le=64, validation_alias=_env("WORKER_CONCURRENCY"))
     """Jobs one ``cutups worker`` process runs at once (seed 001: one job per worker)."""
     storage_backend: Literal["local", "s3"] = Field(

@@ -103,3 +103,38 @@ def test_json_logs_carry_the_job_id() -> None:
     assert first["job_id"] == "0123456789ab" and first["msg"] == "cut 3 clips"
     assert first["stage"] == "cutting" and first["level"] == "warning"
     assert "job_id" not in second
+
+
+class _StoreThatRestarts(MemoryJobStore):
+    """A store declaring ``ConnectionError`` as "unreachable just then" (as PostgreSQL declares
+    psycopg's OperationalError)."""
+
+    UNAVAILABLE = (ConnectionError,)
+
+
+def test_an_unreachable_store_ends_the_attempt_without_failing_the_job(tmp_path: Path) -> None:
+    from cutups.errors import SourceError
+    from cutups.jobs.runner import JobRun, Runtime, settle
+
+    clock = FakeClock()
+    store = _StoreThatRestarts(clock=clock)
+    settings = Settings(data_dir=tmp_path / "data")  # type: ignore[call-arg]
+    svc = Service(settings, workers=0, store=store)
+    svc.start()
+    try:
+        rt = Runtime(settings, store, svc.layout, svc.uploads, svc.artifacts)
+        job, _ = store.create({"video_url": "https://x.test/a.mp4"})
+        claimed = store.claim("w:0", 30)
+        assert claimed is not None
+        restart = ConnectionError("terminating connection due to administrator command")
+        assert settle(JobRun(claimed, "w:0"), rt, restart) is None
+        left = store.get(job.id)
+        assert left is not None and left.status is JobStatus.PROCESSING  # no outcome recorded
+        clock.advance(31)
+        assert store.sweep(max_attempts=3, grace_seconds=60).expired == (job.id,)  # resumes
+        again = store.claim("w:1", 30)
+        assert again is not None
+        failed = settle(JobRun(again, "w:1"), rt, SourceError("download failed: HTTP 404"))
+        assert failed is not None and failed.status is JobStatus.FAILED  # other errors still fail
+    finally:
+        svc.stop()

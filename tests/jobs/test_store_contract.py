@@ -431,3 +431,90 @@ def test_sqlite_writers_in_threads_and_processes_queue_not_fail(tmp_path: Path) 
     assert [e.seq for e in events] == list(range(1, 8 * 25 + 2))  # no gap, no duplicate
     for s in stores:
         s.close()
+
+
+# -- the sweeper: leases decide, not the broker -------------------------------------------------
+def test_sweep_requeues_expired_leases_and_fences_the_dead_worker(
+    store: JobStore, clock: FakeClock
+) -> None:
+    job, _ = store.create(REQ)
+    store.claim("dead", 30, max_attempts=3)
+    store.checkpoint(job.id, "dead", "download", {"path": "/x", "size": 5})
+    clock.advance(29)
+    assert store.sweep(max_attempts=3, grace_seconds=60).ids == ()  # lease still live
+    clock.advance(2)
+    swept = store.sweep(max_attempts=3, grace_seconds=60)
+    assert swept.expired == (job.id,) and swept.unsent == ()
+    back = store.get(job.id)
+    assert back is not None and back.status is JobStatus.QUEUED and back.attempts == 1
+    assert back.checkpoints["download"] == {"path": "/x", "size": 5}  # resumed, not restarted
+    assert store.sweep(max_attempts=3, grace_seconds=60).ids == ()  # sent once, not every pass
+    assert store.heartbeat(job.id, "dead", 30) is None  # the old holder is fenced
+    assert store.finish(job.id, JobStatus.COMPLETED, worker_id="dead") is None
+    taken = store.claim("next", 30, max_attempts=3)
+    assert taken is not None and taken.id == job.id and taken.attempts == 2
+
+
+def test_sweep_resends_queued_jobs_after_the_grace_period(
+    store: JobStore, clock: FakeClock
+) -> None:
+    old, _ = store.create(REQ)
+    clock.advance(50)
+    young, _ = store.create({**REQ, "n": 2})
+    clock.advance(11)
+    assert store.sweep(max_attempts=3, grace_seconds=60).unsent == (old.id,)
+    clock.advance(50)  # young is now 61 s old; old was re-sent 50 s ago
+    assert store.sweep(max_attempts=3, grace_seconds=60).unsent == (young.id,)
+    clock.advance(11)
+    assert store.sweep(max_attempts=3, grace_seconds=60).unsent == (old.id,)
+
+
+def test_sweep_leaves_live_finished_canceled_and_exhausted_jobs(
+    store: JobStore, clock: FakeClock
+) -> None:
+    live, _ = store.create(REQ)
+    done, _ = store.create({**REQ, "n": 2})
+    flagged, _ = store.create({**REQ, "n": 3})
+    poison, _ = store.create({**REQ, "n": 4})
+    for n in range(4):
+        store.claim(f"w{n}", 100, max_attempts=3)
+    store.finish(done.id, JobStatus.COMPLETED, worker_id="w1")
+    store.request_cancel(flagged.id)
+    clock.advance(101)
+    store.heartbeat(live.id, "w0", 100)
+    for _ in range(2):  # the poison job dies twice more (three claims in all)
+        assert store.claim("again", 100, max_attempts=3) is not None
+        clock.advance(101)
+        store.heartbeat(live.id, "w0", 100)
+    assert store.sweep(max_attempts=3, grace_seconds=60).ids == ()  # the watchdog's, or live
+    assert {j.id for j in store.stalled()} == {flagged.id, poison.id}
+
+
+@pytest.mark.parametrize("make_store", ["sqlite", "postgres"], indirect=True)
+def test_one_sweep_at_a_time_across_stores(
+    make_store: Callable[[], JobStore], clock: GatedClock
+) -> None:
+    """Two processes' sweeps never both re-send a job: the second waits (SQLite's write lock)
+    or, finding the sweeper's lock taken, does nothing (PostgreSQL)."""
+    first, second = make_store(), make_store()
+    job, _ = first.create(REQ)
+    clock.advance(61)
+    results: list[tuple[str, ...]] = []
+
+    def slow_sweep() -> None:
+        clock.hold()
+        results.append(first.sweep(max_attempts=3, grace_seconds=60).ids)
+
+    sweeper = threading.Thread(target=slow_sweep)
+    sweeper.start()
+    assert clock.entered.wait(10)  # the first sweep holds its lock and transaction
+    other: list[tuple[str, ...]] = []
+    racer = threading.Thread(
+        target=lambda: other.append(second.sweep(max_attempts=3, grace_seconds=60).ids)
+    )
+    racer.start()
+    racer.join(timeout=2)
+    clock.released.set()
+    sweeper.join(timeout=10)
+    racer.join(timeout=10)
+    assert results == [(job.id,)] and other == [()]

@@ -163,3 +163,31 @@ def test_sender_gives_up_on_a_refused_url(tmp_path: Path) -> None:
     got = store.get(job.id)
     assert got is not None and got.webhook_state == "failed"
     assert "loopback" in got.webhooks[0]["error"] and len(got.webhooks) == 1
+
+
+def test_a_try_another_process_made_is_not_sent_again(
+    receiver: tuple[Receiver, str], tmp_path: Path
+) -> None:
+    """Two senders (a worker and a restarted API) both queue a pending delivery: one POST."""
+    rec, url = receiver
+    rec.statuses.clear()
+    settings = Settings(allow_private_urls=True, webhook_backoff_seconds=0.05)  # type: ignore[call-arg]
+    store = MemoryJobStore()
+    job, _ = store.create({"video_url": "https://x.test/v.mp4", "webhook_url": url})
+    store.claim("w", 30)
+    store.finish(job.id, JobStatus.COMPLETED, worker_id="w", result={"manifest_url": "/m"})
+    first = WebhookSender(store, settings, lambda: "http://cutups.test")
+    first.start()
+    try:
+        assert rec.got.wait(10)
+        deadline = time.time() + 5
+        while store.get(job.id).webhook_state != "delivered" and time.time() < deadline:  # type: ignore[union-attr]
+            time.sleep(0.02)
+        late = WebhookSender(store, settings, lambda: "http://cutups.test")
+        late.enqueue(job.id, attempt=1)  # as a restarted process that listed it as pending
+        late.start()
+        time.sleep(0.5)
+        late.stop()
+    finally:
+        first.stop()
+    assert len(rec.calls) == 1

@@ -77,11 +77,24 @@ def _as_postgres(argv: list[str]) -> list[str]:
     return argv
 
 
+def _let_postgres_reach(root: Path) -> None:
+    """The postgres user must reach ``root`` through its parents (as root, pytest's base temp
+    folder is 0700, and a pytest session started meanwhile makes it so again)."""
+    if os.geteuid() != 0:
+        return
+    parent = root.parent
+    while parent != parent.parent:
+        os.chmod(parent, os.stat(parent).st_mode | 0o111)
+        parent = parent.parent
+
+
 @dataclass
 class Postgres:
     url: str
     port: int
     datadir: Path
+    options: str = ""
+    """The server options it was started with (a restart passes them again)."""
 
 
 @contextmanager
@@ -94,11 +107,7 @@ def postgres(root: Path) -> Iterator[Postgres]:
         info = pwd.getpwnam("postgres")
         for path in (root, sockets):
             os.chown(path, info.pw_uid, info.pw_gid)
-        # the postgres user must be able to reach root/ through its parents
-        parent = root.parent
-        while parent != parent.parent:
-            os.chmod(parent, os.stat(parent).st_mode | 0o111)
-            parent = parent.parent
+        _let_postgres_reach(root)
     port = free_port()
     run = {"check": True, "stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE}
     subprocess.run(
@@ -141,8 +150,9 @@ def postgres(root: Path) -> Iterator[Postgres]:
         base = f"postgresql://postgres@127.0.0.1:{port}"
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
             conn.execute("CREATE DATABASE cutups")
-        yield Postgres(f"{base}/cutups", port, datadir)
+        yield Postgres(f"{base}/cutups", port, datadir, options)
     finally:
+        _let_postgres_reach(root)
         subprocess.run(
             _as_postgres(
                 [str(PG_BIN / "pg_ctl"), "-D", str(datadir), "-m", "immediate", "-w", "stop"]
@@ -217,3 +227,44 @@ def moto_s3(root: Path) -> Iterator[S3Emulator]:
         yield S3Emulator(endpoint, env)
     finally:
         _stop(proc)
+
+
+class RestartableRedis:
+    """``redis-server`` on one fixed loopback port that a test can kill and start again (its
+    messages are lost: persistence is off, like a broker restarted without a volume)."""
+
+    def __init__(self, root: Path) -> None:
+        root.mkdir(parents=True, exist_ok=True)
+        self.root = root
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        argv = [REDIS, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+        argv += ["--appendonly", "no", "--dir", str(self.root)]
+        with (self.root / "redis.log").open("ab") as log:
+            self.proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
+        _wait_port(self.port, 10, self.proc)
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            _stop(self.proc)
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+def restart_postgres(server: Postgres) -> None:
+    """Stop the cluster (``-m fast``: every session is cut) and start it again, same options."""
+    _let_postgres_reach(server.datadir.parent)
+    pg_ctl = [str(PG_BIN / "pg_ctl"), "-D", str(server.datadir), "-w"]
+    log = str(server.datadir.parent / "pg.log")
+    steps = (["-m", "fast", "stop"], ["-l", log, "-o", server.options, "start"])
+    for step in steps:
+        done = subprocess.run(
+            _as_postgres([*pg_ctl, *step]), stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"pg_ctl {step[-1]} failed: {done.stdout.decode()[-2000:]}")

@@ -6,16 +6,15 @@ store), ``moto_server`` (an S3 **emulator**, standing in for AWS S3/MinIO), the 
 data dir (as workers on one host would). The job is slowed with the test-only
 ``CUTUPS_TEST_CUT_DELAY`` so it can be caught between clips.
 
-Test settings, not defaults: ``CUTUPS_BROKER_VISIBILITY_TIMEOUT=12`` (default 7 h) so Redis
-redelivers the killed worker's message within the test, and a 6 s lease.
+The project's default lease settings (30 s lease renewed every 5 s, sweeps every 5 s) and
+broker visibility timeout (7 h): the killed worker's job comes back through its lease running
+out and the sweeper, not through Redis, and completes on the other worker within 2 minutes.
 """
 
 from __future__ import annotations
 
 import io
 import signal
-import subprocess
-import sys
 import time
 import zipfile
 from collections.abc import Iterator
@@ -29,56 +28,19 @@ import psycopg
 import pytest
 
 from tests.api.conftest import Server, read_events, server_env, start_server, wait_job
+from tests.ops.cluster import (
+    DEFAULT_LEASE,
+    TEST_TIMINGS,
+    Worker,
+    fresh_database,
+    pid_of,
+    start_worker,
+)
 from tests.ops.services import Postgres, S3Emulator
 from tests.sources.fileserver import FileServer
 
 BUCKET = "cutups-dist"
 PREFIX = "ops-test"
-
-
-@dataclass
-class Worker:
-    proc: subprocess.Popen[bytes]
-    log: Path
-
-    def tail(self, n: int = 30) -> str:
-        try:
-            return "\n".join(self.log.read_text().splitlines()[-n:])
-        except OSError:
-            return ""
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-
-
-def _fresh_database(pg: Postgres, name: str) -> str:
-    base = pg.url.rsplit("/", 1)[0]
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name}")
-        conn.execute(f"CREATE DATABASE {name}")
-    return f"{base}/{name}"
-
-
-def _start_worker(env: dict[str, str], data_dir: Path, log: Path) -> Worker:
-    argv = [sys.executable, "-m", "cutups.cli", "worker", "--data-dir", str(data_dir)]
-    with log.open("ab") as out:
-        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env)
-    worker = Worker(proc, log)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"worker exited with {proc.returncode}:\n{worker.tail()}")
-        if "ready." in worker.tail(200):  # Celery's own "ready." line: consuming
-            return worker
-        time.sleep(0.2)
-    worker.stop()
-    raise RuntimeError(f"worker did not start:\n{worker.tail()}")
 
 
 @dataclass
@@ -99,9 +61,8 @@ def cluster(
         cache_dir,
         {
             **s3.env,
-            "CUTUPS_DATABASE_URL": _fresh_database(pg, "dist"),
+            "CUTUPS_DATABASE_URL": fresh_database(pg, "dist"),
             "CUTUPS_BROKER_URL": redis_url,
-            "CUTUPS_BROKER_VISIBILITY_TIMEOUT": "12",  # TEST SETTING (default 7 h)
             "CUTUPS_STORAGE_BACKEND": "s3",
             "CUTUPS_S3_BUCKET": BUCKET,
             "CUTUPS_S3_ENDPOINT_URL": s3.endpoint,
@@ -110,22 +71,19 @@ def cluster(
             "CUTUPS_JOBS": "1",
         },
     )
+    for name in TEST_TIMINGS:  # server_env shortens them for the API tests: keep the defaults
+        env.pop(name, None)
     data = tmp_path / "data"
     server = start_server(data, tmp_path / "server.log", env)
     workers: list[Worker] = []
     try:
         for n in range(2):
-            workers.append(_start_worker(env, data, tmp_path / f"worker{n}.log"))
+            workers.append(start_worker(env, data, tmp_path / f"worker{n}.log"))
         yield Cluster(server, workers, env, client)
     finally:
         for worker in workers:
             worker.stop()
         server.stop()
-
-
-def _pid_of(worker_id: str) -> int:
-    """Worker ids are ``<host>-<pid>-<rand>:<n>``."""
-    return int(worker_id.split(":")[0].rsplit("-", 2)[1])
 
 
 def test_a_killed_workers_job_finishes_once_on_the_other(
@@ -148,14 +106,22 @@ def test_a_killed_workers_job_finishes_once_on_the_other(
         )
         assert job["status"] == "processing", job
         first = job["progress"]
-        victim_pid = _pid_of(_store_job(cluster, job_id)["worker_id"])
+        victim_pid = pid_of(_store_job(cluster, job_id)["worker_id"])
         victim = next(w for w in workers if w.proc.pid == victim_pid)
         survivor = next(w for w in workers if w is not victim)
         victim.proc.send_signal(signal.SIGKILL)
+        killed_at = time.monotonic()
         victim.proc.wait(10)
+        while _store_job(cluster, job_id)["attempts"] < 2:  # resumed by the survivor
+            assert time.monotonic() - killed_at < 2 * DEFAULT_LEASE, survivor.tail()
+            time.sleep(0.2)
+        resumed_after = time.monotonic() - killed_at
 
-        done = wait_job(api, job_id, timeout=150, server=server)
+        done = wait_job(api, job_id, timeout=120, server=server)
+        completed_after = time.monotonic() - killed_at
         assert done["status"] == "completed", f"{done}\n{survivor.tail()}"
+        assert completed_after < 120, completed_after
+        print(f"killed worker: resumed after {resumed_after:.1f} s, done {completed_after:.1f} s")
         events = read_events(api, job_id)
 
         # -- exactly once: one completed event, two attempts on two workers ------------------
@@ -163,8 +129,8 @@ def test_a_killed_workers_job_finishes_once_on_the_other(
         assert kinds.count("completed") == 1 and "failed" not in kinds
         attempts = [e["data"] for e in events if e["event"] == "attempt"]
         assert len(attempts) == 2, attempts
-        assert _pid_of(attempts[0]["worker_id"]) == victim_pid
-        assert _pid_of(attempts[1]["worker_id"]) == survivor.proc.pid
+        assert pid_of(attempts[0]["worker_id"]) == victim_pid
+        assert pid_of(attempts[1]["worker_id"]) == survivor.proc.pid
         resumed = attempts[1]["resumed"]
         assert resumed["download"] is True  # the download checkpoint: fetched once
         assert len(resumed["clips"]) >= first["clips_done"] >= 1  # finished clips kept

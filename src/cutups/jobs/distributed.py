@@ -4,20 +4,23 @@
 ``cutups worker`` process (:mod:`cutups.jobs.worker_cli`) consumes the queue and runs each job on
 one worker from download to ZIP (seed 001: download once).
 
-Exactly once, with a worker that can die at any moment, comes from two layers:
+Exactly once, with a worker that can die at any moment, comes from the store:
 
-* **the broker redelivers**: late acknowledgement (``task_acks_late``: a message is acked only
-  when its task returns), ``task_reject_on_worker_lost``, prefetch 1 (a worker holds no
-  message it is not running). A SIGKILLed worker never acks, so Redis hands the message to
-  another worker once the **visibility timeout** passes. That timeout must be longer than the
-  longest job (``CUTUPS_BROKER_VISIBILITY_TIMEOUT``, default 7 h against a 6 h job limit):
-  Redis cannot tell a dead worker from a slow one, and Celery's default of 1 h would start a
-  3-hour job again on a second worker while the first still runs it.
-* **the store's lease decides**: a task claims its job by id (``claim_id``: only a queued job,
-  or one whose lease ran out). A message delivered twice while the first worker is alive finds
-  the job held by a live lease and waits for it to end or for the lease to run out, then
-  returns; a message for a finished job is a no-op. The lease keeper renews the lease every
-  ``heartbeat_seconds`` and fences a worker that lost it (its writes are refused).
+* **leases decide, not the broker**: a task claims its job by id (``claim_id``: a conditional
+  update that takes only a queued job, or one whose lease ran out). A message for a job another
+  worker holds, or for a finished one, is dropped at once (a late redelivery, a duplicate the
+  sweeper sent). The lease keeper renews the lease every ``heartbeat_seconds`` and fences a
+  worker that lost it (its writes are refused). When a worker dies its lease runs out, and the
+  **sweeper** (:mod:`cutups.jobs.sweeper`, in every worker and the API) re-enqueues the job at
+  :data:`RESUME_PRIORITY`, ahead of fresh submissions: another worker resumes it within about
+  ``lease_seconds`` + ``sweep_seconds``. Queued jobs whose message was lost (a Redis restart) are
+  re-sent after ``requeue_grace_seconds``.
+* **the broker redelivers, as a backstop**: late acknowledgement (``task_acks_late``),
+  ``task_reject_on_worker_lost``, prefetch 1 (a worker holds no message it is not running). A
+  SIGKILLed worker never acks, so Redis hands the message on once the **visibility timeout**
+  passes (``CUTUPS_BROKER_VISIBILITY_TIMEOUT``, default 7 h against a 6 h job limit: Redis
+  cannot tell a dead worker from a slow one). By then the sweeper has long resumed the job, and
+  the redelivered message is dropped.
 
 The redelivered attempt resumes from the job's checkpoints when the workers share the data dir
 (the download is reused, analysis and finished clips are not redone: ``run_plays(resume=True)``);
@@ -37,19 +40,33 @@ from celery import Celery  # type: ignore[import-untyped]
 
 from cutups.errors import ConfigError
 from cutups.jobs.logs import job_context
-from cutups.jobs.models import Job, JobStatus
+from cutups.jobs.models import Job
 from cutups.jobs.orphans import kill_strays
 from cutups.jobs.runner import JobRun, Runtime, execute
 from cutups.jobs.store import JobStore
 from cutups.jobs.worker import keep_lease
 from cutups.settings import Settings
 
-__all__ = ["QUEUE", "TASK", "Dispatcher", "Executor", "celery_app"]
+__all__ = [
+    "FRESH_PRIORITY",
+    "QUEUE",
+    "RESUME_PRIORITY",
+    "TASK",
+    "Dispatcher",
+    "Executor",
+    "celery_app",
+    "send_job",
+]
 
 log = logging.getLogger(__name__)
 
 TASK = "cutups.run_job"
 QUEUE = "cutups"
+RESUME_PRIORITY = 0
+"""A dead or stopping worker's job: kombu's Redis transport pops priority 0 first, so it goes
+ahead of the queue of fresh ones."""
+FRESH_PRIORITY = 3
+"""A submitted job's message (and an unclaimed job's re-sent one)."""
 
 
 def celery_app(settings: Settings) -> Celery:
@@ -84,15 +101,22 @@ def celery_app(settings: Settings) -> Celery:
     return app
 
 
+def send_job(app: Celery, job_id: str, *, resume: bool) -> None:
+    """One message naming ``job_id`` on the jobs queue (``resume``: ahead of fresh jobs)."""
+    priority = RESUME_PRIORITY if resume else FRESH_PRIORITY
+    app.send_task(TASK, args=[job_id], queue=QUEUE, priority=priority)
+
+
 class Dispatcher:
-    """The API side: one message per submitted job."""
+    """The API side: one message per submitted job (and the sweeper's re-sends)."""
 
     def __init__(self, settings: Settings) -> None:
         self.app = celery_app(settings)
 
-    def enqueue(self, job_id: str) -> None:
+    def enqueue(self, job_id: str, *, resume: bool = False) -> None:
+        """Send the job's message (``resume``: ahead of fresh jobs)."""
         with job_context(job_id):
-            self.app.send_task(TASK, args=[job_id], queue=QUEUE)
+            send_job(self.app, job_id, resume=resume)
             log.info("job sent to the workers' queue")
 
     def close(self) -> None:
@@ -134,29 +158,24 @@ class Executor:
             run.stop("shutdown")
 
     def _claim(self, job_id: str, worker_id: str) -> Job | None:
+        """The message's job, claimed; None drops the message (over, held, or not runnable)."""
         settings = self.rt.settings
         claim = getattr(self.store, "claim_id", None)
         if claim is None:
             raise ConfigError("distributed workers need the PostgreSQL store (CUTUPS_DATABASE_URL)")
-        while True:
-            job = self.store.get(job_id)
-            if job is None or job.terminal:
-                log.info("nothing to do: the job is %s", job.status.value if job else "unknown")
-                return None
-            taken: Job | None = claim(
-                job_id, worker_id, settings.lease_seconds, max_attempts=settings.max_attempts
-            )
-            if taken is not None:
-                return taken
-            if job.cancel_requested or job.status is JobStatus.QUEUED:
-                # a cancel in flight, or another worker claimed it between our two reads
-                if job.cancel_requested:
-                    return None
-                continue
-            # Held by a live lease elsewhere (a message delivered twice), or out of attempts
-            # (the watchdog fails it): wait for either to settle, then look again.
-            if self.stopping.wait(min(5.0, settings.lease_seconds / 2)):
-                return None
+        job = self.store.get(job_id)
+        if job is None or job.terminal:
+            log.info("message dropped: the job is %s", job.status.value if job else "unknown")
+            return None
+        taken: Job | None = claim(
+            job_id, worker_id, settings.lease_seconds, max_attempts=settings.max_attempts
+        )
+        if taken is None:
+            # Held by a live lease elsewhere (a late or duplicate message), canceled, or out of
+            # attempts (the watchdog fails it). Whoever holds it runs it; if it dies, its lease
+            # runs out and the sweeper sends a new message.
+            log.info("message dropped: the job is %s by %s", job.status.value, job.worker_id)
+        return taken
 
     def run(self, job_id: str) -> str:
         """Run one job if it is ours to run; returns what happened (for logs and tests)."""

@@ -29,6 +29,8 @@ __all__ = ["ConnectionPool"]
 
 Connection = psycopg.Connection[Any]
 
+_RECONNECT_PAUSE = 0.25
+
 
 def _closed_by_server(conn: Connection) -> bool:
     """True when an idle connection is unusable: closed, or its socket readable (EOF/FATAL)."""
@@ -87,10 +89,21 @@ class ConnectionPool:
             if self._reserve(deadline):
                 break
         try:
-            return self._connect()
+            return self._connect_by(deadline)
         except BaseException:
             self._forget()
             raise
+
+    def _connect_by(self, deadline: float) -> Connection:
+        """A new connection, retried until ``deadline`` while the server refuses (restarting:
+        "the database system is starting up"), so a restart costs a pause, not a failure."""
+        while True:
+            try:
+                return self._connect()
+            except psycopg.OperationalError:
+                if time.monotonic() + _RECONNECT_PAUSE >= deadline:
+                    raise
+                time.sleep(_RECONNECT_PAUSE)
 
     def _idle_one(self) -> Connection | None:
         """A usable idle connection, closing those the server closed; None if there is none."""

@@ -45,6 +45,7 @@ APPLICATION_NAME = "cutups-jobs"
 
 _CREATE_LOCK = 0x637574757073  # pg_advisory_xact_lock key serialising creates ("cutups")
 _DDL_LOCK = _CREATE_LOCK + 1  # ... and the schema set-up of processes starting together
+_SWEEP_LOCK = _CREATE_LOCK + 2  # ... and sweeps (tried, never waited for)
 _CONNECT_SECONDS = 10.0
 
 
@@ -67,8 +68,10 @@ class PostgresJobStore(SqlJobStore):
         row_lock=" FOR UPDATE",
         skip_locked=" FOR UPDATE SKIP LOCKED",
         create_lock=f"SELECT pg_advisory_xact_lock({_CREATE_LOCK})",
+        sweep_lock=f"SELECT pg_try_advisory_xact_lock({_SWEEP_LOCK})",
     )
     _ERROR: ClassVar[type[Exception]] = psycopg.Error
+    UNAVAILABLE: ClassVar[tuple[type[Exception], ...]] = (psycopg.OperationalError,)
 
     def __init__(
         self,

@@ -13,7 +13,8 @@ and the job's event log says what each attempt did (``attempt`` lists what it re
 attempt or carried over).
 
 Outcomes follow one ladder (:func:`settle`): lease lost → leave the job to its new owner;
-server shutdown → hand it back to the queue, files kept; cancel → ``canceled``, files removed;
+server shutdown → hand it back to the queue, files kept; the store unreachable → no outcome (the
+lease runs out and the job resumes); cancel → ``canceled``, files removed;
 over the time limit → ``failed``; a :class:`~cutups.errors.CutupsError` → ``failed`` with its
 one-line message; anything else → ``failed`` as an internal error, logged with its traceback.
 """
@@ -409,6 +410,11 @@ def settle(
     if run.reason == "shutdown":
         store.release(job.id, worker)
         log.info("server stopping: job handed back to the queue, files kept for resuming")
+        return None
+    if isinstance(exc, store.UNAVAILABLE):
+        # Not the job's fault: the store went away mid-write (a database restart). Record no
+        # outcome; the lease runs out and the job resumes from its checkpoints.
+        log.warning("the job store was unreachable (%s); the job resumes when its lease ends", exc)
         return None
     status, error, code = JobStatus.COMPLETED, None, None
     if run.reason == "cancel":

@@ -32,6 +32,7 @@ from cutups.jobs.orphans import kill_strays
 from cutups.jobs.postgres_store import open_store
 from cutups.jobs.runner import Runtime
 from cutups.jobs.store import JobStore
+from cutups.jobs.sweeper import Sweeper
 from cutups.jobs.webhooks import WebhookSender
 from cutups.jobs.worker import WorkerPool
 
@@ -151,6 +152,7 @@ class Service:
             store=lambda: self._store, ffmpeg=self.ffmpeg_processes, disk_path=settings.data_dir
         )
         self.dispatcher: Dispatcher | None = None
+        self.sweeper: Sweeper | None = None
 
     @property
     def store(self) -> JobStore:
@@ -192,6 +194,9 @@ class Service:
         self.pool.start()
         self.watchdog = Watchdog(self)
         self.watchdog.start()
+        if self.dispatcher is not None:
+            self.sweeper = Sweeper(self.store, self.settings, self.dispatcher.enqueue)
+            self.sweeper.start()
         log.info(
             "job service started",
             extra={
@@ -207,6 +212,8 @@ class Service:
             self.pool.stop()
         if self.watchdog is not None:
             self.watchdog.stop()
+        if self.sweeper is not None:
+            self.sweeper.stop()
         if self.webhooks is not None:
             self.webhooks.stop()
         if self.dispatcher is not None:
@@ -260,8 +267,23 @@ class Service:
             if self.pool is not None:
                 self.pool.wake()
             if self.dispatcher is not None:
-                self.dispatcher.enqueue(job.id)
+                self._dispatch(job.id)
         return job, created
+
+    def _dispatch(self, job_id: str) -> None:
+        """Send the job's message; if the broker is away, the sweeper sends it later."""
+        assert self.dispatcher is not None
+        try:
+            self.dispatcher.enqueue(job_id)
+        except Exception as exc:
+            with job_context(job_id):
+                log.warning(
+                    "could not reach the broker (%s: %s); the sweeper will send the job within "
+                    "%g s",
+                    type(exc).__name__,
+                    exc,
+                    self.settings.requeue_grace_seconds + self.settings.sweep_seconds,
+                )
 
     def cancel(self, job_id: str) -> Job | None:
         """Cancel a job: a queued one ends now, a running one is stopped within seconds."""

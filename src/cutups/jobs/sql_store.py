@@ -134,6 +134,9 @@ class Dialect:
     """Like :attr:`row_lock`, but leave out rows another transaction holds."""
     create_lock: str = ""
     """A statement serialising creates ("": the write transaction already does)."""
+    sweep_lock: str = ""
+    """A query answering one row, true when this transaction took the sweeper's lock ("": the
+    write transaction already excludes every other)."""
 
     def schema(self) -> str:
         """The tables' DDL in this backend's types."""
@@ -261,6 +264,8 @@ def where(selection: Selection) -> tuple[str, builtins.list[Any]]:
             selection.claimable_at,
             *tries,
         )
+    if selection.queued_before is not None:
+        term("status = 'queued' AND updated < ?", selection.queued_before)
     if selection.webhook_due:
         term(f"webhook_state = 'pending' AND status IN ({_TERMINAL})")
     return (f" WHERE {' AND '.join(terms)}" if terms else ""), params
@@ -311,6 +316,12 @@ class SqlTables:
     def lock_creates(self) -> None:
         if self._dialect.create_lock:
             self._run(self._dialect.create_lock)
+
+    def try_lock_sweep(self) -> bool:
+        if not self._dialect.sweep_lock:
+            return True
+        row = self._run(self._dialect.sweep_lock).fetchone()
+        return bool(row and row[0])
 
     def insert(self, job: Job) -> None:
         marks = ", ".join("?" for _ in COLUMNS)

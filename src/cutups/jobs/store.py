@@ -27,7 +27,8 @@ import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Any, ClassVar, Protocol
 
 from cutups.jobs.models import (
     Event,
@@ -50,11 +51,12 @@ from cutups.jobs.transitions import (
     new_job,
     progressed,
     released,
+    requeued,
     terminal_event,
     webhook_logged,
 )
 
-__all__ = ["Clock", "JobStore", "MemoryJobStore", "Reader", "Writer", "new_job_id"]
+__all__ = ["Clock", "JobStore", "MemoryJobStore", "Reader", "Requeued", "Writer", "new_job_id"]
 
 Clock = Callable[[], float]
 
@@ -93,6 +95,10 @@ class Writer(Reader, Protocol):
         """Serialise creates where the transaction alone does not (a no-op elsewhere)."""
         ...
 
+    def try_lock_sweep(self) -> bool:
+        """Take the sweeper's lock for this transaction; False when another sweep holds it."""
+        ...
+
     def insert(self, job: Job) -> None: ...
 
     def save(self, job: Job) -> None:
@@ -106,8 +112,26 @@ class Writer(Reader, Protocol):
     def add_event(self, event: Event) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Requeued:
+    """What one sweep put back in the queue; each job needs a new broker message."""
+
+    expired: tuple[str, ...] = ()
+    """Jobs whose lease ran out (their worker died): to be resumed."""
+    unsent: tuple[str, ...] = ()
+    """Jobs queued for longer than the grace period (their message may be lost)."""
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return self.expired + self.unsent
+
+
 class JobStore(ABC):
     """Where jobs live. Every method is safe to call from any thread."""
+
+    UNAVAILABLE: ClassVar[tuple[type[Exception], ...]] = ()
+    """Errors meaning the store could not be reached just then (a database restarting): a job
+    attempt that meets one ends without an outcome and resumes once its lease runs out."""
 
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
@@ -341,6 +365,27 @@ class JobStore(ABC):
                 tx.save(lease_voided(job, self._clock()))
             return [job.id for job in gone]
 
+    def sweep(self, *, max_attempts: int | None, grace_seconds: float) -> Requeued:
+        """Put back in the queue what no live worker or broker message will run.
+
+        That is (a) processing jobs whose lease ran out and that may be claimed again (the
+        watchdog ends the others), and (b) queued jobs (re)queued more than ``grace_seconds``
+        ago. Each comes back ``queued`` with ``updated`` now, so the next sweep leaves it alone
+        for a grace period; the caller sends each a message. One sweep at a time across every
+        process: a sweep that finds the lock taken does nothing (returns nothing). Rows another
+        transaction holds (a claim under way) are skipped, never waited for.
+        """
+        with self._writing() as tx:
+            if not tx.try_lock_sweep():
+                return Requeued()
+            now = self._clock()
+            expired = Selection(stalled_at=now, claimable_at=now, max_attempts=max_attempts)
+            unsent = Selection(queued_before=now - grace_seconds)
+            found = [tx.jobs(wanted, skip_locked=True) for wanted in (expired, unsent)]
+            for job in found[0] + found[1]:
+                tx.save(requeued(job, now))
+            return Requeued(tuple(j.id for j in found[0]), tuple(j.id for j in found[1]))
+
     # -- events and webhooks --------------------------------------------------------------------
     def append_event(self, job_id: str, type: str, data: Mapping[str, Any]) -> Event:
         """Add an event to the job's log (KeyError: no such job)."""
@@ -383,6 +428,9 @@ class _MemoryTables:
 
     def lock_creates(self) -> None:
         return None
+
+    def try_lock_sweep(self) -> bool:
+        return True  # the store's one lock is held already
 
     def insert(self, job: Job) -> None:
         self.by_id[job.id] = job

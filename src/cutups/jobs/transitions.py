@@ -29,6 +29,7 @@ __all__ = [
     "new_job",
     "progressed",
     "released",
+    "requeued",
     "stalled",
     "terminal_event",
     "webhook_due",
@@ -173,6 +174,13 @@ def released(job: Job, now: float) -> Job:
     )
 
 
+def requeued(job: Job, now: float) -> Job:
+    """Back in the queue for a new message (the sweeper): a job whose lease ran out, or a queued
+    one whose message is presumed lost. Its attempts stand (a dead worker's attempt counts);
+    ``updated`` is when this message was sent, so the sweeper waits a grace period again."""
+    return replace(job, status=JobStatus.QUEUED, lease_expires_at=None, updated=now)
+
+
 def cancel_flagged(job: Job, now: float) -> Job:
     """What a cancel does: a queued job ends now; a processing one is asked to stop."""
     if job.status is JobStatus.QUEUED:
@@ -222,6 +230,8 @@ class Selection:
     claimable_at: float | None = None
     """Only jobs :func:`claimable` at this time (with :attr:`max_attempts`)."""
     max_attempts: int | None = None
+    queued_before: float | None = None
+    """Only queued jobs last (re)queued before this time (their message may be lost)."""
     webhook_due: bool = False
     """Only jobs :func:`webhook_due`."""
     newest_first: bool = False
@@ -236,5 +246,10 @@ class Selection:
             and (self.idempotency_key is None or job.idempotency_key == self.idempotency_key)
             and (self.stalled_at is None or stalled(job, self.stalled_at))
             and (self.claimable_at is None or claimable(job, self.claimable_at, self.max_attempts))
+            and (self.queued_before is None or _queued_before(job, self.queued_before))
             and (not self.webhook_due or webhook_due(job))
         )
+
+
+def _queued_before(job: Job, when: float) -> bool:
+    return job.status is JobStatus.QUEUED and job.updated < when

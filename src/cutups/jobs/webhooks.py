@@ -240,6 +240,10 @@ class WebhookSender:
         job = self._store.get(due.job_id)
         if job is None or not job.terminal or not job.webhook_url:
             return
+        if job.webhook_state != "pending" or len(job.webhooks) >= due.attempt:
+            # Another process made this try already (a worker or API that restarted queues
+            # every pending delivery it finds, including one being sent elsewhere just then).
+            return
         with job_context(job.id):
             entry, done = self._attempt(job, due.attempt)
             last = due.attempt >= self._settings.webhook_max_attempts

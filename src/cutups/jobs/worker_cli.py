@@ -9,7 +9,8 @@
 
 It runs a Celery worker (threads pool, ``CUTUPS_WORKER_CONCURRENCY`` jobs at once, default 1)
 whose one task runs a job end to end (:class:`cutups.jobs.distributed.Executor`), sends its
-webhook, and exposes Prometheus metrics on ``CUTUPS_WORKER_METRICS_PORT`` when set. SIGTERM
+webhook, runs the sweeper (:mod:`cutups.jobs.sweeper`: dead workers' jobs are re-enqueued),
+and exposes Prometheus metrics on ``CUTUPS_WORKER_METRICS_PORT`` when set. SIGTERM
 hands running jobs back to the queue (files kept) and exits.
 """
 
@@ -21,12 +22,13 @@ import sys
 from typing import Any
 
 from cutups.errors import CutupsError
-from cutups.jobs.distributed import QUEUE, TASK, Executor, celery_app, instance_id
+from cutups.jobs.distributed import QUEUE, TASK, Executor, celery_app, instance_id, send_job
 from cutups.jobs.logs import configure_logging
 from cutups.jobs.metrics import STORAGE_USAGE, Metrics
 from cutups.jobs.models import Job
 from cutups.jobs.postgres_store import PostgresJobStore, open_store
 from cutups.jobs.runner import Runtime
+from cutups.jobs.sweeper import Sweeper
 from cutups.jobs.webhooks import WebhookSender
 from cutups.settings import Settings
 from cutups.storage.layout import DataLayout
@@ -81,6 +83,10 @@ def _run(settings: Settings) -> int:
 
         start_http_server(settings.worker_metrics_port, "127.0.0.1", registry=metrics.registry)
     webhooks.start()
+    sweeper = Sweeper(
+        store, settings, lambda job_id, *, resume: send_job(app, job_id, resume=resume)
+    )
+    sweeper.start()
     log.info(
         "cutups worker started",
         extra={
@@ -94,6 +100,7 @@ def _run(settings: Settings) -> int:
     try:
         worker.start()
     finally:
+        sweeper.stop()
         executor.stop()
         webhooks.stop()
         store.close()
@@ -137,10 +144,7 @@ def _executor(
         workers=settings.worker_concurrency,
     )
 
-    def requeue(job_id: str) -> None:
-        app.send_task(TASK, args=[job_id], queue=QUEUE)
-
-    running.append(Executor(rt, instance, requeue))
+    running.append(Executor(rt, instance, lambda job_id: send_job(app, job_id, resume=True)))
     return running[0], metrics
 
 
