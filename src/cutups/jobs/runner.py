@@ -395,7 +395,11 @@ def _work(run: JobRun, rt: Runtime) -> dict[str, Any]:
         "download": bool(saved and Path(saved["path"]).is_file()),
         "analysis": plan_saved,
         "clips": sorted(resumed_clips),
-        "from_bucket": {"plan": restored.plan, "clips": len(restored.clips)},
+        "from_bucket": {
+            "plan": restored.plan,
+            "analysis": restored.analysis,
+            "clips": len(restored.clips),
+        },
     }
     rep.event("attempt", {"attempt": job.attempts, "worker_id": run.worker_id, "resumed": resumed})
     log.info(
