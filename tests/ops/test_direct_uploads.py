@@ -46,7 +46,7 @@ def bucket(s3: S3Emulator) -> Iterator[Any]:
 
 
 def s3_settings(s3: S3Emulator, **extra: Any) -> Settings:
-    return Settings(  # type: ignore[call-arg]
+    return Settings(
         storage_backend="s3",
         s3_bucket=BUCKET,
         s3_endpoint_url=s3.endpoint,
@@ -101,11 +101,11 @@ def test_a_presigned_source_stays_behind_the_ssrf_guard(
         "get_object", Params={"Bucket": BUCKET, "Key": "elsewhere/game.mp4"}, ExpiresIn=600
     )
     assert source_for(url) is PresignedUrlSource
-    guarded = PresignedUrlSource(FetchContext(Settings()))  # type: ignore[call-arg]
+    guarded = PresignedUrlSource(FetchContext(Settings()))
     with pytest.raises(PrivateAddressError, match=r"presigned URL points to 127\.0\.0\.1"):
         guarded.fetch(url, tmp_path / "refused.mp4")
     assert not (tmp_path / "refused.mp4").exists()
-    allowed = PresignedUrlSource(FetchContext(Settings(allow_private_urls=True)))  # type: ignore[call-arg]
+    allowed = PresignedUrlSource(FetchContext(Settings(allow_private_urls=True)))
     fetched = allowed.fetch(url, tmp_path / "allowed.mp4")
     assert fetched.size == 100
 

@@ -35,7 +35,7 @@ PREFIX = "ckpt"
 
 def machine(root: Path, s3: S3Emulator, store: JobStore, **extra: Any) -> Runtime:
     """One worker's world: its own data dir and analysis cache, the shared store and bucket."""
-    settings = Settings(  # type: ignore[call-arg]
+    settings = Settings(
         data_dir=root / "data",
         cache_dir=root / "cache",
         storage_backend="s3",
