@@ -175,6 +175,17 @@ def test_direct_upload_is_run_by_a_worker_that_shares_no_disk_with_the_api(
         # The video never touched the API's disk; the worker read it from the bucket.
         assert list((api_dir / "uploads").iterdir()) == []
         assert not (api_dir / "jobs" / job_id).exists()
+
+        # A multipart upload to the server still works: in distributed mode the server copies
+        # the video to the bucket, so the worker (without the server's disk) can read it.
+        with server.client() as api:
+            r = api.post("/upload", files={"file": ("again.mp4", video, "video/mp4")})
+            assert r.status_code == 201, r.text
+            r = api.post("/jobs", json={"upload_id": r.json()["upload_id"]})
+            assert r.status_code == 202, r.text
+            again = wait_job(api, r.json()["job_id"], timeout=240, server=server)
+            assert again["status"] == "completed", f"{again}\n{worker.tail()}"
+            assert again["result"]["clips"] == len(ids)
     finally:
         worker.stop()
         server.stop()

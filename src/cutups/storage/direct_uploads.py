@@ -2,7 +2,9 @@
 
 With S3 configured, ``POST /upload`` with a JSON body hands out an ``upload_id`` and an
 ephemeral presigned PUT URL (``CUTUPS_S3_UPLOAD_URL_SECONDS``, one hour by default); the file
-never passes through the API server, and a worker on any machine reads it from the bucket::
+never passes through the API server, and a worker on any machine reads it from the bucket. In
+distributed mode a video sent to the server as multipart is copied there too
+(:meth:`BucketUploads.adopt`), so no worker needs the server's disk::
 
     <prefix>/uploads/<upload id>/meta.json   kind, file name, limits: written when the URL is made
     <prefix>/uploads/<upload id>/data        the video, PUT by the client
@@ -86,6 +88,19 @@ class BucketUploads:
             self.bucket.put_bytes(json.dumps(meta).encode(), self.key(upload_id, _META))
             url = self.bucket.presign_put(self.key(upload_id, _DATA), self.url_seconds)
         return DirectUpload(upload_id, filename, url, now + self.url_seconds, self.max_bytes)
+
+    def adopt(self, upload_id: str, filename: str, path: Path) -> None:
+        """Copy an upload the server received itself to the bucket (distributed mode: the
+        workers may not share the server's disk)."""
+        with bucket_errors("copying the upload to the bucket"):
+            self.bucket.put_file(path, self.key(upload_id, _DATA))
+            meta = {
+                "upload_id": upload_id,
+                "kind": "video",
+                "filename": filename,
+                "created": time.time(),
+            }
+            self.bucket.put_bytes(json.dumps(meta).encode(), self.key(upload_id, _META))
 
     def announced(self, upload_id: str) -> bool:
         """True when the upload was announced (its file may not be there yet)."""

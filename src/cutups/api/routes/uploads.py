@@ -10,7 +10,8 @@ is parsed (422 if unreadable).
 With S3 configured, a JSON body (``{"filename": "game.mp4", "size": 123}``) asks for a
 **direct upload** instead (seed 001): the answer is an ``upload_id`` and an ephemeral presigned
 ``upload_url`` (one hour); the client PUTs the file straight to the bucket, and the workers read
-it from there (:mod:`cutups.storage.direct_uploads`). The multipart form works as before.
+it from there (:mod:`cutups.storage.direct_uploads`). The multipart form works as before; in
+distributed mode its video is copied to the bucket too, for workers on other machines.
 """
 
 from __future__ import annotations
@@ -223,6 +224,18 @@ async def _direct(request: Request, svc: Service) -> DirectUploadPublic:
     )
 
 
+async def _share(svc: Service, upload_id: str, filename: str, writer: UploadWriter) -> None:
+    """Distributed mode with S3: copy a video upload to the bucket, where any worker reads it
+    (they need not share this server's disk)."""
+    bucket = svc.bucket_uploads
+    if bucket is None or not svc.settings.distributed or writer.kind != "video":
+        return
+    try:
+        await run_in_threadpool(bucket.adopt, upload_id, filename, writer.path)
+    except ExternalServiceError as exc:
+        raise ApiError(503, "storage_unavailable", exc.message) from None
+
+
 @router.post(
     "/upload",
     status_code=201,
@@ -263,6 +276,7 @@ async def upload(
         writer.close_file()
         media = await run_in_threadpool(_check, writer, settings.max_video_seconds)
         info = writer.commit(media)
+        await _share(svc, info.upload_id, info.filename, writer)
     except BaseException:
         writer.abort()
         raise
