@@ -10,6 +10,8 @@ clip (:meth:`S3Artifacts.clip_ready`), the manifest, reel, report and ZIP when t
 
     <prefix>/jobs/<job id>/manifest.json, job.zip, reel.mp4, report.html
     <prefix>/jobs/<job id>/clips/<clip id>.mp4, thumbs/<clip id>.jpg
+    <prefix>/jobs/<job id>/checkpoint/...       while it runs (cutups.storage.checkpoints)
+    <prefix>/uploads/<upload id>/data, meta.json   direct uploads (cutups.storage.direct_uploads)
 
 The job's result keeps the API's URLs (``/jobs/<id>/download``...); the API answers them with a
 302 to a presigned URL made **fresh on every request** (:meth:`S3Artifacts.presign`), so a link
