@@ -9,6 +9,7 @@ each with its own data dir (and the worker its own analysis cache).
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ import httpx
 import pytest
 from botocore.config import Config
 
+from cutups.api.app import create_app
+from cutups.jobs.service import Service
 from cutups.settings import Settings
 from cutups.sources import FetchContext, PresignedUrlSource, source_for
 from cutups.sources.ssrf import PrivateAddressError
@@ -28,6 +31,10 @@ from cutups_testkit import GeneratedBroadcast
 from tests.api.conftest import read_events, server_env, start_server, wait_job
 from tests.ops.services import Postgres, S3Emulator
 from tests.ops.test_distributed import _fresh_database, _start_worker
+
+with warnings.catch_warnings():  # starlette asks for `httpx2`; the installed httpx works
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
 
 BUCKET = "cutups-direct"
 PREFIX = "direct"
@@ -46,13 +53,13 @@ def bucket(s3: S3Emulator) -> Iterator[Any]:
 
 
 def s3_settings(s3: S3Emulator, **extra: Any) -> Settings:
-    return Settings(
-        storage_backend="s3",
-        s3_bucket=BUCKET,
-        s3_endpoint_url=s3.endpoint,
-        s3_prefix=PREFIX,
-        **extra,
-    )
+    values: dict[str, Any] = {
+        "storage_backend": "s3",
+        "s3_bucket": BUCKET,
+        "s3_endpoint_url": s3.endpoint,
+        "s3_prefix": PREFIX,
+    }
+    return Settings(**{**values, **extra})
 
 
 def stored(client: Any, prefix: str) -> set[str]:
@@ -89,6 +96,43 @@ def test_direct_upload_lifecycle_and_expiry(tmp_path: Path, s3: S3Emulator, buck
     assert uploads.expire(now + 3700) == [never.upload_id]
     assert sorted(uploads.expire(now + 7300)) == sorted([made.upload_id, big.upload_id])
     assert stored(bucket, f"{PREFIX}/uploads/") == set()
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@pytest.mark.parametrize("backend", ["local", "s3"])
+def test_direct_upload_requests_are_checked(
+    tmp_path: Path, s3: S3Emulator, bucket: Any, backend: str
+) -> None:
+    settings = s3_settings(
+        s3,
+        storage_backend=backend,
+        data_dir=tmp_path / "data",
+        min_free_bytes=0,
+        max_upload_bytes=1000,
+    )
+    service = Service(settings, workers=0)
+    service.start()
+    try:
+        with TestClient(create_app(settings, service=service)) as api:
+            if backend == "local":  # the multipart form is the way here
+                r = api.post("/upload", json={"filename": "game.mp4"})
+                assert r.status_code == 422, r.text
+                assert r.json()["error"]["code"] == "direct_upload_unavailable"
+                return
+            r = api.post("/upload", json={"filename": "game.mp4", "colour": "red"})
+            assert r.status_code == 422 and "colour" in r.text
+            assert api.post("/upload", json={"size": 5000}).status_code == 413
+            assert api.post("/upload?kind=pbp", json={}).status_code == 422
+            assert api.post("/upload", json={"filename": "x" * 20_000}).status_code == 413
+            missing = api.post("/jobs", json={"upload_id": "0123456789abcdef"})
+            assert missing.status_code == 422, missing.text
+
+            made = api.post("/upload", json={"filename": "game.mp4"}).json()
+            assert httpx.put(made["upload_url"], content=b"v" * 5000).status_code == 200
+            r = api.post("/jobs", json={"upload_id": made["upload_id"]})
+            assert r.status_code == 413 and "limit of 1000" in r.text
+    finally:
+        service.stop()
 
 
 def test_a_presigned_source_stays_behind_the_ssrf_guard(

@@ -8,14 +8,14 @@ Every stage leaves a checkpoint, so a job whose worker died resumes where it was
     clips      clips finished so far (the pipeline's ``clips/.<id>.done.json`` markers):
                not cut again
 
+and the job's event log says what each attempt did (``attempt`` lists what it resumed from;
+``stage`` marks each stage that actually ran; ``clip_ready`` says whether a clip was cut by this
+attempt or carried over).
+
 With S3 configured the plan, the analysis-cache entries and each finished clip's marker are
 also copied to the bucket as they are made (:mod:`cutups.storage.checkpoints`), and an attempt
 on a machine that lacks them pulls them back first: a job resumes on any worker, with no
 shared disk (the download is fetched again from its URL, or from the bucket for an upload).
-
-and the job's event log says what each attempt did (``attempt`` lists what it resumed from;
-``stage`` marks each stage that actually ran; ``clip_ready`` says whether a clip was cut by this
-attempt or carried over).
 
 Outcomes follow one ladder (:func:`settle`): lease lost → leave the job to its new owner;
 server shutdown → hand it back to the queue, files kept; cancel → ``canceled``, files removed;
