@@ -229,6 +229,11 @@ class Settings(BaseSettings):
         3600, ge=60, le=7 * 24 * 3600, validation_alias=_env("S3_PRESIGN_SECONDS")
     )
     """Lifetime of a presigned download URL; the API issues a fresh one on every request."""
+    s3_upload_url_seconds: int = Field(
+        3600, ge=60, le=7 * 24 * 3600, validation_alias=_env("S3_UPLOAD_URL_SECONDS")
+    )
+    """Lifetime of the presigned PUT URL ``POST /upload`` hands out for a direct upload (seed
+    001: ephemeral, one hour); the upload itself is kept ``upload_ttl_hours``."""
     metrics_enabled: bool = Field(True, validation_alias=_env("METRICS_ENABLED"))
     """Serve Prometheus metrics at ``GET /metrics`` (no auth: bind it to a trusted network)."""
     worker_metrics_port: int | None = Field(

@@ -11,6 +11,8 @@ from cutups.jobs.spec import SOURCE_FIELDS
 from cutups.jobs.webhooks import absolute
 
 __all__ = [
+    "DirectUploadCreate",
+    "DirectUploadPublic",
     "JobAccepted",
     "JobCreate",
     "JobPublic",
@@ -121,6 +123,33 @@ class UploadPublic(BaseModel):
     filename: str
     size: int
     media: dict[str, Any]
+
+
+class DirectUploadCreate(BaseModel):
+    """``POST /upload`` with a JSON body (S3 only): ask for a URL to upload straight to the
+    bucket instead of sending the file to the server."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    filename: str = Field("", max_length=255)
+    kind: Literal["video"] = "video"
+    """Direct uploads are videos; play-by-play is small enough for the multipart form."""
+    size: int | None = Field(None, ge=1)
+    """The file's size, if known: refused at once when over the limit."""
+
+
+class DirectUploadPublic(BaseModel):
+    """Where to ``PUT`` the file (the raw bytes as the body), and until when."""
+
+    upload_id: str
+    kind: Literal["video"]
+    filename: str
+    upload_url: str
+    method: Literal["PUT"] = "PUT"
+    expires_in: int
+    """Seconds the URL works (``CUTUPS_S3_UPLOAD_URL_SECONDS``, one hour by default)."""
+    expires_at: float
+    max_bytes: int
 
 
 def job_public(job: Job, base_url: str) -> JobPublic:

@@ -24,7 +24,8 @@ Exactly once, with a worker that can die at any moment, comes from the store:
 
 The redelivered attempt resumes from the job's checkpoints when the workers share the data dir
 (the download is reused, analysis and finished clips are not redone: ``run_plays(resume=True)``);
-on another machine it starts that job over, still exactly once.
+on another machine it pulls them from the bucket when S3 is configured
+(:mod:`cutups.storage.checkpoints`), otherwise it starts that job over, still exactly once.
 """
 
 from __future__ import annotations

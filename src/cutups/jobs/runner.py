@@ -12,6 +12,11 @@ and the job's event log says what each attempt did (``attempt`` lists what it re
 ``stage`` marks each stage that actually ran; ``clip_ready`` says whether a clip was cut by this
 attempt or carried over).
 
+With S3 configured the plan, the analysis-cache entries and each finished clip's marker are
+also copied to the bucket as they are made (:mod:`cutups.storage.checkpoints`), and an attempt
+on a machine that lacks them pulls them back first: a job resumes on any worker, with no
+shared disk (the download is fetched again from its URL, or from the bucket for an upload).
+
 Outcomes follow one ladder (:func:`settle`): lease lost → leave the job to its new owner;
 server shutdown → hand it back to the queue, files kept; the store unreachable → no outcome (the
 lease runs out and the job resumes); cancel → ``canceled``, files removed;
@@ -55,8 +60,10 @@ from cutups.recipes.base import RunContext
 from cutups.settings import Settings
 from cutups.sources import FetchContext, Fetched, PresignedUrlSource, Source, source_for
 from cutups.storage.artifacts import ArtifactStore
+from cutups.storage.checkpoints import JobCheckpoints, Restored, checkpoints_for
+from cutups.storage.direct_uploads import bucket_uploads_for
 from cutups.storage.layout import DataLayout, ensure_free, remove_tree
-from cutups.storage.uploads import UploadStore
+from cutups.storage.uploads import RemoteUploads, UploadStore
 
 __all__ = ["JobRun", "Runtime", "execute", "settle"]
 
@@ -79,6 +86,14 @@ class Runtime:
     transport: httpx.BaseTransport | None = None
     workers: int = 1
     """Jobs running at once: parallel cuts are shared out between them."""
+    checkpoints: JobCheckpoints = field(init=False)
+    """Where checkpoints outlive this machine: the bucket when ``artifacts`` is S3."""
+    remote_uploads: RemoteUploads | None = field(init=False)
+    """Uploads sent straight to the bucket (S3 only)."""
+
+    def __post_init__(self) -> None:
+        self.checkpoints = checkpoints_for(self.artifacts)
+        self.remote_uploads = bucket_uploads_for(self.settings, self.artifacts)
 
     def pipeline_settings(self) -> Settings:
         """The settings a job runs with: ``jobs`` (parallel cuts) split between the workers."""
@@ -125,6 +140,7 @@ class _Reporter:
         self._last_write = 0.0
         self._last_event = 0.0
         self._analysis_saved = "analysis" in run.job.checkpoints
+        self._started = time.time()
         self.detail: str | None = None
         self.reading: Reading | None = None
 
@@ -183,7 +199,20 @@ class _Reporter:
             self._analysis_saved = True
             planned = self._planned()
             self.note(clips_planned=planned)
+            out_dir, entries = self.rt.layout.out_dir(self.job_id), self._analysis_entries()
+            _best_effort(
+                "copying the plan to the bucket",
+                lambda: self.rt.checkpoints.save_plan(self.job_id, out_dir, entries),
+            )
             self.checkpoint("analysis", {"timeline": "out/timeline.json", "clips": planned})
+
+    def _analysis_entries(self) -> list[Path]:
+        """The analysis-cache entries this attempt wrote. The cache is keyed inside the
+        recipe, so they are found by time: a job running beside this one may add one of its
+        own, which costs an upload, never a wrong result (entries are keyed by content)."""
+        folder = self.rt.settings.cache_dir / "analysis"
+        entries = folder.glob("*.npz") if folder.is_dir() else ()
+        return sorted(p for p in entries if p.stat().st_mtime >= self._started - 1.0)
 
     def _planned(self) -> int | None:
         path = self.rt.layout.out_dir(self.job_id) / "timeline.json"
@@ -223,7 +252,12 @@ class _Reporter:
         if not self.rt.store.checkpoint(self.job_id, self.run.worker_id, "clips", done):
             self.run.stop("lost")
         if not resumed:  # S3: upload the clip and its thumbnail now (carried-over ones are up)
-            self.rt.artifacts.clip_ready(self.job_id, self.rt.layout.out_dir(self.job_id), entry)
+            out_dir = self.rt.layout.out_dir(self.job_id)
+            self.rt.artifacts.clip_ready(self.job_id, out_dir, entry)
+            _best_effort(
+                f"copying clip {clip_id}'s checkpoint to the bucket",
+                lambda: self.rt.checkpoints.save_clip(self.job_id, out_dir, clip_id),
+            )
         delay = self.rt.settings.test_cut_delay
         if delay and not resumed:
             # TEST ONLY (CUTUPS_TEST_CUT_DELAY): hold the job here so tests can interrupt it
@@ -239,6 +273,27 @@ class _Reporter:
                 self.extra["download_total_mb"] = round(total / 1e6, 1)
         detail = f"downloaded {done / 1e6:.1f} MB" + (f" of {total / 1e6:.1f}" if total else "")
         self.progress("downloading", done / total if total else 0.0, detail)
+
+
+def _best_effort(what: str, action: Callable[[], object]) -> None:
+    """Run a checkpoint copy: it lets another machine resume, so failing it costs that
+    machine time (it redoes the work), never this job."""
+    try:
+        action()
+    except (ExternalServiceError, OSError) as exc:
+        log.warning("%s failed (%s); a resume elsewhere would redo that work", what, exc)
+
+
+def _restore(job: Job, rt: Runtime) -> Restored:
+    """Pull the checkpoints of an earlier attempt (maybe on another machine) into this one's
+    data dir; the first attempt has none."""
+    if not job.checkpoints.keys() & {"analysis", "clips"}:
+        return Restored()
+    try:
+        return rt.checkpoints.restore(job.id, rt.layout.out_dir(job.id), rt.settings.cache_dir)
+    except (ExternalServiceError, OSError) as exc:
+        log.warning("restoring the checkpoints failed (%s); the job starts over", exc)
+        return Restored()
 
 
 def _finished_clips(out_dir: Path) -> set[str]:
@@ -267,7 +322,7 @@ def _acquire_video(run: JobRun, rt: Runtime, spec: JobSpec, rep: _Reporter) -> P
     ensure_free(work, 0, rt.settings.min_free_bytes)
     handler = _handler(spec)
     rep.progress("downloading", 0.0, f"fetching the video ({handler.NAME})")
-    context = FetchContext(rt.settings, rt.uploads, rt.transport)
+    context = FetchContext(rt.settings, rt.uploads, rt.transport, rt.remote_uploads)
     fetched: Fetched = handler(context).fetch(
         spec.source_url, work / "source.mp4", rep.download, run.cancel
     )
@@ -332,6 +387,7 @@ def _work(run: JobRun, rt: Runtime) -> dict[str, Any]:
     job = run.job
     spec = JobSpec.from_request(job.request)
     out_dir = rt.layout.out_dir(job.id)
+    restored = _restore(job, rt)
     resumed_clips = _finished_clips(out_dir)
     plan_saved = (out_dir / "timeline.json").is_file()
     rep = _Reporter(run, rt, resumed_clips, plan_saved)
@@ -340,6 +396,11 @@ def _work(run: JobRun, rt: Runtime) -> dict[str, Any]:
         "download": bool(saved and Path(saved["path"]).is_file()),
         "analysis": plan_saved,
         "clips": sorted(resumed_clips),
+        "from_bucket": {
+            "plan": restored.plan,
+            "analysis": restored.analysis,
+            "clips": len(restored.clips),
+        },
     }
     rep.event("attempt", {"attempt": job.attempts, "worker_id": run.worker_id, "resumed": resumed})
     log.info(
@@ -452,6 +513,7 @@ def settle(
     if done is None:
         return None
     remove_tree(rt.layout.work_dir(job.id))  # the download and other temporary files
+    _best_effort("deleting the job's checkpoints", lambda: rt.checkpoints.drop(job.id))
     if status is not JobStatus.COMPLETED:
         remove_tree(rt.layout.job_dir(job.id))  # partial outputs too
     log.info("job %s", status.value, extra={"error": error} if error else None)

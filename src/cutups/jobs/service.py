@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from cutups.errors import InputError
+from cutups.errors import ExternalServiceError, InputError
 from cutups.jobs.logs import job_context
 from cutups.jobs.metrics import STORAGE_USAGE, Metrics
 from cutups.jobs.models import Job, JobStatus
@@ -39,6 +39,7 @@ from cutups.jobs.worker import WorkerPool
 if TYPE_CHECKING:
     from cutups.jobs.distributed import Dispatcher
 from cutups.settings import Settings
+from cutups.storage.direct_uploads import BucketUploads, bucket_uploads_for
 from cutups.storage.layout import DataLayout, remove_tree
 from cutups.storage.s3 import artifacts_for
 from cutups.storage.uploads import UploadStore
@@ -46,6 +47,9 @@ from cutups.storage.uploads import UploadStore
 __all__ = ["DataDirBusyError", "Service", "Watchdog"]
 
 log = logging.getLogger(__name__)
+
+_BUCKET_SWEEP_SECONDS = 60.0
+"""Uploads in the bucket are swept at most this often (a listing each time)."""
 
 
 class DataDirBusyError(InputError):
@@ -65,6 +69,7 @@ class Watchdog:
         self._svc = service
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._bucket_swept = 0.0
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="cutups-watchdog", daemon=True)
@@ -113,7 +118,22 @@ class Watchdog:
                 svc.finished(done)
                 ended.append(job.id)
         svc.uploads.expire(time.time() - settings.upload_ttl_hours * 3600)
+        self._sweep_bucket()
         return ended
+
+    def _sweep_bucket(self) -> None:
+        """Expire direct uploads in the bucket (S3 only), once a minute at most."""
+        bucket = self._svc.bucket_uploads
+        if bucket is None or time.monotonic() - self._bucket_swept < _BUCKET_SWEEP_SECONDS:
+            return
+        self._bucket_swept = time.monotonic()
+        try:
+            gone = bucket.expire()
+        except ExternalServiceError as exc:
+            log.warning("sweeping the bucket's uploads failed: %s", exc)
+            return
+        if gone:
+            log.info("expired %d uploads in the bucket", len(gone))
 
 
 class Service:
@@ -153,6 +173,8 @@ class Service:
         )
         self.dispatcher: Dispatcher | None = None
         self.sweeper: Sweeper | None = None
+        self.bucket_uploads: BucketUploads | None = None
+        """Direct uploads (``POST /upload`` with JSON): S3 mode only."""
 
     @property
     def store(self) -> JobStore:
@@ -169,6 +191,7 @@ class Service:
             self._store = open_store(self.settings, self.layout.db)
         self.uploads = UploadStore(self.layout.uploads)
         self.artifacts = artifacts_for(self.settings, self.layout, usage=STORAGE_USAGE)
+        self.bucket_uploads = bucket_uploads_for(self.settings, self.artifacts)
         if self.settings.distributed:
             # Leases belong to `cutups worker` processes elsewhere: never expire them here.
             from cutups.jobs.distributed import Dispatcher

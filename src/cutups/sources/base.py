@@ -23,7 +23,7 @@ from cutups.errors import CanceledError, CutupsError, SourceError
 from cutups.settings import Settings
 from cutups.sources.guard import Guard
 from cutups.storage.layout import InsufficientStorageError
-from cutups.storage.uploads import UploadStore
+from cutups.storage.uploads import RemoteUploads, UploadStore
 
 __all__ = ["FetchContext", "FetchProgress", "Fetched", "Source"]
 
@@ -41,6 +41,8 @@ class FetchContext:
     uploads: UploadStore | None = None
     transport: httpx.BaseTransport | None = None
     """For tests only; None connects through :class:`~cutups.sources.guard.Guard`."""
+    remote_uploads: RemoteUploads | None = None
+    """Uploads in the bucket (S3 mode), for ids this machine's uploads folder lacks."""
 
     def guard(self, what: str) -> Guard:
         """The connection policy for fetching a URL ``what`` names ("video URL")."""

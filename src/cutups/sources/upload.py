@@ -21,7 +21,8 @@ def upload_url(upload_id: str) -> str:
 
 
 class UploadSource(Source):
-    """An upload already on this machine: linked into the job's folder, never copied twice."""
+    """An upload on this machine (linked into the job's folder, never copied twice), or one
+    the client sent straight to the bucket (downloaded from it)."""
 
     NAME = "upload"
 
@@ -36,10 +37,7 @@ class UploadSource(Source):
         uploads = self.ctx.uploads
         path = uploads.path(upload_id) if uploads is not None else None
         if path is None:
-            hours = self.ctx.settings.upload_ttl_hours
-            raise SourceError(
-                f"upload {upload_id!r} not found (uploads are kept {hours:g} h); upload again"
-            )
+            return self._from_bucket(upload_id, dest, on_progress)
         dest.unlink(missing_ok=True)
         try:
             # A hard link keeps the job's copy alive if the upload expires meanwhile.
@@ -48,4 +46,14 @@ class UploadSource(Source):
             shutil.copyfile(path, dest)
         size = dest.stat().st_size
         on_progress(size, size)
+        return Fetched(path=dest, size=size, handler=self.NAME)
+
+    def _from_bucket(self, upload_id: str, dest: Path, on_progress: FetchProgress) -> Fetched:
+        remote = self.ctx.remote_uploads
+        size = remote.fetch(upload_id, dest, on_progress) if remote is not None else None
+        if size is None:
+            hours = self.ctx.settings.upload_ttl_hours
+            raise SourceError(
+                f"upload {upload_id!r} not found (uploads are kept {hours:g} h); upload again"
+            )
         return Fetched(path=dest, size=size, handler=self.NAME)

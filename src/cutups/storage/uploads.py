@@ -12,14 +12,22 @@ import json
 import os
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import Any, BinaryIO, Literal, Protocol
 
 from cutups.errors import InputError
 from cutups.storage.layout import ensure_free, remove_tree, valid_id
 
-__all__ = ["TooLargeError", "UploadKind", "UploadStore", "UploadWriter"]
+__all__ = [
+    "RemoteUploads",
+    "TooLargeError",
+    "UploadInfo",
+    "UploadKind",
+    "UploadStore",
+    "UploadWriter",
+]
 
 UploadKind = Literal["video", "pbp"]
 
@@ -38,6 +46,21 @@ class UploadInfo:
     size: int
     created: float
     media: dict[str, Any]
+
+
+class RemoteUploads(Protocol):
+    """Uploads kept elsewhere than this machine's data dir (a bucket the client uploaded
+    straight to: :class:`cutups.storage.direct_uploads.BucketUploads`)."""
+
+    def info(self, upload_id: str) -> UploadInfo | None:
+        """The finished upload with that id, or None (unknown, or not uploaded yet)."""
+        ...
+
+    def fetch(
+        self, upload_id: str, dest: Path, on_progress: Callable[[int, int | None], None]
+    ) -> int | None:
+        """Copy the upload to ``dest``; its size, or None when there is no such upload."""
+        ...
 
 
 class UploadWriter:

@@ -17,13 +17,14 @@ from cutups.api.deps import BaseUrl, ServiceDep
 from cutups.api.deps import job_or_404 as _job
 from cutups.api.errors import ApiError
 from cutups.api.schemas import JobAccepted, JobCreate, JobPublic, JobsPublic, job_public
-from cutups.errors import InputError, PbpError, SourceError
+from cutups.errors import ExternalServiceError, InputError, PbpError, SourceError
 from cutups.jobs.models import Job, JobStatus
 from cutups.jobs.service import Service
 from cutups.jobs.spec import JobSpec
 from cutups.pbp.load import load_pbp
 from cutups.sources import source_for
 from cutups.sources.ssrf import check_url
+from cutups.storage.uploads import TooLargeError
 
 __all__ = ["router"]
 
@@ -49,9 +50,7 @@ def _validate(svc: Service, request: dict[str, Any]) -> None:
     spec.check(settings)
     allow = settings.allow_private_urls
     if spec.source_kind == "upload_id":
-        info = svc.uploads.info(spec.source)
-        if info is None or info.kind != "video":
-            raise SourceError(f"upload_id {spec.source!r} is not a video upload on this server")
+        _check_upload(svc, spec.source)
     else:
         what = "presigned URL" if spec.source_kind == "presigned_url" else "video URL"
         check_url(spec.source, allow_private=allow, what=what, require_resolution=False)
@@ -67,6 +66,31 @@ def _validate(svc: Service, request: dict[str, Any]) -> None:
             raise PbpError(f"pbp (inline play-by-play): {exc.message}") from None
     if spec.pbp_upload_id and svc.uploads.path(spec.pbp_upload_id) is None:
         raise InputError(f"pbp_upload_id {spec.pbp_upload_id!r} is not an upload on this server")
+
+
+def _check_upload(svc: Service, upload_id: str) -> None:
+    """The video upload exists: on this server, or sent straight to the bucket (S3)."""
+    info = svc.uploads.info(upload_id)
+    if info is not None and info.kind == "video":
+        return
+    bucket = svc.bucket_uploads
+    if info is None and bucket is not None:
+        try:
+            info = bucket.info(upload_id)
+            announced = info is not None or bucket.announced(upload_id)
+        except ExternalServiceError as exc:
+            raise ApiError(503, "storage_unavailable", exc.message) from None
+        if info is None and announced:
+            raise SourceError(
+                f"upload_id {upload_id!r} has no file yet: PUT it to its upload_url first"
+            )
+        if info is not None and info.size > bucket.max_bytes:
+            raise TooLargeError(
+                f"upload {upload_id!r} is {info.size} bytes, over the limit of {bucket.max_bytes}"
+            )
+        if info is not None and info.size > 0:
+            return
+    raise SourceError(f"upload_id {upload_id!r} is not a video upload on this server")
 
 
 @router.post(

@@ -6,6 +6,12 @@ first, the size limit (``CUTUPS_MAX_UPLOAD_BYTES``) is enforced while reading, a
 ``Content-Length`` over the limit is refused before reading at all. A video upload is probed
 before its id is handed out (415 if it is not video); a play-by-play upload (``?kind=pbp``)
 is parsed (422 if unreadable).
+
+With S3 configured, a JSON body (``{"filename": "game.mp4", "size": 123}``) asks for a
+**direct upload** instead (seed 001): the answer is an ``upload_id`` and an ephemeral presigned
+``upload_url`` (one hour); the client PUTs the file straight to the bucket, and the workers read
+it from there (:mod:`cutups.storage.direct_uploads`). The multipart form works as before; in
+distributed mode its video is copied to the bucket too, for workers on other machines.
 """
 
 from __future__ import annotations
@@ -15,14 +21,17 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import ClientDisconnect
 
 from cutups.api.deps import ServiceDep
 from cutups.api.errors import ApiError
-from cutups.api.schemas import UploadPublic
-from cutups.errors import MediaError, PbpError
+from cutups.api.schemas import DirectUploadCreate, DirectUploadPublic, UploadPublic
+from cutups.errors import ExternalServiceError, MediaError, PbpError
+from cutups.jobs.service import Service
 from cutups.media.probe import probe
 from cutups.pbp.load import MAX_INPUT_BYTES, load_pbp
 from cutups.storage.layout import ensure_free, human_bytes
@@ -39,6 +48,7 @@ log = logging.getLogger(__name__)
 FIELD = "file"
 MULTIPART_OVERHEAD = 64 * 1024
 """Room for the multipart framing around the file, over the file's own limit."""
+_DIRECT_BODY_LIMIT = 16 * 1024
 
 _OPENAPI = {
     "requestBody": {
@@ -50,7 +60,8 @@ _OPENAPI = {
                     "required": [FIELD],
                     "properties": {FIELD: {"type": "string", "format": "binary"}},
                 }
-            }
+            },
+            "application/json": {"schema": DirectUploadCreate.model_json_schema()},
         },
     }
 }
@@ -166,14 +177,74 @@ def _check(writer: UploadWriter, max_seconds: float = float("inf")) -> dict[str,
     }
 
 
+def _is_json(request: Request) -> bool:
+    kind, _ = parse_options_header(request.headers.get("content-type", ""))
+    return bool(kind == b"application/json")
+
+
+async def _small_body(request: Request) -> bytes:
+    """The JSON body of a direct-upload request, refused past a few KB (the route's own body
+    limit is the upload limit, meant for files)."""
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > _DIRECT_BODY_LIMIT:
+            raise TooLargeError(f"a direct-upload request is at most {_DIRECT_BODY_LIMIT} bytes")
+    return body
+
+
+async def _direct(request: Request, svc: Service) -> DirectUploadPublic:
+    """Announce a direct upload: its id and presigned PUT URL."""
+    try:
+        body = DirectUploadCreate.model_validate_json(await _small_body(request))
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors(include_url=False)) from None
+    bucket = svc.bucket_uploads
+    if bucket is None:
+        raise ApiError(
+            422,
+            "direct_upload_unavailable",
+            "direct uploads need S3 storage (CUTUPS_STORAGE_BACKEND=s3); send the file as "
+            f"multipart/form-data in the field {FIELD!r}",
+        )
+    if body.size is not None and body.size > bucket.max_bytes:
+        raise TooLargeError(f"upload is {body.size} bytes, over the limit of {bucket.max_bytes}")
+    try:
+        made = await run_in_threadpool(bucket.begin, body.filename)
+    except ExternalServiceError as exc:
+        raise ApiError(503, "storage_unavailable", exc.message) from None
+    return DirectUploadPublic(
+        upload_id=made.upload_id,
+        kind="video",
+        filename=made.filename,
+        upload_url=made.upload_url,
+        expires_in=bucket.url_seconds,
+        expires_at=made.expires_at,
+        max_bytes=made.max_bytes,
+    )
+
+
+async def _share(svc: Service, upload_id: str, filename: str, writer: UploadWriter) -> None:
+    """Distributed mode with S3: copy a video upload to the bucket, where any worker reads it
+    (they need not share this server's disk)."""
+    bucket = svc.bucket_uploads
+    if bucket is None or not svc.settings.distributed or writer.kind != "video":
+        return
+    try:
+        await run_in_threadpool(bucket.adopt, upload_id, filename, writer.path)
+    except ExternalServiceError as exc:
+        raise ApiError(503, "storage_unavailable", exc.message) from None
+
+
 @router.post(
     "/upload",
     status_code=201,
-    response_model=UploadPublic,
+    response_model=UploadPublic | DirectUploadPublic,
     openapi_extra=_OPENAPI,
     responses={
         413: {"description": "over the size limit"},
         415: {"description": "not a video"},
+        503: {"description": "direct upload: the object store failed"},
         507: {"description": "not enough disk"},
     },
 )
@@ -181,8 +252,13 @@ async def upload(
     request: Request,
     svc: ServiceDep,
     kind: Annotated[Literal["video", "pbp"], Query(description="video, or play-by-play")] = "video",
-) -> UploadPublic:
-    """Upload a file (multipart field ``file``) to use as ``upload_id`` / ``pbp_upload_id``."""
+) -> UploadPublic | DirectUploadPublic:
+    """Upload a file (multipart field ``file``) to use as ``upload_id`` / ``pbp_upload_id``;
+    or, with S3 and a JSON body, get a presigned URL to PUT the video straight to the bucket."""
+    if _is_json(request):
+        if kind != "video":
+            raise ApiError(422, "invalid_request", "direct uploads are for videos only")
+        return await _direct(request, svc)
     settings = svc.settings
     limit = (
         settings.max_upload_bytes
@@ -200,6 +276,7 @@ async def upload(
         writer.close_file()
         media = await run_in_threadpool(_check, writer, settings.max_video_seconds)
         info = writer.commit(media)
+        await _share(svc, info.upload_id, info.filename, writer)
     except BaseException:
         writer.abort()
         raise
