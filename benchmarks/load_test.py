@@ -1,4 +1,4 @@
-"""Load test of the API: a real ``cutups serve`` on loopback, polled hard while its workers run jobs.
+"""Load test of the API: a real ``cutups serve`` on loopback, polled hard while it runs jobs.
 
 Starts the server (embedded mode: the SQLite store, or PostgreSQL with ``--database-url``) with
 ``--workers`` job threads, and a local file server holding a small generated video (ffmpeg
