@@ -18,6 +18,7 @@ from starlette.types import Scope
 from cutups import __version__
 from cutups.api.deps import require_api_key
 from cutups.api.errors import install_error_handlers
+from cutups.api.feeds import EventFeeds
 from cutups.api.limits import BodyLimit, BodyLimitMiddleware
 from cutups.api.reads import StoreReads
 from cutups.api.routes import events, exports, health, jobs, recipes, uploads
@@ -66,6 +67,7 @@ def create_app(
     owned = service is None
     svc = service or Service(settings, workers=workers)
     reads = StoreReads()
+    feeds = EventFeeds(lambda: svc.store, reads)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -74,6 +76,7 @@ def create_app(
         try:
             yield
         finally:
+            feeds.close()
             reads.close()
             if owned:
                 await run_in_threadpool(svc.stop)
@@ -81,6 +84,7 @@ def create_app(
     app = FastAPI(title="Cutups", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.service = svc
     app.state.reads = reads
+    app.state.feeds = feeds
     app.add_middleware(BodyLimitMiddleware, limit_for=_body_limits(settings))
     install_error_handlers(app)
     app.include_router(health.router)
