@@ -54,7 +54,7 @@ def served(tmp_path: Path) -> Iterator[_Served]:
         CUTUPS_MIN_FREE_BYTES=0,
         CUTUPS_ALLOW_PRIVATE_URLS=True,
         CUTUPS_SSE_HEARTBEAT_SECONDS=30,
-    )  # type: ignore[call-arg]
+    )
     service = Service(settings, workers=0)
     service.start()
     with socket.socket() as s:
