@@ -2,11 +2,13 @@
 
 * schemathesis generates requests from the app's own OpenAPI schema, for every route (the event
   stream included), and runs them in-process (ASGI); no answer may be a 5xx
-  (``not_a_server_error``). Bounded: 25 examples per operation.
+  (``not_a_server_error``). Bounded: 25 examples per operation. hypothesis covers what the
+  schema cannot reach: event cursors on a job that exists, and the routes left out of the schema
+  (the page, static files, /metrics).
 * All the while, DNS rebinds (:mod:`tests.sources.rebinding`): every name answers a public
-  address to its first lookup and 127.0.0.1 after, and every connection the process makes is
-  recorded (none leaves loopback). A worker runs what gets queued, so downloads and webhooks
-  meet the rebinding names; no connection may reach a refused address.
+  address to its first lookup and 127.0.0.1 after (one test's names flip on every lookup), and
+  every connection the process makes is recorded (none leaves loopback). A worker runs what
+  gets queued, so downloads and webhooks meet the rebinding names; no connection may reach a refused address.
 * hypothesis throws random bytes and truncated MP4s at ``POST /upload``: 2xx or 4xx, never 5xx.
 * a video longer than ``CUTUPS_MAX_VIDEO_SECONDS`` is refused after probing, with a clear error.
 
@@ -173,6 +175,28 @@ def test_event_cursors_on_a_real_job_never_5xx(
     assert answer.status_code in (200, 204, 422), answer.text
     if answer.status_code == 200:
         assert answer.text.startswith("retry: ") and "event: failed" in answer.text
+
+
+_SEGMENT = st.one_of(
+    st.sampled_from(["..", ".", "%2e%2e", "..%2f", "%2F", "app.js", "js", "index.html", "%00"]),
+    st.text(
+        st.characters(min_codepoint=33, max_codepoint=126, exclude_characters="/?#"),
+        min_size=1,
+        max_size=20,
+    ),
+)
+
+
+@given(folder=_SEGMENT, name=_SEGMENT)
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+def test_routes_outside_the_schema_never_5xx(folder: str, name: str) -> None:
+    """The page, its static files and /metrics are left out of the OpenAPI schema (so the
+    schema's fuzzing never calls them): made-up and traversing paths are 2xx or 4xx here."""
+    paths = ["/", "/metrics", f"/static/{name}", f"/static/{folder}/{name}"]
+    with TestClient(_APP) as client:
+        for path in paths:
+            answer = client.get(path)
+            assert answer.status_code < 500, (path, answer.status_code, answer.text[:200])
 
 
 _ENDED: list[str] = []
