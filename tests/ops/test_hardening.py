@@ -8,7 +8,8 @@
 * All the while, DNS rebinds (:mod:`tests.sources.rebinding`): every name answers a public
   address to its first lookup and 127.0.0.1 after (one test's names flip on every lookup), and
   every connection the process makes is recorded (none leaves loopback). A worker runs what
-  gets queued, so downloads and webhooks meet the rebinding names; no connection may reach a refused address.
+  gets queued, so downloads and webhooks meet the rebinding names; no connection may reach a
+  refused address.
 * hypothesis throws random bytes and truncated MP4s at ``POST /upload``: 2xx or 4xx, never 5xx.
 * a video longer than ``CUTUPS_MAX_VIDEO_SECONDS`` is refused after probing, with a clear error.
 
