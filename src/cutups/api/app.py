@@ -20,7 +20,7 @@ from cutups.api.deps import require_api_key
 from cutups.api.errors import install_error_handlers
 from cutups.api.feeds import EventFeeds
 from cutups.api.limits import BodyLimit, BodyLimitMiddleware
-from cutups.api.reads import StoreReads
+from cutups.api.reads import StoreReads, read_threads
 from cutups.api.routes import events, exports, health, jobs, recipes, uploads
 from cutups.api.routes import metrics as metrics_route
 from cutups.api.routes.uploads import MULTIPART_OVERHEAD
@@ -66,7 +66,7 @@ def create_app(
     """
     owned = service is None
     svc = service or Service(settings, workers=workers)
-    reads = StoreReads()
+    reads = StoreReads(read_threads(settings))
     feeds = EventFeeds(lambda: svc.store, reads)
 
     @asynccontextmanager
