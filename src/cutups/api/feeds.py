@@ -121,7 +121,7 @@ class EventFeeds:
 
     def _join(self, job_id: str) -> JobFeed:
         feed = self._feeds.get(job_id)
-        if feed is None:
+        if feed is None or not _alive(feed):
             feed = self._feeds[job_id] = JobFeed(job_id)
             feed.poller = asyncio.create_task(self._run(feed), name=f"feed-{job_id}")
         feed.followers += 1
@@ -130,7 +130,8 @@ class EventFeeds:
     def _leave(self, feed: JobFeed) -> None:
         feed.followers -= 1
         if feed.followers == 0:
-            self._feeds.pop(feed.job_id, None)
+            if self._feeds.get(feed.job_id) is feed:
+                del self._feeds[feed.job_id]
             if feed.poller is not None:
                 feed.poller.cancel()
 
@@ -168,6 +169,15 @@ class EventFeeds:
             feed.ended = True
             feed.wake()
         return False
+
+
+def _alive(feed: JobFeed) -> bool:
+    """The feed's poller runs on this event loop, or has ended with its job. (A loop that
+    closed under its followers, as a test client's does, leaves a feed nobody polls.)"""
+    poller = feed.poller
+    if poller is None or poller.get_loop() is not asyncio.get_running_loop():
+        return False
+    return feed.ended or not poller.done()
 
 
 async def _wait(event: asyncio.Event, seconds: float) -> bool:
