@@ -20,6 +20,8 @@ EXTRA_MODULES: Mapping[str, tuple[str, ...]] = {
     "service": (
         "fastapi",
         "uvicorn",
+        "httptools",
+        "uvloop",
         "python_multipart",
         "yt_dlp",
         "prometheus_client",

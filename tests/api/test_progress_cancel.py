@@ -6,7 +6,7 @@ import threading
 import time
 from typing import Any
 
-from tests.api.conftest import Server, ffmpeg_children, read_events, wait_job
+from tests.api.conftest import TERMINAL, Server, ffmpeg_children, read_events, wait_job
 from tests.sources.fileserver import FileServer
 
 
@@ -79,7 +79,8 @@ def test_cancel_mid_job(slow_server: Server, files: FileServer) -> None:
             client,
             job_id,
             server=slow_server,
-            until=lambda j: j["stage"] == "cutting" or j["status"] != "processing",
+            # not `status != "processing"`: a first poll can see the job still queued
+            until=lambda j: j["stage"] == "cutting" or j["status"] in TERMINAL,
         )
         job_dir = slow_server.data_dir / "jobs" / job_id
         assert (job_dir / "work").exists() and (job_dir / "out").exists()

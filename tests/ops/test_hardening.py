@@ -2,11 +2,14 @@
 
 * schemathesis generates requests from the app's own OpenAPI schema, for every route (the event
   stream included), and runs them in-process (ASGI); no answer may be a 5xx
-  (``not_a_server_error``). Bounded: 25 examples per operation.
+  (``not_a_server_error``). Bounded: 25 examples per operation. hypothesis covers what the
+  schema cannot reach: event cursors on a job that exists, and the routes left out of the schema
+  (the page, static files, /metrics).
 * All the while, DNS rebinds (:mod:`tests.sources.rebinding`): every name answers a public
-  address to its first lookup and 127.0.0.1 after, and every connection the process makes is
-  recorded (none leaves loopback). A worker runs what gets queued, so downloads and webhooks
-  meet the rebinding names; no connection may reach a refused address.
+  address to its first lookup and 127.0.0.1 after (one test's names flip on every lookup), and
+  every connection the process makes is recorded (none leaves loopback). A worker runs what
+  gets queued, so downloads and webhooks meet the rebinding names; no connection may reach a
+  refused address.
 * hypothesis throws random bytes and truncated MP4s at ``POST /upload``: 2xx or 4xx, never 5xx.
 * a video longer than ``CUTUPS_MAX_VIDEO_SECONDS`` is refused after probing, with a clear error.
 
@@ -94,12 +97,14 @@ def test_api_never_answers_5xx(case: Any) -> None:
     case.validate_response(response, checks=[not_a_server_error])
 
 
-def _settled(job_id: str, timeout: float = 30.0) -> Job:
-    """The job once it has ended and its webhook is settled."""
+def _settled(job_id: str, timeout: float = 30.0, *, require_webhook: bool = True) -> Job:
+    """The job once it has ended and (``require_webhook``) its webhook is settled."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         job = _SERVICE.store.get(job_id)
-        if job is not None and job.terminal and job.webhook_state not in (None, "pending"):
+        if job is None or not job.terminal:
+            pass
+        elif not require_webhook or job.webhook_state not in (None, "pending"):
             return job
         time.sleep(0.05)
     raise AssertionError(f"job {job_id} did not settle")
@@ -124,6 +129,86 @@ def test_rebinding_names_never_reach_a_refused_address(
     assert "hooks.rebinding.test, which resolves" in job.webhooks[-1]["error"]
     assert dns.lookups["video.rebinding.test"] >= 2 and dns.lookups["hooks.rebinding.test"] >= 2
     assert connections.inside() == []
+
+
+def test_a_resolver_that_changes_its_answer_on_every_lookup_is_held_off(
+    network: tuple[RebindingResolver, Connections], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Public, inside, public, ...: whichever lookup the checks see, no connection goes
+    inside (a connection to the public answer fails: the test network has no route)."""
+    _, connections = network
+    body = {
+        "video_url": "http://video.flip.rebinding.test:8080/game.mp4",
+        "webhook_url": "http://hooks.flip.rebinding.test:9000/hook",
+    }
+    flip = RebindingResolver(alternate=True)
+    covers = lambda host: ".flip." in host  # noqa: E731
+    with rebinding_dns(monkeypatch, covers=covers, resolver=flip), TestClient(_APP) as client:
+        accepted = client.post("/jobs", json=body)
+        assert accepted.status_code == 202, accepted.text
+        job = _settled(accepted.json()["job_id"])
+        events = client.get(f"/jobs/{job.id}/events", params={"after": 0})
+        assert events.status_code == 200 and "event: failed" in events.text
+    assert job.status is JobStatus.FAILED and job.webhook_state == "failed"
+    assert flip.lookups["video.flip.rebinding.test"] >= 2
+    assert flip.lookups["hooks.flip.rebinding.test"] >= 2
+    assert connections.inside() == []
+
+
+_HEADER_TEXT = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=40)
+
+
+@given(
+    after=st.one_of(st.none(), st.integers(min_value=-(2**70), max_value=2**70)),
+    last_event_id=st.one_of(st.none(), _HEADER_TEXT, st.integers(0, 2**70).map(str)),
+)
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+def test_event_cursors_on_a_real_job_never_5xx(
+    after: int | None, last_event_id: str | None
+) -> None:
+    """The schema's fuzzing meets the event stream with made-up ids (404); here the cursors
+    hit a job that exists and has ended: a replay (200), nothing after them (204) or 422."""
+    job_id = _ended_job()
+    headers = {} if last_event_id is None else {"Last-Event-ID": last_event_id}
+    params = {} if after is None else {"after": after}
+    with TestClient(_APP) as client:
+        answer = client.get(f"/jobs/{job_id}/events", params=params, headers=headers)
+    assert answer.status_code in (200, 204, 422), answer.text
+    if answer.status_code == 200:
+        assert answer.text.startswith("retry: ") and "event: failed" in answer.text
+
+
+_SEGMENT = st.one_of(
+    st.sampled_from(["..", ".", "%2e%2e", "..%2f", "%2F", "app.js", "js", "index.html", "%00"]),
+    st.text(
+        st.characters(min_codepoint=33, max_codepoint=126, exclude_characters="/?#"),
+        min_size=1,
+        max_size=20,
+    ),
+)
+
+
+@given(folder=_SEGMENT, name=_SEGMENT)
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+def test_routes_outside_the_schema_never_5xx(folder: str, name: str) -> None:
+    """The page, its static files and /metrics are left out of the OpenAPI schema (so the
+    schema's fuzzing never calls them): made-up and traversing paths are 2xx or 4xx here."""
+    paths = ["/", "/metrics", f"/static/{name}", f"/static/{folder}/{name}"]
+    with TestClient(_APP) as client:
+        for path in paths:
+            answer = client.get(path)
+            assert answer.status_code < 500, (path, answer.status_code, answer.text[:200])
+
+
+_ENDED: list[str] = []
+
+
+def _ended_job() -> str:
+    """A job of this module's service that has run and failed (its download is refused)."""
+    if not _ENDED:
+        job, _ = _SERVICE.submit({"video_url": "http://video.cursor.rebinding.test/game.mp4"})
+        _ENDED.append(_settled(job.id, require_webhook=False).id)
+    return _ENDED[0]
 
 
 def test_no_fuzzed_request_reached_a_refused_address(

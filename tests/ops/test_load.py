@@ -1,7 +1,10 @@
-"""A short run of ``benchmarks/load_test.py``: 50 concurrent submissions, 300 polls, no errors.
+"""A short run of ``benchmarks/load_test.py``: 50 concurrent submissions, 300 polls while a job
+worker runs them, no errors; on SQLite and on PostgreSQL.
 
-The queue is bounded at 30, so 30 submissions get 202 and the rest 429 (both correct); an error
-is a 5xx or a failed connection.
+The queue is bounded at 30: at least 30 submissions get 202 (more when the worker takes jobs off
+the queue meanwhile) and the rest 429; both are correct. An error is a 5xx or a failed
+connection. Latency is not asserted here (the cores are shared): the full run's figures are in
+BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
+
+from tests.ops.services import Postgres
 
 
 def _load() -> ModuleType:
@@ -22,10 +27,26 @@ def _load() -> ModuleType:
     return module
 
 
-def test_short_load_run_has_no_errors() -> None:
-    load = _load()
-    (submit, poll), rss = load.run(submissions=50, polls=300, concurrency=32, max_queue=30)
+def _short_run(database_url: str | None) -> None:
+    report = _load().run(
+        submissions=50,
+        polls=300,
+        concurrency=32,
+        max_queue=30,
+        workers=1,
+        database_url=database_url,
+        video_seconds=5.0,
+    )
+    submit, poll = report.phases
     assert submit.errors == 0 and poll.errors == 0
-    assert submit.statuses[202] == 30 and submit.statuses[429] == 20
+    assert submit.statuses[202] >= 30 and submit.statuses[202] + submit.statuses[429] == 50
     assert poll.statuses[200] == 300
-    assert rss > 0
+    assert report.peak_rss_mb > 0
+
+
+def test_short_load_run_has_no_errors_on_sqlite() -> None:
+    _short_run(None)
+
+
+def test_short_load_run_has_no_errors_on_postgres(pg: Postgres) -> None:
+    _short_run(pg.url)

@@ -33,14 +33,21 @@ PUBLIC = "93.184.216.34"
 
 class RebindingResolver:
     """``(host, port) -> [address]``: ``first`` for a name's first ``public_answers`` lookups,
-    ``then`` after."""
+    ``then`` after; with ``alternate``, ``first`` and ``then`` by turns on every lookup (so no
+    two lookups in a row agree, whichever of them a check happens to see)."""
 
     def __init__(
-        self, first: str = PUBLIC, then: str = "127.0.0.1", *, public_answers: int = 1
+        self,
+        first: str = PUBLIC,
+        then: str = "127.0.0.1",
+        *,
+        public_answers: int = 1,
+        alternate: bool = False,
     ) -> None:
         self.first = first
         self.then = then
         self.public_answers = public_answers
+        self.alternate = alternate
         self.lookups: Counter[str] = Counter()
         self._lock = threading.Lock()
 
@@ -48,6 +55,8 @@ class RebindingResolver:
         with self._lock:
             seen = self.lookups[host]
             self.lookups[host] += 1
+        if self.alternate:
+            return [self.first if seen % 2 == 0 else self.then]
         return [self.first if seen < self.public_answers else self.then]
 
 

@@ -18,7 +18,9 @@ from starlette.types import Scope
 from cutups import __version__
 from cutups.api.deps import require_api_key
 from cutups.api.errors import install_error_handlers
+from cutups.api.feeds import EventFeeds
 from cutups.api.limits import BodyLimit, BodyLimitMiddleware
+from cutups.api.reads import StoreReads, read_threads
 from cutups.api.routes import events, exports, health, jobs, recipes, uploads
 from cutups.api.routes import metrics as metrics_route
 from cutups.api.routes.uploads import MULTIPART_OVERHEAD
@@ -64,6 +66,8 @@ def create_app(
     """
     owned = service is None
     svc = service or Service(settings, workers=workers)
+    reads = StoreReads(read_threads(settings))
+    feeds = EventFeeds(lambda: svc.store, reads)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -72,11 +76,15 @@ def create_app(
         try:
             yield
         finally:
+            feeds.close()
+            reads.close()
             if owned:
                 await run_in_threadpool(svc.stop)
 
     app = FastAPI(title="Cutups", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.service = svc
+    app.state.reads = reads
+    app.state.feeds = feeds
     app.add_middleware(BodyLimitMiddleware, limit_for=_body_limits(settings))
     install_error_handlers(app)
     app.include_router(health.router)

@@ -6,6 +6,7 @@ reach the port could otherwise make the server download and process whatever the
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import logging
 import signal
@@ -73,11 +74,17 @@ def serve(
         sys.stderr.write(f"cutups serve: {exc.message}\n")
         return EXIT_REFUSED
     app = create_app(settings, service=service)
+    # Everything imported and built so far (the engine's modules, numpy, the app) lives as long
+    # as the process: out of the collector's sight, a full collection walks only what requests
+    # made since, instead of stopping every request for 40-120 ms under load.
+    gc.collect()
+    gc.freeze()
     config = uvicorn.Config(
         app,
         host=host,
         port=port,
         log_config=None,
+        access_log=settings.access_log,
         timeout_graceful_shutdown=10,
         proxy_headers=False,
     )

@@ -1,6 +1,8 @@
 """``GET /jobs/{id}/events``: the job's event log as Server-Sent Events.
 
-Each event is sent with its sequence number as ``id:``, so a client that reconnects with
+Every client following a job is fed by one poller of the store per job and process
+(:mod:`cutups.api.feeds`), not by a poll of its own. Each event is sent with its sequence
+number as ``id:``, so a client that reconnects with
 ``Last-Event-ID`` (browsers do it by themselves) gets exactly what it missed: the log is kept in
 the job store, not in memory, so replay works across server restarts too. Idle streams get a
 ``: keep-alive`` comment every ``sse_heartbeat_seconds``. The stream ends after the job's
@@ -21,18 +23,17 @@ Event types: ``queued``, ``attempt``, ``stage``, ``progress``, ``checkpoint``, `
 
 from __future__ import annotations
 
-import asyncio
 import json
-import time
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response, StreamingResponse
 
 from cutups.api.deps import ServiceDep
 from cutups.api.errors import ApiError
+from cutups.api.feeds import KEEP_ALIVE, EventFeeds
 from cutups.jobs.models import Event
 from cutups.jobs.service import Service
 from cutups.storage.layout import valid_id
@@ -41,12 +42,10 @@ __all__ = ["MAX_CURSOR", "RETRY_MS", "format_event", "router"]
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 
-TERMINAL_EVENTS = frozenset({"completed", "failed", "canceled"})
 RETRY_MS = 15_000
 """How long a browser waits before reconnecting a stream that ended or dropped (see above)."""
 MAX_CURSOR = 2**63 - 1
 """The largest event id: a signed 64-bit integer, as SQLite and PostgreSQL store it."""
-_POLL = 0.25
 
 
 def format_event(event: Event) -> str:
@@ -61,27 +60,10 @@ def format_event(event: Event) -> str:
     return f"id: {event.seq}\nevent: {event.type}\ndata: {json.dumps(data)}\n\n"
 
 
-async def _stream(svc: Service, job_id: str, after: int) -> AsyncIterator[str]:
-    heartbeat = svc.settings.sse_heartbeat_seconds
+async def _stream(svc: Service, feeds: EventFeeds, job_id: str, after: int) -> AsyncIterator[str]:
     yield f"retry: {RETRY_MS}\n\n"
-    last_sent = time.monotonic()
-    while True:
-        events = await run_in_threadpool(svc.store.events_since, job_id, after)
-        for event in events:
-            yield format_event(event)
-            after = event.seq
-            last_sent = time.monotonic()
-            if event.type in TERMINAL_EVENTS:
-                return
-        if events:
-            continue
-        job = await run_in_threadpool(svc.store.get, job_id)
-        if job is None or job.terminal:
-            return  # the terminal event was before the client's Last-Event-ID
-        if time.monotonic() - last_sent >= heartbeat:
-            yield ": keep-alive\n\n"
-            last_sent = time.monotonic()
-        await asyncio.sleep(_POLL)
+    async for event in feeds.follow(job_id, after, svc.settings.sse_heartbeat_seconds):
+        yield ": keep-alive\n\n" if event is KEEP_ALIVE else format_event(event)
 
 
 @router.get(
@@ -96,6 +78,7 @@ async def _stream(svc: Service, job_id: str, after: int) -> AsyncIterator[str]:
 )
 async def job_events(
     job_id: str,
+    request: Request,
     svc: ServiceDep,
     last_event_id: Annotated[str | None, Header(max_length=32)] = None,
     after: Annotated[
@@ -110,7 +93,7 @@ async def job_events(
     if job.terminal and not await run_in_threadpool(svc.store.events_since, job_id, start):
         return Response(status_code=204)
     return StreamingResponse(
-        _stream(svc, job_id, start),
+        _stream(svc, request.app.state.feeds, job_id, start),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

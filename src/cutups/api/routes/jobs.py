@@ -13,7 +13,7 @@ from fastapi import APIRouter, Header, Query, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 
-from cutups.api.deps import BaseUrl, ServiceDep
+from cutups.api.deps import BaseUrl, ReadsDep, ServiceDep
 from cutups.api.deps import job_or_404 as _job
 from cutups.api.errors import ApiError
 from cutups.api.schemas import JobAccepted, JobCreate, JobPublic, JobsPublic, job_public
@@ -142,9 +142,12 @@ def list_jobs(
 
 
 @router.get("/{job_id}", response_model=JobPublic, responses=_ERRORS)
-def get_job(job_id: str, svc: ServiceDep, base: BaseUrl) -> JobPublic:
+async def get_job(job_id: str, svc: ServiceDep, reads: ReadsDep, base: BaseUrl) -> Response:
     """Poll a job: status, stage, pct, eta_sec, detail, progress, error, result."""
-    return job_public(_job(svc, job_id), base)
+    # Every client's hot path: the store read on the read threads, the rest on the event loop;
+    # the model is serialised once, here, instead of validated again against response_model.
+    job = await reads(_job, svc, job_id)
+    return Response(job_public(job, base).model_dump_json(), media_type="application/json")
 
 
 @router.post("/{job_id}/cancel", response_model=JobAccepted, responses=_ERRORS)
