@@ -237,9 +237,7 @@ def test_list_filter_and_cancel_with_delete(idle_server: Server) -> None:
         assert files.status_code == 404 and "accepted" in files.json()["error"]["message"]
 
 
-def test_health_models_reports_each_model_checked(
-    clip_server: Server, idle_server: Server
-) -> None:
+def test_health_models_reports_each_model_checked(clip_server: Server, idle_server: Server) -> None:
     started = time.monotonic()
     answer = httpx.get(f"{clip_server.url}/health/models", timeout=120)
     first = time.monotonic() - started
