@@ -21,7 +21,7 @@ from cutups.api.clipping import SEED_STATUSES
 from cutups.api.routes.models_health import ModelFile
 from cutups.media.probe import probe
 from tests.api.conftest import Server, server_env, start_server
-from tests.shorts.talk_media import make_talk_podcast
+from tests.shorts.talk_media import fresh_shorts_cache, make_talk_podcast
 from tests.sources.fileserver import FileServer, Route, serve_files
 from tests.speech.talk import TALK, wer
 
@@ -43,15 +43,6 @@ SEED_BODY = {
 }
 
 
-def shorts_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh cache sharing the speech model joined once per machine (as tests/shorts do)."""
-    cache = tmp_path_factory.mktemp("clipping-cache")
-    shared = tmp_path_factory.getbasetemp().parent / "speech-model-cache" / "speech-models"
-    shared.mkdir(parents=True, exist_ok=True)
-    (cache / "speech-models").symlink_to(shared, target_is_directory=True)
-    return cache
-
-
 @pytest.fixture(scope="module")
 def talk_files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FileServer]:
     """A local HTTP server with a 45-second talk at /talk.mp4."""
@@ -64,7 +55,7 @@ def talk_files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FileServer]
 @pytest.fixture(scope="module")
 def clip_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("clipping-server")
-    env = server_env(shorts_cache(tmp_path_factory))
+    env = server_env(fresh_shorts_cache(tmp_path_factory))
     srv = start_server(root / "data", root / "server.log", env, workers=1)
     yield srv
     srv.stop()
@@ -75,7 +66,7 @@ def idle_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """No workers (jobs stay accepted), API keys required, the tiny Whisper model chosen."""
     root = tmp_path_factory.mktemp("clipping-idle")
     env = server_env(
-        shorts_cache(tmp_path_factory),
+        fresh_shorts_cache(tmp_path_factory),
         {"CUTUPS_API_KEYS": KEY, "CUTUPS_SPEECH_MODEL": "whisper-tiny.en"},
     )
     srv = start_server(

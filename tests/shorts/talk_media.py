@@ -7,11 +7,13 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.shorts.media import Turn, make_podcast
 from tests.shorts.people import drawn_person
 from tests.speech.talk import TALK, speak
 
-__all__ = ["make_talk_podcast"]
+__all__ = ["fresh_shorts_cache", "make_talk_podcast"]
 
 
 def make_talk_podcast(
@@ -34,3 +36,12 @@ def make_talk_podcast(
         check=True,
     )  # fmt: skip
     return talk
+
+
+def fresh_shorts_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh cache folder sharing the speech model joined once per machine."""
+    cache = tmp_path_factory.mktemp("shorts-cache")
+    shared = tmp_path_factory.getbasetemp().parent / "speech-model-cache" / "speech-models"
+    shared.mkdir(parents=True, exist_ok=True)
+    (cache / "speech-models").symlink_to(shared, target_is_directory=True)
+    return cache

@@ -24,7 +24,7 @@ from cutups.recipes.registry import get_recipe, recipe_names
 from cutups.recipes.shorts.sentences import split_sentences
 from cutups.speech.transcript import Transcript
 from tests.shorts.media import make_no_face
-from tests.shorts.talk_media import make_talk_podcast
+from tests.shorts.talk_media import fresh_shorts_cache, make_talk_podcast
 from tests.speech.talk import TALK, speak
 
 SIZE = (640, 360)
@@ -33,11 +33,7 @@ SIZE = (640, 360)
 @pytest.fixture(scope="module")
 def shorts_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh cache for this module, sharing the speech model joined once per machine."""
-    cache = tmp_path_factory.mktemp("shorts-cache")
-    shared = tmp_path_factory.getbasetemp().parent / "speech-model-cache" / "speech-models"
-    shared.mkdir(parents=True, exist_ok=True)
-    (cache / "speech-models").symlink_to(shared, target_is_directory=True)
-    return cache
+    return fresh_shorts_cache(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
