@@ -132,11 +132,17 @@ def options_errors(options: Mapping[str, Any]) -> list[dict[str, Any]]:
         ShortsOptions.model_validate(dict(options))
     except ValidationError as exc:
         return [
-            {"loc": [_SEED_NAMES.get(str(e["loc"][0]), str(e["loc"][0])), *e["loc"][1:]],
-             "msg": e["msg"], "type": e["type"]}
-            for e in exc.errors()
-        ]  # fmt: skip
+            {"loc": _seed_loc(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()
+        ]
     return []
+
+
+def _seed_loc(loc: tuple[int | str, ...]) -> list[int | str]:
+    """A ShortsOptions error location under the seed's names (``durations.0`` →
+    ``duration_ranges.0``)."""
+    if not loc:
+        return ["options"]
+    return [_SEED_NAMES.get(str(loc[0]), str(loc[0])), *loc[1:]]
 
 
 def shorts_request(body: ClippingJobCreate) -> dict[str, Any]:
