@@ -19,6 +19,7 @@ import pytest
 
 from cutups.api.clipping import SEED_STATUSES
 from cutups.api.routes.models_health import ModelFile
+from cutups.api.signed_links import signed_query, valid_signature
 from cutups.media.probe import probe
 from tests.api.conftest import Server, server_env, start_server
 from tests.shorts.talk_media import fresh_shorts_cache, make_talk_podcast
@@ -26,6 +27,7 @@ from tests.sources.fileserver import FileServer, Route, serve_files
 from tests.speech.talk import TALK, wer
 
 KEY = "clip-key-7d1e"
+AUTH = {"Authorization": f"Bearer {KEY}"}
 SEED_BODY = {
     "max_clips": 2,
     "duration_ranges": ["short"],
@@ -54,9 +56,10 @@ def talk_files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FileServer]
 
 @pytest.fixture(scope="module")
 def clip_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One worker and an API key: the client sends it, clip links need none (signed)."""
     root = tmp_path_factory.mktemp("clipping-server")
-    env = server_env(fresh_shorts_cache(tmp_path_factory))
-    srv = start_server(root / "data", root / "server.log", env, workers=1)
+    env = server_env(fresh_shorts_cache(tmp_path_factory), {"CUTUPS_API_KEYS": KEY})
+    srv = start_server(root / "data", root / "server.log", env, workers=1, headers=AUTH)
     yield srv
     srv.stop()
 
@@ -71,7 +74,7 @@ def idle_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     )
     srv = start_server(
         root / "data", root / "server.log", env, workers=0,
-        headers={"Authorization": f"Bearer {KEY}"},
+        headers=AUTH,
     )  # fmt: skip
     yield srv
     srv.stop()
@@ -82,7 +85,7 @@ def poll_job(base: str, job_id: str, timeout: float = 300) -> tuple[dict[str, An
     seen: list[Any] = []
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        job: dict[str, Any] = httpx.get(f"{base}/ai-clipping/jobs/{job_id}").json()
+        job: dict[str, Any] = httpx.get(f"{base}/ai-clipping/jobs/{job_id}", headers=AUTH).json()
         if job["status"] in ("completed", "failed", "canceled"):
             return job, seen
         seen.append((job["status"], job["current_stage"], job["progress_percent"]))
@@ -93,7 +96,7 @@ def poll_job(base: str, job_id: str, timeout: float = 300) -> tuple[dict[str, An
 @pytest.fixture(scope="module")
 def finished(clip_server: Server, talk_files: FileServer) -> tuple[dict[str, Any], list[Any]]:
     body = {"video_url": talk_files.url("/talk.mp4"), **SEED_BODY}
-    answer = httpx.post(f"{clip_server.url}/ai-clipping/jobs", json=body)
+    answer = httpx.post(f"{clip_server.url}/ai-clipping/jobs", json=body, headers=AUTH)
     assert answer.status_code == 202, answer.text
     accepted = answer.json()
     assert accepted["status"] == "accepted" and accepted["message"] == "Job queued for processing"
@@ -126,7 +129,7 @@ def test_the_seed_client_submits_polls_and_fetches_playable_vertical_clips(
         assert clip["summary"] and clip["tags"] and clip["reasons"]
         assert 15_000 <= clip["duration_ms"] <= 31_000
         assert abs(clip["end_time_ms"] - clip["start_time_ms"] - clip["duration_ms"]) <= 80
-        fetched = httpx.get(clip["s3_url"], follow_redirects=True)
+        fetched = httpx.get(clip["s3_url"], follow_redirects=True)  # no key: a signed link
         assert fetched.status_code == 200 and fetched.headers["content-type"] == "video/mp4"
         local = tmp_path / f"clip_{index}.mp4"
         local.write_bytes(fetched.content)
@@ -155,11 +158,42 @@ def test_the_same_external_job_id_answers_the_same_job(
     clip_server: Server, talk_files: FileServer, finished: tuple[dict[str, Any], list[Any]]
 ) -> None:
     body = {"video_url": talk_files.url("/talk.mp4"), **SEED_BODY}
-    again = httpx.post(f"{clip_server.url}/ai-clipping/jobs", json=body)
+    again = httpx.post(f"{clip_server.url}/ai-clipping/jobs", json=body, headers=AUTH)
     assert again.status_code == 200 and again.json()["job_id"] == finished[0]["job_id"]
     assert again.json()["status"] == "completed"
-    other = httpx.post(f"{clip_server.url}/ai-clipping/jobs", json={**body, "max_clips": 1})
+    other = httpx.post(
+        f"{clip_server.url}/ai-clipping/jobs", json={**body, "max_clips": 1}, headers=AUTH
+    )
     assert other.status_code == 409 and other.json()["error"]["code"] == "idempotency_conflict"
+
+
+def test_signed_links_refuse_a_changed_signature_file_or_expiry(
+    finished: tuple[dict[str, Any], list[Any]],
+) -> None:
+    url = finished[0]["output"]["clips"][0]["s3_url"]
+    assert "/ai-clipping/links/" in url and "signature=" in url
+    path, _, query = url.partition("?")
+    params = dict(p.split("=") for p in query.split("&"))
+    forged = f"{params['signature'][:-1]}{'0' if params['signature'][-1] != '0' else '1'}"
+    for changed in (
+        f"{path}?expires={params['expires']}&signature={forged}",
+        f"{path}?expires={int(params['expires']) + 1}&signature={params['signature']}",
+        f"{path.rsplit('/', 1)[0]}/short-99.mp4?{query}",
+        f"{path.split('/clips/')[0]}/plan.json?{query}",
+    ):
+        answer = httpx.get(changed)
+        assert answer.status_code == 403 and answer.json()["error"]["code"] == "forbidden"
+    assert httpx.get(path).status_code == 422  # no signature at all
+
+
+def test_a_link_signature_expires() -> None:
+    keys = ("k",)
+    query = signed_query(keys, "job1", "plan.json", 60, now=1000.0)
+    params = dict(p.split("=") for p in query.lstrip("?").split("&"))
+    expires, signature = int(params["expires"]), params["signature"]
+    assert valid_signature(keys, "job1", "plan.json", expires, signature, now=1059.0)
+    assert not valid_signature(keys, "job1", "plan.json", expires, signature, now=1061.0)
+    assert not valid_signature(("other",), "job1", "plan.json", expires, signature, now=1000.0)
 
 
 @pytest.mark.parametrize(

@@ -98,6 +98,16 @@ def test_a_finished_shorts_job_shows_phone_players_scores_reasons_and_transcript
     screenshot(page, "shorts.png")
 
 
+def test_without_api_keys_the_links_are_the_apis_own(shorts_job: tuple[Server, Any]) -> None:
+    server, job = shorts_job
+    clip = job["output"]["clips"][0]
+    assert clip["s3_url"].startswith(f"{server.url}/jobs/{job['job_id']}/clips/short-")
+    fetched = httpx.get(clip["s3_url"])
+    assert fetched.status_code == 200 and fetched.headers["content-type"] == "video/mp4"
+    assert job["output"]["plan_url"] == f"{server.url}/ai-clipping/jobs/{job['job_id']}/plan.json"
+    assert httpx.get(job["output"]["plan_url"]).json()["clips"]
+
+
 def test_the_shorts_view_fits_a_phone(
     browser: Browser, shorts_job: tuple[Server, dict[str, Any]]
 ) -> None:

@@ -99,5 +99,6 @@ def create_app(
     app.include_router(exports.router, dependencies=protected)
     app.include_router(uploads.router, dependencies=protected)
     app.include_router(ai_clipping.router, dependencies=protected)  # the seed's shorts API
+    app.include_router(ai_clipping.links_router)  # signed links: the signature is the key
     app.include_router(web_router)  # the web page (GET /, /static/*): no data, no key needed
     return app

@@ -247,21 +247,18 @@ def source_title(request: Mapping[str, Any]) -> str:
 
 
 def clipping_job(
-    job: Job,
-    manifest: Mapping[str, Any] | None,
-    link: Callable[[str], str],
-    base: str,
+    job: Job, manifest: Mapping[str, Any] | None, link: Callable[[str], str]
 ) -> ClippingJob:
     """A job in the seed's shape; ``output`` from its manifest once it completed.
 
-    ``link(name)`` is a working URL of the job's output file ``name`` (``clips/x.mp4``);
-    ``base`` is the API's own root URL.
+    ``link(name)`` is a working URL of the job's output file ``name`` (``clips/x.mp4``,
+    ``transcript.json``, ``plan.json``).
     """
     status = seed_status(job)
     client = dict(job.request.get("ai_clipping") or {})
     output = None
     if status == "completed" and manifest is not None:
-        output = _output(job, manifest, link, base)
+        output = _output(job, manifest, link)
     return ClippingJob(
         job_id=job.id,
         status=status,
@@ -295,9 +292,7 @@ def _clip(clip: Mapping[str, Any], link: Callable[[str], str]) -> ClipOutput:
     )
 
 
-def _output(
-    job: Job, manifest: Mapping[str, Any], link: Callable[[str], str], base: str
-) -> ClippingOutput:
+def _output(job: Job, manifest: Mapping[str, Any], link: Callable[[str], str]) -> ClippingOutput:
     clips = [_clip(c, link) for c in manifest.get("clips", ())]
     took = None
     if job.started_at is not None and job.finished_at is not None:
@@ -307,7 +302,7 @@ def _output(
         source_video_title=source_title(job.request),
         total_clips=len(clips),
         clips=clips,
-        transcript_url=f"{base}/ai-clipping/jobs/{job.id}/transcript.json",
-        plan_url=f"{base}/ai-clipping/jobs/{job.id}/plan.json",
+        transcript_url=link("transcript.json"),
+        plan_url=link("plan.json"),
         processing_time_seconds=took,
     )

@@ -18,6 +18,7 @@ mapping of names and statuses is :mod:`cutups.api.clipping`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any
@@ -41,15 +42,19 @@ from cutups.api.clipping import (
 from cutups.api.deps import BaseUrl, ServiceDep, job_or_404
 from cutups.api.errors import ApiError
 from cutups.api.routes.jobs import cancel_job, validate_submission
+from cutups.api.signed_links import signed_query, valid_signature
 from cutups.jobs.models import Job, JobStatus
 from cutups.jobs.service import Service
 from cutups.storage.s3 import S3Artifacts
 
-__all__ = ["router"]
+__all__ = ["links_router", "router"]
 
 router = APIRouter(prefix="/ai-clipping/jobs", tags=["ai-clipping"])
+links_router = APIRouter(prefix="/ai-clipping/links", tags=["ai-clipping"])
+"""Signed links (no API key needed): include without the key dependency."""
 
 _FILES = ("transcript.json", "plan.json")
+_LINKED = re.compile(r"clips/[A-Za-z0-9_-]{1,64}\.mp4|transcript\.json|plan\.json")  # fullmatch
 _PAGE = 200
 _DEFAULT_MINUTES = 5
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -66,13 +71,20 @@ def _shorts_job(svc: Service, job_id: str) -> Job:
 
 
 def _link(svc: Service, job: Job, base: str) -> Callable[[str], str]:
-    """``name`` (``clips/short-01.mp4``) → a URL that fetches it as it is."""
-    store = svc.artifacts
+    """``name`` (``clips/short-01.mp4``, ``transcript.json``) → a URL that fetches it with no
+    header: presigned with S3 storage, signed (:mod:`~cutups.api.signed_links`) when the
+    server wants an API key, else the API's own."""
+    store, settings = svc.artifacts, svc.settings
 
     def link(name: str) -> str:
-        if isinstance(store, S3Artifacts):
+        if isinstance(store, S3Artifacts) and name.startswith("clips/"):
             return store.presign(job.id, name)
-        return f"{base}/jobs/{job.id}/clips/{PurePosixPath(name).stem}"
+        if settings.api_keys:
+            query = signed_query(settings.api_keys, job.id, name, settings.s3_presign_seconds)
+            return f"{base}/ai-clipping/links/{job.id}/{name}{query}"
+        if name.startswith("clips/"):
+            return f"{base}/jobs/{job.id}/clips/{PurePosixPath(name).stem}"
+        return f"{base}/ai-clipping/jobs/{job.id}/{name}"
 
     return link
 
@@ -160,7 +172,7 @@ def list_jobs(
 ) -> ClippingJobs:
     """Shorts jobs, newest first, by the seed's status; ``GET /ai-clipping/jobs/{id}`` has
     each one's ``output``."""
-    jobs = [clipping_job(j, None, _link(svc, j, base), base) for j in _matching(svc, status, limit)]
+    jobs = [clipping_job(j, None, _link(svc, j, base)) for j in _matching(svc, status, limit)]
     return ClippingJobs(jobs=jobs, count=len(jobs))
 
 
@@ -172,7 +184,7 @@ def get_job(job_id: str, svc: ServiceDep, base: BaseUrl) -> ClippingJob:
     clips with working links, transcript and plan URLs) once completed."""
     job = _shorts_job(svc, job_id)
     manifest = _manifest(svc, job) if job.status is JobStatus.COMPLETED else None
-    return clipping_job(job, manifest, _link(svc, job, base), base)
+    return clipping_job(job, manifest, _link(svc, job, base))
 
 
 @router.delete(
@@ -186,7 +198,7 @@ async def cancel(job_id: str, svc: ServiceDep, base: BaseUrl) -> ClippingJob:
     await run_in_threadpool(_shorts_job, svc, job_id)
     await cancel_job(job_id, svc)
     job = await run_in_threadpool(_shorts_job, svc, job_id)
-    return clipping_job(job, None, _link(svc, job, base), base)
+    return clipping_job(job, None, _link(svc, job, base))
 
 
 @router.get("/{job_id}/{name}", response_class=FileResponse, responses=_ERRORS)
@@ -202,3 +214,28 @@ def get_file(job_id: str, name: str, svc: ServiceDep) -> Response:
     if isinstance(store, S3Artifacts) and store.exists(job.id, name):
         return RedirectResponse(store.presign(job.id, name), status_code=302)
     raise ApiError(404, "not_found", f"the job has no {name} (it is {seed_status(job)})")
+
+
+@links_router.get(
+    "/{job_id}/{name:path}",
+    response_class=FileResponse,
+    responses={403: {"description": "the signature is wrong or the link expired"}},
+)
+def signed_file(
+    job_id: str,
+    name: str,
+    svc: ServiceDep,
+    expires: Annotated[int, Query(ge=0, le=2**53)],
+    signature: Annotated[str, Query(max_length=128)],
+) -> FileResponse:
+    """A clip, transcript or plan by a signed link from an ``/ai-clipping`` answer: no API key
+    needed, until it expires."""
+    keys = svc.settings.api_keys
+    if not keys or not valid_signature(keys, job_id, name, expires, signature):
+        raise ApiError(403, "forbidden", "the link's signature is wrong or it has expired")
+    job = _shorts_job(svc, job_id)
+    path = svc.layout.out_dir(job.id) / name
+    if not _LINKED.fullmatch(name) or not path.is_file():
+        raise ApiError(404, "not_found", f"the job has no {name}")
+    media = "video/mp4" if name.endswith(".mp4") else "application/json"
+    return FileResponse(path, media_type=media)
