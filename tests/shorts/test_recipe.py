@@ -23,8 +23,8 @@ from cutups.media.probe import probe
 from cutups.recipes.registry import get_recipe, recipe_names
 from cutups.recipes.shorts.sentences import split_sentences
 from cutups.speech.transcript import Transcript
-from tests.shorts.media import Turn, make_no_face, make_podcast
-from tests.shorts.people import drawn_person
+from tests.shorts.media import make_no_face
+from tests.shorts.talk_media import fresh_shorts_cache, make_talk_podcast
 from tests.speech.talk import TALK, speak
 
 SIZE = (640, 360)
@@ -33,33 +33,13 @@ SIZE = (640, 360)
 @pytest.fixture(scope="module")
 def shorts_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh cache for this module, sharing the speech model joined once per machine."""
-    cache = tmp_path_factory.mktemp("shorts-cache")
-    shared = tmp_path_factory.getbasetemp().parent / "speech-model-cache" / "speech-models"
-    shared.mkdir(parents=True, exist_ok=True)
-    (cache / "speech-models").symlink_to(shared, target_is_directory=True)
-    return cache
+    return fresh_shorts_cache(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
 def talk_podcast(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Two drawn people taking turns by sentence, the espeak talk as the sound."""
-    folder = tmp_path_factory.mktemp("shorts-talk")
-    spoken = speak(TALK, folder / "talk.wav")
-    starts = [start for start, _ in spoken.times]
-    ends = [*starts[1:], spoken.duration]
-    turns = [Turn(n % 2, s, e) for n, (s, e) in enumerate(zip(starts, ends, strict=True))]
-    side = min(SIZE[0] // 2, SIZE[1]) // 2 * 2
-    people = [drawn_person(side, seed) for seed in range(2)]
-    pictures = folder / "pictures.mp4"
-    make_podcast(pictures, people, turns, size=SIZE)
-    talk = folder / "talk.mp4"
-    subprocess.run(
-        ["ffmpeg", "-v", "error", "-y", "-i", str(pictures), "-i", str(spoken.path),
-         "-map", "0:v", "-map", "1:a", "-c:v", "copy", "-c:a", "aac", "-ar", "48000",
-         "-shortest", str(talk)],
-        check=True,
-    )  # fmt: skip
-    return talk
+    return make_talk_podcast(tmp_path_factory.mktemp("shorts-talk"), size=SIZE)
 
 
 def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

@@ -21,7 +21,16 @@ from cutups.api.errors import install_error_handlers
 from cutups.api.feeds import EventFeeds
 from cutups.api.limits import BodyLimit, BodyLimitMiddleware
 from cutups.api.reads import StoreReads, read_threads
-from cutups.api.routes import events, exports, health, jobs, recipes, uploads
+from cutups.api.routes import (
+    ai_clipping,
+    events,
+    exports,
+    health,
+    jobs,
+    models_health,
+    recipes,
+    uploads,
+)
 from cutups.api.routes import metrics as metrics_route
 from cutups.api.routes.uploads import MULTIPART_OVERHEAD
 from cutups.jobs.service import Service
@@ -38,6 +47,7 @@ Submit a job (`POST /jobs`) with a video URL, a presigned URL or an `upload_id` 
 `GET /jobs/{id}/events` (Server-Sent Events). Clips can be fetched as soon as each is cut.
 A completed job exports to film tools and editors (`GET /jobs/{id}/export?format=`) and makes
 playlists by query (`POST /jobs/{id}/playlists`).
+The seed's clipping-worker API (`/ai-clipping/jobs`) runs the `shorts` recipe.
 With `CUTUPS_API_KEYS` set, send `Authorization: Bearer <key>` (not needed for `/health`).
 """
 
@@ -88,6 +98,7 @@ def create_app(
     app.add_middleware(BodyLimitMiddleware, limit_for=_body_limits(settings))
     install_error_handlers(app)
     app.include_router(health.router)
+    app.include_router(models_health.router)
     app.include_router(metrics_route.router)
     protected = [Depends(require_api_key)]
     app.include_router(jobs.router, dependencies=protected)
@@ -95,5 +106,7 @@ def create_app(
     app.include_router(events.router, dependencies=protected)
     app.include_router(exports.router, dependencies=protected)
     app.include_router(uploads.router, dependencies=protected)
+    app.include_router(ai_clipping.router, dependencies=protected)  # the seed's shorts API
+    app.include_router(ai_clipping.links_router)  # signed links: the signature is the key
     app.include_router(web_router)  # the web page (GET /, /static/*): no data, no key needed
     return app

@@ -26,7 +26,7 @@ from cutups.sources import source_for
 from cutups.sources.ssrf import check_url
 from cutups.storage.uploads import TooLargeError
 
-__all__ = ["router"]
+__all__ = ["router", "validate_submission"]
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 
@@ -43,7 +43,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _validate(svc: Service, request: dict[str, Any]) -> None:
+def validate_submission(svc: Service, request: dict[str, Any]) -> None:
     """Everything about a submission that can be checked before queuing it (422 otherwise)."""
     settings = svc.settings
     spec = JobSpec.from_request(request)
@@ -113,7 +113,7 @@ def create_job(
 ) -> JobAccepted:
     """Submit a job: exactly one of video_url, upload_id, presigned_url. Answers 202."""
     request = body.model_dump(mode="json", exclude_none=True)
-    _validate(svc, request)
+    validate_submission(svc, request)
     job, created = svc.submit(request, idempotency_key=idempotency_key)
     response.status_code = 202 if created else 200
     response.headers["Location"] = f"{base}/jobs/{job.id}"

@@ -95,6 +95,9 @@ def render_shorts(timeline: Timeline, inputs: RecipeInputs, ctx: RunContext) -> 
         thumb.parent.mkdir(parents=True, exist_ok=True)
         thumbnail(rendered.video, min(1.0, rendered.duration / 2), thumb, registry=ctx.registry)
         entry = _entry(number, plan, clip, rendered)
+        # The marker every recipe leaves once a clip and its thumbnail are complete: the job
+        # service serves a clip (GET /jobs/{id}/clips/{clip}) only once it is there.
+        write_json_atomic(out / "clips" / f".{clip.id}.done.json", entry)
         entries.append(entry)
         files |= {f"clips/{p.name}": p for p in (rendered.video, rendered.srt, rendered.vtt)}
         files[f"thumbs/{thumb.name}"] = thumb

@@ -21,6 +21,7 @@ import {
 } from "./player.js";
 import { clearPlaylist, renderPlaylist, wirePlaylist } from "./playlist.js";
 import { clearReel, pauseReel, renderReel, wireReel } from "./reel.js";
+import { clearShorts, renderShorts } from "./shorts.js";
 
 const POLL_MS = 4000;
 
@@ -29,6 +30,7 @@ function render() {
   renderWarnings();
   renderExport(S.status || "queued");
   renderPlaylist();
+  renderShorts();
   renderFilters();
   applyFilters();
   if (!S.currentId && S.clips.size) {
@@ -194,6 +196,7 @@ function clearScreen() {
   clearExport();
   clearPlaylist();
   clearWarnings();
+  clearShorts();
   clearFilters();
   $("job-error").hidden = true;
   $("job-title").textContent = "Job";
