@@ -88,10 +88,8 @@ def test_a_bad_caption_style_file_is_a_config_error(tmp_path: Path) -> None:
 
 def test_no_planned_clip_runs_past_the_end_of_the_audio() -> None:
     """The tail after a talk's last word is cut where the audio ends (else A/V mismatch)."""
-    plan = ShortPlan(
-        clips=(ClipCandidate(start=10.0, end=30.0, score=0.5),
-               ClipCandidate(start=33.5, end=60.21, score=0.4))  # fmt: skip
-    )
+    early = ClipCandidate(start=10.0, end=30.0, score=0.5)
+    plan = ShortPlan(clips=(early, ClipCandidate(start=33.5, end=60.21, score=0.4)))
     ends = [(c.start, c.end) for c in plan.ending_by(60.011).clips]
     assert ends == [(10.0, 30.0), (33.5, 60.011)]
     assert [c.start for c in plan.ending_by(20.0).clips] == [10.0]
