@@ -2,8 +2,8 @@
 
 - :func:`word_by_word_talk`: the espeak talk of tests/speech, every word synthesised on its own
   and joined with short gaps, so every word's (start, end) is known exactly; a flash (one bright
-  frame) and a beep (40 ms at 3 kHz) sit together in the middle of every pause between
-  sentences, so each clip carries its own sync marks.
+  frame) and a beep (40 ms at 10 kHz, above the 16 kHz speech analysis) sit together in the
+  middle of every pause between sentences, so each clip carries its own sync marks.
 - :func:`cut_errors`: clips that do not start at a sentence's first word or end after its last,
   or that cut through a word (against the true word times).
 - :func:`caption_onsets`: each captioned word's on-screen start, read from the ASS document the
@@ -39,9 +39,10 @@ __all__ = [
 
 WORD_GAP = 0.06
 SENTENCE_GAP = 0.9
-BEEP_HZ = 3000.0
+BEEP_HZ = 10000.0
+"""Above what speech analysis hears (16 kHz audio): the marks cannot move word edges."""
 BEEP_SECONDS = 0.04
-RATE = 22050
+RATE = 48000
 FPS = 25
 
 
@@ -65,9 +66,13 @@ class WordTalk:
 def _espeak_word(text: str, dest: Path) -> np.ndarray:
     subprocess.run(["espeak-ng", "-v", "en-us", "-s", "165", "-w", str(dest), text], check=True)
     with wave.open(str(dest)) as w:
+        rate = w.getframerate()
         data = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
     loud = np.flatnonzero(np.abs(data) > 300)
-    return data[loud[0] : loud[-1] + 1] if loud.size else data[:0]
+    data = data[loud[0] : loud[-1] + 1] if loud.size else data[:0]
+    # To the file's rate, so the beep can sit above the speech band.
+    at = np.arange(round(data.size * RATE / rate)) * rate / RATE
+    return np.interp(at, np.arange(data.size), data).astype(np.int16)
 
 
 def _talk_audio(sentences: tuple[str, ...], folder: Path) -> tuple[np.ndarray, list[TrueWord]]:
@@ -199,7 +204,7 @@ def _audio_start(path: Path) -> float:
     return float(subprocess.run(argv, capture_output=True, check=True, text=True).stdout)
 
 
-def _beeps(path: Path, rate: int = 16000) -> list[float]:
+def _beeps(path: Path, rate: int = 48000) -> list[float]:
     """Beep onsets on the file's clock (the decoded sound starts at the stream's start)."""
     start = _audio_start(path)
     raw = _decoded(path, ["-map", "0:a:0", "-ac", "1", "-ar", str(rate), "-f", "f32le"])
