@@ -2,7 +2,7 @@
 
 - :func:`word_by_word_talk`: the espeak talk of tests/speech, every word synthesised on its own
   and joined with short gaps, so every word's (start, end) is known exactly; a flash (one bright
-  frame) and a beep (40 ms at 10 kHz, above the 16 kHz speech analysis) sit together in the
+  frame) and a beep (40 ms at 12 kHz, above the 16 kHz speech analysis) sit together in the
   middle of every pause between sentences, so each clip carries its own sync marks.
 - :func:`cut_errors`: clips that do not start at a sentence's first word or end after its last,
   or that cut through a word (against the true word times).
@@ -39,7 +39,7 @@ __all__ = [
 
 WORD_GAP = 0.06
 SENTENCE_GAP = 0.9
-BEEP_HZ = 10000.0
+BEEP_HZ = 12000.0
 """Above what speech analysis hears (16 kHz audio): the marks cannot move word edges."""
 BEEP_SECONDS = 0.04
 RATE = 48000
@@ -100,7 +100,7 @@ def word_by_word_talk(sentences: tuple[str, ...], folder: Path) -> WordTalk:
     samples, words = _talk_audio(sentences, folder)
     marks = _mark_times(words)
     beep = np.arange(int(BEEP_SECONDS * RATE)) / RATE
-    tone = (8000 * np.sin(2 * np.pi * BEEP_HZ * beep)).astype(np.int16)
+    tone = (3000 * np.sin(2 * np.pi * BEEP_HZ * beep)).astype(np.int16)
     for mark in marks:
         at = round(mark * RATE)
         samples[at : at + tone.size] = tone
