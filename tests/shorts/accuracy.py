@@ -2,7 +2,7 @@
 
 - :func:`word_by_word_talk`: the espeak talk of tests/speech, every word synthesised on its own
   and joined with short gaps, so every word's (start, end) is known exactly; a flash (one bright
-  frame) and a beep (40 ms at 12 kHz, above the 16 kHz speech analysis) sit together in the
+  frame) and a quiet beep (40 ms at 12 kHz, -41 dBFS: out of the 16 kHz speech analysis) sit together in the
   middle of every pause between sentences, so each clip carries its own sync marks.
 - :func:`cut_errors`: clips that do not start at a sentence's first word or end after its last,
   or that cut through a word (against the true word times).
@@ -100,7 +100,7 @@ def word_by_word_talk(sentences: tuple[str, ...], folder: Path) -> WordTalk:
     samples, words = _talk_audio(sentences, folder)
     marks = _mark_times(words)
     beep = np.arange(int(BEEP_SECONDS * RATE)) / RATE
-    tone = (3000 * np.sin(2 * np.pi * BEEP_HZ * beep)).astype(np.int16)
+    tone = (300 * np.sin(2 * np.pi * BEEP_HZ * beep)).astype(np.int16)
     for mark in marks:
         at = round(mark * RATE)
         samples[at : at + tone.size] = tone
@@ -214,7 +214,7 @@ def _beeps(path: Path, rate: int = 48000) -> list[float]:
     probe = np.exp(-2j * np.pi * BEEP_HZ * t) * np.hanning(t.size)
     frames = np.lib.stride_tricks.sliding_window_view(samples, t.size)[::hop]
     power = np.abs(frames @ probe)
-    loud = power > 0.5 * power.max() if power.size and power.max() > 1.0 else np.zeros(0, bool)
+    loud = power > 0.5 * power.max() if power.size and power.max() > 0.3 else np.zeros(0, bool)
     onsets = np.flatnonzero(loud[1:] & ~loud[:-1]) + 1
     # The window centre crosses the onset half a window after the window starts.
     return [start + float(i * hop / rate + t.size / rate / 2) for i in onsets]
