@@ -2,8 +2,8 @@
 
 - :func:`word_by_word_talk`: the espeak talk of tests/speech, every word synthesised on its own
   and joined with short gaps, so every word's (start, end) is known exactly; a flash (one bright
-  frame) and a quiet beep (40 ms at 12 kHz, -41 dBFS: out of the 16 kHz speech analysis) sit together in the
-  middle of every pause between sentences, so each clip carries its own sync marks.
+  frame) and a quiet beep (40 ms at 12 kHz, -41 dBFS: out of the 16 kHz speech analysis) sit
+  together in the middle of every pause between sentences, so each clip carries its own marks.
 - :func:`cut_errors`: clips that do not start at a sentence's first word or end after its last,
   or that cut through a word (against the true word times).
 - :func:`caption_onsets`: each captioned word's on-screen start, read from the ASS document the
