@@ -121,8 +121,8 @@ def _shared_model_cache(cache: Path) -> None:
 def _clip_summary(manifest: dict[str, object], out: Path) -> str:
     clips = manifest["clips"]
     assert isinstance(clips, list)
-    sizes = {f"{probe(out / c['file'], keyframes=False).video.width}x"
-             f"{probe(out / c['file'], keyframes=False).video.height}" for c in clips}  # fmt: skip
+    videos = [probe(out / c["file"], keyframes=False).video for c in clips]
+    sizes = {f"{v.width}x{v.height}" for v in videos}
     seconds = sum(c["duration_ms"] for c in clips) / 1000
     return f"{len(clips)} clips, {seconds:.0f} s in all, {', '.join(sorted(sizes))}"
 

@@ -72,7 +72,8 @@ def _espeak_word(text: str, dest: Path) -> np.ndarray:
     data = data[loud[0] : loud[-1] + 1] if loud.size else data[:0]
     # To the file's rate, so the beep can sit above the speech band.
     at = np.arange(round(data.size * RATE / rate)) * rate / RATE
-    return np.interp(at, np.arange(data.size), data).astype(np.int16)
+    resampled: np.ndarray = np.interp(at, np.arange(data.size), data).astype(np.int16)
+    return resampled
 
 
 def _talk_audio(sentences: tuple[str, ...], folder: Path) -> tuple[np.ndarray, list[TrueWord]]:
