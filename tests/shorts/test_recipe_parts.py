@@ -17,6 +17,7 @@ from cutups.recipes.shorts.framing import FocusFraming
 from cutups.recipes.shorts.framing_json import framing_from_json, framing_to_json
 from cutups.recipes.shorts.layouts import frame_clip
 from cutups.recipes.shorts.options import ShortsOptions
+from cutups.recipes.shorts.plan import ClipCandidate, ShortPlan
 from cutups.recipes.shorts.render import filter_path
 from cutups.speech.transcript import Segment, Transcript, Word
 from tests.shorts import synthetic
@@ -83,3 +84,12 @@ def test_a_bad_caption_style_file_is_a_config_error(tmp_path: Path) -> None:
     style.write_text('{"font_family": "DejaVu Sans", "highlight_color": "00FF00"}')
     chosen = ShortsOptions(caption_style_file=str(style)).style()
     assert chosen == CaptionStyle(font_name="DejaVu Sans", highlight_color="#00FF00")
+
+
+def test_no_planned_clip_runs_past_the_end_of_the_audio() -> None:
+    """The tail after a talk's last word is cut where the audio ends (else A/V mismatch)."""
+    early = ClipCandidate(start=10.0, end=30.0, score=0.5)
+    plan = ShortPlan(clips=(early, ClipCandidate(start=33.5, end=60.21, score=0.4)))
+    ends = [(c.start, c.end) for c in plan.ending_by(60.011).clips]
+    assert ends == [(10.0, 30.0), (33.5, 60.011)]
+    assert [c.start for c in plan.ending_by(20.0).clips] == [10.0]

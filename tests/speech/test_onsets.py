@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cutups.speech.onsets import refine_word_times, voiced_ticks
+from cutups.speech.onsets import refine_word_times, split_at_short_pauses, voiced_ticks
 from cutups.speech.transcript import Word
 
 
@@ -37,3 +37,13 @@ def test_continuous_speech_and_flat_audio_are_left_alone() -> None:
     assert refine_word_times(words, voiced) == words
     assert voiced_ticks(np.full(500, -30.0, np.float32)) is None  # no contrast: no snapping
     assert voiced_ticks(np.zeros(0, np.float32)) is None
+
+
+def test_touching_words_are_split_at_the_short_pause_between_them() -> None:
+    # "stop" 1.00-1.50 with a 30 ms closure at 1.20, a 60 ms pause, "now" 1.56-2.00;
+    # Whisper makes them touch at 1.40, 160 ms before "now" is heard.
+    voiced = _voiced([(1.0, 1.2), (1.23, 1.5), (1.56, 2.0)])
+    words = [Word(start=1.0, end=1.4, text="stop"), Word(start=1.4, end=1.95, text="now")]
+    stop, now = split_at_short_pauses(words, voiced)
+    assert stop.end == 1.5 and now.start == 1.56  # the pause, not the closure inside "stop"
+    assert refine_word_times(words, voiced)[1].start == 1.56

@@ -87,6 +87,16 @@ class ShortPlan(BaseModel):
     notes: tuple[str, ...] = ()
     """What the user should know about how the plan was made (an LLM planner that failed)."""
 
+    def ending_by(self, media_end: float) -> ShortPlan:
+        """The plan with no clip past ``media_end``: the tail kept after a talk's last word
+        must not run past the end of its audio (the clip's audio would be short of its video)."""
+        clips = tuple(
+            clip.model_copy(update={"end": min(clip.end, media_end)})
+            for clip in self.clips
+            if clip.start < media_end
+        )
+        return self.model_copy(update={"clips": clips})
+
     def write(self, path: Path) -> None:
         """Save as JSON (``plan.json``)."""
         write_model(self, path)

@@ -89,7 +89,7 @@ class ShortsRecipe(Recipe[ShortsOptions, ShortsAnalysis]):
         ctx.out_dir.mkdir(parents=True, exist_ok=True)
         transcript.write(ctx.out_dir / TRANSCRIPT_FILE)
         ctx.progress("analysing", 0.6, "planning clips on sentence boundaries")
-        plan = _plan(transcript, loudness, options, ctx.settings)
+        plan = _plan(transcript, loudness, options, ctx.settings).ending_by(_media_end(inputs))
         faces, hits = _faces(inputs, ctx, content, [(c.start, c.end) for c in plan.clips])
         return ShortsAnalysis(transcript, loudness, plan, faces, options.style(), cached, hits)
 
@@ -158,6 +158,13 @@ def _transcript(
         loudness = loudness_db(audio.samples(), audio.rate, audio.offset, TICK_RATE)
     cache.save(key, transcript, loudness)
     return transcript, loudness, False
+
+
+def _media_end(inputs: RecipeInputs) -> float:
+    """Where audio and video are both still there (the audio header's duration, when known)."""
+    info = inputs.info
+    audio = info.audio.duration if info.audio is not None else 0.0
+    return min(info.duration, audio) if audio > 0 else info.duration
 
 
 def _plan(

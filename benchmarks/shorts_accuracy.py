@@ -1,0 +1,138 @@
+"""Acceptance numbers of the shorts recipe on media with known truth (issue 19).
+
+On the espeak talk spoken word by word (every word's time known; a flash+beep in every pause
+between sentences; ``tests/shorts/accuracy.py``) it runs ``cutups run --recipe shorts`` and
+reports:
+
+- cut points: clips not starting at a sentence's first word or not ending after its last, and
+  cuts inside a word (target: 0);
+- captions: share of spoken words whose word-by-word caption lights up within 100 ms of the
+  word's true start (target >= 95 %), a word missing from the captions counting as a miss;
+- A/V: every flash against its beep in every rendered clip (target: |offset| <= 40 ms);
+- WER of the shipped model on that talk, and on the real speech of ``shared/datasets/speech``
+  (JFK, against the text its README gives; target <= 10 %).
+
+    python benchmarks/shorts_accuracy.py [--sentences 26]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parents[1]))
+
+from tests.shorts.accuracy import (
+    WordTalk,
+    av_offsets,
+    caption_onsets,
+    cut_errors,
+    matched_onset_errors,
+    word_by_word_talk,
+)
+from tests.speech.talk import TALK, wer
+
+from cutups.cli import main as cutups_main
+from cutups.media.audio import extract_speech
+from cutups.output.captions import CaptionStyle
+from cutups.settings import default_cache_dir
+from cutups.speech.local import LocalOptions, LocalTranscriber
+from cutups.speech.transcript import Transcript
+
+JFK_TEXT = (
+    "And so my fellow Americans, ask not what your country can do for you, "
+    "ask what you can do for your country."
+)
+CAPTION_TOLERANCE = 0.100
+
+
+def _datasets() -> Path:
+    configured = os.environ.get("CUTUPS_SHARED_DATASETS")
+    if configured:
+        return Path(configured)
+    repo = Path(__file__).resolve().parents[1]
+    found = [p / "shared" / "datasets" for p in (repo.parent, repo.parent.parent)]
+    return next((p for p in found if p.is_dir()), found[0])
+
+
+def run_shorts(talk: WordTalk, out: Path, cache: Path) -> dict[str, object]:
+    os.environ["CUTUPS_CACHE_DIR"] = str(cache)
+    argv = ["run", str(talk.path), "--recipe", "shorts", "--max-clips", "5",
+            "--durations", "short", "--out", str(out)]  # fmt: skip
+    if cutups_main(argv) != 0:
+        raise SystemExit("the shorts run failed")
+    manifest: dict[str, object] = json.loads((out / "manifest.json").read_text())
+    return manifest
+
+
+def caption_report(talk: WordTalk, out: Path, clips: list[dict[str, object]]) -> str:
+    transcript = Transcript.read(out / "transcript.json")
+    style = CaptionStyle()
+    errors: list[float | None] = []
+    for clip in clips:
+        start, end = float(clip["start"]), float(clip["end"])  # type: ignore[arg-type]
+        shown = caption_onsets(list(transcript.words), start, end, style)
+        truth = [w for w in talk.words if start <= w.start and w.end <= end]
+        errors += matched_onset_errors(shown, truth)
+    near = sum(e is not None and e <= CAPTION_TOLERANCE for e in errors)
+    found = sorted(e for e in errors if e is not None)
+    p95 = found[int(0.95 * (len(found) - 1))] if found else float("nan")
+    worst = found[-1] if found else 0.0
+    share = near / max(1, len(errors)) * 100
+    return (f"captions: {near}/{len(errors)} words ({share:.1f} %) "
+            f"within {CAPTION_TOLERANCE * 1000:.0f} ms; {len(errors) - len(found)} unmatched; "
+            f"p95 error {p95 * 1000:.0f} ms, worst {worst * 1000:.0f} ms")  # fmt: skip
+
+
+def jfk_wer(cache: Path, work: Path) -> str:
+    flac = _datasets() / "speech" / "jfk.flac"
+    if not flac.exists():
+        return "WER on real speech: skipped (shared/datasets/speech absent)"
+    audio = extract_speech(flac, work / "jfk.f32")
+    transcript = LocalTranscriber(LocalOptions(threads=2), cache).transcribe(audio)
+    return (f"WER on real speech (JFK, 11 s): {wer(JFK_TEXT, transcript.text) * 100:.1f} % "
+            f"(heard: {transcript.text.strip()!r})")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sentences", type=int, default=len(TALK))
+    parser.add_argument("--keep", type=Path, help="build the talk and the outputs here")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="shorts-accuracy-") as tmp:
+        work = args.keep or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        cache = work / "cache"
+        cache.mkdir(exist_ok=True)
+        if not (cache / "speech-models").exists():
+            (cache / "speech-models").symlink_to(default_cache_dir() / "speech-models")
+        started = time.perf_counter()
+        talk = word_by_word_talk(TALK[: args.sentences], work)
+        print(f"talk: {len(talk.words)} words, {talk.duration:.0f} s, {len(talk.marks)} marks, "
+              f"built in {time.perf_counter() - started:.0f} s")  # fmt: skip
+        manifest = run_shorts(talk, work / "out", cache)
+        clips = manifest["clips"]
+        assert isinstance(clips, list)
+        spans = [(float(c["start"]), float(c["end"])) for c in clips]
+        print(f"clips: {len(clips)}: " + ", ".join(f"{s:.2f}-{e:.2f}" for s, e in spans))
+        bad = cut_errors(spans, talk.words)
+        print(f"cut errors: {len(bad)} {bad if bad else ''}")
+        print(caption_report(talk, work / "out", clips))
+        offsets = [(c["id"], av_offsets(work / "out" / c["file"])) for c in clips]
+        worst = max((abs(o) for _, found in offsets for o in found), default=float("nan"))
+        print(f"A/V: worst |offset| {worst * 1000:.1f} ms over "
+              f"{sum(len(f) for _, f in offsets)} flash+beep marks; per clip "
+              + ", ".join(f"{i}: {[round(o * 1000) for o in f]}" for i, f in offsets))  # fmt: skip
+        said = Transcript.read(work / "out" / "transcript.json").text
+        text = " ".join(TALK[: args.sentences])
+        print(f"WER on the generated talk: {wer(text, said) * 100:.1f} %")
+        print(jfk_wer(cache, work))
+
+
+if __name__ == "__main__":
+    main()

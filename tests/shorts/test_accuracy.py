@@ -1,0 +1,77 @@
+"""The acceptance measures themselves, on generated media whose errors are known.
+
+``benchmarks/shorts_accuracy.py`` reports shorts' numbers with these; here each measure must
+find an error that was put there on purpose, and report none where there is none.
+"""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from cutups.output.captions import CaptionStyle
+from cutups.speech.transcript import Word
+from tests.shorts.accuracy import (
+    TrueWord,
+    WordTalk,
+    av_offsets,
+    caption_onsets,
+    cut_errors,
+    matched_onset_errors,
+    word_by_word_talk,
+)
+from tests.speech.talk import TALK
+
+
+@pytest.fixture(scope="module")
+def marked_talk(tmp_path_factory: pytest.TempPathFactory) -> WordTalk:
+    return word_by_word_talk(TALK[:3], tmp_path_factory.mktemp("marked-talk"))
+
+
+def test_the_talk_knows_its_words_and_marks(marked_talk: WordTalk) -> None:
+    words = marked_talk.words
+    assert [w.text for w in words[:3]] == ["Why", "do", "most"]
+    assert {w.sentence for w in words} == {0, 1, 2} and len(marked_talk.marks) == 2
+    assert all(a.end < b.start for a, b in itertools.pairwise(words))
+
+
+def test_av_offset_is_zero_in_sync_and_found_when_the_sound_is_late(
+    marked_talk: WordTalk, tmp_path: Path
+) -> None:
+    in_sync = av_offsets(marked_talk.path)
+    assert len(in_sync) == 2 and max(abs(o) for o in in_sync) <= 0.010
+    late = tmp_path / "late.mp4"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(marked_talk.path), "-itsoffset", "0.08",
+         "-i", str(marked_talk.path), "-map", "0:v", "-map", "1:a", "-c", "copy", str(late)],
+        check=True,
+    )  # fmt: skip
+    assert [round(o, 2) for o in av_offsets(late)] == [0.08, 0.08]
+
+
+def test_cut_errors_name_a_cut_word_and_a_mid_sentence_end(marked_talk: WordTalk) -> None:
+    words = marked_talk.words
+    first_sentence = [w for w in words if w.sentence == 0]
+    clean = (first_sentence[0].start - 0.05, first_sentence[-1].end + 0.05)
+    assert cut_errors([clean], words) == []
+    through = (clean[0], (words[3].start + words[3].end) / 2)
+    early_end = (clean[0], words[3].end + 0.01)
+    found = cut_errors([through, early_end], words)
+    assert "cuts through ['people']" in found[0] and "ends mid-sentence after 'people'" in found[1]
+
+
+def test_caption_onsets_are_the_words_starts_and_misses_are_counted() -> None:
+    spoken = [
+        Word(start=1.0 + i, end=1.5 + i, text=t) for i, t in enumerate(["ask", "not", "what"])
+    ]
+    shown = caption_onsets(spoken, 0.5, 4.0, CaptionStyle())
+    assert shown == [("ask", 1.0), ("not", 2.0), ("what", 3.0)]
+    truth = [TrueWord("ask", 1.05, 1.5, 0), TrueWord("never", 1.6, 1.9, 0),
+             TrueWord("not", 2.0, 2.4, 0), TrueWord("what", 2.8, 3.3, 0)]  # fmt: skip
+    errors = matched_onset_errors(shown, truth)
+    assert (
+        errors[1] is None and errors[0] == pytest.approx(0.05) and errors[3] == pytest.approx(0.2)
+    )
