@@ -22,10 +22,10 @@ from typing import Any
 
 from pydantic import Field
 
+from cutups.analysis.runner import cached_analysis
 from cutups.commentary.events import ChunkReady, StreamEvent
 from cutups.commentary.lines import LineWriter
 from cutups.commentary.llm import ChatClient, LlmWriter
-from cutups.analysis.runner import cached_analysis
 from cutups.commentary.slots import PlaySlot, play_slots, settled_slots
 from cutups.commentary.speech import warm_up_piper
 from cutups.commentary.stream import FINAL_NAME, StreamConfig, StreamResult, run_commentary
