@@ -19,7 +19,7 @@ from cutups import __version__
 from cutups.api.deps import require_api_key
 from cutups.api.errors import install_error_handlers
 from cutups.api.limits import BodyLimit, BodyLimitMiddleware
-from cutups.api.routes import events, exports, health, jobs, recipes, uploads
+from cutups.api.routes import events, exports, health, jobs, recipes, stream, uploads
 from cutups.api.routes import metrics as metrics_route
 from cutups.api.routes.uploads import MULTIPART_OVERHEAD
 from cutups.jobs.service import Service
@@ -85,6 +85,7 @@ def create_app(
     app.include_router(jobs.router, dependencies=protected)
     app.include_router(recipes.router, dependencies=protected)
     app.include_router(events.router, dependencies=protected)
+    app.include_router(stream.router, dependencies=protected)
     app.include_router(exports.router, dependencies=protected)
     app.include_router(uploads.router, dependencies=protected)
     app.include_router(web_router)  # the web page (GET /, /static/*): no data, no key needed

@@ -52,8 +52,6 @@ class StreamedPlays:
         for prefix in analyse_windows(info, cancel=self.ctx.cancel):
             self.last = prefix
             self.detected += feed.feed(prefix.signals, prefix.readings, final=prefix.final)
-            done = min(1.0, prefix.signals.duration / max(info.duration, 1e-9))
-            self.ctx.progress("analysing", done, f"{len(self.detected)} plays so far")
             planned = plan_from_detections(
                 self.detected,
                 source=str(self.inputs.source),

@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import Field
 
 from cutups.analysis.runner import cached_analysis
-from cutups.commentary.events import ChunkReady, StreamEvent
+from cutups.commentary.events import ChunkReady, Complete, StreamEvent
 from cutups.commentary.lines import LineWriter
 from cutups.commentary.llm import ChatClient, LlmWriter
 from cutups.commentary.slots import PlaySlot, play_slots, settled_slots
@@ -133,10 +133,10 @@ class CommentaryRecipe(Recipe[CommentaryOptions, PlaysAnalysis | None]):
             slots: Iterable[PlaySlot] = settled_slots(
                 streamed.updates(), inputs.info.duration, streamed.reach
             )
-            events = _Events(ctx, streamed.clips)
+            events = _Events(ctx, streamed.clips, inputs.info.duration, streamed=True)
         else:
             slots = play_slots(timeline.clips, inputs.info.duration)
-            events = _Events(ctx, list(timeline.clips))
+            events = _Events(ctx, timeline.clips, inputs.info.duration, streamed=False)
         synth = make_synth(
             options.voice,
             settings,
@@ -170,16 +170,22 @@ class _Events:
     """Forwards stream events to the run's hooks: every event to ``on_event``, each chunk's
     manifest entry to ``on_clip``, chunk progress to ``progress``."""
 
-    def __init__(self, ctx: RunContext, clips: Sequence[ClipPlan]) -> None:
-        self.ctx, self.clips = ctx, clips
+    def __init__(
+        self, ctx: RunContext, clips: Sequence[ClipPlan], duration: float, *, streamed: bool
+    ) -> None:
+        self.ctx, self.duration, self.streamed = ctx, max(duration, 1e-9), streamed
+        self.clips = clips
         """The clips so far (a list that grows while the plays are found)."""
 
     def __call__(self, event: StreamEvent) -> None:
         if self.ctx.on_event is not None:
-            self.ctx.on_event(event.to_dict())
+            self.ctx.on_event(_public(event, self.ctx.out_dir))
         if isinstance(event, ChunkReady):
-            total = max(1, len(self.clips))
-            self.ctx.progress("cutting", (event.index + 1) / total, f"chunk {event.index + 1}")
+            # While plays are still being found the count is not known: the stream's position.
+            done = (
+                event.end / self.duration if self.streamed else (event.index + 1) / len(self.clips)
+            )
+            self.ctx.progress("cutting", min(1.0, done), f"chunk {event.index + 1}")
             if self.ctx.on_clip is not None:
                 clip = self.clips[event.index]
                 self.ctx.on_clip(_entry(clip, event.start, event.end, event.path.name, event.text))
@@ -187,6 +193,20 @@ class _Events:
     def warn(self, code: str, message: str) -> None:
         if self.ctx.on_event is not None:
             self.ctx.on_event({"type": "warning", "code": code, "message": message})
+
+
+def _public(event: StreamEvent, out_dir: Path) -> dict[str, Any]:
+    """The event as a client sees it: files named relative to the output folder (``file``
+    for a chunk; ``final_video`` and ``playlist`` on ``complete``), never as server paths."""
+    body = event.to_dict()
+    if isinstance(event, ChunkReady):
+        del body["path"]
+        body["file"] = event.path.relative_to(out_dir).as_posix()
+    elif isinstance(event, Complete):
+        final = event.final_video
+        body["final_video"] = final.relative_to(out_dir).as_posix() if final else None
+        body["playlist"] = event.playlist.relative_to(out_dir).as_posix()
+    return body
 
 
 def _entry(clip: ClipPlan, start: float, end: float, name: str, text: str | None) -> dict[str, Any]:
