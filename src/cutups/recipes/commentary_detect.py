@@ -12,7 +12,6 @@ that run analyses first (the batch path).
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -25,10 +24,7 @@ from cutups.recipes.plays import PlaysParams, plan_from_detections
 from cutups.recipes.plays_recipe import PlaysAnalysis, cut_points, plays_warnings
 from cutups.timeline import ClipPlan, JobWarning, Timeline
 
-__all__ = ["HOLD_SECONDS", "StreamedPlays"]
-
-HOLD_SECONDS = 20.0
-"""The longest the decode waits for the first chunk (a slow voice must not stall the rest)."""
+__all__ = ["StreamedPlays"]
 
 
 @dataclass
@@ -38,9 +34,6 @@ class StreamedPlays:
     inputs: RecipeInputs
     params: PlaysParams
     ctx: RunContext
-    first_chunk: threading.Event = field(default_factory=threading.Event)
-    """Set once the first chunk is out: until then the decode waits as soon as the first
-    clip's slot can be made, leaving the cores to its line and its encode."""
     clips: list[ClipPlan] = field(default_factory=list)
     detected: list[DetectedPlay] = field(default_factory=list)
     last: Prefix | None = None
@@ -69,12 +62,6 @@ class StreamedPlays:
             fresh = list(planned[len(self.clips) :])
             self.clips += fresh
             yield fresh, math.inf if prefix.final else feed.settled
-            self._hold(feed.settled)  # before the next window is decoded
-
-    def _hold(self, settled: float) -> None:
-        """Wait (a bounded while) for the first chunk once its slot has been handed out."""
-        if self.clips and settled - self.reach >= self.clips[0].end:
-            self.first_chunk.wait(HOLD_SECONDS)
 
     def timeline(self, recipe: str, meta: dict[str, object]) -> Timeline:
         """The plan the stream followed, as the batch path would have saved it."""

@@ -15,7 +15,6 @@ Output folder: ``commentary.mp4`` (the reel, a chapter per play), ``chunks/chunk
 from __future__ import annotations
 
 import dataclasses
-import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -135,7 +134,6 @@ class CommentaryRecipe(Recipe[CommentaryOptions, PlaysAnalysis | None]):
                 streamed.updates(), inputs.info.duration, streamed.reach
             )
             events = _Events(ctx, streamed.clips, inputs.info.duration, streamed=True)
-            events.first_chunk = streamed.first_chunk
         else:
             slots = play_slots(timeline.clips, inputs.info.duration)
             events = _Events(ctx, timeline.clips, inputs.info.duration, streamed=False)
@@ -176,7 +174,6 @@ class _Events:
         self, ctx: RunContext, clips: Sequence[ClipPlan], duration: float, *, streamed: bool
     ) -> None:
         self.ctx, self.duration, self.streamed = ctx, max(duration, 1e-9), streamed
-        self.first_chunk: threading.Event | None = None
         self.clips = clips
         """The clips so far (a list that grows while the plays are found)."""
 
@@ -184,8 +181,6 @@ class _Events:
         if self.ctx.on_event is not None:
             self.ctx.on_event(_public(event, self.ctx.out_dir))
         if isinstance(event, ChunkReady):
-            if self.first_chunk is not None:
-                self.first_chunk.set()
             # While plays are still being found the count is not known: the stream's position.
             done = (
                 event.end / self.duration if self.streamed else (event.index + 1) / len(self.clips)
