@@ -120,6 +120,11 @@ class Settings(BaseSettings):
         2, ge=1, le=16, validation_alias=_env("COMMENTARY_SPEECH_PARALLEL")
     )
     """Lines voiced at once (local voices share the cores; cloud services rate-limit)."""
+    commentary_stream_detection: bool = Field(
+        True, validation_alias=_env("COMMENTARY_STREAM_DETECTION")
+    )
+    """Without play-by-play, find the plays while the commentary is made (the first chunk
+    comes after the first play, not after the whole video); false: analyse everything first."""
 
     recipe_modules: Annotated[tuple[str, ...], NoDecode] = Field(
         (), validation_alias=_env("RECIPE_MODULES")

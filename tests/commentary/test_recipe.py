@@ -88,3 +88,39 @@ def test_the_recipe_is_registered_and_checks_its_options() -> None:
         recipe.options({"duck_db": 6})
     with pytest.raises(ConfigError, match="CUTUPS_COMMENTARY_TTS_URL"):
         recipe.check(recipe.options({"voice": "cloud"}), has_pbp=False, settings=Settings())
+
+
+def test_without_play_by_play_the_plays_are_found_while_the_commentary_streams(
+    broadcast: GeneratedBroadcast, cache_dir: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """A cold cache: the first chunk comes before the video is analysed to its end, and the
+    chunks are the clips the plays recipe plans from the batch analysis."""
+    recipe = get_recipe("commentary")
+    events: list[dict[str, Any]] = []
+    ctx = RunContext(
+        settings=Settings(cache_dir=tmp_path / "cold"), out_dir=tmp_path / "job", job_id="j2",
+        on_event=lambda e: events.append(dict(e)),
+    )  # fmt: skip
+    run_recipe(recipe, recipe.options({"voice": "espeak"}), broadcast.video, ctx)
+    kinds = [e["type"] for e in events]
+    assert kinds[0] == "status" and kinds[-1] == "complete"
+    # The first chunk is out before the last play is detected.
+    assert kinds.index("chunk_ready") < max(
+        i for i, k in enumerate(kinds) if k == "events_detected"
+    )
+    manifest = json.loads((tmp_path / "job" / "manifest.json").read_text())
+    planned = json.loads((tmp_path / "job" / "timeline.json").read_text())
+    assert planned["meta"]["detection"] == "windows"
+    batch = tmp_path / "batch"
+    monkeypatch.setenv("CUTUPS_CACHE_DIR", str(cache_dir))
+    assert main(["run", str(broadcast.video), "--out", str(batch)]) == 0  # plays, cached analysis
+    plays = json.loads((batch / "manifest.json").read_text())["clips"]
+    assert [(c["snap"], c["end_of_play"]) for c in manifest["clips"]] == [
+        (c["snap"], c["end_of_play"]) for c in plays
+    ]
+    chunks = [e for e in events if e["type"] == "chunk_ready"]
+    assert [c["file"] for c in chunks] == [c["file"] for c in manifest["clips"]]
+    assert not (tmp_path / "cold" / "analysis").exists() or not any(
+        (tmp_path / "cold" / "analysis").iterdir()
+    )

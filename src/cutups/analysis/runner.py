@@ -37,7 +37,7 @@ from cutups.analysis.scorebug import ScorebugAnalyser
 from cutups.analysis.signals import Signals
 from cutups.media.probe import MediaInfo
 
-__all__ = ["Analysers", "analyse"]
+__all__ = ["Analysers", "analyse", "cached_analysis"]
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +99,16 @@ def analyse(
     if cache is not None:
         cache.save(key, analysis)
     return analysis
+
+
+def cached_analysis(
+    info: MediaInfo, *, cache_dir: Path | None, analysers: Analysers | None = None
+) -> Analysis | None:
+    """The cached analysis of a video, None when there is none (nothing is computed)."""
+    if cache_dir is None:
+        return None
+    key = cache_key(fingerprint(info.path), (analysers or Analysers()).all())
+    return AnalysisCache(cache_dir / "analysis").load(key)
 
 
 def _run(

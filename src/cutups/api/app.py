@@ -29,6 +29,7 @@ from cutups.api.routes import (
     jobs,
     models_health,
     recipes,
+    stream,
     uploads,
 )
 from cutups.api.routes import metrics as metrics_route
@@ -104,6 +105,7 @@ def create_app(
     app.include_router(jobs.router, dependencies=protected)
     app.include_router(recipes.router, dependencies=protected)
     app.include_router(events.router, dependencies=protected)
+    app.include_router(stream.router, dependencies=protected)
     app.include_router(exports.router, dependencies=protected)
     app.include_router(uploads.router, dependencies=protected)
     app.include_router(ai_clipping.router, dependencies=protected)  # the seed's shorts API

@@ -9,13 +9,13 @@ that ends within its chunk never overlaps the next one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from cutups.commentary.facts import PlayContext
 from cutups.timeline import ClipPlan
 
-__all__ = ["END_MARGIN", "LEAD", "MAX_TAIL", "PlaySlot", "play_slots"]
+__all__ = ["END_MARGIN", "LEAD", "MAX_TAIL", "PlaySlot", "play_slots", "settled_slots"]
 
 LEAD = 0.3
 """Seconds from the snap to the first word."""
@@ -54,8 +54,10 @@ class PlaySlot:
         return min(self.max_end, max(self.min_end, wanted))
 
 
-def _slot(index: int, clip: ClipPlan, following: ClipPlan | None, duration: float) -> PlaySlot:
-    cap = min(duration, clip.end_of_play + MAX_TAIL)
+def _slot(
+    index: int, clip: ClipPlan, following: ClipPlan | None, duration: float, until: float = 1e12
+) -> PlaySlot:
+    cap = min(duration, clip.end_of_play + MAX_TAIL, until)
     if following is not None:
         cap = min(cap, following.start)
     line_at = max(clip.start, clip.snap + LEAD)
@@ -75,3 +77,29 @@ def play_slots(clips: Iterable[ClipPlan], duration: float) -> Iterator[PlaySlot]
         previous = clip
     if previous is not None:
         yield _slot(index, previous, None, duration)
+
+
+def settled_slots(
+    updates: Iterable[tuple[Sequence[ClipPlan], float]], duration: float, reach: float
+) -> Iterator[PlaySlot]:
+    """The slots of clips found while the video is analysed.
+
+    ``updates``: new clips (in time order) and the second before which every clip is known;
+    ``reach``: how far before its snap a clip may start. A clip's slot comes as soon as the
+    next clip comes, or as soon as no next clip can start before this clip's end: its chunk
+    then runs at most to where the next clip could start (the video so far, less ``reach``),
+    which may end it sooner than :func:`play_slots` would.
+    """
+    pending: ClipPlan | None = None
+    index = 0
+    for clips, settled in updates:
+        for clip in clips:
+            if pending is not None:
+                yield _slot(index, pending, clip, duration)
+                index += 1
+            pending = clip
+        if pending is not None and settled - reach >= min(pending.end, duration):
+            yield _slot(index, pending, None, duration, settled - reach)
+            index, pending = index + 1, None
+    if pending is not None:
+        yield _slot(index, pending, None, duration)

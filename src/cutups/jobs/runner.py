@@ -265,6 +265,16 @@ class _Reporter:
             self.run.cancel.wait(delay)
         self.check()
 
+    def stream_event(self, body: Mapping[str, Any]) -> None:
+        """A streaming recipe's event (commentary: ``chunk_ready``...) into the job's log, its
+        files as URLs of ``GET /jobs/{id}/stream/...``."""
+        data = dict(body)
+        kind = str(data.pop("type"))
+        for key in ("file", "final_video", "playlist"):
+            if data.get(key):
+                data["url" if key == "file" else key] = f"/jobs/{self.job_id}/stream/{data[key]}"
+        self.event(kind, data)
+
     def download(self, done: int, total: int | None) -> None:
         self.check()
         with self._lock:
@@ -421,6 +431,7 @@ def _work(run: JobRun, rt: Runtime) -> dict[str, Any]:
         cancel=run.cancel,
         registry=run.registry,
         on_clip=rep.clip,
+        on_event=rep.stream_event,
         resume=True,
     )
     result = run_recipe(

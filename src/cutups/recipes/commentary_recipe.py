@@ -16,16 +16,17 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import Field
 
-from cutups.commentary.events import ChunkReady, StreamEvent
+from cutups.analysis.runner import cached_analysis
+from cutups.commentary.events import ChunkReady, Complete, StreamEvent
 from cutups.commentary.lines import LineWriter
 from cutups.commentary.llm import ChatClient, LlmWriter
-from cutups.commentary.slots import play_slots
+from cutups.commentary.slots import PlaySlot, play_slots, settled_slots
 from cutups.commentary.speech import warm_up_piper
 from cutups.commentary.stream import FINAL_NAME, StreamConfig, StreamResult, run_commentary
 from cutups.commentary.voices import Voice, make_synth
@@ -36,11 +37,16 @@ from cutups.output.manifest import build_manifest, clip_entry, write_json_atomic
 from cutups.output.render import RenderResult
 from cutups.output.report import write_report
 from cutups.recipes.base import Recipe, RecipeInputs, RecipeOptions, RunContext
+from cutups.recipes.commentary_detect import StreamedPlays
 from cutups.recipes.plays_recipe import PlaysAnalysis, PlaysOptions, PlaysRecipe
 from cutups.settings import Settings
 from cutups.timeline import ClipPlan, Timeline
 
-__all__ = ["CommentaryOptions", "CommentaryRecipe"]
+__all__ = ["STREAMED", "CommentaryOptions", "CommentaryRecipe"]
+
+STREAMED = "streamed"
+"""``meta.detection`` of a plan whose plays are found while the commentary is made."""
+TIMELINE_FILE = "timeline.json"
 
 
 class CommentaryOptions(RecipeOptions):
@@ -68,7 +74,7 @@ class CommentaryOptions(RecipeOptions):
         return PlaysOptions(team=self.team)
 
 
-class CommentaryRecipe(Recipe[CommentaryOptions, PlaysAnalysis]):
+class CommentaryRecipe(Recipe[CommentaryOptions, PlaysAnalysis | None]):
     """Spoken play-by-play over every play of a football broadcast."""
 
     name = "commentary"
@@ -83,30 +89,54 @@ class CommentaryRecipe(Recipe[CommentaryOptions, PlaysAnalysis]):
 
     def analyse(
         self, inputs: RecipeInputs, options: CommentaryOptions, ctx: RunContext
-    ) -> PlaysAnalysis:
+    ) -> PlaysAnalysis | None:
+        """The plays' analysis; None when the plays are to be found while the commentary is
+        made (no play-by-play and no cached analysis: see :mod:`.commentary_detect`)."""
         if options.voice == "piper":
             warm_up_piper()  # loads while the video is analysed
+        settings = ctx.settings
+        if (
+            inputs.pbp is None
+            and settings.commentary_stream_detection
+            and cached_analysis(inputs.info, cache_dir=settings.cache_dir) is None
+        ):
+            return None
         return PlaysRecipe().analyse(inputs, options.plays_options(), ctx)
 
     def plan(
         self,
-        analysis: PlaysAnalysis,
+        analysis: PlaysAnalysis | None,
         inputs: RecipeInputs,
         options: CommentaryOptions,
         settings: Settings,
     ) -> Timeline:
+        """The plays' clips and slots; without an analysis, an empty plan that tells
+        :meth:`render` to find the plays itself."""
+        if analysis is None:
+            meta: dict[str, Any] = {"commentary": options.model_dump(), "detection": STREAMED}
+            return Timeline(self.name, str(inputs.source), inputs.info.duration, (), meta)
         plays = PlaysRecipe().plan(analysis, inputs, options.plays_options(), settings)
-        slots = [
+        slot_meta = [
             {"clip": s.clip.id, "line_at": round(s.line_at, 3), "max_end": round(s.max_end, 3)}
             for s in play_slots(plays.clips, inputs.info.duration)
         ]
-        meta = {**plays.meta, "commentary": options.model_dump(), "slots": slots}
+        meta = {**plays.meta, "commentary": options.model_dump(), "slots": slot_meta}
         return dataclasses.replace(plays, recipe=self.name, meta=meta)
 
     def render(self, timeline: Timeline, inputs: RecipeInputs, ctx: RunContext) -> RenderResult:
         options = CommentaryOptions.model_validate(timeline.meta.get("commentary", {}))
         settings, started = ctx.settings, time.monotonic()
-        events = _Events(ctx, timeline)
+        streamed = None
+        if timeline.meta.get("detection") == STREAMED:
+            params = options.plays_options().params(settings)
+            streamed = StreamedPlays(inputs, params, ctx)
+            slots: Iterable[PlaySlot] = settled_slots(
+                streamed.updates(), inputs.info.duration, streamed.reach
+            )
+            events = _Events(ctx, streamed.clips, inputs.info.duration, streamed=True)
+        else:
+            slots = play_slots(timeline.clips, inputs.info.duration)
+            events = _Events(ctx, timeline.clips, inputs.info.duration, streamed=False)
         synth = make_synth(
             options.voice,
             settings,
@@ -114,7 +144,7 @@ class CommentaryRecipe(Recipe[CommentaryOptions, PlaysAnalysis]):
         )
         client = ChatClient.from_settings(settings)
         result = run_commentary(
-            play_slots(timeline.clips, inputs.info.duration),
+            slots,
             inputs.info,
             ctx.out_dir,
             writer=LineWriter(seed=options.seed, llm=LlmWriter(client) if client else None),
@@ -130,6 +160,9 @@ class CommentaryRecipe(Recipe[CommentaryOptions, PlaysAnalysis]):
         )
         if client is not None:
             client.close()
+        if streamed is not None:
+            timeline = streamed.timeline(self.name, {"commentary": options.model_dump()})
+            timeline.save(ctx.out_dir / TIMELINE_FILE)
         return _package(timeline, inputs, ctx, result, time.monotonic() - started)
 
 
@@ -137,15 +170,22 @@ class _Events:
     """Forwards stream events to the run's hooks: every event to ``on_event``, each chunk's
     manifest entry to ``on_clip``, chunk progress to ``progress``."""
 
-    def __init__(self, ctx: RunContext, timeline: Timeline) -> None:
-        self.ctx, self.clips = ctx, {n: c for n, c in enumerate(timeline.clips)}
+    def __init__(
+        self, ctx: RunContext, clips: Sequence[ClipPlan], duration: float, *, streamed: bool
+    ) -> None:
+        self.ctx, self.duration, self.streamed = ctx, max(duration, 1e-9), streamed
+        self.clips = clips
+        """The clips so far (a list that grows while the plays are found)."""
 
     def __call__(self, event: StreamEvent) -> None:
         if self.ctx.on_event is not None:
-            self.ctx.on_event(event.to_dict())
+            self.ctx.on_event(_public(event, self.ctx.out_dir))
         if isinstance(event, ChunkReady):
-            total = max(1, len(self.clips))
-            self.ctx.progress("cutting", (event.index + 1) / total, f"chunk {event.index + 1}")
+            # While plays are still being found the count is not known: the stream's position.
+            done = (
+                event.end / self.duration if self.streamed else (event.index + 1) / len(self.clips)
+            )
+            self.ctx.progress("cutting", min(1.0, done), f"chunk {event.index + 1}")
             if self.ctx.on_clip is not None:
                 clip = self.clips[event.index]
                 self.ctx.on_clip(_entry(clip, event.start, event.end, event.path.name, event.text))
@@ -153,6 +193,20 @@ class _Events:
     def warn(self, code: str, message: str) -> None:
         if self.ctx.on_event is not None:
             self.ctx.on_event({"type": "warning", "code": code, "message": message})
+
+
+def _public(event: StreamEvent, out_dir: Path) -> dict[str, Any]:
+    """The event as a client sees it: files named relative to the output folder (``file``
+    for a chunk; ``final_video`` and ``playlist`` on ``complete``), never as server paths."""
+    body = event.to_dict()
+    if isinstance(event, ChunkReady):
+        del body["path"]
+        body["file"] = event.path.relative_to(out_dir).as_posix()
+    elif isinstance(event, Complete):
+        final = event.final_video
+        body["final_video"] = final.relative_to(out_dir).as_posix() if final else None
+        body["playlist"] = event.playlist.relative_to(out_dir).as_posix()
+    return body
 
 
 def _entry(clip: ClipPlan, start: float, end: float, name: str, text: str | None) -> dict[str, Any]:

@@ -1,0 +1,123 @@
+"""The analysis pass in windows, for a caller that acts on the video while it is decoded.
+
+The batch runner (:mod:`cutups.analysis.runner`) decodes the whole video, then answers. Here
+the scorebug is located as there, then the video is decoded window after window in this
+process (a short first window, so the first plays come soon; longer ones after, so the decoder
+starts less often), and after each window the signals so far are handed out. Windows are
+spans of :mod:`cutups.analysis.passes` with their lead-in, so the joined signals are those of
+one whole pass.
+
+The clock is read off each window's own bug crops (the batch runner reads them all at once,
+which learns the clock's place from the whole video), so readings may differ slightly from a
+batch analysis: such an analysis is not written to the analysis cache.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from cutups.analysis.base import TICK_RATE, PassContext
+from cutups.analysis.clock_model import ClockFitter, ClockReading
+from cutups.analysis.location import ScorebugLocation
+from cutups.analysis.passes import (
+    PassAnalysers,
+    Span,
+    SpanResult,
+    analyse_span,
+    join_crops,
+    join_spans,
+    new_spill_dir,
+)
+from cutups.analysis.result import Analysis
+from cutups.analysis.runner import Analysers
+from cutups.analysis.signals import Signals
+from cutups.media.probe import MediaInfo
+
+__all__ = ["Prefix", "analyse_windows", "window_spans"]
+
+
+@dataclass(frozen=True, slots=True)
+class Prefix:
+    """The video analysed from its start to ``signals.duration``."""
+
+    signals: Signals
+    scorebug: ScorebugLocation | None
+    readings: tuple[ClockReading, ...]
+    final: bool
+    """The prefix is the whole video."""
+
+    def analysis(self, fitter: ClockFitter) -> Analysis:
+        """The prefix as an analysis, its clock model fitted by ``fitter``."""
+        return Analysis(self.signals, self.scorebug, self.readings, fitter.fit(self.readings))
+
+
+def window_spans(n_ticks: int, first: int, ramp: int, largest: int) -> list[Span]:
+    """Spans covering ``n_ticks``: ``first`` ticks each until tick ``ramp``, then each twice
+    the one before, up to ``largest``."""
+    spans, start, size = [], 0, max(1, first)
+    while start < n_ticks:
+        end = min(n_ticks, start + size)
+        spans.append(Span(start, end, end == n_ticks))
+        start = end
+        if start >= ramp:
+            size = min(largest, size * 2)
+    return spans
+
+
+def _prefix(
+    results: list[SpanResult],
+    scorebug: ScorebugLocation | None,
+    readings: list[ClockReading],
+    final: bool,
+) -> Prefix:
+    ticks = results[-1].span.end
+    # n_ticks of a Signals is int(duration * rate): half a tick more keeps float error out.
+    duration = (ticks + 0.5) / float(TICK_RATE)
+    signals = Signals(TICK_RATE, duration, join_spans(results))
+    return Prefix(signals, scorebug, tuple(readings), final)
+
+
+def analyse_windows(
+    info: MediaInfo,
+    *,
+    analysers: Analysers | None = None,
+    cancel: threading.Event | None = None,
+    first_seconds: float = 10.0,
+    ramp_seconds: float = 60.0,
+    largest_seconds: float = 120.0,
+) -> Iterator[Prefix]:
+    """The analysis of ``info``'s video so far, after each window (the last one ``final``).
+
+    Windows last ``first_seconds`` over the first ``ramp_seconds`` (a broadcast's first play
+    comes within its first minute or so), then double up to ``largest_seconds``.
+
+    Raises:
+        CanceledError: ``cancel`` was set.
+        AnalysisError, FFmpegError: the decode failed.
+    """
+    analysers = analysers or Analysers()
+    rate = float(TICK_RATE)
+    n_ticks = int(info.duration * TICK_RATE)
+    spans = window_spans(
+        n_ticks, int(first_seconds * rate), int(ramp_seconds * rate), int(largest_seconds * rate)
+    )
+    with new_spill_dir() as spill_dir:
+        location = analysers.locator.locate(info)
+        context = PassContext(
+            width=info.video.width,
+            height=info.video.height,
+            has_audio=info.has_audio,
+            scorebug=location,
+            spill_dir=Path(spill_dir),
+        )
+        in_pass = PassAnalysers(analysers.frames, analysers.audio, context)
+        results: list[SpanResult] = []
+        readings: list[ClockReading] = []
+        for span in spans:
+            result = analyse_span(info, in_pass, span, cancel=cancel)
+            results.append(result)
+            readings.extend(analysers.clock_reader.read(join_crops([result])))
+            yield _prefix(results, location, readings, span.last)
