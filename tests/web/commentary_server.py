@@ -1,6 +1,6 @@
 """A commentary job's server, for the page's streaming tests: the real page (``cutups.web``),
-the job's event stream in the service's own SSE format (``format_event``), and its HLS folder,
-which grows as chunks are published.
+the job's event stream in the service's own SSE format (``format_event``), and its HLS folder
+at the service's URLs (``/jobs/{id}/stream/hls/...``), which grows as chunks are published.
 
 Chunks are real: made by the project's commentary pipeline (``run_commentary``: lines, espeak-ng
 voice, ducked audio, one encoder setup) on a generated source. They reach the page in one of two
@@ -85,7 +85,7 @@ class Sent:
 
 
 class CommentaryServer:
-    """The page, ``/jobs/{JOB_ID}/events`` and ``/jobs/{JOB_ID}/hls/*`` on 127.0.0.1."""
+    """The page, ``/jobs/{JOB_ID}/events`` and ``/jobs/{JOB_ID}/stream/hls/*`` on 127.0.0.1."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -130,10 +130,11 @@ class CommentaryServer:
         body = event.to_dict()
         kind = body.pop("type")
         if isinstance(event, ChunkReady):
-            body["url"] = f"jobs/{JOB_ID}/chunks/{event.path.name}"
+            body["url"] = f"/jobs/{JOB_ID}/stream/chunks/{event.path.name}"
             del body["path"]
         elif isinstance(event, Complete):
-            body = {"chunks": event.chunks, "final_video": "commentary.mp4"}
+            final = f"/jobs/{JOB_ID}/stream/commentary.mp4" if event.final_video else None
+            body = {"chunks": event.chunks, "final_video": final}
         self.emit(kind, body)
         if isinstance(event, Complete):
             self.emit("completed", {"status": "completed"})
@@ -163,10 +164,10 @@ class CommentaryServer:
         async def events() -> StreamingResponse:
             return StreamingResponse(self._stream(), media_type="text/event-stream")
 
-        @app.get(f"/jobs/{JOB_ID}/hls/{{name}}")
+        @app.get(f"/jobs/{JOB_ID}/stream/hls/{{name}}")
         def hls(name: str) -> FileResponse:
             path = self.hls / name
-            if "/" in name or name.startswith(".") or not path.is_file():
+            if name.startswith(".") or not path.is_file():
                 raise HTTPException(404)
             headers = {"Cache-Control": "no-store"}
             return FileResponse(path, media_type=_TYPES.get(path.suffix), headers=headers)

@@ -35,7 +35,9 @@ PROBE = """() => {
   const p = (window.__probe = { waiting: [], playing: null, frame: null, ended: null });
   v.addEventListener("playing", () => { if (p.playing === null) p.playing = performance.now(); });
   v.addEventListener("waiting", () => {
-    if (p.playing !== null && !v.ended) p.waiting.push(v.currentTime);
+    if (p.playing === null || v.ended) return;
+    const b = v.buffered; // what was there: a stall with data ahead is the decoder, not the stream
+    p.waiting.push({ at: v.currentTime, ahead: b.length ? b.end(b.length - 1) - v.currentTime : 0 });
   });
   v.addEventListener("ended", () => { p.ended = performance.now(); });
   v.requestVideoFrameCallback(() => { p.frame = performance.now(); });
@@ -101,3 +103,22 @@ def test_the_commentary_starts_within_a_second_and_plays_every_chunk_without_a_s
     expect(page.locator("#commentary-state")).to_have_text(f"All {PLAYS} chunks made.")
     expect(page.locator("#commentary-final")).to_be_visible()
     expect(page.locator("#commentary-stats")).to_contain_text("0 stalls")
+
+
+def test_a_page_opened_after_the_stream_ended_plays_it_from_the_start(
+    page: Page, server: CommentaryServer, made: tuple[StreamResult, EncoderSetup]
+) -> None:
+    result, setup = made
+    server.replay(result, setup, lead=1e9)  # every chunk and ``complete`` before the page opens
+    page.goto(f"{server.url}/#/commentary/{JOB_ID}")
+    page.wait_for_function(
+        "() => { const v = document.getElementById('commentary-video');"
+        " return v.currentTime > 0.5 && Number.isFinite(v.duration); }"
+    )
+    seen = page.evaluate(RESULT.replace("...window.__probe, ", ""))
+    total = sum(r.seconds for r in result.chunks)
+    assert seen["duration"] == pytest.approx(total, abs=0.1), seen  # the stream was ended
+    assert len(seen["buffered"]) == 1 and seen["buffered"][0][0] < 0.05, seen
+    expect(page.locator("#commentary-lines li")).to_have_count(PLAYS)
+    final = page.locator("#commentary-final")
+    expect(final).to_have_attribute("href", f"jobs/{JOB_ID}/stream/commentary.mp4")

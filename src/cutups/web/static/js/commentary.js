@@ -13,13 +13,21 @@ import { openEvents } from "./events.js";
 import { fmtTime } from "./format.js";
 import { MseStream, playbackMode } from "./hls-mse.js";
 import { getKey } from "./auth.js";
+import { wireDownload } from "./media.js";
 import { announce, showBanner } from "./notify.js";
 
 const EVENTS = ["chunk_ready", "complete", "warning", "error", ...TERMINAL];
 
 let V = null; // the job on screen: {id, events, stream, chunks, ...}
 
-const playlistUrl = (id) => `jobs/${encodeURIComponent(id)}/hls/stream.m3u8`;
+/** A file of the job's stream (``GET /jobs/{id}/stream/{file}``): the playlist, its
+ * segments, the chunks and the final video, each as soon as it exists. */
+const streamUrl = (id, file) => `jobs/${encodeURIComponent(id)}/stream/${file}`;
+const playlistUrl = (id) => streamUrl(id, "hls/stream.m3u8");
+
+/** An event's file URL ("/jobs/<id>/stream/commentary.mp4") made relative like the page's
+ * other requests, so the page also works under a path prefix. */
+const relative = (url) => String(url).replace(/^\//, "");
 
 function setState(text) {
   $("commentary-state").textContent = text;
@@ -106,7 +114,9 @@ function onComplete(data) {
   announce(`The commentary is complete: ${data.chunks} chunks.`);
   if (data.final_video) {
     const link = $("commentary-final");
-    link.href = `jobs/${encodeURIComponent(V.id)}/files/${String(data.final_video).split("/").pop()}`;
+    link.href = String(data.final_video).includes("/")
+      ? relative(data.final_video)
+      : streamUrl(V.id, data.final_video);
     link.hidden = false;
   }
   if (V.stream) V.stream.refresh(); // reads #EXT-X-ENDLIST and ends the stream
@@ -231,5 +241,6 @@ function enter(jobId) {
 /** Wire the commentary view; returns the view. */
 export function initCommentaryView() {
   wireVideo($("commentary-video"));
+  wireDownload($("commentary-final"));
   return { enter };
 }

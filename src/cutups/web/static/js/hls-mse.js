@@ -111,6 +111,10 @@ export class MseStream {
     await this.opened;
     const resp = await fetchWithKey(this.base);
     const playlist = parsePlaylist(await resp.text(), this.base);
+    // Every new segment is requested at once (and the init segment with them), then appended
+    // in order: the first frame waits for one round trip, not one per file.
+    const fetched = playlist.segments.slice(this.appended).map((url) => this.fetchBytes(url));
+    fetched.forEach((p) => p.catch(() => {})); // awaited below; a failure is reported there
     if (!this.buffer) {
       if (!playlist.init) throw new Error("the playlist names no init segment");
       const init = await this.fetchBytes(playlist.init);
@@ -118,8 +122,9 @@ export class MseStream {
       this.buffer = this.source.addSourceBuffer(mimeOfInit(init));
       await this.append(init);
     }
-    while (this.appended < playlist.segments.length && !this.closed) {
-      await this.append(await this.fetchBytes(playlist.segments[this.appended]));
+    for (const bytes of fetched) {
+      if (this.closed) return;
+      await this.append(await bytes);
       this.appended += 1;
     }
     if (playlist.ended && this.appended === playlist.segments.length && !this.closed) {
