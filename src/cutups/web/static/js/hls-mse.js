@@ -14,6 +14,7 @@
 import { fetchWithKey } from "./media.js";
 
 const HLS_TYPE = "application/vnd.apple.mpegurl";
+const END_WITHIN = 1.5; // seconds before the end of the data at which the stream is ended
 
 /** The MediaSource class this browser has (ManagedMediaSource on iOS 17+), or null. */
 function mediaSourceClass() {
@@ -73,6 +74,7 @@ export class MseStream {
     this.closed = false;
     this.busy = null; // the refresh under way
     this.again = false; // another was asked for meanwhile
+    this.ending = false; // the playlist has ended: endOfStream() is due near the end
     const Source = mediaSourceClass();
     this.source = new Source();
     if (window.ManagedMediaSource && this.source instanceof window.ManagedMediaSource) {
@@ -127,9 +129,27 @@ export class MseStream {
       await this.append(await bytes);
       this.appended += 1;
     }
-    if (playlist.ended && this.appended === playlist.segments.length && !this.closed) {
-      if (this.source.readyState === "open") this.source.endOfStream();
-    }
+    if (playlist.ended && this.appended === playlist.segments.length) this.endNearTheEnd();
+  }
+
+  /** End the stream once playback is near its end. Ending it while far from the end made
+   * Chromium fire a 'waiting' with seconds still buffered (seen under load); at the end it
+   * turns what would be a stall into 'ended'. */
+  endNearTheEnd() {
+    if (this.ending) return;
+    this.ending = true;
+    const video = this.video;
+    const check = () => {
+      const ranges = video.buffered;
+      const left = ranges.length ? ranges.end(ranges.length - 1) - video.currentTime : 0;
+      if (!this.closed && left > END_WITHIN && !video.paused) return;
+      video.removeEventListener("timeupdate", check);
+      video.removeEventListener("pause", check);
+      if (!this.closed && this.source.readyState === "open") this.source.endOfStream();
+    };
+    video.addEventListener("timeupdate", check);
+    video.addEventListener("pause", check);
+    check();
   }
 
   async fetchBytes(url) {
