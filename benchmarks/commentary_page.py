@@ -26,13 +26,13 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from playwright.sync_api import sync_playwright
+from tests.web.commentary_server import JOB_ID, CommentaryServer, paced_clips
+from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP
+from tests.web.test_commentary_page import PROBE, RESULT
 
 from cutups.commentary.stream import StreamResult
 from cutups.media.ffmpeg import file_arg, run
 from cutups.media.probe import MediaInfo, probe
-from tests.web.commentary_server import JOB_ID, CommentaryServer, paced_clips
-from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP
-from tests.web.test_commentary_page import PROBE, RESULT
 
 
 def broadcast(path: Path, minutes: float, size: str) -> MediaInfo:
@@ -86,8 +86,10 @@ def main() -> None:
             server.stop()
     first = seen["frame"] - float(seen["firstChunkMs"])
     data_stalls = [w for w in seen["waiting"] if w["ahead"] < 0.2]
-    print("| broadcast | chunks | stream | chunks made in | first chunk after | first frame "
-          "after first chunk_ready | waiting (no data ahead) | played | load avg (1 min) |")
+    print(
+        "| broadcast | chunks | stream | chunks made in | first chunk after | first frame "
+        "after first chunk_ready | waiting (no data ahead) | played | load avg (1 min) |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     print(
         f"| {args.minutes:g} min {args.size}, a play every {args.every:g} s | {seen['chunks']} "

@@ -36,8 +36,9 @@ PROBE = """() => {
   v.addEventListener("playing", () => { if (p.playing === null) p.playing = performance.now(); });
   v.addEventListener("waiting", () => {
     if (p.playing === null || v.ended) return;
-    const b = v.buffered; // what was there: a stall with data ahead is the decoder, not the stream
-    p.waiting.push({ at: v.currentTime, ahead: b.length ? b.end(b.length - 1) - v.currentTime : 0 });
+    const b = v.buffered; // a stall with data ahead is the decoder, not the stream
+    const ahead = b.length ? b.end(b.length - 1) - v.currentTime : 0;
+    p.waiting.push({ at: v.currentTime, ahead });
   });
   v.addEventListener("ended", () => { p.ended = performance.now(); });
   v.requestVideoFrameCallback(() => { p.frame = performance.now(); });
