@@ -25,9 +25,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import ViewportSize, sync_playwright
 from tests.web.commentary_server import JOB_ID, CommentaryServer, paced_clips
-from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP
+from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.web.test_commentary_page import PROBE, RESULT
 
 from cutups.commentary.stream import StreamResult
@@ -50,7 +50,7 @@ def play_live(server: CommentaryServer, source: MediaInfo, every: float) -> dict
     made: list[StreamResult] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport=DESKTOP)
+        page = browser.new_page(viewport=ViewportSize(width=1280, height=900))
         page.goto(f"{server.url}/#/commentary/{JOB_ID}")
         page.wait_for_selector("#commentary-video", state="attached")
         page.evaluate(PROBE)
