@@ -75,10 +75,14 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--every", type=float, default=20.0, help="seconds between plays")
     parser.add_argument("--size", default="1280x720")
+    parser.add_argument("--source", type=Path, help="a broadcast made before (skips making one)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="cutups-commentary-page-") as tmp:
         folder = Path(tmp)
-        source = broadcast(folder / "game.mp4", args.minutes, args.size)
+        if args.source:
+            source = probe(args.source)
+        else:
+            source = broadcast(folder / "game.mp4", args.minutes, args.size)
         server = CommentaryServer(folder / "job").start()
         try:
             seen = play_live(server, source, args.every)
