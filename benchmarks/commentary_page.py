@@ -26,10 +26,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from playwright.sync_api import ViewportSize, sync_playwright
-from tests.web.commentary_server import JOB_ID, CommentaryServer, paced_clips
+from tests.web.commentary_server import JOB_ID, CommentaryServer, make_commentary, paced_clips
 from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.web.test_commentary_page import PROBE, RESULT
 
+from cutups.commentary.chunks import EncoderSetup
 from cutups.commentary.stream import StreamResult
 from cutups.media.ffmpeg import file_arg, run
 from cutups.media.probe import MediaInfo, probe
@@ -45,9 +46,16 @@ def broadcast(path: Path, minutes: float, size: str) -> MediaInfo:
     return probe(path)
 
 
-def play_live(server: CommentaryServer, source: MediaInfo, every: float) -> dict[str, Any]:
+def play_live(
+    server: CommentaryServer, source: MediaInfo, every: float, lead: float | None
+) -> dict[str, Any]:
+    """Live (``lead`` None): the pipeline runs while the page plays. Else the chunks are made
+    first and published each ``lead`` s before the stream needs it (the page alone measured)."""
     clips = paced_clips(int(source.duration // every), every)
     made: list[StreamResult] = []
+    if lead is not None:
+        made.append(make_commentary(source, clips, server.folder / "made", lambda e: None))
+        setup = EncoderSetup.for_source(source)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport=ViewportSize(width=1280, height=900))
@@ -56,7 +64,12 @@ def play_live(server: CommentaryServer, source: MediaInfo, every: float) -> dict
         page.evaluate(PROBE)
         server.wait_for_listener()
         started = time.monotonic()
-        producer = threading.Thread(target=lambda: made.append(server.live(source, clips)))
+        if lead is None:
+            producer = threading.Thread(target=lambda: made.append(server.live(source, clips)))
+        else:
+            producer = threading.Thread(
+                target=server.replay, args=(made[0], setup), kwargs={"lead": lead}
+            )
         producer.start()
         page.wait_for_function("() => window.__probe.ended !== null", timeout=0, polling=500)
         producer.join()
@@ -76,6 +89,10 @@ def main() -> None:
     parser.add_argument("--every", type=float, default=20.0, help="seconds between plays")
     parser.add_argument("--size", default="1280x720")
     parser.add_argument("--source", type=Path, help="a broadcast made before (skips making one)")
+    parser.add_argument(
+        "--replay", type=float, metavar="LEAD", help="make the chunks first, then publish each "
+        "LEAD s before playback needs it (measures the page alone, whatever the machine's load)",
+    )  # fmt: skip
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="cutups-commentary-page-") as tmp:
         folder = Path(tmp)
@@ -85,7 +102,7 @@ def main() -> None:
             source = broadcast(folder / "game.mp4", args.minutes, args.size)
         server = CommentaryServer(folder / "job").start()
         try:
-            seen = play_live(server, source, args.every)
+            seen = play_live(server, source, args.every, args.replay)
         finally:
             server.stop()
     first = seen["frame"] - float(seen["firstChunkMs"])
@@ -96,7 +113,9 @@ def main() -> None:
     )
     print("|---|---|---|---|---|---|---|---|---|")
     print(
-        f"| {args.minutes:g} min {args.size}, a play every {args.every:g} s | {seen['chunks']} "
+        f"| {args.minutes:g} min {args.size}, a play every {args.every:g} s, "
+        f"{'live' if args.replay is None else f'replay, lead {args.replay:g} s'} "
+        f"| {seen['chunks']} "
         f"| {seen['stream_seconds']:.1f} s | {seen['made_in']:.1f} s "
         f"| {seen['first_chunk_after']:.2f} s | {first / 1000:.2f} s "
         f"| {len(seen['waiting'])} ({len(data_stalls)}) "
