@@ -25,6 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import ViewportSize, sync_playwright
 from tests.web.commentary_server import JOB_ID, CommentaryServer, make_commentary, paced_clips
 from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS
@@ -34,6 +35,15 @@ from cutups.commentary.chunks import EncoderSetup
 from cutups.commentary.stream import StreamResult
 from cutups.media.ffmpeg import file_arg, run
 from cutups.media.probe import MediaInfo, probe
+
+STATE = """() => {
+  const v = document.getElementById("commentary-video");
+  const r = v.buffered;
+  return { t: v.currentTime, ready: v.readyState, paused: v.paused, ended: v.ended,
+           duration: v.duration, error: v.error && v.error.message, probe: window.__probe,
+           buffered: Array.from({ length: r.length }, (_, i) => [r.start(i), r.end(i)]),
+           state: document.getElementById("commentary-state").textContent };
+}"""
 
 
 def broadcast(path: Path, minutes: float, size: str) -> MediaInfo:
@@ -59,6 +69,9 @@ def play_live(
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport=ViewportSize(width=1280, height=900))
+        # Time enough to play it all: from now on if the chunks are made, else after making.
+        limit = source.duration * 2 if lead is None else sum(r.seconds for r in made[0].chunks)
+        limit += 120
         page.goto(f"{server.url}/#/commentary/{JOB_ID}")
         page.wait_for_selector("#commentary-video", state="attached")
         page.evaluate(PROBE)
@@ -71,7 +84,13 @@ def play_live(
                 target=server.replay, args=(made[0], setup), kwargs={"lead": lead}
             )
         producer.start()
-        page.wait_for_function("() => window.__probe.ended !== null", timeout=0, polling=500)
+        try:
+            page.wait_for_function(
+                "() => window.__probe.ended !== null", timeout=limit * 1000, polling=500
+            )
+        except PlaywrightTimeout:
+            print("never ended:", page.evaluate(STATE), file=sys.stderr)
+            raise
         producer.join()
         seen = dict(page.evaluate(RESULT))
         browser.close()
