@@ -15,6 +15,8 @@ import { fetchWithKey } from "./media.js";
 
 const HLS_TYPE = "application/vnd.apple.mpegurl";
 const END_WITHIN = 1.5; // seconds before the end of the data at which the stream is ended
+const UNSTICK_AFTER_MS = 1000; // a 'waiting' this long with data at hand is unstuck
+const MAX_GAP = 1; // seconds: a gap this small is jumped, data this far ahead is "at hand"
 
 /** The MediaSource class this browser has (ManagedMediaSource on iOS 17+), or null. */
 function mediaSourceClass() {
@@ -85,6 +87,34 @@ export class MseStream {
     });
     this.objectUrl = URL.createObjectURL(this.source);
     video.src = this.objectUrl;
+    this.nudge = null;
+    this.onWaiting = () => {
+      clearTimeout(this.nudge);
+      this.nudge = setTimeout(() => this.unstick(), UNSTICK_AFTER_MS);
+    };
+    this.onMoving = () => clearTimeout(this.nudge);
+    video.addEventListener("waiting", this.onWaiting);
+    video.addEventListener("timeupdate", this.onMoving);
+  }
+
+  /** Still waiting with data at hand: jump a small gap between buffered ranges (seen where two
+   * chunks join), or nudge a renderer that stopped with seconds buffered (seen on a 30-chunk
+   * 720p stream). A wait for data that has not come yet is left alone. */
+  unstick() {
+    const video = this.video;
+    if (this.closed || video.paused || video.readyState >= 3) return;
+    const t = video.currentTime;
+    const ranges = video.buffered;
+    for (let i = 0; i < ranges.length; i += 1) {
+      if (ranges.start(i) > t && ranges.start(i) - t < MAX_GAP) {
+        video.currentTime = ranges.start(i) + 0.001;
+        return;
+      }
+      if (ranges.start(i) <= t && ranges.end(i) - t > MAX_GAP) {
+        video.currentTime = t + 0.05;
+        return;
+      }
+    }
   }
 
   /** Read the playlist and append what is new; concurrent calls coalesce into one more. */
@@ -183,6 +213,9 @@ export class MseStream {
 
   close() {
     this.closed = true;
+    clearTimeout(this.nudge);
+    this.video.removeEventListener("waiting", this.onWaiting);
+    this.video.removeEventListener("timeupdate", this.onMoving);
     URL.revokeObjectURL(this.objectUrl);
   }
 }
