@@ -5,6 +5,7 @@ its play and ends before the next, and the final video is a drift-free stream co
 from __future__ import annotations
 
 import threading
+import time
 import wave
 from pathlib import Path
 
@@ -126,3 +127,30 @@ def test_cancel_stops_the_stream_with_an_error_event(source: MediaInfo, tmp_path
     assert kinds[-1] == "error" and "complete" not in kinds
     assert kinds.count("chunk_ready") == 1
     assert not (tmp_path / "commentary.mp4").exists()
+
+
+def test_a_chunk_stage_slower_than_the_others_still_gets_every_play(
+    source: MediaInfo, tmp_path: Path
+) -> None:
+    """A loaded machine: chunks take over 5 s each while the text and speech stages have
+    finished and filled their queues. Their end markers must wait for room (they were dropped
+    after 5 s, and the stream then hung before its last chunk)."""
+    events: list[StreamEvent] = []
+    done = threading.Event()
+
+    def slow_first_chunk(event: StreamEvent) -> None:
+        events.append(event)
+        if event.type == "chunk_ready" and len([e for e in events if e.type == event.type]) < 3:
+            time.sleep(5.5)
+
+    def run() -> None:
+        run_commentary(
+            play_slots(_clips(3, 4.0), source.duration), source, tmp_path,
+            writer=LineWriter(seed=5), synth=BrokenOn("nobody"), on_event=slow_first_chunk,
+            config=StreamConfig(queue_size=1),
+        )  # fmt: skip
+        done.set()
+
+    threading.Thread(target=run, daemon=True).start()
+    assert done.wait(60), [e.type for e in events]
+    assert [e.type for e in events].count("chunk_ready") == 3

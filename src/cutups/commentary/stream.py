@@ -136,6 +136,20 @@ class _Run:
                 into.put(item, timeout=0.1)
                 return
 
+    def put_end(self, into: queue.Queue[Any]) -> None:
+        """The end marker. While the run goes on it waits for room however long the next
+        stage is busy (dropped after 5 s, it left a stage slower than that waiting forever);
+        after a failure, 5 s at most (the next stage may have stopped reading)."""
+        give_up: float | None = None
+        while True:
+            with contextlib.suppress(queue.Full):
+                into.put(_END, timeout=0.1)
+                return
+            if self.stop.is_set():
+                give_up = give_up or time.monotonic() + 5
+                if time.monotonic() > give_up:
+                    return
+
     def stage(self, body: Callable[[], None], out: queue.Queue[Any]) -> threading.Thread:
         """Run ``body`` in a thread; whatever happens, ``out`` gets its end marker."""
 
@@ -147,8 +161,7 @@ class _Run:
                     self.failure = exc
                 self.stop.set()
             finally:
-                with contextlib.suppress(queue.Full):
-                    out.put(_END, timeout=5)
+                self.put_end(out)
 
         thread = threading.Thread(target=guarded, name=body.__name__, daemon=True)
         thread.start()

@@ -12,6 +12,7 @@ Inside the page, routing is by URL hash, so a job view can be bookmarked::
     #/              submit a video
     #/jobs          the jobs list
     #/jobs/<id>     one job: live progress, clips, reel, downloads
+    #/commentary/<id>   a commentary job's stream, playing from its first chunk
 
 Every answer carries a strict Content-Security-Policy (same-origin scripts, styles, media and
 connections only; ``blob:`` for media fetched with an API key).

@@ -15,12 +15,13 @@ function parseData(text) {
   }
 }
 
-/** Follow ``jobs/<id>/events``; ``onEvent(type, data)`` for each event. Returns {close()}. */
-export function openEvents(jobId, onEvent) {
+/** Follow ``jobs/<id>/events``; ``onEvent(type, data)`` for each event. Returns {close()}.
+ * ``types``: the event types to hear through EventSource (the fetch reader hears every type). */
+export function openEvents(jobId, onEvent, types = EVENT_TYPES) {
   const url = `jobs/${encodeURIComponent(jobId)}/events`;
   if (getKey() || !("EventSource" in window)) return fetchEvents(url, onEvent);
   const source = new EventSource(url);
-  for (const type of EVENT_TYPES) {
+  for (const type of types) {
     source.addEventListener(type, (msg) => {
       const data = parseData(msg.data);
       if (data === null) return;

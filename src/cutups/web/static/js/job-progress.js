@@ -68,6 +68,9 @@ export function renderHead() {
     ...(recipe === "plays" ? playsOptionsText(options) : recipeOptionsText(options)),
   ];
   $("job-sub").textContent = capital(bits.join(" · "));
+  const watch = $("job-commentary"); // a commentary job streams: its own view plays it live
+  watch.hidden = recipe !== "commentary";
+  watch.href = `#/commentary/${encodeURIComponent(job.job_id)}`;
   $("job-sub").title = fmtDate(job.created);
 }
 

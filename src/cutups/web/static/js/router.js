@@ -1,6 +1,7 @@
 /* Hash routing, so a job view can be bookmarked:
  *   #/            submit a video          #/jobs        the jobs list
  *   #/jobs/<id>   one job: live progress, clips, reel, downloads
+ *   #/commentary/<id>   a commentary job's stream, playing as its chunks are made
  * A view is {enter(arg) -> {leave()}}. */
 
 import { $ } from "./dom.js";
@@ -11,6 +12,10 @@ let current = null; // what the entered view returned: {leave()}
 let firstRoute = true;
 
 function match(hash) {
+  if (hash.startsWith("#/commentary/")) {
+    const arg = decodeURIComponent(hash.slice("#/commentary/".length));
+    return { name: "commentary", arg, focus: "commentary-title" };
+  }
   if (hash.startsWith("#/jobs/")) {
     return { name: "job", arg: decodeURIComponent(hash.slice("#/jobs/".length)), focus: "job-title" };
   }
@@ -23,7 +28,8 @@ function showView(name) {
     section.hidden = section.id !== `view-${name}`;
   }
   for (const link of document.querySelectorAll("[data-nav]")) {
-    const on = link.dataset.nav === name || (name === "job" && link.dataset.nav === "jobs");
+    const inJobs = name === "job" || name === "commentary";
+    const on = link.dataset.nav === name || (inJobs && link.dataset.nav === "jobs");
     if (on) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }

@@ -1,0 +1,149 @@
+"""The commentary page on a long broadcast, live: headless Chromium plays the stream while the
+project's commentary pipeline is still making it (issue 20's page acceptance, at full length).
+
+A generated broadcast (testsrc2 with a tone, ``--minutes`` long, ``--size``) with a play every
+``--every`` seconds is commented by ``run_commentary`` (template lines, espeak-ng, one encoder
+setup) inside :class:`tests.web.commentary_server.CommentaryServer`, which sends each event to the
+page as it happens, in the service's SSE format. The page is the real one
+(``#/commentary/<id>``). Reported: the first frame's delay after the first ``chunk_ready`` (the
+page's clock), stalls (``waiting`` after playback began, with how much was buffered ahead),
+chunks, stream length, how fast chunks were made against real time, and the load average.
+
+    python benchmarks/commentary_page.py --minutes 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parents[1]))
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import ViewportSize, sync_playwright
+from tests.web.commentary_server import JOB_ID, CommentaryServer, make_commentary, paced_clips
+from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.web.test_commentary_page import PROBE, RESULT
+
+from cutups.commentary.chunks import EncoderSetup
+from cutups.commentary.stream import StreamResult
+from cutups.media.ffmpeg import file_arg, run
+from cutups.media.probe import MediaInfo, probe
+
+STATE = """() => {
+  const v = document.getElementById("commentary-video");
+  const r = v.buffered;
+  return { t: v.currentTime, ready: v.readyState, paused: v.paused, ended: v.ended,
+           duration: v.duration, error: v.error && v.error.message, probe: window.__probe,
+           buffered: Array.from({ length: r.length }, (_, i) => [r.start(i), r.end(i)]),
+           state: document.getElementById("commentary-state").textContent };
+}"""
+
+
+def broadcast(path: Path, minutes: float, size: str) -> MediaInfo:
+    seconds = minutes * 60
+    run(["ffmpeg", "-nostdin", "-y", "-v", "error",
+         "-f", "lavfi", "-i", f"testsrc2=size={size}:rate=30000/1001:duration={seconds}",
+         "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}",
+         "-c:v", "libx264", "-preset", "ultrafast", "-g", "60", "-pix_fmt", "yuv420p",
+         "-c:a", "aac", "-ac", "2", file_arg(path)])  # fmt: skip
+    return probe(path)
+
+
+def play_live(
+    server: CommentaryServer, source: MediaInfo, every: float, lead: float | None
+) -> dict[str, Any]:
+    """Live (``lead`` None): the pipeline runs while the page plays. Else the chunks are made
+    first and published each ``lead`` s before the stream needs it (the page alone measured)."""
+    clips = paced_clips(int(source.duration // every), every)
+    made: list[StreamResult] = []
+    if lead is not None:
+        made.append(make_commentary(source, clips, server.folder / "made", lambda e: None))
+        setup = EncoderSetup.for_source(source)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport=ViewportSize(width=1280, height=900))
+        # Time enough to play it all: from now on if the chunks are made, else after making.
+        limit = source.duration * 2 if lead is None else sum(r.seconds for r in made[0].chunks)
+        limit += 120
+        page.goto(f"{server.url}/#/commentary/{JOB_ID}")
+        page.wait_for_selector("#commentary-video", state="attached")
+        page.evaluate(PROBE)
+        server.wait_for_listener()
+        started = time.monotonic()
+        if lead is None:
+            producer = threading.Thread(target=lambda: made.append(server.live(source, clips)))
+        else:
+            producer = threading.Thread(
+                target=server.replay, args=(made[0], setup), kwargs={"lead": lead}
+            )
+        producer.start()
+        try:
+            page.wait_for_function(
+                "() => window.__probe.ended !== null", timeout=limit * 1000, polling=500
+            )
+        except PlaywrightTimeout:
+            print("never ended:", page.evaluate(STATE), file=sys.stderr)
+            raise
+        producer.join()
+        seen = dict(page.evaluate(RESULT))
+        browser.close()
+    result = made[0]
+    seen["made_in"] = max(s.at for s in server.sent if s.type == "chunk_ready") - started
+    seen["first_chunk_after"] = result.first_chunk_after
+    seen["chunks"] = len(result.chunks)
+    seen["stream_seconds"] = sum(r.seconds for r in result.chunks)
+    return seen
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--minutes", type=float, default=10)
+    parser.add_argument("--every", type=float, default=20.0, help="seconds between plays")
+    parser.add_argument("--size", default="1280x720")
+    parser.add_argument("--source", type=Path, help="a broadcast made before (skips making one)")
+    parser.add_argument(
+        "--replay", type=float, metavar="LEAD", help="make the chunks first, then publish each "
+        "LEAD s before playback needs it (measures the page alone, whatever the machine's load)",
+    )  # fmt: skip
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="cutups-commentary-page-") as tmp:
+        folder = Path(tmp)
+        if args.source:
+            source = probe(args.source)
+        else:
+            source = broadcast(folder / "game.mp4", args.minutes, args.size)
+        server = CommentaryServer(folder / "job").start()
+        try:
+            seen = play_live(server, source, args.every, args.replay)
+        finally:
+            server.stop()
+    first = seen["frame"] - float(seen["firstChunkMs"])
+    data_stalls = [w for w in seen["waiting"] if w["ahead"] < 0.2]
+    print(
+        "| broadcast | chunks | stream | chunks made in | first chunk after | first frame "
+        "after first chunk_ready | waiting (no data ahead) | played | load avg (1 min) |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    print(
+        f"| {args.minutes:g} min {args.size}, a play every {args.every:g} s, "
+        f"{'live' if args.replay is None else f'replay, lead {args.replay:g} s'} "
+        f"| {seen['chunks']} "
+        f"| {seen['stream_seconds']:.1f} s | {seen['made_in']:.1f} s "
+        f"| {seen['first_chunk_after']:.2f} s | {first / 1000:.2f} s "
+        f"| {len(seen['waiting'])} ({len(data_stalls)}) "
+        f"| {seen['played'][0][1]:.1f} s in {len(seen['played'])} range(s) "
+        f"| {os.getloadavg()[0]:.1f} |"
+    )
+    for stall in seen["waiting"]:
+        print(f"waiting at {stall['at']:.2f} s with {stall['ahead']:.2f} s buffered ahead")
+
+
+if __name__ == "__main__":
+    main()
