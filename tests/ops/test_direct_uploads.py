@@ -29,8 +29,8 @@ from cutups.storage.s3 import S3Artifacts
 from cutups.storage.uploads import TooLargeError
 from cutups_testkit import GeneratedBroadcast
 from tests.api.conftest import read_events, server_env, start_server, wait_job
+from tests.ops.cluster import fresh_database, start_worker
 from tests.ops.services import Postgres, S3Emulator
-from tests.ops.test_distributed import _fresh_database, _start_worker
 
 with warnings.catch_warnings():  # starlette asks for `httpx2`; the installed httpx works
     warnings.simplefilter("ignore")
@@ -167,7 +167,7 @@ def test_direct_upload_is_run_by_a_worker_that_shares_no_disk_with_the_api(
         cache_dir,
         {
             **s3.env,
-            "CUTUPS_DATABASE_URL": _fresh_database(pg, "direct"),
+            "CUTUPS_DATABASE_URL": fresh_database(pg, "direct"),
             "CUTUPS_BROKER_URL": redis_url,
             "CUTUPS_STORAGE_BACKEND": "s3",
             "CUTUPS_S3_BUCKET": BUCKET,
@@ -180,7 +180,7 @@ def test_direct_upload_is_run_by_a_worker_that_shares_no_disk_with_the_api(
     api_dir, worker_dir = tmp_path / "api", tmp_path / "worker"
     server = start_server(api_dir, tmp_path / "server.log", env)
     worker_env = {**env, "CUTUPS_CACHE_DIR": str(tmp_path / "worker-cache")}
-    worker = _start_worker(worker_env, worker_dir, tmp_path / "worker.log")
+    worker = start_worker(worker_env, worker_dir, tmp_path / "worker.log")
     try:
         with server.client() as api:
             video = broadcast.video.read_bytes()

@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.api.conftest import server_env, start_server, wait_job
+from tests.ops.cluster import fresh_database, start_worker
 from tests.ops.services import Postgres
-from tests.ops.test_distributed import _fresh_database, _start_worker
 from tests.recipes.test_plugin_recipe import PLUGIN
 from tests.sources.fileserver import FileServer
 
@@ -23,13 +23,13 @@ def test_a_worker_runs_a_plugged_in_recipe(
         cache_dir,
         {
             **PLUGIN,
-            "CUTUPS_DATABASE_URL": _fresh_database(pg, "plugin"),
+            "CUTUPS_DATABASE_URL": fresh_database(pg, "plugin"),
             "CUTUPS_BROKER_URL": redis_url,
         },
     )
     data = tmp_path / "data"
     server = start_server(data, tmp_path / "server.log", env)
-    worker = _start_worker(env, data, tmp_path / "worker.log")
+    worker = start_worker(env, data, tmp_path / "worker.log")
     try:
         with server.client() as api:
             assert api.get("/health").json()["workers"] == 0  # the server only enqueues

@@ -30,8 +30,8 @@ from cutups.storage.layout import DataLayout
 from cutups.storage.s3 import S3Artifacts
 from cutups.storage.uploads import UploadStore
 from tests.api.conftest import read_events, server_env, start_server, wait_job
+from tests.ops.cluster import Worker, fresh_database, start_worker
 from tests.ops.services import Postgres, S3Emulator
-from tests.ops.test_distributed import Worker, _fresh_database, _start_worker
 from tests.sources.fileserver import FileServer
 
 BUCKET = "cutups-checkpoints"
@@ -174,7 +174,7 @@ def test_a_sigkilled_workers_job_finishes_on_a_worker_with_its_own_disk(
         cache_dir,
         {
             **s3.env,
-            "CUTUPS_DATABASE_URL": _fresh_database(pg, "ckpt"),
+            "CUTUPS_DATABASE_URL": fresh_database(pg, "ckpt"),
             "CUTUPS_BROKER_URL": redis_url,
             "CUTUPS_BROKER_VISIBILITY_TIMEOUT": "12",  # TEST SETTING (default 7 h)
             "CUTUPS_STORAGE_BACKEND": "s3",
@@ -189,7 +189,7 @@ def test_a_sigkilled_workers_job_finishes_on_a_worker_with_its_own_disk(
 
     def worker(name: str, **extra: str) -> Worker:
         own = {**env, "CUTUPS_CACHE_DIR": str(tmp_path / f"{name}-cache"), **extra}
-        started = _start_worker(own, tmp_path / f"{name}-data", tmp_path / f"{name}.log")
+        started = start_worker(own, tmp_path / f"{name}-data", tmp_path / f"{name}.log")
         workers.append(started)
         return started
 
