@@ -180,7 +180,7 @@ def test_a_finished_jobs_warnings_are_shown_at_the_top(
     lines = notice.locator("p")
     expect(lines).to_have_count(2)
     expect(lines.nth(0)).to_have_text(
-        re.compile(r"^No scorebug was found in the video — the detector leans on the bug .*\.$")
+        re.compile(r"^No scorebug was found in the video — plays were found from the field .*\.$")
     )
     expect(lines.nth(1)).to_contain_text("No plays were found — the job produced no clips")
     expect(page.locator("#job-sub")).to_contain_text("Plays recipe")
