@@ -22,6 +22,7 @@ from cutups.analysis.clock_model import ClockFitter
 from cutups.analysis.clock_reader import ClockReader
 from cutups.analysis.field import FieldAnalyser
 from cutups.analysis.locate import ScorebugLocator
+from cutups.analysis.location import ScorebugLocation
 from cutups.analysis.motion import MotionAnalyser
 from cutups.analysis.passes import (
     MIN_SPAN_SECONDS,
@@ -63,6 +64,19 @@ class Analysers:
 
     def all(self) -> tuple[Analyser, ...]:
         return (self.locator, *self.frames, *self.audio, self.clock_reader, self.clock_fitter)
+
+    def in_pass(
+        self, info: MediaInfo, location: ScorebugLocation | None, spill_dir: Path
+    ) -> PassAnalysers:
+        """The decode pass's analysers for ``info``, watching the bug at ``location``."""
+        context = PassContext(
+            width=info.video.width,
+            height=info.video.height,
+            has_audio=info.has_audio,
+            scorebug=location,
+            spill_dir=spill_dir,
+        )
+        return PassAnalysers(self.frames, self.audio, context)
 
 
 def analyse(
@@ -126,14 +140,7 @@ def _run(
         # The span workers start up while the bug is located: they need its box to begin.
         location = analysers.locator.locate(info)
         log.info("scorebug %s", "found" if location else "not found")
-        context = PassContext(
-            width=info.video.width,
-            height=info.video.height,
-            has_audio=info.has_audio,
-            scorebug=location,
-            spill_dir=Path(spill_dir),
-        )
-        in_pass = PassAnalysers(analysers.frames, analysers.audio, context)
+        in_pass = analysers.in_pass(info, location, Path(spill_dir))
         results = pool.analyse(info, in_pass, spans, progress=progress, cancel=cancel)
         readings = analysers.clock_reader.read(join_crops(results))
     return Analysis(

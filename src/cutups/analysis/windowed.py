@@ -19,11 +19,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from cutups.analysis.base import TICK_RATE, PassContext
+from cutups.analysis.base import TICK_RATE
 from cutups.analysis.clock_model import ClockFitter, ClockReading
 from cutups.analysis.location import ScorebugLocation
 from cutups.analysis.passes import (
-    PassAnalysers,
     Span,
     SpanResult,
     analyse_span,
@@ -106,14 +105,7 @@ def analyse_windows(
     )
     with new_spill_dir() as spill_dir:
         location = analysers.locator.locate(info)
-        context = PassContext(
-            width=info.video.width,
-            height=info.video.height,
-            has_audio=info.has_audio,
-            scorebug=location,
-            spill_dir=Path(spill_dir),
-        )
-        in_pass = PassAnalysers(analysers.frames, analysers.audio, context)
+        in_pass = analysers.in_pass(info, location, Path(spill_dir))
         results: list[SpanResult] = []
         readings: list[ClockReading] = []
         for span in spans:
