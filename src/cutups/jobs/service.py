@@ -16,7 +16,6 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
-import threading
 import time
 import uuid
 from collections.abc import Mapping
@@ -29,6 +28,7 @@ from cutups.jobs.logs import job_context
 from cutups.jobs.metrics import STORAGE_USAGE, Metrics
 from cutups.jobs.models import Job, JobStatus
 from cutups.jobs.orphans import kill_strays
+from cutups.jobs.periodic import Periodic
 from cutups.jobs.postgres_store import open_store
 from cutups.jobs.runner import Runtime
 from cutups.jobs.store import JobStore
@@ -56,7 +56,7 @@ class DataDirBusyError(InputError):
     """Another server already uses this data dir."""
 
 
-class Watchdog:
+class Watchdog(Periodic):
     """Ends jobs nobody is running any more, and expires old uploads.
 
     Every ``watchdog_seconds``: a processing job whose lease ran out and that is not running
@@ -66,26 +66,21 @@ class Watchdog:
     """
 
     def __init__(self, service: Service) -> None:
+        super().__init__()
         self._svc = service
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._bucket_swept = 0.0
 
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="cutups-watchdog", daemon=True)
-        self._thread.start()
+    name = "cutups-watchdog"
 
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(5.0)
+    @property
+    def interval(self) -> float:
+        return self._svc.settings.watchdog_seconds
 
-    def _run(self) -> None:
-        while not self._stop.wait(self._svc.settings.watchdog_seconds):
-            try:
-                self.sweep()
-            except Exception:
-                log.exception("watchdog sweep failed")
+    def round(self) -> None:
+        self.sweep()
+
+    def failed(self, exc: Exception) -> None:
+        log.exception("watchdog sweep failed")
 
     def sweep(self) -> list[str]:
         """One pass; returns the ids of jobs it ended."""

@@ -24,10 +24,10 @@ the 2× lease bound needs a free worker.
 from __future__ import annotations
 
 import logging
-import threading
 from typing import Protocol
 
 from cutups.jobs.logs import job_context
+from cutups.jobs.periodic import Periodic
 from cutups.jobs.store import JobStore, Requeued
 from cutups.settings import Settings
 
@@ -42,31 +42,27 @@ class Send(Protocol):
     def __call__(self, job_id: str, *, resume: bool) -> None: ...
 
 
-class Sweeper:
+class Sweeper(Periodic):
     """A thread sweeping ``store`` every ``sweep_seconds``; ``send`` enqueues one job id."""
 
     def __init__(self, store: JobStore, settings: Settings, send: Send) -> None:
         self._store = store
+        super().__init__()
         self._settings = settings
         self._send = send
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="cutups-sweeper", daemon=True)
-        self._thread.start()
+    name = "cutups-sweeper"
 
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(5.0)
+    @property
+    def interval(self) -> float:
+        return self._settings.sweep_seconds
 
-    def _run(self) -> None:
-        while not self._stop.wait(self._settings.sweep_seconds):
-            try:
-                self.sweep()
-            except Exception as exc:  # the store or the broker is away: try again next time
-                log.warning("sweep failed: %s: %s", type(exc).__name__, exc)
+    def round(self) -> None:
+        self.sweep()
+
+    def failed(self, exc: Exception) -> None:
+        # the store or the broker is away: try again next time
+        log.warning("sweep failed: %s: %s", type(exc).__name__, exc)
 
     def sweep(self) -> Requeued:
         """One pass: requeue in the store, then send a message for each job."""
