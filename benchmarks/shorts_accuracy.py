@@ -35,7 +35,7 @@ from tests.shorts.accuracy import (
     matched_onset_errors,
     word_by_word_talk,
 )
-from tests.speech.talk import TALK, wer
+from tests.speech.talk import TALK, datasets, wer
 
 from cutups.cli import main as cutups_main
 from cutups.media.audio import extract_speech
@@ -49,15 +49,6 @@ JFK_TEXT = (
     "ask what you can do for your country."
 )
 CAPTION_TOLERANCE = 0.100
-
-
-def _datasets() -> Path:
-    configured = os.environ.get("CUTUPS_SHARED_DATASETS")
-    if configured:
-        return Path(configured)
-    repo = Path(__file__).resolve().parents[1]
-    found = [p / "shared" / "datasets" for p in (repo.parent, repo.parent.parent)]
-    return next((p for p in found if p.is_dir()), found[0])
 
 
 def run_shorts(talk: WordTalk, out: Path, cache: Path) -> dict[str, object]:
@@ -90,7 +81,7 @@ def caption_report(talk: WordTalk, out: Path, clips: list[dict[str, object]]) ->
 
 
 def jfk_wer(cache: Path, work: Path) -> str:
-    flac = _datasets() / "speech" / "jfk.flac"
+    flac = datasets() / "speech" / "jfk.flac"
     if not flac.exists():
         return "WER on real speech: skipped (shared/datasets/speech absent)"
     audio = extract_speech(flac, work / "jfk.f32")

@@ -30,6 +30,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parents[1]))
+
+from tests.speech.talk import datasets
+
 from cutups.media.probe import probe
 from cutups.settings import default_cache_dir
 
@@ -39,22 +43,13 @@ WIDTH = 1920
 FPS = 30
 
 
-def _datasets() -> Path:
-    configured = os.environ.get("CUTUPS_SHARED_DATASETS")
-    if configured:
-        return Path(configured)
-    repo = Path(__file__).resolve().parents[1]
-    found = [p / "shared" / "datasets" for p in (repo.parent, repo.parent.parent)]
-    return next((p for p in found if p.is_dir()), found[0])
-
-
 def _ffmpeg(*args: str) -> None:
     subprocess.run(["ffmpeg", "-v", "error", "-y", *args], check=True)
 
 
 def talk_piece(dest: Path) -> Path:
     """The five talking heads one after another, 1920x1080 30 fps, AAC 48 kHz."""
-    folder = _datasets() / "talking-heads"
+    folder = datasets() / "talking-heads"
     inputs: list[str] = []
     chains = []
     for n in range(FACES):

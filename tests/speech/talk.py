@@ -77,11 +77,14 @@ class SpokenTalk:
 
 
 def datasets() -> Path:
-    """``../shared/datasets`` beside the repository, or ``CUTUPS_SHARED_DATASETS``."""
+    """``CUTUPS_SHARED_DATASETS``, or ``shared/datasets`` beside the repository (or beside
+    the folder holding it: a git worktree under ``/work/wt``)."""
     configured = os.environ.get("CUTUPS_SHARED_DATASETS")
     if configured:
         return Path(configured)
-    return Path(__file__).parents[2] / ".." / "shared" / "datasets"
+    repo = Path(__file__).resolve().parents[2]
+    found = [p / "shared" / "datasets" for p in (repo.parent, repo.parent.parent)]
+    return next((p for p in found if p.is_dir()), found[0])
 
 
 def shipped_transcriber(tmp_path_factory: pytest.TempPathFactory) -> LocalTranscriber:
