@@ -10,12 +10,13 @@ from cutups.output.render import RenderResult
 from cutups.pipeline import PlaysJob, run_plays
 from cutups.recipes.plays_recipe import PlaysOptions
 from cutups.settings import Settings
-from cutups_testkit import GeneratedBroadcast, generate_cached, presets
+from cutups_testkit import GeneratedBroadcast
 
 
 @pytest.fixture(scope="session")
-def tiny(tmp_path_factory: pytest.TempPathFactory) -> GeneratedBroadcast:
-    return generate_cached(presets.tiny(), tmp_path_factory.mktemp("samples"))
+def tiny(broadcast: GeneratedBroadcast) -> GeneratedBroadcast:
+    """The session's tiny broadcast (tests/conftest.py), not a second render of the same spec."""
+    return broadcast
 
 
 @pytest.fixture(scope="session")

@@ -45,8 +45,8 @@ def _halftime_spec() -> BroadcastSpec:
 
 
 @pytest.fixture(scope="module")
-def halftime(tmp_path_factory: pytest.TempPathFactory) -> GeneratedBroadcast:
-    return generate_cached(_halftime_spec(), tmp_path_factory.mktemp("halftime"))
+def halftime(render_cache: Path) -> GeneratedBroadcast:
+    return generate_cached(_halftime_spec(), render_cache)
 
 
 @pytest.mark.parametrize("shape", ["cfbd_json", "espn_json"])

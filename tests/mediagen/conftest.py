@@ -1,4 +1,4 @@
-"""One tiny broadcast per session, decoded once into the per-frame measurements tests need."""
+"""The session's tiny broadcast, decoded once into the per-frame measurements tests need."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import av
 import numpy as np
 import pytest
 
-from cutups_testkit import GeneratedBroadcast, generate, presets
+from cutups_testkit import GeneratedBroadcast
 
 
 @dataclass(frozen=True)
@@ -29,8 +29,9 @@ class Decoded:
 
 
 @pytest.fixture(scope="session")
-def tiny(tmp_path_factory: pytest.TempPathFactory) -> GeneratedBroadcast:
-    return generate(presets.tiny(), tmp_path_factory.mktemp("tiny"))
+def tiny(broadcast: GeneratedBroadcast) -> GeneratedBroadcast:
+    """The session's tiny broadcast (tests/conftest.py), not a second render of the same spec."""
+    return broadcast
 
 
 @pytest.fixture(scope="session")
