@@ -12,6 +12,8 @@ broadcast, or a close-up's jersey number on the tiny one.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -85,12 +87,10 @@ BOXED_LOOKS = ("net_strip_1080p30", "net_pill_540p60", "net_teamstack_540p50")
 
 
 @pytest.mark.parametrize("look", BOXED_LOOKS)
-def test_the_bug_of_each_new_look_is_boxed(
-    look: str, tmp_path_factory: pytest.TempPathFactory
-) -> None:
+def test_the_bug_of_each_new_look_is_boxed(look: str, render_cache: Path) -> None:
     # Network graphics: a bar across the whole bottom, a bug in the grass's colours, gradient
     # and translucent panels, beside watermarks and promo banners.
-    sample = generate_cached(presets.tiny(look), tmp_path_factory.getbasetemp() / "broadcasts")
+    sample = generate_cached(presets.tiny(look), render_cache)
     loc = ScorebugLocator().locate(probe(sample.video))
     assert loc is not None
     sb, video = sample.truth.scorebug, sample.truth.video

@@ -34,8 +34,8 @@ AUDIO_SIGNALS = ("rms", "crowd", "whistle")
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory: pytest.TempPathFactory) -> GeneratedBroadcast:
-    return generate_cached(presets.tiny(), tmp_path_factory.getbasetemp() / "broadcasts")
+def tiny(render_cache: Path) -> GeneratedBroadcast:
+    return generate_cached(presets.tiny(), render_cache)
 
 
 @pytest.fixture(scope="module")
