@@ -22,7 +22,7 @@ from cutups.jobs.models import Job, JobStatus
 from cutups.jobs.service import Service
 from cutups.jobs.spec import JobSpec
 from cutups.pbp.load import load_pbp
-from cutups.sources import source_for
+from cutups.sources import check_fetchable
 from cutups.sources.ssrf import check_url
 from cutups.storage.uploads import TooLargeError
 
@@ -54,7 +54,7 @@ def validate_submission(svc: Service, request: dict[str, Any]) -> None:
     else:
         what = "presigned URL" if spec.source_kind == "presigned_url" else "video URL"
         check_url(spec.source, allow_private=allow, what=what, require_resolution=False)
-        source_for(spec.source)
+        check_fetchable(spec.source)
     if spec.webhook_url:
         check_url(
             spec.webhook_url, allow_private=allow, what="webhook URL", require_resolution=False
