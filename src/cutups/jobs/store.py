@@ -135,6 +135,22 @@ class JobStore(ABC):
 
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
+        self._listeners: builtins.list[Callable[[str], None]] = []
+
+    def listen(self, listener: Callable[[str], None]) -> Callable[[], None]:
+        """Call ``listener(job_id)`` after every committed write to a job's row made through this
+        store object (the API's status snapshots drop theirs); returns what stops it.
+
+        Writes by other processes are not seen here. A listener runs in the writing thread,
+        right after the commit: it must be quick and must not raise.
+        """
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def _announce(self, *job_ids: str) -> None:
+        for listener in tuple(self._listeners):
+            for job_id in job_ids:
+                listener(job_id)
 
     # -- what a backend supplies ----------------------------------------------------------------
     @abstractmethod
@@ -177,7 +193,9 @@ class JobStore(ABC):
                 tx.save(after)
                 if after.terminal and not before.terminal:
                     self._append(tx, job_id, *terminal_event(after))
-            return after
+        if after is not None and after is not before:
+            self._announce(job_id)
+        return after
 
     def _held_change(self, job_id: str, worker_id: str, step: Step) -> Job | None:
         """:meth:`_change` for the lease holder only (fencing)."""
@@ -189,11 +207,14 @@ class JobStore(ABC):
         with self._writing() as tx:
             now = self._clock()
             wanted = Selection(job_id=job_id, claimable_at=now, max_attempts=max_attempts, limit=1)
+            taken = None
             for job in tx.jobs(wanted, skip_locked=True):
                 taken = claimed(job, worker_id, now, lease_seconds)
                 tx.save(taken)
-                return taken
-            return None
+                break
+        if taken is not None:
+            self._announce(taken.id)
+        return taken
 
     # -- creation and reads ---------------------------------------------------------------------
     def create(
@@ -233,7 +254,8 @@ class JobStore(ABC):
             )
             tx.insert(job)
             self._append(tx, job.id, "queued", {"status": "queued"})
-            return job, True
+        self._announce(job.id)
+        return job, True
 
     def _select(self, selection: Selection) -> builtins.list[Job]:
         with self._reading() as db:
@@ -363,7 +385,8 @@ class JobStore(ABC):
             ]
             for job in gone:
                 tx.save(lease_voided(job, self._clock()))
-            return [job.id for job in gone]
+        self._announce(*(job.id for job in gone))
+        return [job.id for job in gone]
 
     def sweep(self, *, max_attempts: int | None, grace_seconds: float) -> Requeued:
         """Put back in the queue what no live worker or broker message will run.
@@ -384,7 +407,8 @@ class JobStore(ABC):
             found = [tx.jobs(wanted, skip_locked=True) for wanted in (expired, unsent)]
             for job in found[0] + found[1]:
                 tx.save(requeued(job, now))
-            return Requeued(tuple(j.id for j in found[0]), tuple(j.id for j in found[1]))
+        self._announce(*(job.id for job in found[0] + found[1]))
+        return Requeued(tuple(j.id for j in found[0]), tuple(j.id for j in found[1]))
 
     # -- events and webhooks --------------------------------------------------------------------
     def append_event(self, job_id: str, type: str, data: Mapping[str, Any]) -> Event:
