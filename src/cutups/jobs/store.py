@@ -131,7 +131,13 @@ class JobStore(ABC):
 
     UNAVAILABLE: ClassVar[tuple[type[Exception], ...]] = ()
     """Errors meaning the store could not be reached just then (a database restarting): a job
-    attempt that meets one ends without an outcome and resumes once its lease runs out."""
+    attempt that meets one ends without an outcome and resumes once its lease runs out, and the
+    API answers 503."""
+
+    @classmethod
+    def unreachable(cls, exc: BaseException) -> bool:
+        """True when ``exc`` means the store could not be reached (see :attr:`UNAVAILABLE`)."""
+        return isinstance(exc, cls.UNAVAILABLE)
 
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
