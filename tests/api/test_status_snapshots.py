@@ -3,7 +3,8 @@ already given, writes made in the API's process shown at once, others within the
 
 A real uvicorn server on loopback, in this process so the store's reads can be counted. Another
 store object on the same SQLite file stands for another process (a ``cutups worker``): its
-writes are not announced to the API's store, as another process's would not be.
+writes are not announced to the API's store, as another process's would not be. (The server's
+store is then declared shared, as PostgreSQL is: a server's own SQLite file is its alone.)
 """
 
 from __future__ import annotations
@@ -51,7 +52,13 @@ class _Served:
         return httpx.Client(base_url=self.url, timeout=10, **kw)
 
 
-def _serve(tmp_path: Path, **settings: Any) -> Iterator[_Served]:
+class _SharedSqlite(SqliteJobStore):
+    """The SQLite store, declared written by other processes too (as PostgreSQL is)."""
+
+    SHARED = True
+
+
+def _serve(tmp_path: Path, *, shared: bool = False, **settings: Any) -> Iterator[_Served]:
     config = Settings(
         CUTUPS_DATA_DIR=tmp_path,
         CUTUPS_CACHE_DIR=tmp_path / "cache",
@@ -59,7 +66,8 @@ def _serve(tmp_path: Path, **settings: Any) -> Iterator[_Served]:
         CUTUPS_ALLOW_PRIVATE_URLS=True,
         **settings,
     )
-    service = Service(config, workers=0)
+    store = _SharedSqlite(tmp_path / "jobs.db") if shared else None
+    service = Service(config, workers=0, store=store)
     service.start()
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -82,14 +90,14 @@ def _serve(tmp_path: Path, **settings: Any) -> Iterator[_Served]:
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[_Served]:
-    """Snapshots kept 30 s: only announced writes refresh them."""
-    yield from _serve(tmp_path, CUTUPS_STATUS_MAX_AGE=30)
+    """The server's own SQLite store: only announced writes refresh its snapshots."""
+    yield from _serve(tmp_path)
 
 
 @pytest.fixture
 def fresh(tmp_path: Path) -> Iterator[_Served]:
-    """Snapshots kept 0.2 s."""
-    yield from _serve(tmp_path, CUTUPS_STATUS_MAX_AGE=0.2)
+    """A shared store; snapshots kept 0.2 s."""
+    yield from _serve(tmp_path, shared=True, CUTUPS_STATUS_MAX_AGE=0.2)
 
 
 def _submit(served: _Served) -> str:
@@ -140,10 +148,10 @@ def test_the_fast_answer_is_the_routes_answer(served: _Served) -> None:
 
 
 def test_other_processes_writes_show_within_the_max_age_and_never_backwards(
-    fresh: _Served,
+    fresh: _Served, tmp_path: Path
 ) -> None:
     job_id = _submit(fresh)
-    other = SqliteJobStore(fresh.service.layout.db)  # another process's store: not announced
+    other = SqliteJobStore(tmp_path / "jobs.db")  # another process's store: not announced
     seen: list[tuple[float, float]] = []
     stop = threading.Event()
 

@@ -8,9 +8,11 @@ serialised once per base URL. A snapshot is used while it is younger than
 **How fresh.** The store announces every write it commits (:meth:`JobStore.listen`): writes made
 in this process (the embedded workers, the API's own cancels and submissions, the watchdog) drop
 the snapshot at once, so the next poll reads the store again. Writes by other processes
-(``cutups worker`` in distributed mode) are seen within ``status_max_age`` seconds (0.25 s by
-default, the event feeds' poll interval); sooner when someone follows the job's event stream,
-since the feed drops the snapshot when it reads new events.
+(``cutups worker`` in distributed mode, other servers on one PostgreSQL) are seen within
+``CUTUPS_STATUS_MAX_AGE`` (0.25 s by default, the event feeds' poll interval); sooner when
+someone follows the job's event stream, since the feed drops the snapshot when it reads new
+events. A store no other process writes (SQLite: one server per data dir) is heard in full, and
+its snapshots are read again only every :data:`UNSHARED_MAX_AGE` seconds, a safety net.
 
 **Never backwards.** One process's answers for a job never go back in time: the store is read
 again only by a read that starts after the change it must see was announced (tickets below),
@@ -34,10 +36,12 @@ from cutups.jobs.models import Job
 from cutups.jobs.store import JobStore
 from cutups.storage.layout import valid_id
 
-__all__ = ["JobSnapshots"]
+__all__ = ["UNSHARED_MAX_AGE", "JobSnapshots"]
 
 MAX_SNAPSHOTS = 10_000
 """Jobs kept at most; the oldest read is dropped first."""
+UNSHARED_MAX_AGE = 10.0
+"""The max age of snapshots of a store only this process writes (every change announced)."""
 MAX_BODIES = 4
 """Answers kept per snapshot (one per base URL; a client naming a new Host gets it built)."""
 
@@ -58,7 +62,8 @@ class JobSnapshots:
     Arguments:
         store: the job store (a getter: the service opens it when it starts).
         reads: the threads that read it.
-        max_age: seconds a snapshot answers polls without a new read.
+        max_age: seconds a snapshot answers polls without a new read, when other processes
+            write the store too (:attr:`JobStore.SHARED`).
     """
 
     def __init__(
@@ -79,7 +84,10 @@ class JobSnapshots:
     def start(self) -> None:
         """Listen to the store's writes (call on the event loop, once the store is open)."""
         self._loop = asyncio.get_running_loop()
-        self._unlisten = self._store().listen(self._announced)
+        store = self._store()
+        self._unlisten = store.listen(self._announced)
+        if not store.SHARED:
+            self._max_age = max(self._max_age, UNSHARED_MAX_AGE)
 
     def close(self) -> None:
         if self._unlisten is not None:

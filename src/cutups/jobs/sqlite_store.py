@@ -43,6 +43,7 @@ class SqliteJobStore(SqlJobStore):
         serial="INTEGER PRIMARY KEY AUTOINCREMENT", real="REAL", events_options=" WITHOUT ROWID"
     )
     _ERROR: ClassVar[type[Exception]] = sqlite3.Error
+    SHARED: ClassVar[bool] = False  # the file is in the data dir, one server's (its lock)
 
     @classmethod
     def unreachable(cls, exc: BaseException) -> bool:

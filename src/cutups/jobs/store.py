@@ -129,6 +129,9 @@ class Requeued:
 class JobStore(ABC):
     """Where jobs live. Every method is safe to call from any thread."""
 
+    SHARED: ClassVar[bool] = True
+    """Other processes may write this store (PostgreSQL: every server and worker). False: only
+    this process does, so :meth:`listen` hears every write."""
     UNAVAILABLE: ClassVar[tuple[type[Exception], ...]] = ()
     """Errors meaning the store could not be reached just then (a database restarting): a job
     attempt that meets one ends without an outcome and resumes once its lease runs out, and the
@@ -482,6 +485,8 @@ class MemoryJobStore(JobStore):
     Writes happen in place under one lock: a step that raises must raise before it changes
     anything, which every step here does (checks first, then one change).
     """
+
+    SHARED: ClassVar[bool] = False
 
     def __init__(self, clock: Clock = time.time) -> None:
         super().__init__(clock)
