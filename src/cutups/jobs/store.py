@@ -179,10 +179,13 @@ class JobStore(ABC):
         """Release resources."""
 
     # -- the write step every change goes through -----------------------------------------------
-    def _append(self, tx: Writer, job_id: str, type: str, data: Mapping[str, Any]) -> Event:
+    def _append(
+        self, tx: Writer, job_id: str, type: str, data: Mapping[str, Any], *, first: bool = False
+    ) -> Event:
+        """Log an event after the job's last (``first``: the new job's first, not looked up)."""
         event = Event(
             job_id=job_id,
-            seq=tx.last_seq(job_id) + 1,
+            seq=1 if first else tx.last_seq(job_id) + 1,
             type=type,
             data=copy.deepcopy(dict(data)),
             at=self._clock(),
@@ -262,7 +265,8 @@ class JobStore(ABC):
                 digest=digest,
             )
             tx.insert(job)
-            self._append(tx, job.id, "queued", {"status": "queued"})
+            # one query fewer while creates are serialised (PostgreSQL: an advisory lock)
+            self._append(tx, job.id, "queued", {"status": "queued"}, first=True)
         self._announce(job.id)
         return job, True
 
