@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from fastapi.testclient import TestClient
 
 from cutups.api.app import create_app
 from cutups.api.schemas import job_public
@@ -191,3 +192,21 @@ def test_api_keys_hold_on_the_fast_path(tmp_path: Path) -> None:
             ok = client.get(f"/jobs/{job_id}", headers={"Authorization": f"Bearer {KEY}"})
             assert ok.status_code == 200
             assert ok.json()["job_id"] == job_id
+
+
+def test_a_client_without_the_lifespan_sees_writes_at_once(tmp_path: Path) -> None:
+    """A test client used without ``with`` runs each request on an event loop of its own and
+    never runs the lifespan: the snapshots listen from the first poll on each loop."""
+    config = Settings(CUTUPS_DATA_DIR=tmp_path, CUTUPS_MIN_FREE_BYTES=0)
+    service = Service(config, workers=0)
+    service.start()
+    try:
+        client = TestClient(create_app(config, service=service))
+        job, _ = service.submit({"video_url": "https://example.com/game.mp4"})
+        assert client.get(f"/jobs/{job.id}").json()["status"] == "queued"
+        assert service.store.claim("w1", 30) is not None
+        assert client.get(f"/jobs/{job.id}").json()["status"] == "processing"
+        assert service.store.update_progress(job.id, "w1", pct=12.0)
+        assert client.get(f"/jobs/{job.id}").json()["pct"] == 12.0
+    finally:
+        service.stop()

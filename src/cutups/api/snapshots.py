@@ -71,7 +71,7 @@ class JobSnapshots:
     ) -> None:
         self._store = store
         self._reads = reads
-        self._max_age = max_age
+        self._shared_max_age = self._max_age = max_age
         self._tickets = itertools.count(1)
         self._snapshots: dict[str, _Snapshot] = {}
         self._changed: dict[str, int] = {}
@@ -82,19 +82,29 @@ class JobSnapshots:
 
     # -- life: listening to the store's writes --------------------------------------------------
     def start(self) -> None:
-        """Listen to the store's writes (call on the event loop, once the store is open)."""
-        self._loop = asyncio.get_running_loop()
+        """Listen to the store's writes (call on the event loop, once the store is open).
+
+        The first poll does it too if need be, and a poll on another event loop (a test client
+        may run one per request) starts over on that loop."""
+        loop = asyncio.get_running_loop()
+        if loop is self._loop:
+            return
+        self.close()
+        self._loop = loop
         store = self._store()
         self._unlisten = store.listen(self._announced)
-        if not store.SHARED:
-            self._max_age = max(self._max_age, UNSHARED_MAX_AGE)
+        shared = self._shared_max_age
+        self._max_age = shared if store.SHARED else max(shared, UNSHARED_MAX_AGE)
 
     def close(self) -> None:
+        """Stop listening and forget every snapshot."""
         if self._unlisten is not None:
             self._unlisten()
             self._unlisten = None
+        self._loop = None
         self._snapshots.clear()
         self._changed.clear()
+        self._reading.clear()
 
     def _announced(self, job_id: str) -> None:
         """A write to ``job_id`` was committed (in any thread): drop its snapshot, on the loop."""
@@ -128,6 +138,7 @@ class JobSnapshots:
         return body
 
     async def _snapshot(self, job_id: str) -> _Snapshot:
+        self.start()
         changed = self._changed.get(job_id, 0)
         snap = self._snapshots.get(job_id)
         if (
