@@ -87,7 +87,6 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if owned:
             await run_in_threadpool(svc.start)
-        snapshots.start()
         try:
             yield
         finally:

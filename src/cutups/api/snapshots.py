@@ -80,12 +80,12 @@ class JobSnapshots:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._unlisten: Callable[[], None] | None = None
 
-    # -- life: listening to the store's writes --------------------------------------------------
-    def start(self) -> None:
-        """Listen to the store's writes (call on the event loop, once the store is open).
+    # -- listening to the store's writes --------------------------------------------------
+    def _listen(self) -> None:
+        """Listen to the store's writes, from the first poll on (no snapshot before it).
 
-        The first poll does it too if need be, and a poll on another event loop (a test client
-        may run one per request) starts over on that loop."""
+        A poll on another event loop (a test client may run one per request) starts over on
+        that loop."""
         loop = asyncio.get_running_loop()
         if loop is self._loop:
             return
@@ -138,7 +138,7 @@ class JobSnapshots:
         return body
 
     async def _snapshot(self, job_id: str) -> _Snapshot:
-        self.start()
+        self._listen()
         changed = self._changed.get(job_id, 0)
         snap = self._snapshots.get(job_id)
         if (
