@@ -14,7 +14,6 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from cutups.api.errors import ApiError
-from cutups.api.reads import StoreReads
 from cutups.api.snapshots import JobSnapshots
 from cutups.jobs.models import Job
 from cutups.jobs.service import Service
@@ -23,12 +22,10 @@ from cutups.storage.layout import valid_id
 
 __all__ = [
     "BaseUrl",
-    "ReadsDep",
     "ServiceDep",
     "SettingsDep",
     "SnapshotsDep",
     "base_url",
-    "get_reads",
     "get_service",
     "get_snapshots",
     "job_or_404",
@@ -43,15 +40,6 @@ async def get_service(request: Request) -> Service:
 
 
 ServiceDep = Annotated[Service, Depends(get_service)]
-
-
-async def get_reads(request: Request) -> StoreReads:
-    reads: StoreReads = request.app.state.reads
-    return reads
-
-
-ReadsDep = Annotated[StoreReads, Depends(get_reads)]
-"""The threads for hot store reads (see :mod:`cutups.api.reads`)."""
 
 
 async def get_snapshots(request: Request) -> JobSnapshots:
