@@ -9,7 +9,8 @@ serialised once per base URL. A snapshot is used while it is younger than
 in this process (the embedded workers, the API's own cancels and submissions, the watchdog) drop
 the snapshot at once, so the next poll reads the store again. Writes by other processes
 (``cutups worker`` in distributed mode, other servers on one PostgreSQL) are seen within
-``CUTUPS_STATUS_MAX_AGE`` (0.25 s by default, the event feeds' poll interval); sooner when
+``CUTUPS_STATUS_MAX_AGE`` (0.25 s by default, the event feeds' poll interval) plus the time of
+one store read (a snapshot's age counts from when its read ended); sooner when
 someone follows the job's event stream, since the feed drops the snapshot when it reads new
 events. A store no other process writes (SQLite: one server per data dir) is heard in full, and
 its snapshots are read again only every :data:`UNSHARED_MAX_AGE` seconds, a safety net.
