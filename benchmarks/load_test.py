@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
@@ -337,8 +338,30 @@ def main() -> int:
     parser.add_argument("--max-queue", type=int, default=100)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--database-url", default=None, help="PostgreSQL (default: SQLite)")
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="start a throw-away PostgreSQL cluster (as the ops tests do) and use it",
+    )
     parser.add_argument("--video-seconds", type=float, default=30.0)
     args = parser.parse_args()
+    with contextlib.ExitStack() as stack:
+        if args.postgres:
+            args.database_url = stack.enter_context(_throwaway_postgres()).url
+        return _main(args)
+
+
+@contextlib.contextmanager
+def _throwaway_postgres() -> Iterator[Any]:
+    """A PostgreSQL cluster in a temporary folder, from the ops tests' helpers."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.ops.services import postgres
+
+    with tempfile.TemporaryDirectory(prefix="cutups-load-pg-") as tmp, postgres(Path(tmp)) as pg:
+        yield pg
+
+
+def _main(args: argparse.Namespace) -> int:
     report = run(
         args.submissions,
         args.polls,

@@ -186,6 +186,15 @@ class Settings(BaseSettings):
     """First retry delay; doubles per attempt (with jitter), capped at 60 s."""
     sse_heartbeat_seconds: float = Field(15.0, gt=0, validation_alias=_env("SSE_HEARTBEAT_SECONDS"))
     """Seconds between keep-alive comments on an idle event stream."""
+    worker_nice: int = Field(10, ge=0, le=19, validation_alias=_env("WORKER_NICE"))
+    """How much nicer (lower CPU priority) the embedded workers run than the API, with their
+    decoding threads and ffmpeg children (Linux): status polls stay fast while jobs run. 0: the
+    same priority."""
+    status_max_age: float = Field(0.25, ge=0, le=60, validation_alias=_env("STATUS_MAX_AGE"))
+    """Seconds a status poll (``GET /jobs/{id}``) may answer from the API's snapshot of the job
+    without reading the store again, when other processes write the store (PostgreSQL). Writes
+    made in the API's process are seen at once; this bounds how late a change made by another
+    process (a ``cutups worker``) shows. 0: read on every poll."""
     access_log: bool = Field(False, validation_alias=_env("ACCESS_LOG"))
     """Log every HTTP request (one JSON line each). Off by default: under load the line costs
     the event loop a tenth of a status poll, and the job log already says what each job did."""

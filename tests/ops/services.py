@@ -258,13 +258,25 @@ class RestartableRedis:
 
 def restart_postgres(server: Postgres) -> None:
     """Stop the cluster (``-m fast``: every session is cut) and start it again, same options."""
+    stop_postgres(server)
+    start_postgres(server)
+
+
+def stop_postgres(server: Postgres) -> None:
+    """Stop the cluster (``-m fast``: every session is cut)."""
+    _pg_ctl(server, "-m", "fast", "stop")
+
+
+def start_postgres(server: Postgres) -> None:
+    """Start a stopped cluster again, with the options it first had."""
+    _pg_ctl(server, "-l", str(server.datadir.parent / "pg.log"), "-o", server.options, "start")
+
+
+def _pg_ctl(server: Postgres, *step: str) -> None:
     _let_postgres_reach(server.datadir.parent)
     pg_ctl = [str(PG_BIN / "pg_ctl"), "-D", str(server.datadir), "-w"]
-    log = str(server.datadir.parent / "pg.log")
-    steps = (["-m", "fast", "stop"], ["-l", log, "-o", server.options, "start"])
-    for step in steps:
-        done = subprocess.run(
-            _as_postgres([*pg_ctl, *step]), stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"pg_ctl {step[-1]} failed: {done.stdout.decode()[-2000:]}")
+    done = subprocess.run(
+        _as_postgres([*pg_ctl, *step]), stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"pg_ctl {step[-1]} failed: {done.stdout.decode()[-2000:]}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from cutups.sources import (
     PresignedUrlSource,
     UploadSource,
     YtDlpSource,
+    check_fetchable,
     source_for,
 )
 from cutups.sources.gdrive import drive_file_id
@@ -81,6 +83,21 @@ def test_routing(url: str, handler: type) -> None:
 def test_unroutable_urls_are_refused(url: str) -> None:
     with pytest.raises(SourceError):
         source_for(url)
+    with pytest.raises(SourceError):
+        check_fetchable(url)
+
+
+def test_a_submission_checks_its_url_without_asking_every_extractor() -> None:
+    """``check_fetchable`` agrees with the registry but answers an ordinary URL at once: each
+    ``POST /jobs`` used to match its URL against all of yt-dlp's extractors (~20 ms)."""
+    urls = [f"https://videos.example.com/game{n}.mp4" for n in range(20)]
+    urls += ["https://www.youtube.com/watch?v=dQw4w9WgXcQ", "upload:abc123"]
+    for url in urls:
+        check_fetchable(url)  # every one is fetchable
+    started = time.process_time()
+    for url in urls[:20]:
+        check_fetchable(url)
+    assert (time.process_time() - started) / 20 < 0.002
 
 
 def test_registry_order_has_the_generic_handler_last() -> None:

@@ -34,6 +34,8 @@ from cutups.api.routes import (
 )
 from cutups.api.routes import metrics as metrics_route
 from cutups.api.routes.uploads import MULTIPART_OVERHEAD
+from cutups.api.snapshots import JobSnapshots
+from cutups.api.status_polls import StatusPollMiddleware
 from cutups.jobs.service import Service
 from cutups.settings import Settings
 from cutups.web import router as web_router
@@ -78,7 +80,8 @@ def create_app(
     owned = service is None
     svc = service or Service(settings, workers=workers)
     reads = StoreReads(read_threads(settings))
-    feeds = EventFeeds(lambda: svc.store, reads)
+    snapshots = JobSnapshots(lambda: svc.store, reads, settings.status_max_age)
+    feeds = EventFeeds(lambda: svc.store, reads, on_events=snapshots.changed)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -87,6 +90,7 @@ def create_app(
         try:
             yield
         finally:
+            snapshots.close()
             feeds.close()
             reads.close()
             if owned:
@@ -96,7 +100,9 @@ def create_app(
     app.state.service = svc
     app.state.reads = reads
     app.state.feeds = feeds
+    app.state.snapshots = snapshots
     app.add_middleware(BodyLimitMiddleware, limit_for=_body_limits(settings))
+    app.add_middleware(StatusPollMiddleware, service=svc, snapshots=snapshots)  # outermost
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(models_health.router)

@@ -8,12 +8,13 @@ the thread pool, and a hop there and back costs the event loop more than the wor
 from __future__ import annotations
 
 import hmac
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import Depends, Request
 
 from cutups.api.errors import ApiError
-from cutups.api.reads import StoreReads
+from cutups.api.snapshots import JobSnapshots
 from cutups.jobs.models import Job
 from cutups.jobs.service import Service
 from cutups.settings import Settings
@@ -21,13 +22,14 @@ from cutups.storage.layout import valid_id
 
 __all__ = [
     "BaseUrl",
-    "ReadsDep",
     "ServiceDep",
     "SettingsDep",
+    "SnapshotsDep",
     "base_url",
-    "get_reads",
     "get_service",
+    "get_snapshots",
     "job_or_404",
+    "key_accepted",
     "require_api_key",
 ]
 
@@ -40,13 +42,13 @@ async def get_service(request: Request) -> Service:
 ServiceDep = Annotated[Service, Depends(get_service)]
 
 
-async def get_reads(request: Request) -> StoreReads:
-    reads: StoreReads = request.app.state.reads
-    return reads
+async def get_snapshots(request: Request) -> JobSnapshots:
+    snapshots: JobSnapshots = request.app.state.snapshots
+    return snapshots
 
 
-ReadsDep = Annotated[StoreReads, Depends(get_reads)]
-"""The threads for hot store reads (see :mod:`cutups.api.reads`)."""
+SnapshotsDep = Annotated[JobSnapshots, Depends(get_snapshots)]
+"""Jobs as status polls see them (see :mod:`cutups.api.snapshots`)."""
 
 
 def job_or_404(svc: Service, job_id: str) -> Job:
@@ -64,18 +66,23 @@ async def get_settings(service: ServiceDep) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
+def key_accepted(keys: Sequence[str], authorization: str) -> bool:
+    """True when no keys are set, or ``authorization`` is ``Bearer <one of them>``."""
+    if not keys:
+        return True
+    scheme, _, token = authorization.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        return False
+    # compare_digest against every key: no early exit that would leak which matched
+    matches = [hmac.compare_digest(token.encode(), k.encode()) for k in keys]
+    return any(matches)
+
+
 async def require_api_key(request: Request, service: ServiceDep) -> None:
     """With ``CUTUPS_API_KEYS`` set, demand ``Authorization: Bearer <one of them>``."""
-    keys = service.settings.api_keys
-    if not keys:
+    if key_accepted(service.settings.api_keys, request.headers.get("authorization", "")):
         return
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    token = token.strip()
-    if scheme.lower() == "bearer" and token:
-        # compare_digest against every key: no early exit that would leak which matched
-        matches = [hmac.compare_digest(token.encode(), k.encode()) for k in keys]
-        if any(matches):
-            return
     raise ApiError(
         401,
         "unauthorized",

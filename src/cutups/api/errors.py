@@ -14,6 +14,7 @@ unknown route / method                       404/405 not_found / ...
 other ``InputError`` (bad user input)        422     snake_case class name
 ``IdempotencyConflict``                      409     idempotency_conflict
 ``QueueFullError``                           429     queue_full (+ Retry-After)
+the job store unreachable (database down)    503     store_unavailable (+ Retry-After)
 anything else                                500     internal (logged; no details leak)
 =========================================  ======  ====================
 """
@@ -32,13 +33,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cutups.errors import InputError
 from cutups.jobs.models import IdempotencyConflict, QueueFullError
+from cutups.jobs.postgres_store import STORE_ERRORS, store_unreachable
 from cutups.sources.ssrf import PrivateAddressError
 from cutups.storage.layout import InsufficientStorageError
 from cutups.storage.uploads import TooLargeError
 
-__all__ = ["ApiError", "error_body", "install_error_handlers"]
+__all__ = ["STORE_RETRY_AFTER", "ApiError", "error_body", "install_error_handlers"]
 
 log = logging.getLogger(__name__)
+
+STORE_RETRY_AFTER = "5"
+"""Seconds a client is told to wait when the job store cannot be reached."""
 
 _STATUS_CODES = {
     400: "bad_request",
@@ -150,3 +155,29 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _internal(request: Request, exc: Exception) -> JSONResponse:
         log.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
         return _respond(500, "internal", "internal error; the server log has the details")
+
+    async def _store(request: Request, exc: Exception) -> JSONResponse:
+        """A store error: 503 while the database cannot be reached (a restart, an outage: one
+        log line each, no traceback), an internal error otherwise (a bad query is a bug)."""
+        if not store_unreachable(exc):
+            return await _internal(request, exc)
+        log.warning(
+            "the job store is unreachable (%s): %s %s answered 503",
+            _first_line(exc),
+            request.method,
+            request.url.path,
+        )
+        return _respond(
+            503,
+            "store_unavailable",
+            "the job store cannot be reached just now (database down or restarting); "
+            f"retry in {STORE_RETRY_AFTER} s",
+            {"Retry-After": STORE_RETRY_AFTER},
+        )
+
+    for error in STORE_ERRORS:
+        app.add_exception_handler(error, _store)
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]

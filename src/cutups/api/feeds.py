@@ -77,14 +77,22 @@ class EventFeeds:
         store: where events are read (a getter: the service opens its store when it starts).
         reads: the threads that read it.
         poll_seconds: pause between two reads of a feed that found nothing new.
+        on_events: called with the job's id when a feed reads new events (its status polls
+            must then show at least what the stream shows: :mod:`cutups.api.snapshots`).
     """
 
     def __init__(
-        self, store: Callable[[], JobStore], reads: StoreReads, poll_seconds: float = 0.25
+        self,
+        store: Callable[[], JobStore],
+        reads: StoreReads,
+        poll_seconds: float = 0.25,
+        *,
+        on_events: Callable[[str], None] | None = None,
     ) -> None:
         self._store = store
         self._reads = reads
         self._poll = poll_seconds
+        self._on_events = on_events
         self._feeds: dict[str, JobFeed] = {}
 
     def __len__(self) -> int:
@@ -158,6 +166,8 @@ class EventFeeds:
         store = self._store()
         events = await self._reads(store.events_since, feed.job_id, feed.cursor)
         if events:
+            if self._on_events is not None:
+                self._on_events(feed.job_id)
             feed.add(events)
             return True
         job = await self._reads(store.get, feed.job_id)

@@ -67,6 +67,8 @@ class ConnectionPool:
         self._open = 0
         self._waiting = 0
         self._closed = False
+        self._down = False
+        """The server refused connections for a whole timeout, and none has succeeded since."""
         self._changed = threading.Condition()
 
     @contextmanager
@@ -96,14 +98,22 @@ class ConnectionPool:
 
     def _connect_by(self, deadline: float) -> Connection:
         """A new connection, retried until ``deadline`` while the server refuses (restarting:
-        "the database system is starting up"), so a restart costs a pause, not a failure."""
+        "the database system is starting up"), so a restart costs a pause, not a failure.
+
+        Once a caller has waited that long in vain, the server is down: later callers try once
+        and fail at once (the API answers 503 now, not after the timeout each), until a
+        connection succeeds again."""
         while True:
             try:
-                return self._connect()
+                conn = self._connect()
             except psycopg.OperationalError:
-                if time.monotonic() + _RECONNECT_PAUSE >= deadline:
+                if self._down or time.monotonic() + _RECONNECT_PAUSE >= deadline:
+                    self._down = True
                     raise
                 time.sleep(_RECONNECT_PAUSE)
+            else:
+                self._down = False
+                return conn
 
     def _idle_one(self) -> Connection | None:
         """A usable idle connection, closing those the server closed; None if there is none."""

@@ -20,6 +20,7 @@ this module holds only the dialect and the connections.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,7 +39,13 @@ from cutups.jobs.store import Clock, JobStore
 if TYPE_CHECKING:
     from cutups.settings import Settings
 
-__all__ = ["APPLICATION_NAME", "PostgresJobStore", "open_store"]
+__all__ = [
+    "APPLICATION_NAME",
+    "STORE_ERRORS",
+    "PostgresJobStore",
+    "open_store",
+    "store_unreachable",
+]
 
 APPLICATION_NAME = "cutups-jobs"
 """How the store's connections name themselves (``pg_stat_activity.application_name``)."""
@@ -131,6 +138,15 @@ class PostgresJobStore(SqlJobStore):
 
     def close(self) -> None:
         self._pool.close()
+
+
+STORE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, psycopg.Error)
+"""The base errors of every store's driver."""
+
+
+def store_unreachable(exc: BaseException) -> bool:
+    """True when ``exc``, from any store, means it could not be reached just then."""
+    return SqliteJobStore.unreachable(exc) or PostgresJobStore.unreachable(exc)
 
 
 def open_store(settings: Settings, sqlite_path: Path) -> JobStore:

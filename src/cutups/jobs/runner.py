@@ -483,7 +483,7 @@ def settle(
         store.release(job.id, worker)
         log.info("server stopping: job handed back to the queue, files kept for resuming")
         return None
-    if isinstance(exc, store.UNAVAILABLE):
+    if exc is not None and store.unreachable(exc):
         # Not the job's fault: the store went away mid-write (a database restart). Record no
         # outcome; the lease runs out and the job resumes from its checkpoints.
         log.warning("the job store was unreachable (%s); the job resumes when its lease ends", exc)

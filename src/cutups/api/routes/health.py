@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from cutups import __version__
 from cutups.api.deps import ServiceDep
 from cutups.api.errors import error_body
+from cutups.jobs.postgres_store import STORE_ERRORS, store_unreachable
 from cutups.storage.layout import free_bytes
 
 __all__ = ["router"]
@@ -21,15 +22,25 @@ router = APIRouter(prefix="/health", tags=["health"])
 
 @router.get("")
 def health(svc: ServiceDep) -> dict[str, Any]:
-    """Liveness, queue depth, running jobs and their live ffmpeg processes."""
+    """Liveness, queue depth, running jobs and their live ffmpeg processes.
+
+    Alive even while the job store cannot be reached (``store: unreachable``, no queue depth):
+    restarting the API would not bring the database back; ``/health/ready`` says not ready."""
     pool = svc.pool
+    try:
+        depth: int | None = svc.store.queue_depth()
+    except STORE_ERRORS as exc:
+        if not store_unreachable(exc):
+            raise
+        depth = None
     return {
         "status": "ok",
         "version": __version__,
         "pid": _pid(),
         "uptime_sec": round(time.time() - svc.started_at, 1),
         "workers": svc.workers,
-        "queue_depth": svc.store.queue_depth(),
+        "store": "ok" if depth is not None else "unreachable",
+        "queue_depth": depth,
         "running": pool.running() if pool is not None else [],
         "ffmpeg_processes": svc.ffmpeg_processes(),
     }

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Header, Query, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 
-from cutups.api.deps import BaseUrl, ReadsDep, ServiceDep
+from cutups.api.deps import BaseUrl, ServiceDep, SnapshotsDep
 from cutups.api.deps import job_or_404 as _job
 from cutups.api.errors import ApiError
 from cutups.api.schemas import JobAccepted, JobCreate, JobPublic, JobsPublic, job_public
@@ -22,7 +22,7 @@ from cutups.jobs.models import Job, JobStatus
 from cutups.jobs.service import Service
 from cutups.jobs.spec import JobSpec
 from cutups.pbp.load import load_pbp
-from cutups.sources import source_for
+from cutups.sources import check_fetchable
 from cutups.sources.ssrf import check_url
 from cutups.storage.uploads import TooLargeError
 
@@ -54,7 +54,7 @@ def validate_submission(svc: Service, request: dict[str, Any]) -> None:
     else:
         what = "presigned URL" if spec.source_kind == "presigned_url" else "video URL"
         check_url(spec.source, allow_private=allow, what=what, require_resolution=False)
-        source_for(spec.source)
+        check_fetchable(spec.source)
     if spec.webhook_url:
         check_url(
             spec.webhook_url, allow_private=allow, what="webhook URL", require_resolution=False
@@ -142,12 +142,14 @@ def list_jobs(
 
 
 @router.get("/{job_id}", response_model=JobPublic, responses=_ERRORS)
-async def get_job(job_id: str, svc: ServiceDep, reads: ReadsDep, base: BaseUrl) -> Response:
+async def get_job(job_id: str, snapshots: SnapshotsDep, base: BaseUrl) -> Response:
     """Poll a job: status, stage, pct, eta_sec, detail, progress, error, result."""
-    # Every client's hot path: the store read on the read threads, the rest on the event loop;
-    # the model is serialised once, here, instead of validated again against response_model.
-    job = await reads(_job, svc, job_id)
-    return Response(job_public(job, base).model_dump_json(), media_type="application/json")
+    # Every client's hot path: answered from the job's snapshot (cutups.api.snapshots), its
+    # JSON made once per change instead of validated again against response_model.
+    body = await snapshots.body(job_id, base)
+    if body is None:
+        raise ApiError(404, "not_found", f"no job {job_id!r}")
+    return Response(body, media_type="application/json")
 
 
 @router.post("/{job_id}/cancel", response_model=JobAccepted, responses=_ERRORS)
