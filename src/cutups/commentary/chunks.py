@@ -5,9 +5,11 @@ scene-cut keyframes and no B-frames, AAC stereo at 48 kHz, bit-exact muxing), so
 join into the final video by stream copy and split into HLS segments on their keyframes.
 Without B-frames every frame is decoded when it is shown: with them, a chunk's first decode
 time lay two frames before the end of the chunk it follows, and Chromium's Media Source
-dropped the frames shown there (a two-frame gap in ``buffered`` that stopped playback). Each chunk is a
-whole number of frames, and its audio is trimmed or padded to exactly the samples those frames
-last, so no join adds drift: the only slack is the AAC padding of a chunk's last packet.
+dropped the frames shown there (a two-frame gap in ``buffered`` that stopped playback).
+
+Each chunk is a whole number of frames, and its audio is trimmed or padded to exactly the
+samples those frames last, so no join adds drift: the only slack is the AAC padding of a
+chunk's last packet.
 
 The original audio is lowered by ``duck_db`` while the voice speaks (with quarter-second ramps)
 and at full level elsewhere; a source without audio gets silence under the voice.
