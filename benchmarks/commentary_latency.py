@@ -2,6 +2,9 @@
 
     python benchmarks/commentary_latency.py [--voice piper|espeak] [--hours 3] [--out DIR]
 
+With ``--out DIR`` the broadcasts are kept there and reused by the next run (the 3-hour file is
+1 GB: put DIR under /work/cache). The load average is printed with every timing.
+
 On a generated 133-s broadcast (no play-by-play, cold analysis cache), in one run:
 
 - **streaming** (``cutups run --recipe commentary``): plays found while the video is decoded,
@@ -27,6 +30,7 @@ import argparse
 import contextlib
 import json
 import math
+import os
 import tempfile
 import threading
 import time
@@ -147,6 +151,8 @@ def long_video(piece: Path, hours: float, out: Path) -> Path:
     listing = out / "pieces.txt"
     listing.write_text("".join(f"file '{piece}'\n" for _ in range(copies)))
     long = out / f"long_{copies}x.mp4"
+    if long.exists() and probe(long, keyframes=False).duration >= copies * seconds - 1:
+        return long  # made by an earlier run with the same --out
     run(["ffmpeg", "-nostdin", "-y", "-v", "error", "-f", "concat", "-safe", "0", "-i",
          file_arg(listing), "-c", "copy", file_arg(long)])  # fmt: skip
     return long
@@ -218,6 +224,10 @@ def suite_facts(out: Path, games: int) -> dict[str, int]:
     return {"lines": lines, "invented": invented}
 
 
+def _load() -> str:
+    return "load {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--voice", default="piper", choices=("piper", "espeak"))
@@ -228,16 +238,19 @@ def main() -> None:
     root = args.out or Path(tempfile.mkdtemp(prefix="commentary-latency-"))
     piece = generate_cached(presets.minutes(133 / 60, LOOK), root / "broadcasts").video
     print(f"133-s broadcast: {piece} ({probe(piece).duration:.1f} s), voice {args.voice}")
+    print(f"before: {_load()}")
     s = streaming(piece, root / "stream", args.voice)
-    b = batch(piece, root / "batch", args.voice)
     print(
         f"streaming: first chunk {s['first_chunk']:.2f} s (first play {s['first_play']:.2f} s), "
-        f"total {s['total']:.2f} s, {s['chunks']} chunks, rate {s['rate']:.2f}x real time"
+        f"total {s['total']:.2f} s, {s['chunks']} chunks, rate {s['rate']:.2f}x real time "
+        f"({_load()})"
     )
+    b = batch(piece, root / "batch", args.voice)
     print(
         f"batch:     first playback {b['first_chunk']:.2f} s (its first chunk file at "
         f"{b['first_chunk_file']:.2f} s), total {b['total']:.2f} s, stages (cumulative) "
         + ", ".join(f"{k} {v:.2f}" for k, v in b["stages"].items())
+        + f" ({_load()})"
     )
     print(
         f"ratios batch/streaming: first chunk {b['first_chunk'] / s['first_chunk']:.1f}x, "
@@ -252,10 +265,12 @@ def main() -> None:
     facts = suite_facts(root, args.suite_games)
     print(f"fact check over {args.suite_games} suite games x 4 formats: {facts}")
     long = long_video(piece, args.hours, root)
-    info = probe(long)
+    info = probe(long, keyframes=False)
     lg = streaming(long, root / "long", args.voice, stop_after_first=True)
-    print(f"long ({info.duration / 3600:.2f} h, {long.stat().st_size / 1e9:.1f} GB): first chunk "
-          f"{lg['first_chunk']:.2f} s (first play {lg['first_play']:.2f} s)")  # fmt: skip
+    print(
+        f"long ({info.duration / 3600:.2f} h, {long.stat().st_size / 1e9:.1f} GB): first chunk "
+        f"{lg['first_chunk']:.2f} s (first play {lg['first_play']:.2f} s) ({_load()})"
+    )
 
 
 if __name__ == "__main__":

@@ -7,7 +7,9 @@ setup) inside :class:`tests.web.commentary_server.CommentaryServer`, which sends
 page as it happens, in the service's SSE format. The page is the real one
 (``#/commentary/<id>``). Reported: the first frame's delay after the first ``chunk_ready`` (the
 page's clock), stalls (``waiting`` after playback began, with how much was buffered ahead),
-chunks, stream length, how fast chunks were made against real time, and the load average.
+chunks, stream length, how fast chunks were made against real time, and the load average. A
+``waiting`` at a join (where one chunk meets the next) is the stream's fault; one within a
+chunk with seconds buffered ahead is Chromium's decoder starved by a loaded machine.
 
     python benchmarks/commentary_page.py --minutes 10
 """
@@ -99,6 +101,7 @@ def play_live(
     seen["first_chunk_after"] = result.first_chunk_after
     seen["chunks"] = len(result.chunks)
     seen["stream_seconds"] = sum(r.seconds for r in result.chunks)
+    seen["joins"] = [r.stream_start for r in result.chunks[1:]]
     return seen
 
 
@@ -126,9 +129,11 @@ def main() -> None:
             server.stop()
     first = seen["frame"] - float(seen["firstChunkMs"])
     data_stalls = [w for w in seen["waiting"] if w["ahead"] < 0.2]
+    at_joins = [w for w in seen["waiting"] if _at_join(w["at"], seen["joins"])]
     print(
         "| broadcast | chunks | stream | chunks made in | first chunk after | first frame "
-        "after first chunk_ready | waiting (no data ahead) | played | load avg (1 min) |"
+        "after first chunk_ready | waiting (no data ahead, at a join) | played "
+        "| load avg (1 min) |"
     )
     print("|---|---|---|---|---|---|---|---|---|")
     print(
@@ -137,12 +142,18 @@ def main() -> None:
         f"| {seen['chunks']} "
         f"| {seen['stream_seconds']:.1f} s | {seen['made_in']:.1f} s "
         f"| {seen['first_chunk_after']:.2f} s | {first / 1000:.2f} s "
-        f"| {len(seen['waiting'])} ({len(data_stalls)}) "
+        f"| {len(seen['waiting'])} ({len(data_stalls)}, {len(at_joins)}) "
         f"| {seen['played'][0][1]:.1f} s in {len(seen['played'])} range(s) "
         f"| {os.getloadavg()[0]:.1f} |"
     )
     for stall in seen["waiting"]:
-        print(f"waiting at {stall['at']:.2f} s with {stall['ahead']:.2f} s buffered ahead")
+        where = "at a join" if _at_join(stall["at"], seen["joins"]) else "within a chunk"
+        print(f"waiting at {stall['at']:.2f} s ({where}) with {stall['ahead']:.2f} s ahead")
+
+
+def _at_join(at: float, joins: list[float]) -> bool:
+    """Whether the playhead stood at (or just past) where one chunk meets the next."""
+    return any(-0.1 <= at - join <= 0.3 for join in joins)
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ def run_recipe(
         raise InputError(f"the {recipe.name} recipe does not use play-by-play")
     recipe.check(options, has_pbp=pbp is not None, settings=ctx.settings)
     ctx.progress("probing", 0.0, f"reading {source.name}")
-    info = probe(source)
+    info = probe(source, keyframes=recipe.uses_keyframes)
     _check_length(info.duration, max_seconds)
     ctx.progress("probing", 1.0, f"{info.duration:.0f} s, {info.video.width}x{info.video.height}")
     inputs = RecipeInputs(source=source, info=info, pbp=pbp, source_url=source_url)

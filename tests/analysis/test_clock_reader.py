@@ -10,14 +10,15 @@ from PIL import Image, ImageDraw, ImageFont
 
 from cutups.analysis.bug_crops import BugCrops
 from cutups.analysis.clock_model import fit_clock_model
-from cutups.analysis.clock_reader import _Reader as Reader
 from cutups.analysis.clock_reader import (
+    ClockFields,
     find_fields,
     identify_fields,
     parse_clock,
     parse_period,
     read_clock,
 )
+from cutups.analysis.clock_reader import _Reader as Reader
 from cutups.analysis.ocr import GlyphReader, TesseractReader, binarize, otsu_threshold
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
@@ -146,6 +147,21 @@ def test_read_clock_matches_truth_and_learns_glyphs() -> None:
     assert model.reached(1, 30) == [pytest.approx(10.0, abs=0.2)]
     assert model.reached(2, 895) == [pytest.approx(75.0, abs=0.2)]
     assert model.reached(2, 865) == [pytest.approx(125.0, abs=0.2)]  # after the stoppage
+
+
+def test_a_window_where_the_clock_stands_still_is_read_with_the_fields_found_before() -> None:
+    """A video read in windows: a window in which the game clock never runs has no field to
+    find (only the play clock changes), so the fields of an earlier window are used."""
+    bug, _ = _crops()
+    first = read_clock(bug, TesseractReader())
+    assert first.clock_field is not None
+    known = ClockFields(first.clock_field, first.period_field)
+    stopped = np.stack([_bug(871, "2nd", 14, 40 - k) for k in range(8)])
+    window = BugCrops(np.arange(8) * 10 + 2000, stopped, Fraction(10))
+    alone = read_clock(window, TesseractReader())
+    assert alone.clock_field is None and alone.readings == ()
+    again = read_clock(window, TesseractReader(), known=known)
+    assert [(r.t, r.period, r.seconds) for r in again.readings] == [(200.0, 2, 871.0)]
 
 
 def test_glyph_reader_refuses_unknown_shapes() -> None:

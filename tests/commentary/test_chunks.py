@@ -54,6 +54,14 @@ def test_a_chunk_is_exactly_its_frames_with_as_many_samples(
     assert info.keyframes[:3] == pytest.approx([0.0, 60 / FPS, 120 / FPS], abs=1e-3)
 
 
+def test_a_chunk_has_no_reordered_frames(source: MediaInfo, tmp_path: Path) -> None:
+    """With B-frames a chunk's first decode time lies before the last frames the chunk before
+    it shows, and Chromium's MSE dropped those frames where the two met: a two-frame gap in
+    ``buffered`` that stopped playback (a 10-minute stream, issue 20)."""
+    info = probe(_chunk(source, tmp_path, 0, 2.0, 7.5).path)
+    assert info.video.reorders is False and info.video.reorder_delay == 0
+
+
 def test_the_game_audio_dips_under_the_voice_and_comes_back(
     source: MediaInfo, tmp_path: Path
 ) -> None:

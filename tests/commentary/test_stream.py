@@ -89,6 +89,9 @@ def test_the_stream_overlaps_its_stages_and_survives_a_voice_failure(
     # Streaming: the first chunk is out before the last play has been written about.
     last_text = max(n for n, k in enumerate(kinds) if k == "commentary_ready")
     assert kinds.index("chunk_ready") < last_text
+    # Nothing more is looked for until the first chunk is out (it gets both cores).
+    second_play = [n for n, k in enumerate(kinds) if k == "events_detected"][1]
+    assert kinds.index("chunk_ready") < second_play
     chunks = [e.to_dict() for e in events if e.type == "chunk_ready"]
     assert [c["index"] for c in chunks] == list(range(10))
     warnings = [e.to_dict() for e in events if e.type == "warning"]

@@ -31,6 +31,7 @@ from cutups.analysis.ocr import GlyphReader, TesseractReader, binarize, otsu_thr
 from cutups.analysis.pixels import absdiff
 
 __all__ = [
+    "ClockFields",
     "ClockReader",
     "ClockReadout",
     "TextField",
@@ -78,6 +79,14 @@ class TextField:
 
     def cut(self, crop: NDArray[np.uint8]) -> NDArray[np.uint8]:
         return crop[self.y0 : self.y1, self.x0 : self.x1]
+
+
+@dataclass(frozen=True, slots=True)
+class ClockFields:
+    """Where the clock (and the period) sit in the bug crop, once found."""
+
+    clock: TextField
+    period: TextField | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -455,15 +464,23 @@ def read_clock(
     tesseract: TesseractReader,
     *,
     progress: Callable[[float], None] | None = None,
+    known: ClockFields | None = None,
 ) -> ClockReadout:
-    """Read the game clock (and period) at every change of the clock field."""
+    """Read the game clock (and period) at every change of the clock field.
+
+    ``known``: the fields found before on the same bug (a video read in windows: a window on
+    its own may show a clock that never runs, where no field can be found); else they are
+    found in ``bug``'s crops."""
     crops = bug.crops
     reader = _Reader(tesseract)
-    fields = find_fields(crops, bug.support)
-    clock_field, period_field = identify_fields(crops, fields, reader, bug.support)
-    if clock_field is None:
-        log.warning("no game clock found on the scorebug (%d fields)", len(fields))
-        return ClockReadout((), None, period_field, reader.tesseract_calls, reader.glyph_reads)
+    if known is None:
+        fields = find_fields(crops, bug.support)
+        found, period_field = identify_fields(crops, fields, reader, bug.support)
+        if found is None:
+            log.warning("no game clock found on the scorebug (%d fields)", len(fields))
+            return ClockReadout((), None, period_field, reader.tesseract_calls, reader.glyph_reads)
+        known = ClockFields(found, period_field)
+    clock_field, period_field = known.clock, known.period
     readings: list[ClockReading] = []
     period: int | None = None
     last_clock: NDArray[np.uint8] | None = None
@@ -510,12 +527,20 @@ class ClockReader(Analyser):
     def read(self, bug: BugCrops | None) -> tuple[ClockReading, ...]:
         """The readings off ``bug`` (None: no bug was located); its stored crops are then
         deleted (they are large)."""
+        readout = self.readout(bug)
+        return readout.readings if readout is not None else ()
+
+    def readout(
+        self, bug: BugCrops | None, known: ClockFields | None = None
+    ) -> ClockReadout | None:
+        """As :meth:`read`, with the fields read (or ``known``: see :func:`read_clock`); None
+        when there is nothing to read."""
         if bug is None:
-            return ()
+            return None
         try:
-            if len(bug.crops) < 3:
-                return ()
-            readout = read_clock(bug, TesseractReader())
+            if len(bug.crops) < (1 if known else 3):
+                return None
+            readout = read_clock(bug, TesseractReader(), known=known)
         finally:
             if isinstance(bug.crops, SpilledCrops):
                 bug.crops.close()
@@ -525,4 +550,4 @@ class ClockReader(Analyser):
             readout.tesseract_calls,
             readout.glyph_reads,
         )
-        return readout.readings
+        return readout

@@ -8,8 +8,11 @@ spans of :mod:`cutups.analysis.passes` with their lead-in, so the joined signals
 one whole pass.
 
 The clock is read off each window's own bug crops (the batch runner reads them all at once,
-which learns the clock's place from the whole video), so readings may differ slightly from a
-batch analysis: such an analysis is not written to the analysis cache.
+which learns the clock's place from the whole video). Its place on the bug is found in the
+first window that shows it running and kept for the windows after: found again in each window,
+it was lost in every window where the clock stood still (a 133-s broadcast read 9 clock
+changes instead of 39). Readings may still differ slightly from a batch analysis: such an
+analysis is not written to the analysis cache.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from pathlib import Path
 
 from cutups.analysis.base import TICK_RATE
 from cutups.analysis.clock_model import ClockFitter, ClockReading
+from cutups.analysis.clock_reader import ClockFields
 from cutups.analysis.location import ScorebugLocation
 from cutups.analysis.passes import (
     Span,
@@ -108,8 +112,13 @@ def analyse_windows(
         in_pass = analysers.in_pass(info, location, Path(spill_dir))
         results: list[SpanResult] = []
         readings: list[ClockReading] = []
+        fields: ClockFields | None = None
         for span in spans:
             result = analyse_span(info, in_pass, span, cancel=cancel)
             results.append(result)
-            readings.extend(analysers.clock_reader.read(join_crops([result])))
+            readout = analysers.clock_reader.readout(join_crops([result]), fields)
+            if readout is not None:
+                readings.extend(readout.readings)
+                if fields is None and readout.clock_field is not None:
+                    fields = ClockFields(readout.clock_field, readout.period_field)
             yield _prefix(results, location, readings, span.last)

@@ -1,10 +1,15 @@
 """One commentary chunk: a play's span of the source, its audio ducked under the voice.
 
-Every chunk is encoded with the same :class:`EncoderSetup` (libx264 with a fixed GOP and no
-scene-cut keyframes, AAC stereo at 48 kHz, bit-exact muxing), so the chunks join into the
-final video by stream copy and split into HLS segments on their keyframes. Each chunk is a
-whole number of frames, and its audio is trimmed or padded to exactly the samples those frames
-last, so no join adds drift: the only slack is the AAC padding of a chunk's last packet.
+Every chunk is encoded with the same :class:`EncoderSetup` (libx264 with a fixed GOP, no
+scene-cut keyframes and no B-frames, AAC stereo at 48 kHz, bit-exact muxing), so the chunks
+join into the final video by stream copy and split into HLS segments on their keyframes.
+Without B-frames every frame is decoded when it is shown: with them, a chunk's first decode
+time lay two frames before the end of the chunk it follows, and Chromium's Media Source
+dropped the frames shown there (a two-frame gap in ``buffered`` that stopped playback).
+
+Each chunk is a whole number of frames, and its audio is trimmed or padded to exactly the
+samples those frames last, so no join adds drift: the only slack is the AAC padding of a
+chunk's last packet.
 
 The original audio is lowered by ``duck_db`` while the voice speaks (with quarter-second ramps)
 and at full level elsewhere; a source without audio gets silence under the voice.
@@ -51,10 +56,11 @@ class EncoderSetup:
         return max(1, round(self.gop_seconds * self.frame_rate))
 
     def output_args(self) -> list[str]:
+        # -bf 0: decode order is display order, so chunks meet in MSE without a gap.
         rate = f"{self.frame_rate.numerator}/{self.frame_rate.denominator}"
         return [
             "-c:v", "libx264", "-preset", self.preset, "-crf", str(self.crf),
-            "-profile:v", "high", "-pix_fmt", "yuv420p", "-r", rate,
+            "-profile:v", "high", "-bf", "0", "-pix_fmt", "yuv420p", "-r", rate,
             "-g", str(self.gop), "-keyint_min", str(self.gop), "-sc_threshold", "0",
             "-c:a", "aac", "-b:a", self.audio_bitrate, "-ar", str(AUDIO_RATE), "-ac", "2",
             "-fflags", "+bitexact", "-flags:v", "+bitexact", "-flags:a", "+bitexact",

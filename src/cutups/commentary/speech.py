@@ -96,6 +96,10 @@ class Synthesizer(Protocol):
         ...
 
 
+_CHECKED: set[tuple[Path, int, int, str]] = set()
+"""Voice files whose hash matched: (path, size, mtime, pinned hash)."""
+
+
 def checked_voice_files(model: Path, config: Path) -> tuple[Path, Path]:
     """``model`` and ``config`` once their SHA-256 matches the pinned voice's.
 
@@ -105,8 +109,15 @@ def checked_voice_files(model: Path, config: Path) -> tuple[Path, Path]:
     for path, pinned in zip((model, config), PIPER_VOICE, strict=True):
         if not path.is_file():
             raise ModelError(f"piper voice file missing: {path}")
+        # Hashed once per process and file version: every line asks, and hashing the 63-MB
+        # model took 0.16 s a line, the first line's included.
+        stat = path.stat()
+        version = (path, stat.st_size, stat.st_mtime_ns, pinned.sha256)
+        if version in _CHECKED:
+            continue
         if sha256_of(path) != pinned.sha256:
             raise ModelError(f"piper voice file {path.name} does not match its pinned SHA-256")
+        _CHECKED.add(version)
     return model, config
 
 

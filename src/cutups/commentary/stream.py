@@ -6,7 +6,8 @@ instead of piling up work). The first stage reads an iterator of :class:`PlaySlo
 planned clips; later an incremental detector), writes each play's line and hands it on; the
 speech stage voices up to ``speech_parallel`` lines at once and passes them on in play order,
 shortening a line whose voice would run into the next play or dropping it; the chunk stage (the
-calling thread) encodes each chunk, adds it to the HLS playlist and announces it. At the end
+calling thread) encodes each chunk, adds it to the HLS playlist and announces it. While the
+first chunk is being made the first stage waits, so the first chunk has every core. At the end
 the chunks are joined by stream copy into the final video and the playlist is closed.
 
 A line that cannot be voiced, or a chunk that cannot be encoded, yields a ``warning`` and the
@@ -107,6 +108,8 @@ class _Run:
     lines: queue.Queue[Any] = field(init=False)
     voiced: queue.Queue[Any] = field(init=False)
     stop: threading.Event = field(default_factory=threading.Event)
+    first_chunk: threading.Event = field(default_factory=threading.Event)
+    """Set once the first chunk is out (or could not be made)."""
     failure: BaseException | None = None
     warnings: list[JobWarning] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -129,6 +132,10 @@ class _Run:
             raise CanceledError("canceled while the commentary was being made")
         if self.stop.is_set():
             raise CanceledError("another stage failed")
+
+    def wait_first_chunk(self) -> None:
+        while not self.first_chunk.wait(0.1):
+            self.check()
 
     def put(self, into: queue.Queue[Any], item: object) -> None:
         while not self.stop.is_set():
@@ -184,6 +191,11 @@ def _text_stage(slots: Iterable[PlaySlot], writer: LineWriter, run: _Run) -> Non
                 )
             )
         run.put(run.lines, (slot, written))
+        if count == 1:
+            # Nothing more is looked for (decoded, written, voiced) until the first chunk is
+            # out: on two cores that work took CPU from the first chunk's voice and encoder,
+            # and the plays after it are still found well before the stream reaches them.
+            run.wait_first_chunk()
 
 
 def _voice(slot: PlaySlot, written: WrittenLine, synth: Synthesizer, run: _Run) -> _Voiced:
@@ -297,6 +309,7 @@ def _chunk_stage(chunker: _Chunker, run: _Run, started: float) -> float | None:
     while True:
         item = run.voiced.get()
         if item is _END:
+            run.first_chunk.set()
             return first_after
         run.check()
         try:
@@ -307,6 +320,7 @@ def _chunk_stage(chunker: _Chunker, run: _Run, started: float) -> float | None:
                 f"play {item.slot.index + 1}: its chunk could not be made ({exc.message})",
                 "that play is missing from the stream",
             )
+            run.first_chunk.set()
             continue
         if first_after is None:
             first_after = time.monotonic() - started
@@ -316,6 +330,7 @@ def _chunk_stage(chunker: _Chunker, run: _Run, started: float) -> float | None:
                 record.text,
             )
         )  # fmt: skip
+        run.first_chunk.set()
 
 
 def run_commentary(

@@ -3,8 +3,10 @@
 Without play-by-play, the commentary does not wait for the whole analysis: the video is decoded
 in windows (:mod:`cutups.analysis.windowed`), each window's signals go to the incremental
 detector (:mod:`cutups.analysis.incremental`), and each play it announces is planned into its
-clip exactly as the ``plays`` recipe plans it (:func:`~cutups.recipes.plays.plan_from_detections`
-over the plays so far: a clip's window depends on its own play only, since plays never overlap).
+clip as the ``plays`` recipe plans it (:func:`~cutups.recipes.plays.plan_from_detections` over
+the plays so far: a clip's window depends on its own play only, since plays never overlap), but
+without the source's keyframes: every chunk is encoded, so the probe skips their scan and clip
+edges need not sit on them.
 With play-by-play the plays are aligned with the rows, which needs the whole video's clock, so
 that run analyses first (the batch path).
 """
