@@ -52,7 +52,7 @@ def transcript_key(content: str, settings: Settings) -> str:
     engine = (
         {"cloud": settings.transcribe_url, "model": settings.transcribe_model}
         if settings.transcribe_url
-        else {"local": settings.speech_model}
+        else {"local": settings.speech_model, "beam": settings.speech_beam_size}
     )
     return _key(
         {

@@ -47,6 +47,11 @@ class ShortsOptions(RecipeOptions):
         json_schema_extra={"cli": "--caption-style", "metavar": "FILE"},
     )
     layout: Layout = Field("auto", description="how the 9:16 frame is filled")
+    resolution: Literal["source", "1080x1920"] = Field(
+        "source",
+        description="clip size: the source's own lines (at most 1080x1920), or always 1080x1920 "
+        "(the platforms' size, scaled up from a smaller source)",
+    )
     keywords: tuple[str, ...] = Field(
         (), description="words that make a clip score higher (repeatable)",
         json_schema_extra={"metavar": "WORD"},

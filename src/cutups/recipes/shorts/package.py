@@ -32,6 +32,7 @@ from cutups.timeline import ClipPlan, Timeline
 __all__ = ["PLAN_FILE", "render_shorts"]
 
 PLAN_FILE = "plan.json"
+FULL_HEIGHT = 1920
 TRANSCRIPT_FILE = "transcript.json"
 
 
@@ -62,7 +63,7 @@ def _job(clip: ShortClip, words: tuple[Word, ...], meta: ShortsMeta, height: int
         start=clip.start,
         end=clip.end,
         framing=clip.framed(),
-        size=output_size(height),
+        size=output_size(height if meta.options.resolution == "source" else FULL_HEIGHT),
         words=words_between(words, clip.start, clip.end),
         captions=meta.options.captions,
         style=meta.options.caption_style,
