@@ -16,9 +16,13 @@ from cutups.errors import ConfigError
 from cutups.output.captions import CaptionStyle
 from cutups.recipes.base import RecipeOptions
 from cutups.recipes.shorts.candidates import DurationName
+from cutups.recipes.shorts.framing import output_size
 from cutups.recipes.shorts.plan import Layout, PlanOptions
 
-__all__ = ["ShortsOptions"]
+__all__ = ["FULL_HEIGHT", "ShortsOptions"]
+
+FULL_HEIGHT = 1920
+"""Lines of a ``--resolution 1080x1920`` clip."""
 
 
 class ShortsOptions(RecipeOptions):
@@ -72,6 +76,10 @@ class ShortsOptions(RecipeOptions):
             raise ConfigError(f"cannot read caption style {path}: {exc.strerror}") from None
         except ValueError as exc:
             raise ConfigError(f"{path} is not a caption style: {exc}") from None
+
+    def clip_size(self, source_height: int) -> tuple[int, int]:
+        """The clips' (width, height) for a source ``source_height`` lines high."""
+        return output_size(source_height if self.resolution == "source" else FULL_HEIGHT)
 
     def plan_options(self) -> PlanOptions:
         return PlanOptions(
