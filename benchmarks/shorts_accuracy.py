@@ -1,18 +1,20 @@
 """Acceptance numbers of the shorts recipe on media with known truth (issue 19).
 
-On the espeak talk spoken word by word (every word's time known; a flash+beep in every pause
-between sentences; ``tests/shorts/accuracy.py``) it runs ``cutups run --recipe shorts`` and
-reports:
+On an espeak talk with every word's time known (``--speech connected``, the default: each
+sentence spoken in one go, word starts from espeak-ng's word events; ``--speech word-by-word``:
+each word synthesised alone, 60 ms apart), with a flash+beep in every pause between sentences
+(``tests/shorts/accuracy.py``), it runs ``cutups run --recipe shorts`` and reports:
 
 - cut points: clips not starting at a sentence's first word or not ending after its last, and
   cuts inside a word (target: 0);
 - captions: share of spoken words whose word-by-word caption lights up within 100 ms of the
-  word's true start (target >= 95 %), a word missing from the captions counting as a miss;
+  word's true start (target >= 95 %), a word missing from the captions counting as a miss; the
+  onset is the first frame (25 fps) at or after the caption event's start, as libass shows it;
 - A/V: every flash against its beep in every rendered clip (target: |offset| <= 40 ms);
 - WER of the shipped model on that talk, and on the real speech of ``shared/datasets/speech``
   (JFK, against the text its README gives; target <= 10 %).
 
-    python benchmarks/shorts_accuracy.py [--sentences 26]
+    python benchmarks/shorts_accuracy.py [--sentences 26] [--speech connected|word-by-word]
 """
 
 from __future__ import annotations
@@ -28,9 +30,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from tests.shorts.accuracy import (
+    FPS,
     WordTalk,
     av_offsets,
     caption_onsets,
+    connected_talk,
     cut_errors,
     matched_onset_errors,
     word_by_word_talk,
@@ -67,7 +71,7 @@ def caption_report(talk: WordTalk, out: Path, clips: list[dict[str, object]]) ->
     errors: list[float | None] = []
     for clip in clips:
         start, end = float(clip["start"]), float(clip["end"])  # type: ignore[arg-type]
-        shown = caption_onsets(list(transcript.words), start, end, style)
+        shown = caption_onsets(list(transcript.words), start, end, style, fps=FPS)
         truth = [w for w in talk.words if start <= w.start and w.end <= end]
         errors += matched_onset_errors(shown, truth)
     near = sum(e is not None and e <= CAPTION_TOLERANCE for e in errors)
@@ -93,8 +97,10 @@ def jfk_wer(cache: Path, work: Path) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sentences", type=int, default=len(TALK))
+    parser.add_argument("--speech", choices=("connected", "word-by-word"), default="connected")
     parser.add_argument("--keep", type=Path, help="build the talk and the outputs here")
     args = parser.parse_args()
+    build = connected_talk if args.speech == "connected" else word_by_word_talk
     with tempfile.TemporaryDirectory(prefix="shorts-accuracy-") as tmp:
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
@@ -103,9 +109,11 @@ def main() -> None:
         if not (cache / "speech-models").exists():
             (cache / "speech-models").symlink_to(default_cache_dir() / "speech-models")
         started = time.perf_counter()
-        talk = word_by_word_talk(TALK[: args.sentences], work)
-        print(f"talk: {len(talk.words)} words, {talk.duration:.0f} s, {len(talk.marks)} marks, "
-              f"built in {time.perf_counter() - started:.0f} s")  # fmt: skip
+        talk = build(TALK[: args.sentences], work)
+        print(
+            f"talk ({args.speech}): {len(talk.words)} words, {talk.duration:.0f} s, "
+            f"{len(talk.marks)} marks, built in {time.perf_counter() - started:.0f} s"
+        )
         manifest = run_shorts(talk, work / "out", cache)
         clips = manifest["clips"]
         assert isinstance(clips, list)

@@ -4,6 +4,9 @@
   and joined with short gaps, so every word's (start, end) is known exactly; a flash (one bright
   frame) and a quiet beep (40 ms at 12 kHz, -41 dBFS: out of the 16 kHz speech analysis) sit
   together in the middle of every pause between sentences, so each clip carries its own marks.
+- :func:`connected_talk`: the same talk spoken a sentence at a time (words run together, as
+  people speak), each word's start from espeak-ng's own word events
+  (:mod:`tests.shorts.espeak_words`), its end the last sound before the next word.
 - :func:`cut_errors`: clips that do not start at a sentence's first word or end after its last,
   or that cut through a word (against the true word times).
 - :func:`caption_onsets`: each captioned word's on-screen start, read from the ASS document the
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import math
 import re
 import subprocess
 import wave
@@ -25,6 +29,7 @@ import numpy as np
 
 from cutups.output.captions import CaptionStyle, ass_document, caption_lines
 from cutups.speech.transcript import Word
+from tests.shorts.espeak_words import speak_sentence
 from tests.speech.talk import normalised_words
 
 __all__ = [
@@ -32,6 +37,7 @@ __all__ = [
     "WordTalk",
     "av_offsets",
     "caption_onsets",
+    "connected_talk",
     "cut_errors",
     "matched_onset_errors",
     "word_by_word_talk",
@@ -63,17 +69,54 @@ class WordTalk:
     duration: float
 
 
+_LOUD = 300
+"""int16 level above which espeak's output is sound, not its silence."""
+
+
+def _to_file_rate(data: np.ndarray, rate: int) -> np.ndarray:
+    """To the file's rate, so the beep can sit above the speech band."""
+    at = np.arange(round(data.size * RATE / rate)) * rate / RATE
+    resampled: np.ndarray = np.interp(at, np.arange(data.size), data).astype(np.int16)
+    return resampled
+
+
 def _espeak_word(text: str, dest: Path) -> np.ndarray:
     subprocess.run(["espeak-ng", "-v", "en-us", "-s", "165", "-w", str(dest), text], check=True)
     with wave.open(str(dest)) as w:
         rate = w.getframerate()
         data = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
-    loud = np.flatnonzero(np.abs(data) > 300)
+    loud = np.flatnonzero(np.abs(data) > _LOUD)
     data = data[loud[0] : loud[-1] + 1] if loud.size else data[:0]
-    # To the file's rate, so the beep can sit above the speech band.
-    at = np.arange(round(data.size * RATE / rate)) * rate / RATE
-    resampled: np.ndarray = np.interp(at, np.arange(data.size), data).astype(np.int16)
-    return resampled
+    return _to_file_rate(data, rate)
+
+
+def _connected_sentence(text: str, at: float, sentence: int) -> tuple[np.ndarray, list[TrueWord]]:
+    """One sentence spoken whole, trimmed to its sound, its words placed from ``at`` seconds."""
+    spoken = speak_sentence(text)
+    data, rate = spoken.samples, spoken.rate
+    loud = np.flatnonzero(np.abs(data) > _LOUD)
+    first, last = int(loud[0]), int(loud[-1]) + 1
+    starts = [max(first, sample) for _, sample in spoken.words] + [last]
+    words = []
+    for (word, _), begin, following in zip(spoken.words, starts, starts[1:], strict=False):
+        inside = np.flatnonzero(np.abs(data[begin:following]) > _LOUD)
+        end = begin + (int(inside[-1]) + 1 if inside.size else 0)
+        words.append(
+            TrueWord(word, at + (begin - first) / rate, at + (end - first) / rate, sentence)
+        )
+    return _to_file_rate(data[first:last], rate), words
+
+
+def _connected_audio(sentences: tuple[str, ...]) -> tuple[np.ndarray, list[TrueWord]]:
+    pieces: list[np.ndarray] = [np.zeros(int(0.5 * RATE), np.int16)]
+    words: list[TrueWord] = []
+    t = 0.5
+    for n, sentence in enumerate(sentences):
+        sound, spoken = _connected_sentence(sentence, t, n)
+        words += spoken
+        pieces += [sound, np.zeros(int(SENTENCE_GAP * RATE), np.int16)]
+        t += (sound.size + int(SENTENCE_GAP * RATE)) / RATE
+    return np.concatenate(pieces), words
 
 
 def _talk_audio(sentences: tuple[str, ...], folder: Path) -> tuple[np.ndarray, list[TrueWord]]:
@@ -99,6 +142,16 @@ def _mark_times(words: list[TrueWord]) -> list[float]:
 def word_by_word_talk(sentences: tuple[str, ...], folder: Path) -> WordTalk:
     """A 640x360 25 fps talk with known word times and flash+beep marks (needs espeak-ng)."""
     samples, words = _talk_audio(sentences, folder)
+    return _marked_talk(samples, words, folder)
+
+
+def connected_talk(sentences: tuple[str, ...], folder: Path) -> WordTalk:
+    """The same, each sentence spoken in one go (needs libespeak-ng)."""
+    samples, words = _connected_audio(sentences)
+    return _marked_talk(samples, words, folder)
+
+
+def _marked_talk(samples: np.ndarray, words: list[TrueWord], folder: Path) -> WordTalk:
     marks = _mark_times(words)
     beep = np.arange(int(BEEP_SECONDS * RATE)) / RATE
     tone = (300 * np.sin(2 * np.pi * BEEP_HZ * beep)).astype(np.int16)
@@ -148,18 +201,23 @@ _DIALOGUE = re.compile(r"^Dialogue: 0,(\d+):(\d+):(\d+)\.(\d+),", re.M)
 
 
 def caption_onsets(
-    words: list[Word], start: float, end: float, style: CaptionStyle
+    words: list[Word], start: float, end: float, style: CaptionStyle, fps: float | None = None
 ) -> list[tuple[str, float]]:
-    """Each captioned word and when it lights up, on the source's clock (word-by-word ASS)."""
+    """Each captioned word and when it lights up, on the source's clock (word-by-word ASS).
+
+    With ``fps``, when it is first on screen: libass draws an event from the first frame at or
+    after its start, and the clip's frames fall every ``1/fps`` from the clip's start."""
     document = ass_document(words, start, end, style)
     shown = [
-        start + int(h) * 3600 + int(m) * 60 + int(s) + int(cs) / 100
+        int(h) * 3600 + int(m) * 60 + int(s) + int(cs) / 100
         for h, m, s, cs in _DIALOGUE.findall(document)
     ]
+    if fps is not None:
+        shown = [math.ceil(t * fps - 1e-6) / fps for t in shown]
     said = [w.text for line in caption_lines(words, start, end, style.max_words_per_line)
             for w in line.words]  # fmt: skip
     assert len(said) == len(shown), (len(said), len(shown))
-    return list(zip(said, shown, strict=True))
+    return [(text, start + t) for text, t in zip(said, shown, strict=True)]
 
 
 def matched_onset_errors(

@@ -15,10 +15,12 @@ import pytest
 from cutups.output.captions import CaptionStyle
 from cutups.speech.transcript import Word
 from tests.shorts.accuracy import (
+    SENTENCE_GAP,
     TrueWord,
     WordTalk,
     av_offsets,
     caption_onsets,
+    connected_talk,
     cut_errors,
     matched_onset_errors,
     word_by_word_talk,
@@ -75,3 +77,20 @@ def test_caption_onsets_are_the_words_starts_and_misses_are_counted() -> None:
     assert (
         errors[1] is None and errors[0] == pytest.approx(0.05) and errors[3] == pytest.approx(0.2)
     )
+    # on screen: the first 25 fps frame of the clip (from 0.5 s) at or after each onset
+    late = [Word(start=1.01, end=1.5, text="ask"), Word(start=2.04, end=2.5, text="not")]
+    framed = caption_onsets(late, 0.5, 4.0, CaptionStyle(), fps=25)
+    assert [round(t, 3) for _, t in framed] == [1.02, 2.06]
+
+
+def test_connected_talk_words_start_where_espeak_says_and_touch(tmp_path: Path) -> None:
+    talk = connected_talk(TALK[:2], tmp_path)
+    words = talk.words
+    assert [w.text for w in words[:3]] == ["Why", "do", "most"]
+    assert {w.sentence for w in words} == {0, 1} and len(talk.marks) == 1
+    assert all(a.start < a.end <= b.start + 1e-9 for a, b in itertools.pairwise(words))
+    inside = [b.start - a.end for a, b in itertools.pairwise(words) if a.sentence == b.sentence]
+    assert max(inside) < 0.05  # connected: no pauses between words inside a sentence
+    gaps = [b.start - a.end for a, b in itertools.pairwise(words) if a.sentence != b.sentence]
+    assert gaps == [pytest.approx(SENTENCE_GAP, abs=0.01)]
+    assert av_offsets(talk.path) == pytest.approx([0.0], abs=0.01)

@@ -18,6 +18,7 @@ from cutups.recipes.shorts.framing_json import framing_from_json, framing_to_jso
 from cutups.recipes.shorts.layouts import frame_clip
 from cutups.recipes.shorts.options import ShortsOptions
 from cutups.recipes.shorts.plan import ClipCandidate, ShortPlan
+from cutups.recipes.shorts.recipe import ShortsRecipe
 from cutups.recipes.shorts.render import filter_path
 from cutups.speech.transcript import Segment, Transcript, Word
 from tests.shorts import synthetic
@@ -84,6 +85,14 @@ def test_a_bad_caption_style_file_is_a_config_error(tmp_path: Path) -> None:
     style.write_text('{"font_family": "DejaVu Sans", "highlight_color": "00FF00"}')
     chosen = ShortsOptions(caption_style_file=str(style)).style()
     assert chosen == CaptionStyle(font_name="DejaVu Sans", highlight_color="#00FF00")
+
+
+def test_clips_are_the_sources_lines_or_1080x1920_when_asked() -> None:
+    assert ShortsOptions().clip_size(1080) == (608, 1080)
+    assert ShortsOptions().clip_size(2160) == (1080, 1920)
+    assert ShortsOptions(resolution="1080x1920").clip_size(720) == (1080, 1920)
+    with pytest.raises(ConfigError, match="resolution"):
+        ShortsRecipe().options({"resolution": "4k"})
 
 
 def test_no_planned_clip_runs_past_the_end_of_the_audio() -> None:

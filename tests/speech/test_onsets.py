@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cutups.speech.onsets import refine_word_times, split_at_short_pauses, voiced_ticks
+from cutups.speech.onsets import LEAD, refine_word_times, split_at_short_pauses, voiced_ticks
 from cutups.speech.transcript import Word
 
 
@@ -26,15 +26,19 @@ def test_edges_next_to_pauses_move_onto_the_sound() -> None:
         Word(start=2.80, end=3.30, text="again"),  # both edges early
     ]
     hello, there, again = refine_word_times(early, voiced)
-    assert hello.start == 1.0 and hello.end == 1.35  # inside speech: kept
-    assert there.start == 1.35 and there.end == 1.9
+    # inside speech: no pause to snap to, so the shared edge only loses Whisper's usual lead
+    assert hello.start == 1.0 and hello.end == round(1.35 + LEAD, 3)
+    assert there.start == round(1.35 + LEAD, 3) and there.end == 1.9
     assert again.start == 3.0 and again.end == 3.5
 
 
-def test_continuous_speech_and_flat_audio_are_left_alone() -> None:
+def test_continuous_speech_moves_only_the_shared_edge_and_flat_audio_nothing() -> None:
     voiced = _voiced([(0.5, 5.5)])
     words = [Word(start=1.0, end=1.4, text="in"), Word(start=1.4, end=1.8, text="speech")]
-    assert refine_word_times(words, voiced) == words
+    inside, speech = refine_word_times(words, voiced)
+    assert (inside.start, inside.end, speech.start, speech.end) == (1.0, 1.44, 1.44, 1.8)
+    apart = [words[0], Word(start=1.6, end=1.9, text="apart")]  # not touching: kept
+    assert refine_word_times(apart, voiced) == apart
     assert voiced_ticks(np.full(500, -30.0, np.float32)) is None  # no contrast: no snapping
     assert voiced_ticks(np.zeros(0, np.float32)) is None
 

@@ -47,6 +47,7 @@ class LocalOptions:
     """When the detected language differs, the transcript carries ``other_language``."""
     threads: int = 2
     beam_size: int = 5
+    """See ``Settings.speech_beam_size``: greedy (1) saves little CPU and mishears more."""
     vad: bool = True
     window_seconds: float = 600.0
     refine: bool = True

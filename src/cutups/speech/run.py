@@ -58,6 +58,7 @@ def transcribe_source(
         language=settings.speech_language,
         expected_language=expected,
         threads=settings.workers,
+        beam_size=settings.speech_beam_size,
     )
     transcriber = LocalTranscriber(options, settings.cache_dir)
     return transcriber.transcribe(audio, progress=progress, cancel=cancel), audio

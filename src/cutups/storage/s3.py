@@ -9,6 +9,7 @@ clip (:meth:`S3Artifacts.clip_ready`), the manifest, reel, report and ZIP when t
 (:meth:`S3Artifacts.publish`, which also uploads anything an earlier attempt did not). Keys::
 
     <prefix>/jobs/<job id>/manifest.json, job.zip, reel.mp4, report.html
+    <prefix>/jobs/<job id>/transcript.json, plan.json      shorts jobs
     <prefix>/jobs/<job id>/clips/<clip id>.mp4, thumbs/<clip id>.jpg
     <prefix>/jobs/<job id>/checkpoint/...       while it runs (cutups.storage.checkpoints)
     <prefix>/uploads/<upload id>/data, meta.json   direct uploads (cutups.storage.direct_uploads)
@@ -52,7 +53,15 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-_TOP = ("manifest.json", "job.zip", "reel.mp4", "report.html", "timeline.json")
+_TOP = (
+    "manifest.json",
+    "job.zip",
+    "reel.mp4",
+    "report.html",
+    "timeline.json",
+    "transcript.json",  # shorts: every word with its times (the seed's transcript_url)
+    "plan.json",  # shorts: the planned clips (the seed's plan_url)
+)
 
 
 def _uncounted(*_: int) -> None:

@@ -11,7 +11,8 @@
 ======================================  ==========================================================
 
 Jobs are ordinary jobs (``recipe: "shorts"``): ``/jobs/{id}`` shows them too, and the web page.
-Clip links (``s3_url``) are the API's clip URLs, or presigned S3 URLs with S3 storage. The
+Clip, transcript and plan links (``s3_url``, ``transcript_url``, ``plan_url``) are the API's
+URLs (signed when the server wants an API key), or presigned S3 URLs with S3 storage. The
 mapping of names and statuses is :mod:`cutups.api.clipping`.
 """
 
@@ -45,9 +46,11 @@ from cutups.api.routes.jobs import cancel_job, validate_submission
 from cutups.api.signed_links import signed_query, valid_signature
 from cutups.jobs.models import Job, JobStatus
 from cutups.jobs.service import Service
+from cutups.settings import Settings
+from cutups.storage.artifacts import ArtifactStore
 from cutups.storage.s3 import S3Artifacts
 
-__all__ = ["links_router", "router"]
+__all__ = ["links_router", "output_links", "router"]
 
 router = APIRouter(prefix="/ai-clipping/jobs", tags=["ai-clipping"])
 links_router = APIRouter(prefix="/ai-clipping/links", tags=["ai-clipping"])
@@ -71,20 +74,26 @@ def _shorts_job(svc: Service, job_id: str) -> Job:
 
 
 def _link(svc: Service, job: Job, base: str) -> Callable[[str], str]:
-    """``name`` (``clips/short-01.mp4``, ``transcript.json``) → a URL that fetches it with no
-    header: presigned with S3 storage, signed (:mod:`~cutups.api.signed_links`) when the
-    server wants an API key, else the API's own."""
-    store, settings = svc.artifacts, svc.settings
+    return output_links(svc.artifacts, svc.settings, job.id, base)
+
+
+def output_links(
+    store: ArtifactStore, settings: Settings, job_id: str, base: str
+) -> Callable[[str], str]:
+    """``name`` (``clips/short-01.mp4``, ``transcript.json``, ``plan.json``) → a URL that
+    fetches it with no header: presigned with S3 storage (every one of them is uploaded beside
+    the clips), signed (:mod:`~cutups.api.signed_links`) when the server wants an API key, else
+    the API's own."""
 
     def link(name: str) -> str:
-        if isinstance(store, S3Artifacts) and name.startswith("clips/"):
-            return store.presign(job.id, name)
+        if isinstance(store, S3Artifacts):
+            return store.presign(job_id, name)
         if settings.api_keys:
-            query = signed_query(settings.api_keys, job.id, name, settings.s3_presign_seconds)
-            return f"{base}/ai-clipping/links/{job.id}/{name}{query}"
+            query = signed_query(settings.api_keys, job_id, name, settings.s3_presign_seconds)
+            return f"{base}/ai-clipping/links/{job_id}/{name}{query}"
         if name.startswith("clips/"):
-            return f"{base}/jobs/{job.id}/clips/{PurePosixPath(name).stem}"
-        return f"{base}/ai-clipping/jobs/{job.id}/{name}"
+            return f"{base}/jobs/{job_id}/clips/{PurePosixPath(name).stem}"
+        return f"{base}/ai-clipping/jobs/{job_id}/{name}"
 
     return link
 

@@ -36,7 +36,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-TRANSCRIPT_CACHE_VERSION = 2
+TRANSCRIPT_CACHE_VERSION = 3
 """Bumped when transcription or word-edge refinement changes what it returns."""
 FACES_CACHE_VERSION = 1
 """Bumped when face detection, tracking or mouth activity change what they return."""
@@ -52,7 +52,7 @@ def transcript_key(content: str, settings: Settings) -> str:
     engine = (
         {"cloud": settings.transcribe_url, "model": settings.transcribe_model}
         if settings.transcribe_url
-        else {"local": settings.speech_model}
+        else {"local": settings.speech_model, "beam": settings.speech_beam_size}
     )
     return _key(
         {

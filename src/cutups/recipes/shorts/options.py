@@ -16,9 +16,13 @@ from cutups.errors import ConfigError
 from cutups.output.captions import CaptionStyle
 from cutups.recipes.base import RecipeOptions
 from cutups.recipes.shorts.candidates import DurationName
+from cutups.recipes.shorts.framing import output_size
 from cutups.recipes.shorts.plan import Layout, PlanOptions
 
-__all__ = ["ShortsOptions"]
+__all__ = ["FULL_HEIGHT", "ShortsOptions"]
+
+FULL_HEIGHT = 1920
+"""Lines of a ``--resolution 1080x1920`` clip."""
 
 
 class ShortsOptions(RecipeOptions):
@@ -47,6 +51,11 @@ class ShortsOptions(RecipeOptions):
         json_schema_extra={"cli": "--caption-style", "metavar": "FILE"},
     )
     layout: Layout = Field("auto", description="how the 9:16 frame is filled")
+    resolution: Literal["source", "1080x1920"] = Field(
+        "source",
+        description="clip size: the source's own lines (at most 1080x1920), or always 1080x1920 "
+        "(the platforms' size, scaled up from a smaller source)",
+    )
     keywords: tuple[str, ...] = Field(
         (), description="words that make a clip score higher (repeatable)",
         json_schema_extra={"metavar": "WORD"},
@@ -67,6 +76,10 @@ class ShortsOptions(RecipeOptions):
             raise ConfigError(f"cannot read caption style {path}: {exc.strerror}") from None
         except ValueError as exc:
             raise ConfigError(f"{path} is not a caption style: {exc}") from None
+
+    def clip_size(self, source_height: int) -> tuple[int, int]:
+        """The clips' (width, height) for a source ``source_height`` lines high."""
+        return output_size(source_height if self.resolution == "source" else FULL_HEIGHT)
 
     def plan_options(self) -> PlanOptions:
         return PlanOptions(

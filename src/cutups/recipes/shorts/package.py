@@ -23,7 +23,6 @@ from cutups.output.manifest import build_manifest, clip_entry, write_json_atomic
 from cutups.output.render import RenderResult
 from cutups.output.report import write_report
 from cutups.recipes.base import RecipeInputs, RunContext
-from cutups.recipes.shorts.framing import output_size
 from cutups.recipes.shorts.meta import ShortClip, ShortsMeta, read_meta
 from cutups.recipes.shorts.render import ClipJob, ClipOutput, render_short, words_between
 from cutups.speech.transcript import Transcript, Word
@@ -62,7 +61,7 @@ def _job(clip: ShortClip, words: tuple[Word, ...], meta: ShortsMeta, height: int
         start=clip.start,
         end=clip.end,
         framing=clip.framed(),
-        size=output_size(height),
+        size=meta.options.clip_size(height),
         words=words_between(words, clip.start, clip.end),
         captions=meta.options.captions,
         style=meta.options.caption_style,
