@@ -131,16 +131,16 @@ def reencoded(video: Path, variant: str) -> Path:
 
 
 def rendered(name: str, seed: int, samples: Path) -> GeneratedBroadcast:
-    """The suite broadcast of look ``name`` (``look`` or ``look+nobug``), cached: a look with a
-    scorebug is rendered together with its bug-off twin (one pass, both cached), since the
-    tables want both."""
+    """The suite broadcast of look ``name`` (``look`` or ``look+nobug``), cached: a network
+    look is rendered together with its bug-off twin (one pass, both cached), since the tables
+    want both."""
     spec = presets.suite(name.removesuffix(NO_BUG), seed)
     nobug = replace(spec, look=without_bug(spec.look))
     wanted = nobug if name.endswith(NO_BUG) else spec
     done = cached(wanted, samples)
     if done is not None:
         return done
-    if not spec.look.scorebug:
+    if spec.look.net is None or not spec.look.scorebug:
         return generate_cached(wanted, samples)
     with_bug, without = generate_cached_with_twin(spec, samples)
     return without if name.endswith(NO_BUG) else with_bug
