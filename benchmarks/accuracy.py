@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -28,6 +29,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 from cutups.analysis.confidence import (
     OPTIONAL_SIGNALS,
@@ -41,7 +43,15 @@ from cutups.media import ffmpeg
 from cutups.pipeline import PlaysJob, run_plays
 from cutups.recipes.plays_recipe import PlaysOptions
 from cutups.settings import Settings
-from cutups_testkit import LOOKS, generate_cached, presets
+from cutups.truth import Truth, TruthPlay
+from cutups_testkit import (
+    LOOKS,
+    GeneratedBroadcast,
+    cached,
+    generate_cached,
+    generate_cached_with_twin,
+    presets,
+)
 from cutups_testkit.looks import TUNING_LOOKS as NETWORK_TUNING
 from cutups_testkit.looks import without_bug
 
@@ -67,6 +77,10 @@ class Row:
     seconds: float
     outcomes: tuple[tuple[int, bool], ...] = ()
     """(clip strength, clip matched a true play) for every clip: for calibration."""
+    facts: tuple[int, int] = (0, 0)
+    """(matched clips, those carrying the facts of the right play-by-play row)."""
+    warnings: tuple[str, ...] = ()
+    """Codes of the job's warnings."""
 
 
 def calibration_of(rows: list[Row], measured: str) -> Calibration:
@@ -116,14 +130,27 @@ def reencoded(video: Path, variant: str) -> Path:
     return out
 
 
-def run_one(
-    look: str, seed: int, cache: Path, work: Path, shape: str | None
-) -> tuple[EvalReport, float, tuple[tuple[int, bool], ...]]:
-    name, _, variant = look.partition("@")
+def rendered(name: str, seed: int, samples: Path) -> GeneratedBroadcast:
+    """The suite broadcast of look ``name`` (``look`` or ``look+nobug``), cached: a network
+    look is rendered together with its bug-off twin (one pass, both cached), since the tables
+    want both."""
     spec = presets.suite(name.removesuffix(NO_BUG), seed)
-    if name.endswith(NO_BUG):
-        spec = replace(spec, look=without_bug(spec.look))
-    sample = generate_cached(spec, cache / "samples")
+    nobug = replace(spec, look=without_bug(spec.look))
+    wanted = nobug if name.endswith(NO_BUG) else spec
+    done = cached(wanted, samples)
+    if done is not None:
+        return done
+    if spec.look.net is None or not spec.look.scorebug:
+        return generate_cached(wanted, samples)
+    with_bug, without = generate_cached_with_twin(spec, samples)
+    return without if name.endswith(NO_BUG) else with_bug
+
+
+def run_one(look: str, seed: int, cache: Path, work: Path, shape: str | None) -> Row:
+    """One plays job on ``look``'s broadcast (from the video alone if ``shape`` is None),
+    scored against the truth; its misses and false clips are described on stderr."""
+    name, _, variant = look.partition("@")
+    sample = rendered(name, seed, cache / "samples")
     video = reencoded(sample.video, variant) if variant else sample.video
     team = sample.truth.home.name
     settings = Settings(cache_dir=cache)
@@ -137,27 +164,112 @@ def run_one(
     started = time.perf_counter()
     result = run_plays(job, settings)
     elapsed = time.perf_counter() - started
-    clips = json.loads(result.manifest_path.read_text())["clips"]
+    manifest = json.loads(result.manifest_path.read_text())
+    clips = manifest["clips"]
     report = evaluate(sample.truth, clips, team=team if shape else None)
     outcomes = tuple((strength(c["evidence"]), c["id"] not in report.extra) for c in clips)
-    return report, elapsed, outcomes
+    for line in misses_and_false_clips(sample.truth, clips, report):
+        print(f"  {look} {shape or 'video only'}: {line}", file=sys.stderr)
+    tuned = name.removesuffix(NO_BUG) in TUNING_LOOKS
+    label = look if seed == DEFAULT_SEED else f"{look} (seed {seed})"
+    return Row(
+        label,
+        tuned,
+        shape or "video only",
+        report,
+        elapsed,
+        outcomes,
+        right_rows(sample.truth, clips) if shape else (0, 0),
+        tuple(w["code"] for w in manifest.get("warnings", [])),
+    )
+
+
+def _matches(truth: Truth, clips: list[dict[str, Any]]) -> list[tuple[dict[str, Any], TruthPlay]]:
+    """Clip and true play pairs: nearest snaps within 2 s first (as :func:`evaluate` pairs)."""
+    pairs = sorted(
+        (abs(float(c["snap"]) - p.snap), ci, pi)
+        for ci, c in enumerate(clips)
+        for pi, p in enumerate(truth.plays)
+        if abs(float(c["snap"]) - p.snap) <= 2.0
+    )
+    used_c: set[int] = set()
+    used_p: set[int] = set()
+    out = []
+    for _, ci, pi in pairs:
+        if ci not in used_c and pi not in used_p:
+            used_c.add(ci)
+            used_p.add(pi)
+            out.append((clips[ci], truth.plays[pi]))
+    return out
+
+
+def right_rows(truth: Truth, clips: list[dict[str, Any]]) -> tuple[int, int]:
+    """(matched clips, those whose facts come from the play's own row): a listed play's row,
+    or for a try folded into its touchdown's row, that row or none."""
+    matched = _matches(truth, clips)
+    right = 0
+    for clip, play in matched:
+        row = clip.get("row_id")
+        if play.listed:
+            right += row == str(play.play_id)
+        else:
+            right += row is None or row == str(play.folded_into)
+    return len(matched), right
+
+
+def _segment_at(truth: Truth, t: float) -> str:
+    kinds = [s.kind for s in truth.segments if s.start <= t < s.end]
+    return kinds[0] if kinds else "?"
+
+
+def misses_and_false_clips(
+    truth: Truth, clips: list[dict[str, Any]], report: EvalReport
+) -> list[str]:
+    """One line per missed play and per clip matching no play, with the times to judge it."""
+    lines = []
+    for i in report.missed:
+        p = truth.plays[i]
+        near = min(clips, key=lambda c: abs(float(c["snap"]) - p.snap), default=None)
+        nearest = (
+            f"; nearest clip snap {float(near['snap']):.2f}-{float(near['end_of_play']):.2f}"
+            if near
+            else ""
+        )
+        lines.append(
+            f"MISSED play {i} {p.play_type!r} snap {p.snap:.2f} whistle {p.whistle:.2f} "
+            f"({p.whistle - p.snap:.1f} s, {'special teams' if p.special_teams else 'scrimmage'}"
+            f", shot {_segment_at(truth, p.snap)}){nearest}"
+        )
+    by_id = {c["id"]: c for c in clips}
+    for cid in report.extra:
+        c = by_id[cid]
+        snap, end = float(c["snap"]), float(c["end_of_play"])
+        play = min(truth.plays, key=lambda p: abs(p.snap - snap), default=None)
+        nearest = f"; nearest play snap {play.snap:.2f}-{play.whistle:.2f}" if play else ""
+        lines.append(
+            f"FALSE {cid} snap {snap:.2f} end {end:.2f} (shot {_segment_at(truth, snap)}, "
+            f"evidence {','.join(c['evidence'])}, row {c.get('row_id')}){nearest}"
+        )
+    return lines
 
 
 def table(rows: list[Row]) -> str:
     head = (
         "| look | set | mode | plays | clips | recall | precision | snap err mean/p95 (s) "
-        "| end err mean/p95 (s) | in replay/ad | buckets |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|"
+        "| end err mean/p95 (s) | in replay/ad | buckets | facts | warnings |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     )
     lines = [head]
     for r in rows:
         e = r.report
         bucket = "—" if e.bucket_accuracy is None else f"{e.bucket_accuracy:.1%}"
+        facts = f"{r.facts[1] / r.facts[0]:.1%} ({r.facts[1]}/{r.facts[0]})" if r.facts[0] else "—"
         lines.append(
             f"| {r.look} | {'tuning' if r.tuned else 'held out'} | {r.mode} "
             f"| {e.plays} | {e.clips} "
             f"| {e.recall:.1%} | {e.precision:.1%} | {e.snap_abs_mean:.2f}/{e.snap_abs_p95:.2f} "
-            f"| {e.end_abs_mean:.2f}/{e.end_abs_p95:.2f} | {e.false_in_replay_or_ad} | {bucket} |"
+            f"| {e.end_abs_mean:.2f}/{e.end_abs_p95:.2f} | {e.false_in_replay_or_ad} | {bucket} "
+            f"| {facts} | {', '.join(sorted(set(r.warnings))) or 'none'} |"
         )
     return "\n".join(lines)
 
@@ -174,21 +286,37 @@ def main(argv: list[str] | None = None) -> int:
         metavar="JSON",
         help="write the measured calibration here (src/cutups/analysis/calibration.json)",
     )
+    parser.add_argument(
+        "--render-only",
+        action="store_true",
+        help="render the looks' broadcasts into the cache (in the order given) and stop",
+    )
     args = parser.parse_args(argv)
+    if args.render_only:
+        for look in args.looks.split(","):
+            started = time.perf_counter()
+            sample = rendered(look.partition("@")[0], args.seed, args.cache / "samples")
+            print(
+                f"{look}: {sample.video} ({time.perf_counter() - started:.0f} s, "
+                f"{sample.truth.video.duration:.0f} s of video, load {os.getloadavg()[0]:.1f})",
+                file=sys.stderr,
+                flush=True,
+            )
+        return 0
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="cutups-acc-") as tmp:
         for n, look in enumerate(args.looks.split(",")):
             modes: list[str | None] = [None] if args.no_pbp else [None, PBP_SHAPES[n % 4]]
             for shape in modes:
-                report, seconds, outcomes = run_one(look, args.seed, args.cache, Path(tmp), shape)
-                label = look if args.seed == DEFAULT_SEED else f"{look} (seed {args.seed})"
-                tuned = look.partition("@")[0].removesuffix(NO_BUG) in TUNING_LOOKS
-                rows.append(Row(label, tuned, shape or "video only", report, seconds, outcomes))
+                row = run_one(look, args.seed, args.cache, Path(tmp), shape)
+                rows.append(row)
+                report = row.report
                 print(
-                    f"{look:32s} {shape or 'video only':12s} recall {report.recall:6.1%} "
+                    f"{look:32s} {row.mode:12s} recall {report.recall:6.1%} "
                     f"precision {report.precision:6.1%} missed {list(report.missed)} "
-                    f"extra {list(report.extra)}",
+                    f"extra {list(report.extra)} facts {row.facts} warnings {row.warnings}",
                     file=sys.stderr,
+                    flush=True,
                 )
     print(table(rows))
     cal = calibration_of(

@@ -11,7 +11,7 @@ import av
 import numpy as np
 import pytest
 
-from cutups_testkit import generate, plan, presets
+from cutups_testkit import generate_with_twin, plan, presets
 from cutups_testkit.api import GeneratedBroadcast
 from cutups_testkit.broadcast import Plan
 from cutups_testkit.camera import look_at
@@ -263,16 +263,62 @@ def test_network_broadcasts_carry_aerials_and_a_video_game_ad() -> None:
 
 
 @pytest.fixture(scope="module")
-def network_clip(tmp_path_factory: pytest.TempPathFactory) -> tuple[GeneratedBroadcast, float]:
+def network_clip(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[GeneratedBroadcast, GeneratedBroadcast, float]:
+    """The clip and its bug-off twin, rendered in one pass, and the seconds that took."""
+    root = tmp_path_factory.mktemp("netclip")
     t0 = time.perf_counter()
-    out = generate(presets.clip(SPEED_LOOK), tmp_path_factory.mktemp("netclip"))
-    return out, time.perf_counter() - t0
+    out, twin = generate_with_twin(presets.clip(SPEED_LOOK), root / "bug", root / "nobug")
+    return out, twin, time.perf_counter() - t0
+
+
+def test_bug_off_frames_are_the_frames_before_the_bug_is_keyed() -> None:
+    """What one pass encodes as the twin is exactly what the bug-off look composes alone."""
+    spec = presets.clip(SPEED_LOOK)
+    with_bug, p, start = _composer(spec)
+    alone, p_off, _ = _composer(replace(spec, look=without_bug(spec.look)))
+    assert [(s.kind, s.start, s.end) for s in p.shots] == [
+        (s.kind, s.start, s.end) for s in p_off.shots
+    ]
+    snap = start + plan(spec)[2].plays[0].snap_frame
+    for n in range(snap - 40, snap + 200, 7):
+        i = _shot_index(p, n)
+        with_bug.draw_picture(i, n)
+        alone.draw(i, n)
+        assert np.array_equal(with_bug.frame.buf, alone.frame.buf), n
+    with_bug.draw_bug(i, p.shots[i], n)
+    assert not np.array_equal(with_bug.frame.buf, alone.frame.buf)  # the live bug
+
+
+def test_rendered_twin_lacks_only_the_bug(
+    network_clip: tuple[GeneratedBroadcast, GeneratedBroadcast, float],
+) -> None:
+    out, twin, _ = network_clip
+    assert twin.truth.spec["look"]["scorebug"] is False
+    assert (twin.truth.scorebug.w, twin.truth.scorebug.h) == (0, 0)
+    assert twin.truth.plays == out.truth.plays
+    sb, snap = out.truth.scorebug, out.truth.plays[0].snap_frame
+
+    def frame(video: Path) -> np.ndarray:
+        with av.open(str(video)) as c:
+            for i, f in enumerate(c.decode(video=0)):
+                if i == snap:
+                    return f.to_ndarray(format="gray").astype(float)
+        raise AssertionError("no snap frame")
+
+    diff = np.abs(frame(out.video) - frame(twin.video))
+    inside = diff[sb.y : sb.y + sb.h, sb.x : sb.x + sb.w].copy()
+    diff[sb.y : sb.y + sb.h, sb.x : sb.x + sb.w] = np.nan
+    assert np.nanmean(diff) < 1.5  # the same picture, encoded twice
+    assert inside.mean() > 10 * max(np.nanmean(diff), 0.5)
 
 
 def test_rendered_network_clip_decodes_and_reports_its_speed(
-    network_clip: tuple[GeneratedBroadcast, float], capsys: pytest.CaptureFixture[str]
+    network_clip: tuple[GeneratedBroadcast, GeneratedBroadcast, float],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    out, seconds = network_clip
+    out, _, seconds = network_clip
     tr = out.truth
     with av.open(str(out.video)) as c:
         vs = c.streams.video[0]
@@ -282,16 +328,16 @@ def test_rendered_network_clip_decodes_and_reports_its_speed(
     assert frames == tr.video.frames
     per_minute = seconds / tr.video.duration * 60.0
     with capsys.disabled():
-        print(f"\nnetwork 720p30 render: {per_minute:.0f} s per minute of video")
-    assert per_minute < 900  # a shared 2-core machine; about 40-60 s when idle
+        print(f"\nnetwork 720p30 render + bug-off twin: {per_minute:.0f} s per minute of video")
+    assert per_minute < 900  # a shared 2-core machine; about 20-30 s when idle
 
 
 def test_network_clip_bug_pixels_sit_in_the_truth_box(
-    network_clip: tuple[GeneratedBroadcast, float],
+    network_clip: tuple[GeneratedBroadcast, GeneratedBroadcast, float],
 ) -> None:
     """In the encoded video, while the camera follows the play, the picture changes all over
     but the box the truth names stays nearly constant (the translucent bug over it)."""
-    out, _ = network_clip
+    out, _, _ = network_clip
     sb, play = out.truth.scorebug, out.truth.plays[0]
     wanted = (play.snap_frame + 10, play.snap_frame + 40)
     with av.open(str(out.video)) as c:

@@ -16,7 +16,15 @@ from __future__ import annotations
 
 from cutups.truth import Truth, TruthPlay
 from cutups_testkit import presets
-from cutups_testkit.api import GeneratedBroadcast, generate, generate_cached, plan
+from cutups_testkit.api import (
+    GeneratedBroadcast,
+    cached,
+    generate,
+    generate_cached,
+    generate_cached_with_twin,
+    generate_with_twin,
+    plan,
+)
 from cutups_testkit.game import GameSpec, SimGame, simulate
 from cutups_testkit.looks import (
     HELD_OUT_LOOKS,
@@ -44,8 +52,11 @@ __all__ = [
     "TeamSpec",
     "Truth",
     "TruthPlay",
+    "cached",
     "generate",
     "generate_cached",
+    "generate_cached_with_twin",
+    "generate_with_twin",
     "plan",
     "presets",
     "simulate",

@@ -198,6 +198,15 @@ class Composer:
             pass  # drawn by the caller over the neighbouring shot
 
     def draw(self, idx: int, n: int) -> None:
+        """Broadcast frame ``n`` (of shot ``idx``) into :attr:`frame`, scorebug included."""
+        self.draw_picture(idx, n)
+        self.draw_bug(idx, self.plan.shots[idx], n)
+
+    def draw_picture(self, idx: int, n: int) -> None:
+        """Frame ``n`` without its scorebug: the shot (or wipe), grain and other graphics.
+
+        The same frame with the bug switched off (the look's ``scorebug=False`` twin) is
+        exactly this, which lets one pass render both (:func:`cutups_testkit.render`)."""
         shots = self.plan.shots
         shot = shots[idx]
         if shot.kind == "wipe":
@@ -208,7 +217,10 @@ class Composer:
             self.content(shot, n, shots[idx - 1] if idx > 0 else None)
         if self.grain:  # sensor noise under the graphics, which are keyed in clean
             np.add(self.frame.y, self.grain[n % len(self.grain)], out=self.frame.y)
-        self.draw_bug(idx, shot, n)
+        self.draw_graphics(idx, shot, n)
+
+    def draw_graphics(self, idx: int, shot: Shot, n: int) -> None:
+        """Graphics other than the scorebug keyed over the picture (classic looks have none)."""
 
     def draw_wipe(self, shot: Shot, u: float) -> None:
         """The replay wipe at progress ``u`` (0-1) over the picture."""

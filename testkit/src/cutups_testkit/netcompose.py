@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import NDArray
 from PIL import Image, ImageDraw
 
 from cutups_testkit.broadcast import Shot
@@ -144,7 +145,8 @@ class NetworkComposer(Composer):
             )
 
     def _virtual_line(self, cam: Camera, x: float, colour: tuple[int, int, int]) -> None:
-        """A line painted on the field at ``X = x`` (under the players), row by row."""
+        """A line painted on the field at ``X = x`` (under the players): in each row that sees
+        it, the columns [c0, c1] whose ground point lies within the line's width."""
         g = cam.ground_rows(1, 0.5)
         ok = np.abs(g.dx) > 1e-6
         a = (x - _LINE_HALF - g.x0[ok]) / g.dx[ok]
@@ -152,13 +154,15 @@ class NetworkComposer(Composer):
         lo, hi = np.minimum(a, b), np.maximum(a, b)
         ymid = g.y0[ok] + g.dy[ok] * (lo + hi) / 2
         f = self.frame
-        for r, c0, c1, yw in zip(g.rows[ok], lo, hi, ymid, strict=True):
-            if not 0.0 <= yw <= FIELD_W or c1 < 0 or c0 >= f.width:
-                continue
-            i0, i1 = max(0, int(c0)), min(f.width, int(c1) + 1)
-            f.y[r, i0:i1] = colour[0]
-            f.u[r // 2, i0 // 2 : (i1 + 1) // 2] = colour[1]
-            f.v[r // 2, i0 // 2 : (i1 + 1) // 2] = colour[2]
+        keep = (ymid >= 0.0) & (ymid <= FIELD_W) & (hi >= 0) & (lo < f.width)
+        rows = g.rows[ok][keep]
+        if len(rows) == 0:
+            return
+        i0 = np.maximum(0, lo[keep].astype(np.int64))
+        i1 = np.minimum(f.width, hi[keep].astype(np.int64) + 1)
+        _paint_spans(f.y, rows, i0, i1, colour[0])
+        _paint_spans(f.u, rows // 2, i0 // 2, (i1 + 1) // 2, colour[1])
+        _paint_spans(f.v, rows // 2, i0 // 2, (i1 + 1) // 2, colour[2])
 
     def _aim(self, shot: Shot, prev: Shot | None, n: int) -> CameraAim:
         sc = self.plan.scenes[shot.scene]
@@ -306,12 +310,33 @@ class NetworkComposer(Composer):
     def draw_wipe(self, shot: Shot, u: float) -> None:
         self.graphics.draw_wipe(self.frame, u)
 
-    def draw_bug(self, idx: int, shot: Shot, n: int) -> None:
+    def draw_graphics(self, idx: int, shot: Shot, n: int) -> None:
         if shot.kind in ("commercial", "bumper"):
             return
         self.graphics.draw_watermark(self.frame)
         self.graphics.draw_banners(self.frame, n, self.fps)
+
+    def draw_bug(self, idx: int, shot: Shot, n: int) -> None:
+        if shot.kind in ("commercial", "bumper"):
+            return
         st = self.bug_state(idx, shot, n)
         if st is not None:
             lay = self.netbug.layout
             self.netbug.render(st).draw(self.frame, lay.x, lay.y)
+
+
+def _paint_spans(
+    plane: NDArray[np.uint8],
+    rows: NDArray[np.int64],
+    c0: NDArray[np.int64],
+    c1: NDArray[np.int64],
+    value: int,
+) -> None:
+    """Set ``plane[rows[i], c0[i]:c1[i]]`` to ``value`` for every i, in one scatter."""
+    width = c1 - c0
+    span = int(width.max(initial=0))
+    if span <= 0:
+        return
+    cols = c0[:, None] + np.arange(span)
+    inside = np.arange(span) < width[:, None]
+    plane[np.broadcast_to(rows[:, None], cols.shape)[inside], cols[inside]] = value

@@ -6,6 +6,7 @@ of the file is broadcast frame ``start_frame + n`` at exactly ``n / fps`` second
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import shlex
 import subprocess
@@ -106,6 +107,51 @@ def make_composer(game: SimGame, plan: Plan, spec: BroadcastSpec) -> Composer:
     return NetworkComposer(game, plan, spec)
 
 
+class _Encoder:
+    """One ffmpeg process taking raw frames on stdin; its stderr goes to a file beside ``out``."""
+
+    def __init__(self, argv: list[str], out: Path) -> None:
+        self.argv = argv
+        log.debug("run %s", shlex.join(argv))
+        self.err_path = out.with_suffix(".ffmpeg.log")
+        self.err = open(self.err_path, "w+b")  # noqa: SIM115 (closed in finish/kill)
+        try:
+            self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stderr=self.err)
+        except FileNotFoundError as exc:
+            self.err.close()
+            raise FFmpegError("ffmpeg is not installed (run `make install`)", argv=argv) from exc
+        assert self.proc.stdin is not None
+        self.stdin = self.proc.stdin
+        _widen_pipe(self.stdin.fileno())
+        self.dead = False
+
+    def write(self, data: memoryview) -> None:
+        if self.dead:
+            return
+        try:
+            self.stdin.write(data)
+        except BrokenPipeError:
+            self.dead = True  # ffmpeg died; its stderr says why
+
+    def finish(self) -> None:
+        """Close stdin, wait, and raise :class:`FFmpegError` if ffmpeg failed."""
+        with contextlib.suppress(BrokenPipeError):
+            self.stdin.close()
+        rc = self.proc.wait()
+        self.err.seek(0)
+        stderr = self.err.read().decode("utf-8", "replace")
+        self.err.close()
+        self.err_path.unlink(missing_ok=True)
+        if rc != 0:
+            raise FFmpegError(last_line(stderr), argv=self.argv, returncode=rc, stderr=stderr)
+
+    def kill(self) -> None:
+        """Never leave ffmpeg waiting for frames that will not come."""
+        self.proc.kill()
+        self.proc.wait()
+        self.err.close()
+
+
 def render_video(
     game: SimGame,
     plan: Plan,
@@ -115,46 +161,47 @@ def render_video(
     wav: Path,
     out: Path,
     progress: Callable[[float], None] | None = None,
+    twin: tuple[BroadcastSpec, Path, Path] | None = None,
 ) -> None:
     """Render broadcast frames [start, end) with audio ``wav`` into ``out``.
+
+    With ``twin`` = (spec with the scorebug switched off, its audio, its output), the same
+    pass also encodes every frame as it is before the scorebug is keyed in: that twin is
+    frame for frame what rendering the bug-off spec alone gives, for about half the cost.
 
     Raises:
         FFmpegError: ffmpeg failed (message: the last line of its stderr).
     """
     comp = make_composer(game, plan, spec)
-    argv = encode_argv(spec, wav, out)
-    log.debug("run %s", shlex.join(argv))
-    err_path = out.with_suffix(".ffmpeg.log")
-    with open(err_path, "w+b") as err:
+    encoders = [_Encoder(encode_argv(spec, wav, out), out)]
+    if twin is not None:
+        twin_spec, twin_wav, twin_out = twin
+        encoders.append(_Encoder(encode_argv(twin_spec, twin_wav, twin_out), twin_out))
+    shots = plan.shots
+    si = 0
+    total = max(1, end - start)
+    try:
+        for n in range(start, end):
+            while si + 1 < len(shots) and shots[si].end <= n:
+                si += 1
+            comp.draw_picture(si, n)
+            if twin is not None:
+                encoders[1].write(comp.frame.buf.data)
+            comp.draw_bug(si, shots[si], n)
+            encoders[0].write(comp.frame.buf.data)
+            if progress is not None and (n - start) % 300 == 0:
+                progress((n - start) / total)
+    except BaseException:
+        for enc in encoders:
+            enc.kill()
+        raise
+    failures: list[FFmpegError] = []
+    for enc in encoders:
         try:
-            proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stderr=err)
-        except FileNotFoundError as exc:
-            raise FFmpegError("ffmpeg is not installed (run `make install`)", argv=argv) from exc
-        assert proc.stdin is not None
-        _widen_pipe(proc.stdin.fileno())
-        shots = plan.shots
-        si = 0
-        total = max(1, end - start)
-        try:
-            for n in range(start, end):
-                while si + 1 < len(shots) and shots[si].end <= n:
-                    si += 1
-                comp.draw(si, n)
-                proc.stdin.write(comp.frame.buf.data)
-                if progress is not None and (n - start) % 300 == 0:
-                    progress((n - start) / total)
-            proc.stdin.close()
-        except BrokenPipeError:
-            pass  # ffmpeg died; its stderr says why
-        except BaseException:
-            proc.kill()  # never leave ffmpeg waiting for frames that will not come
-            proc.wait()
-            raise
-        rc = proc.wait()
-        err.seek(0)
-        stderr = err.read().decode("utf-8", "replace")
-    err_path.unlink(missing_ok=True)
-    if rc != 0:
-        raise FFmpegError(last_line(stderr), argv=argv, returncode=rc, stderr=stderr)
+            enc.finish()
+        except FFmpegError as exc:
+            failures.append(exc)
+    if failures:
+        raise failures[0]
     if progress is not None:
         progress(1.0)

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import math
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageDraw, ImageFont
 
-from cutups_testkit.camera import Camera, GroundRows
+from cutups_testkit.camera import Camera
 from cutups_testkit.looks import Look
 from cutups_testkit.teams import TeamSpec
 from cutups_testkit.yuv import U8, Frame, Planes, rgb_to_planes
@@ -60,6 +61,8 @@ class Turf:
             y, u, v = self.levels[-1]
             self.levels.append((_half(y), _half(u), _half(v)))
         self.stands = rgb_to_planes(self._paint_stands(home, away, rng))
+        self._last_key: tuple[object, ...] | None = None
+        self._last: U8 | None = None  # the last picture drawn (a whole I420 frame)
 
     # ---- painting ---------------------------------------------------------------------------
     def _paint(self, home: TeamSpec, away: TeamSpec, rng: np.random.Generator) -> U8:
@@ -188,28 +191,33 @@ class Turf:
         return np.clip(img, 0, 255).astype(np.uint8)
 
     # ---- rendering --------------------------------------------------------------------------
-    def _sample(self, out: U8, plane: int, rows: GroundRows, step: int) -> None:
-        """Sample texture ``plane`` (0 y, 1 u, 2 v) into ``out`` rows ``rows.rows``."""
-        n_cols = out.shape[1]
-        cols = np.arange(n_cols, dtype=np.float32)
+    # Both the ground and the stands are planes, so each plane of the picture is a homography
+    # of its texture: OpenCV's warp samples it (nearest texel, as the texture's mip level per
+    # row asks) in C, about ten times faster than the same gathers written in numpy.
+    def _ground(self, out: U8, plane: int, cam: Camera, step: int, offset: float) -> None:
+        """Sample texture ``plane`` (0 y, 1 u, 2 v) into the rows of ``out`` that see the
+        ground, each run of rows from the mip level its distance asks for."""
+        rows = cam.ground_rows(step, offset)
+        if len(rows.rows) == 0:
+            return
         sub = 1 if plane == 0 else 2  # chroma planes are half-size
         foot = np.hypot(rows.dx, rows.dy) * self.scale / sub
         if len(rows.rows) > 1:
             dv = np.abs(np.diff(rows.y0, append=rows.y0[-1])) * self.scale / sub
             foot = np.maximum(foot, dv)
         level = np.clip(np.floor(np.log2(np.maximum(foot, 1e-6) * 1.2)), 0, _LEVELS - 1).astype(int)
-        for lv in np.unique(level):
-            pick = level == lv
-            tex = self.levels[int(lv)][plane]
-            k = self.scale / sub / (1 << int(lv))
-            th, tw = tex.shape
-            tx = (rows.x0[pick, None] + rows.dx[pick, None] * cols + MARGIN_X) * k
-            ty = (FIELD_W + MARGIN_Y - rows.y0[pick, None] - rows.dy[pick, None] * cols) * k
-            xi = np.clip(tx, 0, tw - 1).astype(np.int32)
-            yi = np.clip(ty, 0, th - 1).astype(np.int32)
-            yi *= tw
-            yi += xi
-            out[rows.rows[pick]] = np.take(tex.ravel(), yi)
+        to_world = ground_homography(cam, step, offset)
+        # runs of consecutive rows with one level
+        cut = np.nonzero((np.diff(level) != 0) | (np.diff(rows.rows) != 1))[0] + 1
+        for a, b in zip(np.r_[0, cut], np.r_[cut, len(level)], strict=True):
+            lv = int(level[a])
+            tex = self.levels[lv][plane]
+            k = self.scale / sub / (1 << lv)
+            to_tex = np.array(
+                [[k, 0.0, MARGIN_X * k - 0.5], [0.0, -k, (FIELD_W + MARGIN_Y) * k - 0.5], [0, 0, 1]]
+            )
+            r0, r1 = int(rows.rows[a]), int(rows.rows[b - 1]) + 1
+            _warp(tex, to_tex @ to_world @ _down(r0), out[r0:r1])
 
     def _stands_rows(self, out: U8, plane: int, cam: Camera, step: int, offset: float) -> None:
         """Overwrite, in rows that see beyond the far wall, the pixels the stands cover."""
@@ -229,34 +237,61 @@ class Turf:
         rows = np.nonzero((dirz >= -1e-9) | (gy_ends.max(axis=1) > yw_wall))[0]
         if len(rows) == 0:
             return
-        d0, gz = d0[rows], gz[rows]
-        den = (d0 @ nrm)[:, None] + float(cam.right @ nrm) * c[None, :]
-        t = h0 / np.where(np.abs(den) > 1e-9, den, 1e-9)
-        gy = cam.pos[1] + gz[:, None] * (d0[:, 1][:, None] + cam.right[1] * c[None, :])
-        use = (t > 0) & ((d0[:, 2][:, None] >= -1e-9) | (gy > yw_wall))
-        cc = c[None, :]
-        px = cam.pos[0] + t * (d0[:, 0][:, None] + cam.right[0] * cc)
-        pz = cam.pos[2] + t * d0[:, 2][:, None]
+        r0, r1 = int(rows[0]), int(rows[-1]) + 1
+        reach = np.zeros(r1 - r0, bool)
+        reach[rows - r0] = True
+        d0, gz = d0[r0:r1], gz[r0:r1]
+        # Per row, the stands cover the columns j (c = c[0] + j * dc) in front of the camera
+        # (h0 * den > 0, den = nrm . ray) beyond the wall (ground Y > wall, or no ground at
+        # all above the horizon): both affine in j, so an interval of columns per row.
+        dc = c[1] - c[0]
+        den0 = d0 @ nrm + float(cam.right @ nrm) * c[0]
+        lo, hi = _columns_where(
+            h0 * den0, np.full(len(d0), h0 * float(cam.right @ nrm) * dc), len(c)
+        )
+        gy0 = cam.pos[1] + gz * (d0[:, 1] + cam.right[1] * c[0]) - yw_wall
+        glo, ghi = _columns_where(gy0, gz * cam.right[1] * dc, len(c))
+        above = d0[:, 2] >= -1e-9
+        lo = np.where(above, lo, np.maximum(lo, glo))
+        hi = np.where(above, hi, np.minimum(hi, ghi))
+        hi = np.where(reach, hi, lo)
+        j = np.arange(len(c))
+        use = (j >= lo[:, None]) & (j < hi[:, None])
         tex = self.stands.y if plane == 0 else (self.stands.u if plane == 1 else self.stands.v)
-        th, tw = tex.shape
+        th = tex.shape[0]
         k = self.scale / 2 / (1 if plane == 0 else 2)
-        along = pz / math.sin(_STAND_SLOPE)  # yards up the bank
-        xi = np.clip((px + MARGIN_X) * k, 0, tw - 1).astype(np.int32)
-        yi = np.clip(th - 1 - along * k, 0, th - 1).astype(np.int32)
-        vals = np.take(tex.ravel(), yi * tw + xi)
-        block = out[rows]
-        block[use] = vals[use]
-        out[rows] = block
+        # homogeneous (X, Z, 1) on the stands plane of a pixel's ray d: X*den = (pos_x nrm +
+        # h0 e_x) . d, Z*den = (pos_z nrm + h0 e_z) . d, den = nrm . d
+        p = cam.pos
+        to_plane = np.stack([p[0] * nrm + h0 * np.eye(3)[0], p[2] * nrm + h0 * np.eye(3)[2], nrm])
+        up = k / math.sin(_STAND_SLOPE)  # texels per yard of height (along the bank)
+        to_tex = np.array([[k, 0.0, MARGIN_X * k - 0.5], [0.0, -up, th - 1.5], [0, 0, 1]])
+        block = np.empty((r1 - r0, out.shape[1]), np.uint8)
+        _warp(tex, to_tex @ to_plane @ pixel_rays(cam, step, offset) @ _down(r0), block)
+        np.copyto(out[r0:r1], block, where=use)
 
     def render(self, frame: Frame, cam: Camera) -> None:
-        """Draw the ground and stands as ``cam`` sees them (every pixel of ``frame``)."""
+        """Draw the ground and stands as ``cam`` sees them (every pixel of ``frame``).
+
+        A camera standing still (before the snap, about a third of the frames) gets a copy of
+        the previous picture instead of a new one."""
+        key = (cam.pos.tobytes(), cam.fwd.tobytes(), cam.f, cam.width, cam.height)
+        if key == self._last_key and self._last is not None:
+            np.copyto(frame.buf, self._last)
+            return
+        self._draw(frame, cam)
+        self._last_key = key
+        if self._last is None or self._last.shape != frame.buf.shape:
+            self._last = np.empty_like(frame.buf)
+        np.copyto(self._last, frame.buf)
+
+    def _draw(self, frame: Frame, cam: Camera) -> None:
         frame.y[:] = 30
         frame.u[:] = 128
         frame.v[:] = 128
-        self._sample(frame.y, 0, cam.ground_rows(1, 0.5), 1)
-        chroma = cam.ground_rows(2, 1.0)
-        self._sample(frame.u, 1, chroma, 2)
-        self._sample(frame.v, 2, chroma, 2)
+        self._ground(frame.y, 0, cam, 1, 0.5)
+        self._ground(frame.u, 1, cam, 2, 1.0)
+        self._ground(frame.v, 2, cam, 2, 1.0)
         self._stands_rows(frame.y, 0, cam, 1, 0.5)
         self._stands_rows(frame.u, 1, cam, 2, 1.0)
         self._stands_rows(frame.v, 2, cam, 2, 1.0)
@@ -265,3 +300,58 @@ class Turf:
         """Level 0 of the texture (for tests and pictures)."""
         y, u, v = self.levels[0]
         return Planes(y, u, v)
+
+
+def pixel_rays(cam: Camera, step: int, offset: float) -> NDArray[np.float64]:
+    """3x3 matrix taking a plane's pixel ``(col, row, 1)`` to its ray direction (world), for a
+    plane sampled every ``step`` pixels at ``offset`` (see :meth:`Camera.ground_rows`)."""
+    k = step / cam.f
+    centre = (
+        cam.fwd
+        + cam.right * ((offset - cam.width / 2) / cam.f)
+        + cam.down * ((offset - cam.height / 2) / cam.f)
+    )
+    return np.column_stack([cam.right * k, cam.down * k, centre])
+
+
+def ground_homography(cam: Camera, step: int, offset: float) -> NDArray[np.float64]:
+    """3x3 homography from a plane's pixel ``(col, row, 1)`` to the ground point ``(X, Y, 1)``
+    its ray meets: ``X = px - pz dx/dz`` and ``Y = py - pz dy/dz``."""
+    px, py, pz = (float(c) for c in cam.pos)
+    to_ground = np.array([[-pz, 0.0, px], [0.0, -pz, py], [0.0, 0.0, 1.0]])
+    return to_ground @ pixel_rays(cam, step, offset)
+
+
+def _down(r0: int) -> NDArray[np.float64]:
+    """Shift from a band's row numbers to the plane's (the band starts at row ``r0``)."""
+    return np.array([[1.0, 0.0, 0.0], [0.0, 1.0, float(r0)], [0.0, 0.0, 1.0]])
+
+
+def _warp(tex: U8, to_tex: NDArray[np.float64], out: U8) -> None:
+    """Fill ``out`` with ``tex`` at ``to_tex`` (pixel -> texel, nearest texel; texel
+    coordinates beyond the texture are clamped to its edge)."""
+    cv2.warpPerspective(
+        tex,
+        to_tex,
+        (out.shape[1], out.shape[0]),
+        dst=out,
+        flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
+
+
+def _columns_where(
+    alpha: NDArray[np.float64], beta: NDArray[np.float64], n: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Per row, the columns ``j`` in [0, n) where ``alpha + beta * j > 0``, as [lo, hi)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        root = -alpha / beta
+    rising = beta > 0
+    falling = beta < 0
+    lo = np.where(rising, np.floor(root) + 1, 0.0)
+    hi = np.where(falling, np.ceil(root), float(n))
+    flat = ~(rising | falling)
+    hi = np.where(flat & (alpha <= 0), lo, hi)
+    lo_i = np.clip(np.nan_to_num(lo), 0, n).astype(np.int64)
+    hi_i = np.clip(np.nan_to_num(hi), 0, n).astype(np.int64)
+    return lo_i, np.maximum(lo_i, hi_i)
