@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,12 +17,13 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from cutups.api.app import create_app
 from cutups.jobs.models import Event
 from cutups.jobs.service import Service
 from cutups.settings import Settings
+
+from .in_thread import serve_in_thread
 
 CLIENTS = 20
 
@@ -57,22 +56,10 @@ def served(tmp_path: Path) -> Iterator[_Served]:
     )
     service = Service(settings, workers=0)
     service.start()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app = create_app(settings, service=service)
-    server = uvicorn.Server(uvicorn.Config(app, port=port, log_config=None, access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started
     try:
-        yield _Served(service, f"http://127.0.0.1:{port}")
+        with serve_in_thread(create_app(settings, service=service)) as url:
+            yield _Served(service, url)
     finally:
-        server.should_exit = True
-        thread.join(20)
         service.stop()
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -20,7 +19,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from cutups.api.app import create_app
@@ -29,6 +27,8 @@ from cutups.jobs.models import Job
 from cutups.jobs.service import Service
 from cutups.jobs.sqlite_store import SqliteJobStore
 from cutups.settings import Settings
+
+from .in_thread import serve_in_thread
 
 KEY = "poll-key"
 
@@ -70,22 +70,10 @@ def _serve(tmp_path: Path, *, shared: bool = False, **settings: Any) -> Iterator
     store = _SharedSqlite(tmp_path / "jobs.db") if shared else None
     service = Service(config, workers=0, store=store)
     service.start()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app = create_app(config, service=service)
-    server = uvicorn.Server(uvicorn.Config(app, port=port, log_config=None, access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started
     try:
-        yield _Served(service, f"http://127.0.0.1:{port}")
+        with serve_in_thread(create_app(config, service=service)) as url:
+            yield _Served(service, url)
     finally:
-        server.should_exit = True
-        thread.join(20)
         service.stop()
 
 
