@@ -18,6 +18,7 @@ import pytest
 from cutups.jobs.models import IdempotencyConflict, JobStatus, QueueFullError, Stage
 from cutups.jobs.sqlite_store import SqliteJobStore
 from cutups.jobs.store import JobStore, MemoryJobStore
+from tests.jobs.claim_race import claim_all_racing
 from tests.ops.services import postgres, postgres_available
 
 
@@ -138,21 +139,7 @@ def test_claim_is_fifo_and_marks_the_lease(store: JobStore, clock: FakeClock) ->
 
 def test_claim_is_atomic_under_threads(store: JobStore) -> None:
     ids = {store.create(REQ)[0].id for _ in range(30)}
-    claimed: list[str] = []
-    lock = threading.Lock()
-    start = threading.Barrier(8)
-
-    def worker(n: int) -> None:
-        start.wait()
-        while (job := store.claim(f"w{n}", 60)) is not None:
-            with lock:
-                claimed.append(job.id)
-
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    claimed = claim_all_racing([store], workers=8)
     assert sorted(claimed) == sorted(ids)  # every job exactly once
 
 
@@ -160,19 +147,7 @@ def test_two_sqlite_stores_on_one_file_never_share_a_job(tmp_path: Path) -> None
     """Atomic across connections (processes), not only across threads of one store."""
     stores = [SqliteJobStore(tmp_path / "shared.db") for _ in range(2)]
     ids = {stores[0].create(REQ)[0].id for _ in range(20)}
-    claimed: list[str] = []
-    lock = threading.Lock()
-
-    def worker(n: int) -> None:
-        while (job := stores[n % 2].claim(f"w{n}", 60)) is not None:
-            with lock:
-                claimed.append(job.id)
-
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    claimed = claim_all_racing(stores, workers=4)
     for s in stores:
         s.close()
     assert sorted(claimed) == sorted(ids)

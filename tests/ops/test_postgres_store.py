@@ -16,6 +16,7 @@ from cutups.jobs.models import JobStatus
 from cutups.jobs.pg_pool import ConnectionPool
 from cutups.jobs.postgres_store import APPLICATION_NAME, PostgresJobStore, open_store
 from cutups.settings import Settings
+from tests.jobs.claim_race import claim_all_racing
 from tests.ops.services import Postgres
 
 REQ = {"video_url": "https://example.com/game.mp4"}
@@ -26,19 +27,7 @@ def test_two_stores_never_share_a_job(pg: Postgres) -> None:
     schema = f"s_{uuid.uuid4().hex[:10]}"
     stores = [PostgresJobStore(pg.url, schema=schema) for _ in range(2)]
     ids = {stores[0].create(REQ)[0].id for _ in range(40)}
-    claimed: list[str] = []
-    lock = threading.Lock()
-
-    def worker(n: int) -> None:
-        while (job := stores[n % 2].claim(f"w{n}", 60)) is not None:
-            with lock:
-                claimed.append(job.id)
-
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    claimed = claim_all_racing(stores, workers=6)
     for s in stores:
         s.close()
     assert sorted(claimed) == sorted(ids)
