@@ -16,7 +16,7 @@ import av
 import numpy as np
 import numpy.typing as npt
 
-from cutups.media.ffmpeg import file_arg, run
+from cutups.media.ffmpeg import command, file_arg, run
 
 BITS = 16
 BAR_ROWS = 48
@@ -54,13 +54,8 @@ def make_video(
         )
         maps += ["-map", "[a]", "-c:a", "aac", "-b:a", "96k"]
     run(
-        [
+        command(
             "ffmpeg",
-            "-hide_banner",
-            "-nostdin",
-            "-y",
-            "-loglevel",
-            "error",
             "-filter_complex",
             graph,
             *maps,
@@ -80,7 +75,8 @@ def make_video(
             "-f",
             fmt,
             file_arg(path),
-        ]
+            loglevel="error",
+        )
     )
     return path
 

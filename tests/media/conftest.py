@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cutups.media.ffmpeg import file_arg, run
+from cutups.media.ffmpeg import command, file_arg, run
 from cutups.media.probe import MediaInfo, probe
 from tests.media.barcode import make_video
 
@@ -83,13 +83,8 @@ def transport(media_dir: Path, ntsc: Source) -> Source:
     """``ntsc`` remuxed to MPEG-TS: 1/90000 time base, non-zero start, inexact seeking."""
     path = media_dir / "ntsc.ts"
     run(
-        [
+        command(
             "ffmpeg",
-            "-hide_banner",
-            "-nostdin",
-            "-y",
-            "-loglevel",
-            "error",
             "-i",
             file_arg(ntsc.path),
             "-c",
@@ -97,7 +92,8 @@ def transport(media_dir: Path, ntsc: Source) -> Source:
             "-f",
             "mpegts",
             file_arg(path),
-        ]
+            loglevel="error",
+        )
     )
     return Source(path, ntsc.rate, ntsc.frames, ntsc.gop, True)
 
@@ -120,13 +116,8 @@ def open_gop(media_dir: Path) -> Source:
 def audio_only(media_dir: Path) -> Path:
     path = media_dir / "audio.m4a"
     run(
-        [
+        command(
             "ffmpeg",
-            "-hide_banner",
-            "-nostdin",
-            "-y",
-            "-loglevel",
-            "error",
             "-f",
             "lavfi",
             "-i",
@@ -134,7 +125,8 @@ def audio_only(media_dir: Path) -> Path:
             "-c:a",
             "aac",
             file_arg(path),
-        ]
+            loglevel="error",
+        )
     )
     return path
 
@@ -150,13 +142,8 @@ def moov_at_front(media_dir: Path, ntsc: Source) -> Path:
     """The first 60 % of a faststart MP4: opens, but the data stops early."""
     faststart = media_dir / "faststart.mp4"
     run(
-        [
+        command(
             "ffmpeg",
-            "-hide_banner",
-            "-nostdin",
-            "-y",
-            "-loglevel",
-            "error",
             "-i",
             file_arg(ntsc.path),
             "-c",
@@ -164,7 +151,8 @@ def moov_at_front(media_dir: Path, ntsc: Source) -> Path:
             "-movflags",
             "+faststart",
             file_arg(faststart),
-        ]
+            loglevel="error",
+        )
     )
     return _truncate(faststart, media_dir / "cut_moov_front.mp4")
 

@@ -4,7 +4,6 @@ import dataclasses
 import logging
 import math
 import threading
-import time
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -211,17 +210,21 @@ def test_cut_many_runs_jobs_in_parallel(
     _, info = infos["ntsc"]
     lock = threading.Lock()
     active, peak = 0, 0
-    order: list[int] = []
+    others_done = threading.Event()
+    done_count = 0
 
     def fake_cut(source: MediaInfo, spec: CutSpec, **kwargs: object) -> CutResult:
-        nonlocal active, peak
+        nonlocal active, peak, done_count
         with lock:
             active += 1
             peak = max(peak, active)
-        time.sleep(0.3 if spec.start == 0 else 0.05)  # the first one finishes last
+        if spec.start == 0:  # the first one finishes last, however loaded the machine
+            assert others_done.wait(timeout=30)
         with lock:
             active -= 1
-            order.append(int(spec.start))
+            done_count += 1
+            if done_count == 4:
+                others_done.set()
         return CutResult(spec.output, spec.start, spec.end, 1.0, 30, "copy")
 
     monkeypatch.setattr(cut_module, "cut_clip", fake_cut)
