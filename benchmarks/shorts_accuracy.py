@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from tests.shorts.accuracy import (
@@ -36,7 +38,7 @@ from tests.shorts.accuracy import (
     caption_onsets,
     connected_talk,
     cut_errors,
-    matched_onset_errors,
+    matched_onset_offsets,
     word_by_word_talk,
 )
 from tests.speech.talk import TALK, datasets, wer
@@ -68,20 +70,31 @@ def run_shorts(talk: WordTalk, out: Path, cache: Path) -> dict[str, object]:
 def caption_report(talk: WordTalk, out: Path, clips: list[dict[str, object]]) -> str:
     transcript = Transcript.read(out / "transcript.json")
     style = CaptionStyle()
-    errors: list[float | None] = []
+    offsets: list[float | None] = []
     for clip in clips:
         start, end = float(clip["start"]), float(clip["end"])  # type: ignore[arg-type]
         shown = caption_onsets(list(transcript.words), start, end, style, fps=FPS)
         truth = [w for w in talk.words if start <= w.start and w.end <= end]
-        errors += matched_onset_errors(shown, truth)
-    near = sum(e is not None and e <= CAPTION_TOLERANCE for e in errors)
-    found = sorted(e for e in errors if e is not None)
-    p95 = found[int(0.95 * (len(found) - 1))] if found else float("nan")
-    worst = found[-1] if found else 0.0
-    share = near / max(1, len(errors)) * 100
-    return (f"captions: {near}/{len(errors)} words ({share:.1f} %) "
-            f"within {CAPTION_TOLERANCE * 1000:.0f} ms; {len(errors) - len(found)} unmatched; "
-            f"p95 error {p95 * 1000:.0f} ms, worst {worst * 1000:.0f} ms")  # fmt: skip
+        offsets += matched_onset_offsets(shown, truth)
+    return _caption_summary(offsets)
+
+
+def _caption_summary(offsets: list[float | None]) -> str:
+    """The share within tolerance, then how the errors spread (signed: + late, - early)."""
+    found = [o for o in offsets if o is not None]
+    near = sum(abs(o) <= CAPTION_TOLERANCE for o in found)
+    size = sorted(abs(o) for o in found)
+    p95 = size[int(0.95 * (len(size) - 1))] if size else float("nan")
+    share = near / max(1, len(offsets)) * 100
+    early = sum(o < -CAPTION_TOLERANCE for o in found)
+    late = sum(o > CAPTION_TOLERANCE for o in found)
+    spread = [float(v) * 1000 for v in np.percentile(found, [5, 25, 50, 75, 95])] if found else []
+    percentiles = " / ".join(f"{v:+.0f}" for v in spread)
+    return (f"captions: {near}/{len(offsets)} words ({share:.1f} %) "
+            f"within {CAPTION_TOLERANCE * 1000:.0f} ms; misses: {early} early, {late} late, "
+            f"{len(offsets) - len(found)} unmatched (misheard); |error| p95 {p95 * 1000:.0f} ms, "
+            f"worst {(size[-1] if size else 0.0) * 1000:.0f} ms; caption - speech, "
+            f"5/25/50/75/95th percentiles: {percentiles} ms")  # fmt: skip
 
 
 def jfk_wer(cache: Path, work: Path) -> str:

@@ -40,6 +40,7 @@ __all__ = [
     "connected_talk",
     "cut_errors",
     "matched_onset_errors",
+    "matched_onset_offsets",
     "word_by_word_talk",
 ]
 
@@ -165,7 +166,7 @@ def _marked_talk(samples: np.ndarray, words: list[TrueWord], folder: Path) -> Wo
         out.setframerate(RATE)
         out.writeframes(samples.astype("<i2").tobytes())
     duration = samples.size / RATE
-    flashes = "+".join(f"eq(n,{round(m * FPS)})" for m in marks)
+    flashes = "+".join(f"eq(n,{round(m * FPS)})" for m in marks) or "0"  # one sentence: none
     dest = folder / "talk.mp4"
     subprocess.run(
         ["ffmpeg", "-v", "error", "-y", "-f", "lavfi",
@@ -220,19 +221,26 @@ def caption_onsets(
     return [(text, start + t) for text, t in zip(said, shown, strict=True)]
 
 
+def matched_onset_offsets(
+    shown: list[tuple[str, float]], truth: list[TrueWord]
+) -> list[float | None]:
+    """Per true word: caption onset - spoken onset (negative: the caption is early), None when
+    no caption word matches it (a misheard or missing word)."""
+    keys = [" ".join(normalised_words(text)) for text, _ in shown]
+    true_keys = [" ".join(normalised_words(w.text)) for w in truth]
+    offsets: list[float | None] = [None] * len(truth)
+    matcher = difflib.SequenceMatcher(a=true_keys, b=keys, autojunk=False)
+    for a, b, size in matcher.get_matching_blocks():
+        for k in range(size):
+            offsets[a + k] = shown[b + k][1] - truth[a + k].start
+    return offsets
+
+
 def matched_onset_errors(
     shown: list[tuple[str, float]], truth: list[TrueWord]
 ) -> list[float | None]:
     """Per true word: |caption onset - spoken onset|, None when no caption word matches it."""
-    heard = [normalised_words(text) for text, _ in shown]
-    keys = [" ".join(h) for h in heard]
-    true_keys = [" ".join(normalised_words(w.text)) for w in truth]
-    errors: list[float | None] = [None] * len(truth)
-    matcher = difflib.SequenceMatcher(a=true_keys, b=keys, autojunk=False)
-    for a, b, size in matcher.get_matching_blocks():
-        for k in range(size):
-            errors[a + k] = abs(shown[b + k][1] - truth[a + k].start)
-    return errors
+    return [None if o is None else abs(o) for o in matched_onset_offsets(shown, truth)]
 
 
 def _decoded(path: Path, args: list[str]) -> bytes:
