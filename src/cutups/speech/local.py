@@ -47,7 +47,9 @@ class LocalOptions:
     """When the detected language differs, the transcript carries ``other_language``."""
     threads: int = 2
     beam_size: int = 5
-    """See ``Settings.speech_beam_size``: greedy (1) saves little CPU and mishears more."""
+    """See ``Settings.speech_beam_size``: greedy (1) saves little CPU and mishears more; 10
+    mishears one word fewer on the 26-sentence espeak talk (WER 2.4 -> 2.0 %, captions within
+    100 ms 92.1 -> 92.9 %), JFK unchanged, for ~20 % more transcription CPU: 5 stays."""
     vad: bool = True
     window_seconds: float = 600.0
     refine: bool = True
