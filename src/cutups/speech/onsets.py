@@ -19,17 +19,18 @@ the pause snapping, 89 % with the 40 ms lead too (odd and even sentences alike: 
 split search (0.2 s) gains 1.6 points on connected speech but loses 2.8 word by word.
 
 Tried on the same talk and not adopted (captions within 100 ms, 92.1 % as shipped; word by word,
-89.7 % scored as one span, checked alongside): snapping connected edges to the nearest or
-strongest spectral-flux onset within 30-80 ms (79-92 %: phoneme onsets come every 60-100 ms, so
-snapping cannot fix Whisper's 100-300 ms misses); faster-whisper's DTW median filter width 1-15
-(90.9-92.1 %); spreading a run of touching words by letter count (no gain at 25 %, worse
-beyond); averaging with the ``tiny.en`` model's starts (a median 107 ms late, errors correlated
-0.54 with ``base``'s: no narrower); ignoring short silences far after the estimate or ending
-before Whisper's start (+0.4-1.2 points connected, word by word down to 86.6 %), or unless a
-stop letter borders them (word by word 62-72 %); a 50 ms-per-letter minimum for the word before
-a shared edge (+0.8 points, but down to 85 % at 60 ms: tuned to espeak's pace). Whisper's large
-misses inside sentences (37 of 221 starts over 120 ms early) follow a previous word it made too
-short (51 ms per letter against 80 ms), which no local acoustic cue here recovered.
+89.7 % scored as one span, checked alongside): snapping connected edges to the nearest or strongest
+spectral-flux onset within 30-80 ms (79-92 %: phoneme onsets come every 60-100 ms, so snapping
+cannot fix Whisper's 100-300 ms misses); faster-whisper's DTW median filter width 1-15 (90.9-92.1
+%), VAD off, VAD at 500 ms silences or 10 s chunks (88.1-90.9 %); spreading a run of touching words
+by letter count (no gain at 25 %, worse beyond); averaging with the ``tiny.en`` model's starts (a
+median 107 ms late, errors correlated 0.54 with ``base``'s: no narrower); ignoring short silences
+far after the estimate or ending before Whisper's start (+0.4-1.2 points connected, word by word
+down to 86.6 %), or unless a stop letter borders them (word by word 62-72 %); a 50 ms-per-letter
+minimum for the word before a shared edge (+0.8 points, but down to 85 % at 60 ms: tuned to
+espeak's pace). Whisper's large misses inside sentences (37 of 221 starts over 120 ms early) follow
+a previous word it made too short (51 ms per letter against 80 ms), which no local acoustic cue
+here recovered.
 """
 
 from __future__ import annotations
