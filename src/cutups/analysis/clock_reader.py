@@ -17,7 +17,7 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -384,7 +384,7 @@ def identify_fields(
     periods: list[tuple[float, TextField]] = []
     for f in fields:
         sample = _sample_indexes(crops, f, _SAMPLES) or [len(crops) // 2]
-        confs = _parsed(reader.clock, [f.cut(crops[i]) for i in sample])
+        confs = [conf for _, conf in _parsed(reader.clock, [f.cut(crops[i]) for i in sample])]
         share = len(confs) / len(sample)
         quality = share * (sum(confs) / len(confs)) if confs else 0.0
         if share >= 0.5:
@@ -392,9 +392,10 @@ def identify_fields(
                 best_clock = (quality, f)
             continue
         tries = sample[:8]
-        period_hits = len(_parsed(reader.period, [f.cut(crops[i]) for i in tries]))
-        if period_hits / len(tries) >= 0.5:
-            periods.append((period_hits / len(tries), f))
+        read = [value for value, _ in _parsed(reader.period, [f.cut(crops[i]) for i in tries])]
+        # Periods only go up; a down ("4TH & 4", then "1ST & 10") reads as one but does not.
+        if len(read) >= 0.5 * len(tries) and read == sorted(read):
+            periods.append((len(read) / len(tries), f))
     clock = best_clock[1] if best_clock else None
     period = _nearest_period(periods, clock)
     if clock is not None and period is not None and _overlaps(clock.box, period.box):
@@ -457,25 +458,28 @@ def _still_period(
     return None
 
 
+_Value = TypeVar("_Value", int, float)
+
+
 def _parsed(
-    read: Callable[[NDArray[np.uint8]], tuple[float | int | None, float]],
+    read: Callable[[NDArray[np.uint8]], tuple[_Value | None, float]],
     cuts: Sequence[NDArray[np.uint8]],
-) -> list[float]:
-    """Confidences of the readings of ``cuts`` that parsed, or fewer once half of them
-    cannot: a field that fails more than half its samples is not that kind of field, and
-    reading on is wasted Tesseract time (~5 ms a read)."""
-    confs: list[float] = []
+) -> list[tuple[_Value, float]]:
+    """The readings of ``cuts`` that parsed (value, confidence) in order, or fewer once half
+    of them cannot: a field that fails more than half its samples is not that kind of field,
+    and reading on is wasted Tesseract time (~5 ms a read)."""
+    parsed: list[tuple[_Value, float]] = []
     allowed = len(cuts) - (len(cuts) + 1) // 2  # failures that still leave share >= 0.5
     failed = 0
     for cut in cuts:
         value, conf = read(cut)
         if value is not None:
-            confs.append(conf)
+            parsed.append((value, conf))
             continue
         failed += 1
         if failed > allowed:
             break
-    return confs
+    return parsed
 
 
 def _overlaps(a: Sequence[int], b: Sequence[int]) -> bool:
@@ -537,7 +541,7 @@ class ClockReader(Analyser):
     """Reads the clock off the bug crops that the decode pass stored (see :func:`read_clock`)."""
 
     name = "clock_reader"
-    version = 3
+    version = 4
 
     @property
     def params(self) -> dict[str, Any]:
