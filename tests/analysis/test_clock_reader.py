@@ -287,3 +287,26 @@ def test_a_translucent_panel_beside_the_clock_does_not_join_its_field() -> None:
     got = {round(r.t, 1): (r.period, r.seconds) for r in readout.readings}
     correct = sum(got.get(round(t, 1)) == (p, v) for t, p, v in truth)
     assert correct >= 0.9 * len(truth)
+
+
+def _bug_with_down(clock: int, down: str) -> np.ndarray:
+    """Period, clock and a down ("4th", then "1st", "2nd") in cells of their own."""
+    font = ImageFont.truetype(FONT, 20)
+    img = Image.new("L", (300, 40), 35)
+    d = ImageDraw.Draw(img)
+    d.text((6, 8), "2nd", font=font, fill=235)
+    m, s = divmod(clock, 60)
+    d.text((70, 8), f"{m}:{s:02d}", font=font, fill=235)
+    d.text((200, 8), down, font=font, fill=235)
+    return np.asarray(img)
+
+
+def test_a_down_that_reads_as_a_period_is_not_taken_for_it() -> None:
+    # "4th" then "1st" reads as periods as well as "2nd" does, but periods never go down.
+    downs = ["4th", "1st", "2nd", "3rd"] * 3
+    crops = [_bug_with_down(500 - k, downs[k // 5]) for k in range(60)]
+    bug = BugCrops(np.arange(60) * 10, np.stack(crops), Fraction(10))
+    readout = read_clock(bug, TesseractReader())
+    assert readout.clock_field is not None and readout.clock_field.x1 <= 200
+    assert readout.period_field is None or readout.period_field.x1 <= 70
+    assert {r.period for r in readout.readings} <= {2, None}
