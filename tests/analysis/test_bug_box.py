@@ -66,6 +66,40 @@ def test_an_overlay_that_never_changes_is_no_scorebug() -> None:
     assert locate_scorebug([_with_bug(_background(i), 0) for i in range(40)]) is None
 
 
+def _field_with_lines(i: int, rng: np.random.Generator) -> np.ndarray:
+    """Grass in mowing stripes that pan from sample to sample, and thin white yard lines that
+    sit at one of four places: a pixel on a line's path is white in a quarter of the samples
+    and grass in the rest, two lumas far apart, as a clock's digit toggles."""
+    h, w = LOCATE_SIZE[1], LOCATE_SIZE[0]
+    yy, xx = np.mgrid[0:h, 0:w]
+    stripes = 85.0 + 15 * (((xx + yy // 2 + 29 * i) // 24) % 3)
+    lines = ((xx + (yy * 0.3).astype(int) + 20 * (i * 7 % 4)) % 80) < 2
+    out = np.where(lines, 235.0, stripes) + rng.normal(0, 3, (h, w))
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def _translucent_watermark(img: np.ndarray) -> np.ndarray:
+    """A channel's letters, half see-through, bottom left, where the yard lines pass under."""
+    glyphs = np.zeros((12, 60), bool)
+    for k in range(5):
+        glyphs[1:11, k * 12 + 1 : k * 12 + 3] = glyphs[1:3, k * 12 + 1 : k * 12 + 9] = True
+        glyphs[9:11, k * 12 + 1 : k * 12 + 9] = glyphs[1:11, k * 12 + 7 : k * 12 + 9] = k % 2 == 0
+    out = img.astype(np.float32)
+    area = out[322:334, 40:100]
+    area[glyphs] = 0.5 * area[glyphs] + 110
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def test_a_watermark_with_yard_lines_sliding_under_it_is_no_scorebug() -> None:
+    # The 11-minute teamstack broadcast with its bug switched off: the locator boxed the
+    # watermark, since lines passing under it toggle its pixels between grass and white; but
+    # they light them in a few samples only, where a clock shows digits in every sample.
+    # (Before that check, this watermark was boxed with four seeds of the noise in six.)
+    rng = np.random.default_rng(2)
+    frames = [_translucent_watermark(_field_with_lines(i, rng)) for i in range(40)]
+    assert locate_scorebug(frames) is None
+
+
 def test_a_box_not_shaped_like_a_bug_is_refused() -> None:
     # A changing clock inside a panel taller than a third of the picture: a graphic, not a bug.
     def tall(i: int) -> np.ndarray:

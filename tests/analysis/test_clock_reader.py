@@ -259,3 +259,54 @@ def test_glyph_reader_ties_go_to_the_first_template_learned() -> None:
         "7",
         pytest.approx(1.0, abs=0.01),
     )
+
+
+def _see_through(bug: np.ndarray, k: int) -> np.ndarray:
+    """``bug`` with its left cells (team and score) a translucent panel: the picture behind,
+    yard lines sliding past over grass, shows through at half strength and changes in every
+    crop, through every level between the panel's and the line's."""
+    rng = np.random.default_rng(k)
+    h, w = bug.shape[0], 110
+    xx = np.arange(w)[None, :] + np.arange(h)[:, None] // 2
+    behind = 60 + 60 * (np.sin((xx + 7 * k) / 5) > 0.3) + rng.normal(0, 30, (h, w))
+    out = bug.astype(np.float32)
+    text = out[:, :w] > 150
+    out[:, :w] = np.where(text, out[:, :w], 0.5 * out[:, :w] + 0.5 * behind)
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def test_a_translucent_panel_beside_the_clock_does_not_join_its_field() -> None:
+    # The pill on the 11-minute suite broadcast: the picture behind its translucent cells
+    # changed in every stored crop, and the closing joined them with period and clock into one
+    # field that read as nothing ("no game clock found"). Glyphs toggle between two lumas;
+    # the picture behind passes through all levels between.
+    bug, truth = _crops()
+    crops = np.stack([_see_through(bug.crops[i], i) for i in range(len(bug.crops))])
+    readout = read_clock(BugCrops(bug.ticks, crops, bug.rate), TesseractReader())
+    assert readout.clock_field is not None and readout.clock_field.x0 >= 110
+    got = {round(r.t, 1): (r.period, r.seconds) for r in readout.readings}
+    correct = sum(got.get(round(t, 1)) == (p, v) for t, p, v in truth)
+    assert correct >= 0.9 * len(truth)
+
+
+def _bug_with_down(clock: int, down: str) -> np.ndarray:
+    """Period, clock and a down ("4th", then "1st", "2nd") in cells of their own."""
+    font = ImageFont.truetype(FONT, 20)
+    img = Image.new("L", (300, 40), 35)
+    d = ImageDraw.Draw(img)
+    d.text((6, 8), "2nd", font=font, fill=235)
+    m, s = divmod(clock, 60)
+    d.text((70, 8), f"{m}:{s:02d}", font=font, fill=235)
+    d.text((200, 8), down, font=font, fill=235)
+    return np.asarray(img)
+
+
+def test_a_down_that_reads_as_a_period_is_not_taken_for_it() -> None:
+    # "4th" then "1st" reads as periods as well as "2nd" does, but periods never go down.
+    downs = ["4th", "1st", "2nd", "3rd"] * 3
+    crops = [_bug_with_down(500 - k, downs[k // 5]) for k in range(60)]
+    bug = BugCrops(np.arange(60) * 10, np.stack(crops), Fraction(10))
+    readout = read_clock(bug, TesseractReader())
+    assert readout.clock_field is not None and readout.clock_field.x1 <= 200
+    assert readout.period_field is None or readout.period_field.x1 <= 70
+    assert {r.period for r in readout.readings} <= {2, None}

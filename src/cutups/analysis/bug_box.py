@@ -17,12 +17,14 @@ import itertools
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import ndimage
 
 __all__ = [
     "MIN_DIGIT_PIXELS",
     "bands_with_digits",
     "digit_pixels",
     "plausible",
+    "shows_glyphs",
     "widen_to_digits",
 ]
 
@@ -42,6 +44,13 @@ _MAX_DIGIT_SHARE = 0.2
 """A bug's changing text is a small part of each band of it (the clock, the play clock, down
 & distance: under a fifth); a band that changes over more of its area is moving picture (a
 sideline, a crowd)."""
+_GLYPH_SHARE = 0.6
+"""A clock's field shows a glyph (some of its digit pixels lit, some not) in nearly every
+sample (suite bugs: 0.9-1.0); a white line sliding under a watermark lights its pixels in a
+few samples only (0.1-0.25)."""
+_GLYPH_PIXELS = 4
+"""...judged on groups of at least this many pixels (a short broadcast's clock, sampled
+every two seconds, may show only a few: the 97-s strip's shows 7 in its largest group)."""
 _PANEL_AGREES = 0.15
 _BAND_JUMP = 0.25
 """A change of this much in the share of agreeing pixels from one row to the next is where one
@@ -75,6 +84,26 @@ def digit_pixels(
     for kind in kinds:
         digits &= (at_low[kind] | at_high[kind]).mean(axis=0) >= _TWO_VALUED
     return digits
+
+
+def shows_glyphs(crops: NDArray[np.uint8], digits: NDArray[np.bool_]) -> bool:
+    """Whether a group of ``digits`` (pixels a few apart, :data:`_GLYPH_PIXELS` or more)
+    shows a glyph in most of ``crops``: some of its pixels on the glyph's side of their two
+    lumas, some on the panel's. A clock always shows digits, so its field does in every
+    sample; field lines sliding under a persistent overlay (a channel's watermark) toggle its
+    pixels as a digit does, but light them only in the few samples where a line passes."""
+    values = crops.astype(np.float32)
+    low, high = np.percentile(values, (5, 95), axis=0)
+    lit = values > (low + high) / 2
+    groups, count = ndimage.label(ndimage.binary_dilation(digits, iterations=2))
+    for group in range(1, count + 1):
+        members = digits & (groups == group)
+        if np.count_nonzero(members) < _GLYPH_PIXELS:
+            continue
+        share = lit[:, members].mean(axis=1)
+        if float(((share > 0.05) & (share < 0.95)).mean()) >= _GLYPH_SHARE:
+            return True
+    return False
 
 
 def _boundaries(modal: NDArray[np.uint8], agree: NDArray[np.bool_]) -> list[int]:
@@ -114,9 +143,17 @@ def bands_with_digits(
         <= _MAX_DIGIT_SHARE * digits[a:b].size
         and stable[a:b].mean() >= _PANEL_AGREES
     ]
-    if not holding:
+    if not holding or not shows_glyphs(crops, _rows_of(digits, holding)):
         return None
     return _with_borders(bands, holding[0][0], holding[-1][1], stable), digits
+
+
+def _rows_of(digits: NDArray[np.bool_], bands: list[tuple[int, int]]) -> NDArray[np.bool_]:
+    """``digits`` kept only on the rows of ``bands``."""
+    kept = np.zeros_like(digits)
+    for a, b in bands:
+        kept[a:b] = digits[a:b]
+    return kept
 
 
 def _with_borders(bands: list[tuple[int, int]], a: int, b: int, stable: NDArray[np.bool_]) -> slice:

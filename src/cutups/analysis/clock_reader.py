@@ -17,13 +17,14 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy import ndimage
 
 from cutups.analysis.base import Analyser
+from cutups.analysis.bug_box import digit_pixels
 from cutups.analysis.bug_crops import BugCrops, Crops, SpilledCrops
 from cutups.analysis.bug_text import Word, still_picture, words
 from cutups.analysis.clock_model import ClockReading
@@ -52,6 +53,8 @@ _SHOWN = 24
 _SHOWN_SHARE = 0.85
 """Luma levels within which a pixel shows the bug's still picture."""
 _SAMPLES = 12
+_TOGGLE_SAMPLES = 240
+"""Crops, spread over the video, on which pixels are found to toggle like glyphs."""
 _PERIOD_TRIES = 4
 """Still words nearest the clock tried as the period (3 Tesseract reads each)."""
 
@@ -215,6 +218,12 @@ def _change_events(crops: Crops, area: NDArray[np.bool_]) -> NDArray[np.int32]:
         if diff[area].mean() < 0.2:
             events += diff
     events[~area] = 0
+    # Only pixels that toggle between two lumas, as glyphs over their panel do: behind a
+    # translucent panel the picture changes too, through every level in between, and its
+    # changes joined the pill's scores, period and clock into one field that read as nothing.
+    picks = np.linspace(0, len(crops) - 1, min(len(crops), _TOGGLE_SAMPLES)).astype(int)
+    toggling = digit_pixels(np.stack([crops[i] for i in picks]))
+    events[~ndimage.binary_dilation(toggling)] = 0
     return events
 
 
@@ -372,10 +381,10 @@ def identify_fields(
     still words next to the clock (:func:`_still_period`).
     """
     best_clock: tuple[float, TextField] | None = None
-    best_period: tuple[float, TextField] | None = None
+    periods: list[tuple[float, TextField]] = []
     for f in fields:
         sample = _sample_indexes(crops, f, _SAMPLES) or [len(crops) // 2]
-        confs = _parsed(reader.clock, [f.cut(crops[i]) for i in sample])
+        confs = [conf for _, conf in _parsed(reader.clock, [f.cut(crops[i]) for i in sample])]
         share = len(confs) / len(sample)
         quality = share * (sum(confs) / len(confs)) if confs else 0.0
         if share >= 0.5:
@@ -383,17 +392,33 @@ def identify_fields(
                 best_clock = (quality, f)
             continue
         tries = sample[:8]
-        period_hits = len(_parsed(reader.period, [f.cut(crops[i]) for i in tries]))
-        period_share = period_hits / len(tries)
-        if period_share >= 0.5 and (best_period is None or period_share > best_period[0]):
-            best_period = (period_share, f)
+        read = [value for value, _ in _parsed(reader.period, [f.cut(crops[i]) for i in tries])]
+        # Periods only go up; a down ("4TH & 4", then "1ST & 10") reads as one but does not.
+        if len(read) >= 0.5 * len(tries) and read == sorted(read):
+            periods.append((len(read) / len(tries), f))
     clock = best_clock[1] if best_clock else None
-    period = best_period[1] if best_period else None
+    period = _nearest_period(periods, clock)
     if clock is not None and period is not None and _overlaps(clock.box, period.box):
         period = None
     if clock is not None and period is None:
         period = _still_period(crops, clock, reader, support)
     return clock, period
+
+
+def _nearest_period(
+    periods: list[tuple[float, TextField]], clock: TextField | None
+) -> TextField | None:
+    """The field that read as a period most often; of those alike, the nearest the clock: a
+    team's score of "3" reads as a bare period as well as "3RD" beside the clock does (the
+    pill's score field, left of it, was taken and the 4th quarter read as the 3rd)."""
+    if not periods:
+        return None
+    best = max(share for share, _ in periods)
+
+    def distance(f: TextField) -> float:
+        return 0.0 if clock is None else abs(f.x0 + f.x1 - clock.x0 - clock.x1) / 2
+
+    return min((f for share, f in periods if share == best), key=distance)
 
 
 def _still_period(
@@ -433,25 +458,28 @@ def _still_period(
     return None
 
 
+_Value = TypeVar("_Value", int, float)
+
+
 def _parsed(
-    read: Callable[[NDArray[np.uint8]], tuple[float | int | None, float]],
+    read: Callable[[NDArray[np.uint8]], tuple[_Value | None, float]],
     cuts: Sequence[NDArray[np.uint8]],
-) -> list[float]:
-    """Confidences of the readings of ``cuts`` that parsed, or fewer once half of them
-    cannot: a field that fails more than half its samples is not that kind of field, and
-    reading on is wasted Tesseract time (~5 ms a read)."""
-    confs: list[float] = []
+) -> list[tuple[_Value, float]]:
+    """The readings of ``cuts`` that parsed (value, confidence) in order, or fewer once half
+    of them cannot: a field that fails more than half its samples is not that kind of field,
+    and reading on is wasted Tesseract time (~5 ms a read)."""
+    parsed: list[tuple[_Value, float]] = []
     allowed = len(cuts) - (len(cuts) + 1) // 2  # failures that still leave share >= 0.5
     failed = 0
     for cut in cuts:
         value, conf = read(cut)
         if value is not None:
-            confs.append(conf)
+            parsed.append((value, conf))
             continue
         failed += 1
         if failed > allowed:
             break
-    return confs
+    return parsed
 
 
 def _overlaps(a: Sequence[int], b: Sequence[int]) -> bool:
@@ -513,7 +541,7 @@ class ClockReader(Analyser):
     """Reads the clock off the bug crops that the decode pass stored (see :func:`read_clock`)."""
 
     name = "clock_reader"
-    version = 2
+    version = 4
 
     @property
     def params(self) -> dict[str, Any]:

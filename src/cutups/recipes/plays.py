@@ -25,7 +25,14 @@ from cutups.pbp.teams import match_team
 from cutups.recipes.windows import CutPoints, WindowOptions, build_windows
 from cutups.timeline import ClipPlan, PlayFacts, Timeline
 
-__all__ = ["BUCKETS", "PlaysParams", "facts_of", "plan_from_detections", "plan_plays"]
+__all__ = [
+    "BUCKETS",
+    "PlaysParams",
+    "bug_gates_live_shots",
+    "facts_of",
+    "plan_from_detections",
+    "plan_plays",
+]
 
 BUCKETS = ("team_offense", "opp_offense", "special_teams")
 
@@ -172,6 +179,15 @@ def _placed_core(pl: Placement, detections: Sequence[DetectedPlay], team: Team |
     return _Core(pl.snap, pl.end, 50.0, ("pbp_clock_only",), True, bucket, facts_of(pl.row))
 
 
+def bug_gates_live_shots(analysis: Analysis) -> bool:
+    """Whether live wide shots must show the located bug: only when its clock was read. A box
+    whose clock never reads may be no bug at all but an overlay that persists as well (a
+    watermark, a team graphic), shown or hidden regardless of live play: gated on one, the
+    teamstack broadcast without its bug lost two plays. Plays are then found from the field
+    view, as when no bug was found."""
+    return analysis.scorebug is not None and bool(analysis.readings)
+
+
 def plan_plays(
     analysis: Analysis,
     *,
@@ -186,10 +202,10 @@ def plan_plays(
     ``cuts`` as for :func:`plan_from_detections`.
     """
     signals = analysis.signals
-    found = analysis.scorebug is not None
-    detections = detect_plays(signals, options.detector, analysis.readings, scorebug=found)
+    gated = bug_gates_live_shots(analysis)
+    detections = detect_plays(signals, options.detector, analysis.readings, scorebug=gated)
     meta: dict[str, object] = {
-        "detector": "vision_v1" if found else "vision_v1_field_only",
+        "detector": "vision_v1" if gated else "vision_v1_field_only",
         "vision_candidates": len(detections),
         "audio_spikes": int((signals["whistle"] >= 10.0).sum()),
         "clock_spans": len(analysis.clock.spans),

@@ -22,7 +22,7 @@ from cutups.pbp.model import Game
 from cutups.pbp.request import CfbdRequest
 from cutups.pbp.teams import match_team
 from cutups.recipes.base import Recipe, RecipeInputs, RecipeOptions, RunContext
-from cutups.recipes.plays import PlaysParams, plan_plays
+from cutups.recipes.plays import PlaysParams, bug_gates_live_shots, plan_plays
 from cutups.recipes.windows import CutPoints, window_options
 from cutups.settings import Settings
 from cutups.timeline import JobWarning, Timeline
@@ -212,10 +212,18 @@ def plays_warnings(analysis: PlaysAnalysis, *, clips: int) -> tuple[JobWarning, 
                 "clock_unread",
                 f"the game clock on the scorebug could not be read ({len(video.readings)} "
                 "readings)",
-                "play-by-play rows are paired with plays by their order and clock gaps only, "
-                "so a missed or extra play can shift facts and buckets"
-                if with_pbp
-                else "clips are not checked against the clock",
+                (
+                    ""
+                    if bug_gates_live_shots(video)
+                    else "the box found may be no scorebug, so plays were found from the field "
+                    "view alone (a replay may pass for a play); "
+                )
+                + (
+                    "play-by-play rows are paired with plays by their order and clock gaps "
+                    "only, so a missed or extra play can shift facts and buckets"
+                    if with_pbp
+                    else "clips are not checked against the clock"
+                ),
             )
         )
     if clips == 0:
