@@ -187,3 +187,12 @@ def test_the_teams_changing_ends_at_the_quarter_is_expected() -> None:
     ends = [10.0 + 30 * k + (700.0 if first + k >= 12 else 0.0) for k in range(count)]
     fit = pair_by_sequence(plays, _seen(ends, travel[first : first + count]), "end")
     assert fit.pairs == tuple((first + k, k) for k in range(count))
+
+
+def test_a_kickoff_right_after_a_score_is_unlikely() -> None:
+    # Broadcasts go to a break between a score (and its try) and the kickoff.
+    p = SequenceParams()
+    td = row(1, 300, play_type="Rushing Touchdown")
+    kickoff = row(2, 300, PlayKind.KICK, play_type="Kickoff")
+    soon, later = (transition_cost(td, kickoff, [], gap, p) for gap in (25.0, 150.0))
+    assert soon > later

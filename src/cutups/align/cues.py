@@ -39,9 +39,10 @@ HalfSigns = tuple[int, int]
 """Which way the first-listed team's offense goes on screen in the first and in the third
 quarter (+1: to the right)."""
 
-SCALES = (4.0, 6.0, 9.0)
-"""Guesses of the camera's pixels (at 320 wide) per yard of a play: a wide shot shows 35-80
-yards across, and its tolerance (:attr:`CueParams.size_slack`) covers what lies between."""
+SCALES = (4.0, 5.0, 6.3, 8.0, 10.0)
+"""Guesses of the camera's pixels (at 320 wide) per yard of a play (a wide shot shows 30-80
+yards across), a quarter apart: the tolerance (:attr:`CueParams.size_share`) covers what
+lies between."""
 _FAR_KICKS = ("kickoff", "punt")
 _TURNOVER_WORDS = ("interception", "fumble", "blocked", "muff", "lateral")
 _NO_WAY_WORDS = ("penalty", "extra point", "field goal", "two point", "2pt", "conversion")
@@ -70,9 +71,9 @@ class CueParams:
     wrong_way: float = 7.0
     """Cost of a camera that went surely against the row's direction: most of what a pair
     earns, as a camera that turned far the wrong way is as good as proof."""
-    size_slack: float = 25.0
+    size_slack: float = 15.0
     """Travel may differ from the row's yards times the scale by this much (px)..."""
-    size_share: float = 0.5
+    size_share: float = 0.3
     """...plus this share of the expected travel (the camera leads, lags and zooms)."""
     wrong_size: float = 4.0
     """Cost of a travel out of those bounds."""
@@ -110,11 +111,18 @@ def _ball_way(row: Play) -> int:
     return int(np.sign(gained))
 
 
+def _plain(row: Play) -> bool:
+    """A run, a catch or a sack: the camera follows the ball carrier for the listed yards."""
+    words = _words(row)
+    odd = (*_TURNOVER_WORDS, *_NO_WAY_WORDS, "incomplet")
+    return row.kind is PlayKind.SNAP and not any(w in words for w in odd)
+
+
 def _far(row: Play, p: CueParams) -> bool | None:
     words = _words(row)
     if row.kind is PlayKind.KICK:
         return True if any(w in words for w in _FAR_KICKS) else None
-    if any(w in words for w in (*_TURNOVER_WORDS, *_NO_WAY_WORDS)) or "incomplet" in words:
+    if not _plain(row):
         return None  # a thrown ball or a return moves the camera however far it went
     gained = abs(row.yards_gained or 0)
     if gained >= p.long_gain:
@@ -131,7 +139,7 @@ def row_cues(rows: Sequence[Play], p: CueParams) -> list[RowCue]:
         quarter = 1 if row.period % 2 == 1 else -1
         way = 0 if row.overtime else team * quarter * _ball_way(row)
         far = _far(row, p)
-        plain = far is not None and row.kind is PlayKind.SNAP and row.yards_gained is not None
+        plain = _plain(row) and row.yards_gained is not None
         yards = team * quarter * float(row.yards_gained or 0) if plain and way else None
         cues.append(RowCue(way, 0 if row.period <= 2 else 1, far, yards))
     return cues

@@ -75,6 +75,10 @@ class SequenceParams:
     """Each this many seconds past the allowance costs one unit (a break with no reason)."""
     break_gap: float = 600.0
     """The same with a reason for a break (score, turnover, kick, timeout, new period)."""
+    score_break: float = 60.0
+    """A kickoff after a score comes at least this long (s) after it: the try, then a break."""
+    no_break: float = 3.0
+    """Cost of a kickoff sooner than that after a score."""
     max_jump: int = 4
     """At most this many rows or detections skipped between two consecutive pairs."""
     margin: float = 4.0
@@ -115,6 +119,16 @@ def _allows_break(row: Play) -> bool:
     return any(w in words for w in _BREAK_WORDS) or "timeout" in words
 
 
+_SCORE_WORDS = ("touchdown", "field goal good", "extra point", "two point", "safety")
+
+
+def _kickoff_after_score(a: Play, b: Play) -> bool:
+    """Whether ``b`` is the kickoff that follows a score in ``a``: broadcasts go to a break
+    between the two (after the try), so the kickoff comes minutes later."""
+    scored = any(w in f"{a.play_type} {a.text}".lower() for w in _SCORE_WORDS)
+    return scored and "kickoff" in b.play_type.lower()
+
+
 def transition_costs(
     a: Play,
     b: Play,
@@ -143,6 +157,8 @@ def transition_costs(
     per = p.break_gap if any(_allows_break(r) for r in (a, *rows_between)) else p.long_gap
     cost = np.where(stopped < p.min_stop, p.odd_stop, p.stop + beyond / per)
     cost = np.where(stopped <= p.jitter, 0.0, cost)
+    if _kickoff_after_score(a, b):
+        cost = cost + np.where(gaps < p.score_break, p.no_break, 0.0)
     return np.where((stopped < -p.jitter) | (gaps <= 0), inf, cost)
 
 
@@ -158,35 +174,33 @@ def transition_cost(
     return float(transition_costs(a, b, rows_between, np.array([gap]), p, period_starts)[0])
 
 
+_Steps = list[list[tuple[int, int, FloatArray]]]
+"""Per row ``i``: (previous row, detections advanced, cost per detection) of every way to
+reach it, the cost of the gap and of what was skipped (see :func:`_steps`)."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Guess:
-    """One way of reading the rows against the video: clock semantics and half signs, with
-    the cost of every (row, detection) pair under them."""
+    """One way of reading the rows against the video: clock semantics, half signs and the
+    camera's scale, with the cost of every (row, detection) pair under them."""
 
     clock_at: ClockAt
     signs: HalfSigns
     pair_costs: FloatArray
+    steps: _Steps
 
 
-def _fit_once(
-    rows: Sequence[Play],
-    detections: Sequence[DetectedPlay],
-    guess: _Guess,
-    p: SequenceParams,
-    forbidden: frozenset[tuple[int, int]] = frozenset(),
-) -> SequenceFit:
+def _steps(
+    rows: Sequence[Play], detections: Sequence[DetectedPlay], clock_at: ClockAt, p: SequenceParams
+) -> _Steps:
+    """The costs of every step between two pairs, the same for every guess of the cues."""
     n, m = len(rows), len(detections)
-    clock_at = guess.clock_at
-    if not n or not m:
-        return SequenceFit((), clock_at, 0.0, signs=guess.signs)
     anchors = np.array([_anchor(d, clock_at) for d in detections])
     tries = _folded_tries(rows)
     starts = _period_starts(rows)
-    here = guess.pair_costs - p.reward
-    # best[i, j]: least cost of a pairing whose last pair is (i, j); starting anywhere is free.
-    best = here.copy()
-    back = np.full((n, m, 2), -1, dtype=np.int64)
+    out: _Steps = []
     for i in range(n):
+        into: list[tuple[int, int, FloatArray]] = []
         for pi in range(max(0, i - p.max_jump - 1), i):
             for dj in range(1, min(m, p.max_jump + 2)):
                 gaps = anchors[dj:] - anchors[:-dj]
@@ -194,8 +208,31 @@ def _fit_once(
                 # A try folded into a touchdown row is a detection no row lists: expected.
                 unlisted = dj - 1 - (tries[pi] and i == pi + 1 and dj > 1)
                 skips = (i - pi - 1) * p.skip_row + unlisted * p.skip_detection
-                total = best[pi, :-dj] + step + skips + here[i, dj:]
-                better = total < best[i, dj:]
+                if np.isfinite(step).any():
+                    into.append((pi, dj, step + skips))
+        out.append(into)
+    return out
+
+
+def _fit_once(
+    n: int,
+    m: int,
+    guess: _Guess,
+    p: SequenceParams,
+    forbidden: frozenset[tuple[int, int]] = frozenset(),
+) -> SequenceFit:
+    clock_at = guess.clock_at
+    if not n or not m:
+        return SequenceFit((), clock_at, 0.0, signs=guess.signs)
+    here = guess.pair_costs - p.reward
+    # best[i, j]: least cost of a pairing whose last pair is (i, j); starting anywhere is free.
+    best = here.copy()
+    back = np.full((n, m, 2), -1, dtype=np.int64)
+    for i in range(n):
+        for pi, dj, step in guess.steps[i]:
+            total = best[pi, :-dj] + step + here[i, dj:]
+            better = total < best[i, dj:]
+            if better.any():
                 best[i, dj:][better] = total[better]
                 back[i, dj:][better] = np.stack(
                     [np.full(int(better.sum()), pi), np.flatnonzero(better)], axis=1
@@ -246,13 +283,14 @@ def pair_by_sequence(
     p = params or SequenceParams()
     semantics: list[ClockAt] = [clock_at] if clock_at else ["end", "snap"]
     guesses = _guesses(rows, detections, semantics, p)
-    fits = [(_fit_once(rows, detections, g, p), g) for g in guesses]
-    best, _ = min(fits, key=lambda f: f[0].cost)
+    n, m = len(rows), len(detections)
+    fits = [_fit_once(n, m, g, p) for g in guesses]
+    best = min(fits, key=lambda f: f.cost)
     fitting = len(best.pairs)
     if not best.pairs:
         return best
     taken = frozenset(best.pairs)
-    others = [_fit_once(rows, detections, g, p, taken) for g in guesses]
+    others = [_fit_once(n, m, g, p, taken) for g in guesses]
     other = min(others, key=lambda f: f.cost)
     ambiguous = bool(other.pairs) and other.cost - best.cost < p.margin
     pairs = () if ambiguous else best.pairs
@@ -271,8 +309,9 @@ def _guesses(
     measured = any(d.travel is not None for d in detections)
     signs: list[HalfSigns] = [(1, 1), (1, -1), (-1, 1), (-1, -1)] if measured else [(1, 1)]
     scales = SCALES if measured else SCALES[:1]
+    steps = {at: _steps(rows, detections, at, p) for at in semantics}
     return [
-        _Guess(at, s, cue_costs(cues, detections, s, k, p.cues))
+        _Guess(at, s, cue_costs(cues, detections, s, k, p.cues), steps[at])
         for at in semantics
         for s in signs
         for k in scales
