@@ -192,9 +192,13 @@ def _checked(
 def _widened(rows: NDArray[np.uint8], xs: slice, off: NDArray[np.bool_] | None) -> slice:
     """``xs`` grown over changing text beside it on its rows (``rows``: the samples showing
     the bug, cut to the box's rows): a clock's glyphs agree with nothing, so a translucent
-    bug's blob of agreeing text stops at its clock, and its other words are blobs apart."""
+    bug's blob of agreeing text stops at its clock, and its other words are blobs apart.
+    Only rows whose changes sit in a few places count (see :func:`_spread_across`)."""
     width = rows.shape[2]
     digits = digit_pixels(rows, off)
+    # Rows whose changes lie all across the picture are field lines sliding past (a bug in
+    # the grass's colours has yard lines on its very rows, right beside it): no text there.
+    digits[_spread_across(digits)] = False
     columns = digits.sum(axis=0) >= max(2, rows.shape[1] // 8)
     return widen_to_digits(columns, xs, max(2, int(0.03 * width)))
 
