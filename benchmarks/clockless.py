@@ -79,7 +79,16 @@ def score(name: str, truth: Truth, manifest: dict[str, Any], team: str) -> Score
         right_bucket += clip.get("bucket") == truth_bucket(play, team) and row == listed
         how = next((e for e in clip.get("evidence", ()) if e.startswith("pbp_")), "no row")
         via[how] = via.get(how, 0) + 1
-    warning = str(manifest.get("meta", {}).get("align_warning", ""))[:40]
+    meta = manifest.get("detector_meta", {})
+    reason = next(
+        (
+            p.get("reason", "")
+            for p in meta.get("pbp_accounting", ())
+            if isinstance(p, dict) and p.get("reason")
+        ),
+        "",
+    )
+    warning = ("clockless; " if meta.get("align_warning") else "") + str(reason)[:60]
     del report
     return Score(name, len(plays), len(clips), on_plays, right_row, right_bucket, via, warning)
 
