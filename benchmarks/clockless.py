@@ -73,7 +73,7 @@ def score(name: str, truth: Truth, manifest: dict[str, Any], team: str) -> Score
             continue
         play = min(near, key=lambda p: abs(float(clip["snap"]) - p.snap))
         on_plays += 1
-        row = (clip.get("facts") or {}).get("row_id")
+        row = clip.get("row_id")
         listed = str(play.play_id) if play.listed else None
         right_row += row == listed
         right_bucket += clip.get("bucket") == truth_bucket(play, team) and row == listed
