@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from cutups.align.pbp_align import align_plays
 from cutups.align.sequence import SequenceParams, pair_by_sequence, transition_cost
 from cutups.analysis.clock_model import ClockModel
+from cutups.analysis.plays import DetectedPlay
 from cutups.errors import WrongGameError
+from cutups.pbp.model import Play, PlayKind
 from tests.align.test_pbp_align import det, row
 
 NO_CLOCK = ClockModel(())
@@ -65,6 +69,17 @@ def test_a_recording_of_part_of_the_game_finds_its_rows(seed: int) -> None:
     assert fit.pairs == tuple((6 + k, k) for k in range(12))
 
 
+def test_a_quarter_change_takes_the_rest_of_the_clock() -> None:
+    # The clock runs out the period (60 s left) and the next one's clock starts from its
+    # highest listed value (900): at least 60 + (900 - 880) s of video between the two plays.
+    p = SequenceParams()
+    a, b = row(1, 60, period=1), row(2, 880, period=2)
+    starts = {1: 900.0, 2: 900.0}
+    assert transition_cost(a, b, [], 40.0, p, starts) == float("inf")
+    assert transition_cost(a, b, [], 300.0, p, starts) == 0.0
+    assert transition_cost(a, b, [], 40.0, p) == 0.0, "unknown without the period's start"
+
+
 def test_the_clock_running_further_than_the_video_is_impossible() -> None:
     p = SequenceParams()
     a, b = row(1, 900), row(2, 850)
@@ -103,3 +118,81 @@ def test_a_few_plays_that_fit_many_stretches_of_the_game_are_not_paired() -> Non
     a = align_plays(rows, _dets([10.0, 40.0, 70.0]), NO_CLOCK, duration=90.0)
     assert a.unlisted == (0, 1, 2)
     assert all(p.status == "unmatched" for p in a.placements)
+
+
+# What the camera shows without a clock: the way each play went and how far (align/cues.py).
+TEAMS = ("Michigan", "Texas")
+
+
+def _drive_game(rows: int, seed: int) -> tuple[list[Play], list[float]]:
+    """``rows`` plays of two periods in drives of 2-5 scrimmage plays and a punt, possession
+    alternating; and the camera's travel (px) each play shows when the first team attacks
+    the right end in the first quarter: short gains ~40 px its offense's way, punts ~220 px."""
+    rng = np.random.default_rng(seed)
+    plays: list[Play] = []
+    travel: list[float] = []
+    team, left = 0, int(rng.integers(2, 6))
+    for i in range(rows):
+        period = 1 if i < rows // 2 else 2
+        way = (1 if team == 0 else -1) * (1 if period == 1 else -1)
+        base = row(i, 900 - 25 * (i % (rows // 2)), period=period)
+        if left:
+            gained = int(rng.integers(1, 6))
+            plays.append(replace(base, offense=TEAMS[team], yards_gained=gained))
+            travel.append(way * (25.0 + 5 * gained + rng.normal(0, 5)))
+            left -= 1
+        else:
+            kick = replace(base, offense=TEAMS[team], play_type="Punt", kind=PlayKind.KICK)
+            plays.append(replace(kick, text="Punt for 42 yards", yards_gained=0))
+            travel.append(way * (220.0 + rng.normal(0, 20)))
+            team, left = 1 - team, int(rng.integers(2, 6))
+    return plays, travel
+
+
+def _seen(ends: list[float], travel: list[float]) -> list[DetectedPlay]:
+    return [replace(d, travel=t) for d, t in zip(_dets(ends), travel, strict=True)]
+
+
+def test_plays_a_running_clock_apart_fit_anywhere_without_the_camera() -> None:
+    # Every play 30 s of video and 25 s of clock after the last: the gaps are the same all
+    # through the game, so the order and gaps cannot say which stretch a recording holds.
+    plays, _ = _drive_game(24, 0)
+    ends = [10.0 + 30 * k for k in range(8)]
+    fit = pair_by_sequence(plays[:12], _dets(ends), "end")
+    assert fit.ambiguous and fit.pairs == ()
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("mirrored", [False, True])
+def test_the_camera_following_each_play_finds_the_stretch(seed: int, mirrored: bool) -> None:
+    # The same even gaps; the camera's turn says which way each play went (it flips at each
+    # punt) and how far (a punt flies): the pattern of drives pins the stretch. ``mirrored``:
+    # the camera shows the other end on the right; nothing says which, so either must do.
+    plays, travel = _drive_game(24, seed)
+    sign = -1.0 if mirrored else 1.0
+    first, count = 3, 9
+    ends = [10.0 + 30 * k for k in range(count)]
+    seen = _seen(ends, [sign * t for t in travel[first : first + count]])
+    fit = pair_by_sequence(plays[:12], seen, "end")
+    assert not fit.ambiguous
+    assert fit.pairs == tuple((first + k, k) for k in range(count))
+
+
+def test_the_teams_changing_ends_at_the_quarter_is_expected() -> None:
+    # A recording across the quarter change: the same offense goes the other way after it.
+    # The first quarter's clock (at 625 after its last row) runs out and the second's starts
+    # at 900 (its highest listed clock): the change takes 625 s of video at least.
+    plays, travel = _drive_game(24, 1)
+    first, count = 7, 10
+    ends = [10.0 + 30 * k + (700.0 if first + k >= 12 else 0.0) for k in range(count)]
+    fit = pair_by_sequence(plays, _seen(ends, travel[first : first + count]), "end")
+    assert fit.pairs == tuple((first + k, k) for k in range(count))
+
+
+def test_a_kickoff_right_after_a_score_is_unlikely() -> None:
+    # Broadcasts go to a break between a score (and its try) and the kickoff.
+    p = SequenceParams()
+    td = row(1, 300, play_type="Rushing Touchdown")
+    kickoff = row(2, 300, PlayKind.KICK, play_type="Kickoff")
+    soon, later = (transition_cost(td, kickoff, [], gap, p) for gap in (25.0, 150.0))
+    assert soon > later
