@@ -61,7 +61,10 @@ class CueParams:
     """From this travel on, the way the camera went is certain: a wrong way costs in full
     (in between, in proportion)."""
     short: float = 25.0
-    """A kick or a long gain turns the camera further than this."""
+    """A long gain turns the camera further than this."""
+    kick_short: float = 60.0
+    """A kickoff or a punt, which sends the ball 30 yards or more even after its return, turns
+    the camera further than this."""
     far: float = 120.0
     """A short run or a sack does not turn it this far."""
     long_gain: int = 20
@@ -94,6 +97,8 @@ class RowCue:
     """True: a kick or a long gain; False: a short play; None: either."""
     yards: float | None = None
     """Yards the ball went the offense's way, for a plain run or catch (None otherwise)."""
+    kick: bool = False
+    """A kickoff or a punt: far even by :attr:`CueParams.kick_short`."""
 
 
 def _words(row: Play) -> str:
@@ -107,6 +112,8 @@ def _ball_way(row: Play) -> int:
         return 0
     if row.kind is PlayKind.KICK:
         return 1  # kickoffs name the kicking team; punts and field goals go its way too
+    if "incomplet" in words:
+        return 1  # a forward pass, thrown downfield: the camera turns after it
     gained = row.yards_gained or 0
     return int(np.sign(gained))
 
@@ -141,7 +148,8 @@ def row_cues(rows: Sequence[Play], p: CueParams) -> list[RowCue]:
         far = _far(row, p)
         plain = _plain(row) and row.yards_gained is not None
         yards = team * quarter * float(row.yards_gained or 0) if plain and way else None
-        cues.append(RowCue(way, 0 if row.period <= 2 else 1, far, yards))
+        kick = row.kind is PlayKind.KICK and any(w in _words(row) for w in _FAR_KICKS)
+        cues.append(RowCue(way, 0 if row.period <= 2 else 1, far, yards, kick))
     return cues
 
 
@@ -162,8 +170,10 @@ def cue_costs(
     expected = np.array([c.team_way * signs[c.half] for c in cues], dtype=np.float64)
     wrong = np.maximum(0.0, -(expected[:, None] * way[None, :]))
     far = np.array([c.far is True for c in cues])[:, None]
+    kick = np.array([c.kick for c in cues])[:, None]
     short = np.array([c.far is False for c in cues])[:, None]
-    bad_length = (far & (size < p.short)[None, :]) | (short & (size > p.far)[None, :])
+    too_short = np.where(kick, size[None, :] < p.kick_short, size[None, :] < p.short)
+    bad_length = (far & too_short) | (short & (size > p.far)[None, :])
     cost = p.wrong_way * wrong + p.wrong_length * (bad_length & known[None, :])
     sized = np.array([c.yards is not None for c in cues])
     if sized.any():

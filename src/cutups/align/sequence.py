@@ -27,7 +27,7 @@ Pure functions: rows and detections in, pairs out.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -35,11 +35,13 @@ from numpy.typing import NDArray
 from cutups.align.cues import SCALES, CueParams, HalfSigns, cue_costs, row_cues
 from cutups.align.gaps import is_try, scores_touchdown
 from cutups.analysis.plays import DetectedPlay
-from cutups.pbp.model import ClockAt, Play
+from cutups.pbp.model import ClockAt, Play, PlayKind
 
 __all__ = [
+    "Interlude",
     "SequenceFit",
     "SequenceParams",
+    "interludes",
     "pair_by_sequence",
     "transition_cost",
     "transition_costs",
@@ -54,7 +56,7 @@ class SequenceParams:
 
     reward: float = 10.0
     """What pairing a row earns: pairs are what the programme is after."""
-    skip_row: float = 3.0
+    skip_row: float = 5.0
     """Leaving a row between two pairs without a detection (the detector missed it)."""
     skip_detection: float = 5.0
     """Leaving a detection between two pairs unexplained (a false detection, a folded try)."""
@@ -79,19 +81,29 @@ class SequenceParams:
     """A kickoff after a score comes at least this long (s) after it: the try, then a break."""
     no_break: float = 3.0
     """Cost of a kickoff sooner than that after a score."""
+    timeout_stop: float = 20.0
+    """A listed timeout stops the clock at least this long (s) between the plays around it."""
+    no_timeout: float = 8.0
+    """Cost of a gap too short for a timeout listed in it."""
     max_jump: int = 4
     """At most this many rows or detections skipped between two consecutive pairs."""
     margin: float = 4.0
     """The chosen pairing must cost this much less than the best pairing sharing none of its
     pairs; otherwise the order and gaps do not tell where in the game the video lies (a few
     plays fit many stretches of a game) and nothing is paired."""
+    pair_margin: float = 4.0
+    """Each pair must cost this much less than the best pairing that gives its row another
+    detection or its detection another row (under any guess); otherwise that pair is left
+    out: the rest of the pairing is sure, that stretch is not."""
     cues: CueParams = field(default_factory=CueParams)
     """What the camera's travel during each play costs when it disagrees with the row."""
 
 
 @dataclass(frozen=True, slots=True)
 class SequenceFit:
-    """The pairing chosen: (row index, detection index) pairs in order, and its semantics."""
+    """The pairing chosen: (row index, detection index) pairs in order, and its semantics.
+
+    Row indices count the plays among the rows given (rows with no play left out)."""
 
     pairs: tuple[tuple[int, int], ...]
     clock_at: ClockAt
@@ -103,6 +115,40 @@ class SequenceFit:
     signs: HalfSigns = (1, 1)
     """The guess of which way each half's first offense goes on screen (see
     :mod:`cutups.align.cues`)."""
+    unsure: tuple[tuple[int, int], ...] = ()
+    """Pairs of the best pairing left out of ``pairs``: a pairing giving the row another
+    detection, or the detection another row, costs less than ``pair_margin`` more."""
+
+
+@dataclass(frozen=True, slots=True)
+class Interlude:
+    """What the rows list between one play and the next: no play, but news of the gap."""
+
+    timeout: bool = False
+    """A timeout: the clock stood still for a while (a commercial, often)."""
+    dead_balls: int = 0
+    """Penalties with no play (a false start, offside): players moved at a snap that did not
+    happen, which a detector may take for a play no row lists."""
+
+
+def interludes(rows: Sequence[Play]) -> tuple[list[Play], list[Interlude]]:
+    """The plays among ``rows``, and per play what the rows list after it before the next."""
+    plays: list[Play] = []
+    after: list[Interlude] = []
+    for row in rows:
+        if row.kind is not PlayKind.NOT_A_PLAY:
+            plays.append(row)
+            after.append(Interlude())
+            continue
+        if not after:
+            continue
+        words = f"{row.play_type} {row.text}".lower()
+        last = after[-1]
+        if "timeout" in words:
+            after[-1] = replace(last, timeout=True)
+        elif "penalty" in words:
+            after[-1] = replace(last, dead_balls=last.dead_balls + 1)
+    return plays, after
 
 
 def _anchor(d: DetectedPlay, clock_at: ClockAt) -> float:
@@ -122,6 +168,13 @@ def _allows_break(row: Play) -> bool:
 _SCORE_WORDS = ("touchdown", "field goal good", "extra point", "two point", "safety")
 
 
+def _first_down(row: Play) -> bool:
+    """Whether ``row`` gained a first down (the rows say so, or its yards reach the line)."""
+    if "1st down" in row.text.lower():
+        return True
+    return bool(row.down and row.distance and (row.yards_gained or 0) >= row.distance)
+
+
 def _kickoff_after_score(a: Play, b: Play) -> bool:
     """Whether ``b`` is the kickoff that follows a score in ``a``: broadcasts go to a break
     between the two (after the try), so the kickoff comes minutes later."""
@@ -136,9 +189,11 @@ def transition_costs(
     gaps: FloatArray,
     p: SequenceParams,
     period_starts: Mapping[int, float] | None = None,
+    timeout: bool = False,
 ) -> FloatArray:
     """Cost of row ``a`` then row ``b`` (``rows_between`` skipped) lying ``gaps`` seconds of
     video apart (any shape); infinite where the clock ran further than the video did.
+    ``timeout``: the rows list a timeout between the two, so the clock stood for a while.
 
     ``period_starts``: per period, the highest clock any row lists in it (the period's length
     is at least that). Across a change of period the clock ran out ``a``'s period and ran
@@ -154,9 +209,14 @@ def transition_costs(
         return np.where((gaps <= 0) | (gaps - ran < -p.jitter), inf, 0.0)
     stopped = gaps - (a.clock - b.clock)
     beyond = np.maximum(0.0, stopped - p.stoppage * (1 + len(rows_between)))
-    per = p.break_gap if any(_allows_break(r) for r in (a, *rows_between)) else p.long_gap
-    cost = np.where(stopped < p.min_stop, p.odd_stop, p.stop + beyond / per)
+    breaks = timeout or any(_allows_break(r) for r in (a, *rows_between))
+    per = p.break_gap if breaks else p.long_gap
+    # A first down stops a college clock for a moment (the chains move): any short stop.
+    odd = 0.0 if _first_down(a) else p.odd_stop
+    cost = np.where(stopped < p.min_stop, odd, p.stop + beyond / per)
     cost = np.where(stopped <= p.jitter, 0.0, cost)
+    if timeout:
+        cost = cost + np.where(stopped < p.timeout_stop, p.no_timeout, 0.0)
     if _kickoff_after_score(a, b):
         cost = cost + np.where(gaps < p.score_break, p.no_break, 0.0)
     return np.where((stopped < -p.jitter) | (gaps <= 0), inf, cost)
@@ -169,9 +229,11 @@ def transition_cost(
     gap: float,
     p: SequenceParams,
     period_starts: Mapping[int, float] | None = None,
+    timeout: bool = False,
 ) -> float:
     """:func:`transition_costs` of one gap."""
-    return float(transition_costs(a, b, rows_between, np.array([gap]), p, period_starts)[0])
+    gaps = np.array([gap])
+    return float(transition_costs(a, b, rows_between, gaps, p, period_starts, timeout)[0])
 
 
 _Steps = list[list[tuple[int, int, FloatArray]]]
@@ -191,7 +253,11 @@ class _Guess:
 
 
 def _steps(
-    rows: Sequence[Play], detections: Sequence[DetectedPlay], clock_at: ClockAt, p: SequenceParams
+    rows: Sequence[Play],
+    after: Sequence[Interlude],
+    detections: Sequence[DetectedPlay],
+    clock_at: ClockAt,
+    p: SequenceParams,
 ) -> _Steps:
     """The costs of every step between two pairs, the same for every guess of the cues."""
     n, m = len(rows), len(detections)
@@ -202,11 +268,15 @@ def _steps(
     for i in range(n):
         into: list[tuple[int, int, FloatArray]] = []
         for pi in range(max(0, i - p.max_jump - 1), i):
+            timeout = any(x.timeout for x in after[pi:i])
+            # Expected detections no row lists: a try folded into a touchdown row, a false
+            # start the rows list as a penalty with no play.
+            expected = sum(x.dead_balls for x in after[pi:i]) + (tries[pi] and i == pi + 1)
             for dj in range(1, min(m, p.max_jump + 2)):
                 gaps = anchors[dj:] - anchors[:-dj]
-                step = transition_costs(rows[pi], rows[i], rows[pi + 1 : i], gaps, p, starts)
-                # A try folded into a touchdown row is a detection no row lists: expected.
-                unlisted = dj - 1 - (tries[pi] and i == pi + 1 and dj > 1)
+                between = rows[pi + 1 : i]
+                step = transition_costs(rows[pi], rows[i], between, gaps, p, starts, timeout)
+                unlisted = max(0, dj - 1 - expected)
                 skips = (i - pi - 1) * p.skip_row + unlisted * p.skip_detection
                 if np.isfinite(step).any():
                     into.append((pi, dj, step + skips))
@@ -214,19 +284,19 @@ def _steps(
     return out
 
 
-def _fit_once(
-    n: int,
-    m: int,
-    guess: _Guess,
-    p: SequenceParams,
-    forbidden: frozenset[tuple[int, int]] = frozenset(),
-) -> SequenceFit:
-    clock_at = guess.clock_at
-    if not n or not m:
-        return SequenceFit((), clock_at, 0.0, signs=guess.signs)
+def _edges(m: int, p: SequenceParams) -> tuple[FloatArray, FloatArray]:
+    """What the detections before a first pair and after a last pair cost, per detection."""
+    before = p.skip_detection * np.arange(m, dtype=np.float64)
+    return before, before[::-1].copy()
+
+
+def _forward(guess: _Guess, p: SequenceParams, forbidden: frozenset[tuple[int, int]]) -> _Table:
+    """Least cost of a pairing up to each pair (i, j) ending in it, with back pointers."""
     here = guess.pair_costs - p.reward
-    # best[i, j]: least cost of a pairing whose last pair is (i, j); starting anywhere is free.
-    best = here.copy()
+    n, m = here.shape
+    for fi, fj in forbidden:
+        here[fi, fj] = np.inf
+    best = here + _edges(m, p)[0]
     back = np.full((n, m, 2), -1, dtype=np.int64)
     for i in range(n):
         for pi, dj, step in guess.steps[i]:
@@ -237,17 +307,45 @@ def _fit_once(
                 back[i, dj:][better] = np.stack(
                     [np.full(int(better.sum()), pi), np.flatnonzero(better)], axis=1
                 )
-        for fi, fj in forbidden:
-            if fi == i:
-                best[i, fj] = np.inf
-    end = np.unravel_index(int(np.argmin(best)), best.shape)
-    cost = float(best[end])
+    return _Table(here, best, back)
+
+
+def _backward(guess: _Guess, table: _Table, p: SequenceParams) -> FloatArray:
+    """Least cost of a pairing from each pair (i, j) on, starting with it."""
+    here = table.here
+    n, m = here.shape
+    rest = here + _edges(m, p)[1]
+    for i in range(n - 1, -1, -1):
+        for pi, dj, step in guess.steps[i]:
+            np.minimum(rest[pi, :-dj], here[pi, :-dj] + step + rest[i, dj:], out=rest[pi, :-dj])
+    return rest
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    here: FloatArray
+    """Cost of each pair on its own (its cues, less the reward)."""
+    best: FloatArray
+    """Least cost of a pairing ending in each pair (from :func:`_forward`)."""
+    back: NDArray[np.int64]
+
+
+def _fit_once(
+    guess: _Guess, p: SequenceParams, forbidden: frozenset[tuple[int, int]] = frozenset()
+) -> tuple[SequenceFit, _Table]:
+    n, m = guess.pair_costs.shape
+    table = _forward(guess, p, forbidden)
+    if not n or not m:
+        return SequenceFit((), guess.clock_at, 0.0, signs=guess.signs), table
+    total = table.best + _edges(m, p)[1]
+    end = np.unravel_index(int(np.argmin(total)), total.shape)
     pairs: list[tuple[int, int]] = []
     cell = (int(end[0]), int(end[1]))
     while cell[0] >= 0:
         pairs.append(cell)
-        cell = (int(back[cell][0]), int(back[cell][1]))
-    return SequenceFit(tuple(reversed(pairs)), clock_at, cost, signs=guess.signs)
+        cell = (int(table.back[cell][0]), int(table.back[cell][1]))
+    fit = SequenceFit(tuple(reversed(pairs)), guess.clock_at, float(total[end]), signs=guess.signs)
+    return fit, table
 
 
 def _period_starts(rows: Sequence[Play]) -> dict[int, float]:
@@ -274,31 +372,63 @@ def pair_by_sequence(
     clock_at: ClockAt | None = None,
     params: SequenceParams | None = None,
 ) -> SequenceFit:
-    """Pair ``rows`` (plays only, in game order) with ``detections`` (in video order) by their
-    order, the listed clocks' gaps and what the camera shows of each play; ``clock_at`` None
-    tries both semantics.
+    """Pair ``rows`` (in game order; rows with no play tell of the gaps: timeouts, penalties
+    with no play) with ``detections`` (in video order) by their order, the listed clocks' gaps
+    and what the camera shows of each play; ``clock_at`` None tries both semantics.
 
     The pairing is refused (``ambiguous``) when another one sharing none of its pairs, under
-    any of the guesses, costs less than ``margin`` more: wrong facts are worse than none."""
+    any of the guesses, costs less than ``margin`` more: wrong facts are worse than none. A
+    pair is left out (``unsure``) when a pairing that moves its row or its detection costs
+    less than ``pair_margin`` more."""
     p = params or SequenceParams()
+    plays, after = interludes(rows)
     semantics: list[ClockAt] = [clock_at] if clock_at else ["end", "snap"]
-    guesses = _guesses(rows, detections, semantics, p)
-    n, m = len(rows), len(detections)
-    fits = [_fit_once(n, m, g, p) for g in guesses]
-    best = min(fits, key=lambda f: f.cost)
+    guesses = _guesses(plays, after, detections, semantics, p)
+    if not plays or not detections:
+        return SequenceFit((), semantics[0], 0.0)
+    fitted = [_fit_once(g, p) for g in guesses]
+    k = min(range(len(fitted)), key=lambda g: fitted[g][0].cost)
+    best = fitted[k][0]
     fitting = len(best.pairs)
     if not best.pairs:
         return best
     taken = frozenset(best.pairs)
-    others = [_fit_once(n, m, g, p, taken) for g in guesses]
-    other = min(others, key=lambda f: f.cost)
-    ambiguous = bool(other.pairs) and other.cost - best.cost < p.margin
-    pairs = () if ambiguous else best.pairs
-    return SequenceFit(pairs, best.clock_at, best.cost, ambiguous, fitting, best.signs)
+    other = min((_fit_once(g, p, taken)[0] for g in guesses), key=lambda f: f.cost)
+    if other.pairs and other.cost - best.cost < p.margin:
+        return SequenceFit((), best.clock_at, best.cost, True, fitting, best.signs)
+    margins = _pair_margins(best.pairs, guesses, [t for _, t in fitted], p)
+    sure = tuple(
+        pair for pair, gap in zip(best.pairs, margins, strict=True) if gap >= p.pair_margin
+    )
+    unsure = tuple(pair for pair in best.pairs if pair not in sure)
+    return SequenceFit(sure, best.clock_at, best.cost, False, fitting, best.signs, unsure)
+
+
+def _pair_margins(
+    pairs: Sequence[tuple[int, int]],
+    guesses: Sequence[_Guess],
+    tables: Sequence[_Table],
+    p: SequenceParams,
+) -> list[float]:
+    """Per pair (i, j) of the best pairing: how much more the best pairing under any guess
+    costs that pairs row i with another detection or detection j with another row."""
+    through = []  # per guess: least cost of a whole pairing through each (i, j)
+    for guess, table in zip(guesses, tables, strict=True):
+        through.append(table.best + _backward(guess, table, p) - table.here)
+    least = np.minimum.reduce(through)
+    best = float(least.min())
+    margins = []
+    for i, j in pairs:
+        row = np.delete(least[i, :], j)
+        column = np.delete(least[:, j], i)
+        rival = min(row.min(initial=np.inf), column.min(initial=np.inf))
+        margins.append(float(rival - best))
+    return margins
 
 
 def _guesses(
     rows: Sequence[Play],
+    after: Sequence[Interlude],
     detections: Sequence[DetectedPlay],
     semantics: Sequence[ClockAt],
     p: SequenceParams,
@@ -309,7 +439,7 @@ def _guesses(
     measured = any(d.travel is not None for d in detections)
     signs: list[HalfSigns] = [(1, 1), (1, -1), (-1, 1), (-1, -1)] if measured else [(1, 1)]
     scales = SCALES if measured else SCALES[:1]
-    steps = {at: _steps(rows, detections, at, p) for at in semantics}
+    steps = {at: _steps(rows, after, detections, at, p) for at in semantics}
     return [
         _Guess(at, s, cue_costs(cues, detections, s, k, p.cues), steps[at])
         for at in semantics
