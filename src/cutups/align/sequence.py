@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 import numpy as np
 from numpy.typing import NDArray
@@ -71,6 +72,9 @@ class SequenceParams:
     ``jitter``, is unlikely."""
     odd_stop: float = 4.0
     """Cost of such a gap."""
+    no_stop: float = 6.0
+    """Cost of a gap showing the clock ran on (within ``jitter``) where the rules stop it: after
+    an incompletion, a kick, a score, a change of possession, a penalty."""
     stop: float = 0.5
     """Cost of a gap showing the clock stopped (the clock-ran-through reading costs 0)."""
     long_gap: float = 60.0
@@ -168,6 +172,17 @@ def _allows_break(row: Play) -> bool:
 _SCORE_WORDS = ("touchdown", "field goal good", "extra point", "two point", "safety")
 
 
+_STOP_WORDS = ("incomplet", "penalty", *_BREAK_WORDS)
+
+
+def _stops_clock(row: Play, following: Play) -> bool:
+    """Whether the rules stop the clock after ``row`` until ``following``'s snap: an
+    incompletion, a penalty, a kick, a score, a turnover, the ball changing hands."""
+    words = f"{row.play_type} {row.text}".lower()
+    changed = bool(row.offense and following.offense and row.offense != following.offense)
+    return row.kind is PlayKind.KICK or changed or any(w in words for w in _STOP_WORDS)
+
+
 def _first_down(row: Play) -> bool:
     """Whether ``row`` gained a first down (the rows say so, or its yards reach the line)."""
     if "1st down" in row.text.lower():
@@ -214,7 +229,9 @@ def transition_costs(
     # A first down stops a college clock for a moment (the chains move): any short stop.
     odd = 0.0 if _first_down(a) else p.odd_stop
     cost = np.where(stopped < p.min_stop, odd, p.stop + beyond / per)
-    cost = np.where(stopped <= p.jitter, 0.0, cost)
+    chain = (a, *rows_between, b)
+    must_stop = any(_stops_clock(x, y) for x, y in pairwise(chain))
+    cost = np.where(stopped <= p.jitter, p.no_stop if must_stop else 0.0, cost)
     if timeout:
         cost = cost + np.where(stopped < p.timeout_stop, p.no_timeout, 0.0)
     if _kickoff_after_score(a, b):
@@ -271,7 +288,7 @@ def _steps(
             timeout = any(x.timeout for x in after[pi:i])
             # Expected detections no row lists: a try folded into a touchdown row, a false
             # start the rows list as a penalty with no play.
-            expected = sum(x.dead_balls for x in after[pi:i]) + (tries[pi] and i == pi + 1)
+            expected = sum(x.dead_balls for x in after[pi:i]) + sum(tries[pi:i])
             for dj in range(1, min(m, p.max_jump + 2)):
                 gaps = anchors[dj:] - anchors[:-dj]
                 between = rows[pi + 1 : i]

@@ -243,6 +243,8 @@ def _unlisted_core(d: DetectedPlay, index: int, alignment: Alignment, team: Team
     point is a kick), or a play the feed does not list, with no facts and no bucket rather
     than someone else's."""
     evidence = (*d.evidence, "unlisted")
+    if index in alignment.unsure:  # a listed play, but which row the pairing could not tell
+        evidence = (*evidence, "pbp_sequence_unsure")
     if index in alignment.tries:
         bucket = "special_teams" if team else None
         return _Core(
@@ -271,6 +273,7 @@ def _pbp_meta(
         "team": team.name if team else None,
         "pbp_status_counts": counts,
         "unlisted": len(alignment.unlisted),
+        "unsure": len(alignment.unsure),
         "dropped_detections": len(alignment.dropped),
         "pbp_accounting": _accounting(alignment, clip_of),
     }
