@@ -82,6 +82,11 @@ class CueParams:
     """Cost of a travel out of those bounds."""
     wrong_length: float = 4.0
     """Cost of a camera that went far for a short play, or hardly moved for a kick."""
+    brief: float = 3.0
+    """Seconds from snap to whistle under which a detection is no run, catch, sack or kick
+    (a false start: players jump, the whistle blows at once)..."""
+    too_brief: float = 8.0
+    """...and the cost of taking it for one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +104,9 @@ class RowCue:
     """Yards the ball went the offense's way, for a plain run or catch (None otherwise)."""
     kick: bool = False
     """A kickoff or a punt: far even by :attr:`CueParams.kick_short`."""
+    lasts: bool = False
+    """A run, a catch, a sack or a kick: the ball is live for some seconds (not a spike, a
+    kneel, a try or a field goal, which can be over at once)."""
 
 
 def _words(row: Play) -> str:
@@ -149,7 +157,8 @@ def row_cues(rows: Sequence[Play], p: CueParams) -> list[RowCue]:
         plain = _plain(row) and row.yards_gained is not None
         yards = team * quarter * float(row.yards_gained or 0) if plain and way else None
         kick = row.kind is PlayKind.KICK and any(w in _words(row) for w in _FAR_KICKS)
-        cues.append(RowCue(way, 0 if row.period <= 2 else 1, far, yards, kick))
+        lasts = kick or (_plain(row) and "kneel" not in _words(row))
+        cues.append(RowCue(way, 0 if row.period <= 2 else 1, far, yards, kick, lasts))
     return cues
 
 
@@ -175,6 +184,9 @@ def cue_costs(
     too_short = np.where(kick, size[None, :] < p.kick_short, size[None, :] < p.short)
     bad_length = (far & too_short) | (short & (size > p.far)[None, :])
     cost = p.wrong_way * wrong + p.wrong_length * (bad_length & known[None, :])
+    brief = np.array([d.end - d.snap < p.brief for d in detections])
+    lasts = np.array([c.lasts for c in cues])
+    cost += p.too_brief * (lasts[:, None] & brief[None, :])
     sized = np.array([c.yards is not None for c in cues])
     if sized.any():
         yards = np.array([(c.yards or 0.0) * signs[c.half] for c in cues])

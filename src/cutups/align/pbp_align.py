@@ -219,7 +219,7 @@ def align_plays(
     """
     p = params or AlignParams()
     if not clock.spans:
-        return _without_clock(rows, detections, p)
+        return _without_clock(rows, detections, p, duration)
     unlabelled = any(s.period is None for s in clock.spans)
     starts = sorted({r.period for r in rows if r.period <= 4}) if unlabelled else [None]
     semantics: list[ClockAt] = ["end", "snap"] if clock_at == "auto" else [clock_at]
@@ -243,12 +243,12 @@ def align_plays(
 
 
 def _without_clock(
-    rows: Sequence[Play], detections: Sequence[DetectedPlay], p: AlignParams
+    rows: Sequence[Play], detections: Sequence[DetectedPlay], p: AlignParams, duration: float
 ) -> Alignment:
     """No clock could be read: rows are paired with detections by their order and the gaps
     their listed clocks allow (:func:`~cutups.align.sequence.pair_by_sequence`)."""
     plays = [r for r in rows if r.kind is not PlayKind.NOT_A_PLAY]
-    fit = pair_by_sequence(rows, detections)  # the rows with no play tell of the gaps
+    fit = pair_by_sequence(rows, detections, duration=duration)  # every row: timeouts...
     pairs = dict(fit.pairs)
     unsure = dict(fit.unsure)
     if len(detections) >= _MIN_EXPECTED and fit.fitting < p.wrong_game_share * len(detections):

@@ -83,7 +83,7 @@ class SequenceParams:
     """The same with a reason for a break (score, turnover, kick, timeout, new period)."""
     score_break: float = 60.0
     """A kickoff after a score comes at least this long (s) after it: the try, then a break."""
-    no_break: float = 3.0
+    no_break: float = 8.0
     """Cost of a kickoff sooner than that after a score."""
     timeout_stop: float = 20.0
     """A listed timeout stops the clock at least this long (s) between the plays around it."""
@@ -204,11 +204,12 @@ def transition_costs(
     gaps: FloatArray,
     p: SequenceParams,
     period_starts: Mapping[int, float] | None = None,
-    timeout: bool = False,
+    gap_news: Interlude | None = None,
 ) -> FloatArray:
     """Cost of row ``a`` then row ``b`` (``rows_between`` skipped) lying ``gaps`` seconds of
     video apart (any shape); infinite where the clock ran further than the video did.
-    ``timeout``: the rows list a timeout between the two, so the clock stood for a while.
+    ``gap_news``: what the rows list between the two with no play (a timeout, a penalty):
+    the clock stood for a while, the longer for a timeout.
 
     ``period_starts``: per period, the highest clock any row lists in it (the period's length
     is at least that). Across a change of period the clock ran out ``a``'s period and ran
@@ -224,15 +225,17 @@ def transition_costs(
         return np.where((gaps <= 0) | (gaps - ran < -p.jitter), inf, 0.0)
     stopped = gaps - (a.clock - b.clock)
     beyond = np.maximum(0.0, stopped - p.stoppage * (1 + len(rows_between)))
-    breaks = timeout or any(_allows_break(r) for r in (a, *rows_between))
+    news = gap_news or Interlude()
+    breaks = news.timeout or any(_allows_break(r) for r in (a, *rows_between))
     per = p.break_gap if breaks else p.long_gap
     # A first down stops a college clock for a moment (the chains move): any short stop.
     odd = 0.0 if _first_down(a) else p.odd_stop
     cost = np.where(stopped < p.min_stop, odd, p.stop + beyond / per)
     chain = (a, *rows_between, b)
-    must_stop = any(_stops_clock(x, y) for x, y in pairwise(chain))
+    must_stop = news.timeout or news.dead_balls > 0
+    must_stop = must_stop or any(_stops_clock(x, y) for x, y in pairwise(chain))
     cost = np.where(stopped <= p.jitter, p.no_stop if must_stop else 0.0, cost)
-    if timeout:
+    if news.timeout:
         cost = cost + np.where(stopped < p.timeout_stop, p.no_timeout, 0.0)
     if _kickoff_after_score(a, b):
         cost = cost + np.where(gaps < p.score_break, p.no_break, 0.0)
@@ -246,11 +249,11 @@ def transition_cost(
     gap: float,
     p: SequenceParams,
     period_starts: Mapping[int, float] | None = None,
-    timeout: bool = False,
+    gap_news: Interlude | None = None,
 ) -> float:
     """:func:`transition_costs` of one gap."""
     gaps = np.array([gap])
-    return float(transition_costs(a, b, rows_between, gaps, p, period_starts, timeout)[0])
+    return float(transition_costs(a, b, rows_between, gaps, p, period_starts, gap_news)[0])
 
 
 _Steps = list[list[tuple[int, int, FloatArray]]]
@@ -267,6 +270,9 @@ class _Guess:
     signs: HalfSigns
     pair_costs: FloatArray
     steps: _Steps
+    edges: tuple[FloatArray, FloatArray]
+    """Per pair, what a pairing starting with it and one ending with it pay for what lies
+    before and after (see :func:`_edges`)."""
 
 
 def _steps(
@@ -285,14 +291,16 @@ def _steps(
     for i in range(n):
         into: list[tuple[int, int, FloatArray]] = []
         for pi in range(max(0, i - p.max_jump - 1), i):
-            timeout = any(x.timeout for x in after[pi:i])
+            news = Interlude(
+                any(x.timeout for x in after[pi:i]), sum(x.dead_balls for x in after[pi:i])
+            )
             # Expected detections no row lists: a try folded into a touchdown row, a false
             # start the rows list as a penalty with no play.
-            expected = sum(x.dead_balls for x in after[pi:i]) + sum(tries[pi:i])
+            expected = news.dead_balls + sum(tries[pi:i])
             for dj in range(1, min(m, p.max_jump + 2)):
                 gaps = anchors[dj:] - anchors[:-dj]
                 between = rows[pi + 1 : i]
-                step = transition_costs(rows[pi], rows[i], between, gaps, p, starts, timeout)
+                step = transition_costs(rows[pi], rows[i], between, gaps, p, starts, news)
                 unlisted = max(0, dj - 1 - expected)
                 skips = (i - pi - 1) * p.skip_row + unlisted * p.skip_detection
                 if np.isfinite(step).any():
@@ -301,10 +309,42 @@ def _steps(
     return out
 
 
-def _edges(m: int, p: SequenceParams) -> tuple[FloatArray, FloatArray]:
-    """What the detections before a first pair and after a last pair cost, per detection."""
-    before = p.skip_detection * np.arange(m, dtype=np.float64)
-    return before, before[::-1].copy()
+_OUTSIDE = np.arange(0.0, 900.0, 5.0)
+"""Gaps (s) past the recording's edge tried for a row left outside it."""
+
+
+def _edges(
+    rows: Sequence[Play],
+    after: Sequence[Interlude],
+    detections: Sequence[DetectedPlay],
+    clock_at: ClockAt,
+    p: SequenceParams,
+    duration: float | None,
+) -> tuple[FloatArray, FloatArray]:
+    """Per (row, detection): what a pairing starting with that pair pays for what lies
+    before it, and one ending with it for what lies after.
+
+    The detections before a first pair are unexplained. The row before it is either missed
+    (``skip_row``) or outside the recording: its play lies at least the detection's time
+    before it, a gap the clock must allow (a row listed a running clock's seconds before the
+    first detection cannot hide before the recording). The same after a last pair, when the
+    recording's ``duration`` is known."""
+    n, m = len(rows), len(detections)
+    anchors = np.array([_anchor(d, clock_at) for d in detections])
+    unexplained = p.skip_detection * np.arange(m, dtype=np.float64)
+    lead = np.tile(unexplained, (n, 1))
+    trail = np.tile(unexplained[::-1], (n, 1))
+    starts = _period_starts(rows)
+    for i in range(n - 1):
+        a, b, news = rows[i], rows[i + 1], after[i]
+        gaps = anchors[:, None] + _OUTSIDE
+        before = transition_costs(a, b, [], gaps, p, starts, news)
+        lead[i + 1] += np.minimum(p.skip_row, before.min(axis=1))
+        if duration is not None:
+            gaps = np.maximum(duration - anchors, 0.0)[:, None] + _OUTSIDE
+            beyond = transition_costs(a, b, [], gaps, p, starts, news)
+            trail[i] += np.minimum(p.skip_row, beyond.min(axis=1))
+    return lead, trail
 
 
 def _forward(guess: _Guess, p: SequenceParams, forbidden: frozenset[tuple[int, int]]) -> _Table:
@@ -313,7 +353,7 @@ def _forward(guess: _Guess, p: SequenceParams, forbidden: frozenset[tuple[int, i
     n, m = here.shape
     for fi, fj in forbidden:
         here[fi, fj] = np.inf
-    best = here + _edges(m, p)[0]
+    best = here + guess.edges[0]
     back = np.full((n, m, 2), -1, dtype=np.int64)
     for i in range(n):
         for pi, dj, step in guess.steps[i]:
@@ -330,8 +370,8 @@ def _forward(guess: _Guess, p: SequenceParams, forbidden: frozenset[tuple[int, i
 def _backward(guess: _Guess, table: _Table, p: SequenceParams) -> FloatArray:
     """Least cost of a pairing from each pair (i, j) on, starting with it."""
     here = table.here
-    n, m = here.shape
-    rest = here + _edges(m, p)[1]
+    rest = here + guess.edges[1]
+    n = here.shape[0]
     for i in range(n - 1, -1, -1):
         for pi, dj, step in guess.steps[i]:
             np.minimum(rest[pi, :-dj], here[pi, :-dj] + step + rest[i, dj:], out=rest[pi, :-dj])
@@ -354,7 +394,7 @@ def _fit_once(
     table = _forward(guess, p, forbidden)
     if not n or not m:
         return SequenceFit((), guess.clock_at, 0.0, signs=guess.signs), table
-    total = table.best + _edges(m, p)[1]
+    total = table.best + guess.edges[1]
     end = np.unravel_index(int(np.argmin(total)), total.shape)
     pairs: list[tuple[int, int]] = []
     cell = (int(end[0]), int(end[1]))
@@ -388,10 +428,14 @@ def pair_by_sequence(
     detections: Sequence[DetectedPlay],
     clock_at: ClockAt | None = None,
     params: SequenceParams | None = None,
+    *,
+    duration: float | None = None,
 ) -> SequenceFit:
     """Pair ``rows`` (in game order; rows with no play tell of the gaps: timeouts, penalties
     with no play) with ``detections`` (in video order) by their order, the listed clocks' gaps
-    and what the camera shows of each play; ``clock_at`` None tries both semantics.
+    and what the camera shows of each play; ``clock_at`` None tries both semantics;
+    ``duration``: the recording's length (rows after its end cost nothing only where the
+    clock lets them lie after it).
 
     The pairing is refused (``ambiguous``) when another one sharing none of its pairs, under
     any of the guesses, costs less than ``margin`` more: wrong facts are worse than none. A
@@ -400,7 +444,7 @@ def pair_by_sequence(
     p = params or SequenceParams()
     plays, after = interludes(rows)
     semantics: list[ClockAt] = [clock_at] if clock_at else ["end", "snap"]
-    guesses = _guesses(plays, after, detections, semantics, p)
+    guesses = _guesses(plays, after, detections, semantics, p, duration)
     if not plays or not detections:
         return SequenceFit((), semantics[0], 0.0)
     fitted = [_fit_once(g, p) for g in guesses]
@@ -449,6 +493,7 @@ def _guesses(
     detections: Sequence[DetectedPlay],
     semantics: Sequence[ClockAt],
     p: SequenceParams,
+    duration: float | None = None,
 ) -> list[_Guess]:
     """Every clock semantics with every guess of the half signs and the camera's scale (one
     when no detection carries the camera's travel: the guesses would all cost alike)."""
@@ -457,8 +502,9 @@ def _guesses(
     signs: list[HalfSigns] = [(1, 1), (1, -1), (-1, 1), (-1, -1)] if measured else [(1, 1)]
     scales = SCALES if measured else SCALES[:1]
     steps = {at: _steps(rows, after, detections, at, p) for at in semantics}
+    edges = {at: _edges(rows, after, detections, at, p, duration) for at in semantics}
     return [
-        _Guess(at, s, cue_costs(cues, detections, s, k, p.cues), steps[at])
+        _Guess(at, s, cue_costs(cues, detections, s, k, p.cues), steps[at], edges[at])
         for at in semantics
         for s in signs
         for k in scales
