@@ -5,21 +5,34 @@ still say a lot about the gaps between them: a game clock never runs faster than
 two plays of one period whose listed clocks are ``dc`` seconds apart are at least ``dc`` seconds
 apart in the video (less the feed's own error). A detection the pairing would take for the next
 row, but which comes too soon after the last one (a replay, a false start, a detection split in
-two), breaks that bound; a gap much longer than the clock allows needs a reason (a score, a
-change of possession, a timeout: a commercial break) or costs. A monotone dynamic programme
-over (row, detection) pairs, with jumps of a few rows or detections at a time, finds the
-pairing that holds the most rows at the least cost; the rows of a recording's missing start or
-end are left out for free.
+two), breaks that bound. The rules of the clock say more (:mod:`cutups.align.interludes`): after
+an incompletion, a kick, a score, a penalty or a change of possession the clock stands until
+the next snap, so a gap showing it ran on costs; a listed timeout needs it stopped a while; a
+gap much longer than the clock allows needs a reason (a score, a turnover, a kick, a timeout:
+a commercial break); a kickoff after a score comes after the try and a break. Rows with no play
+explain detections no row lists: a false start listed as a penalty, like a try folded into a
+touchdown row, is an expected extra detection.
+
+A monotone dynamic programme over (row, detection) pairs, with jumps of a few rows or
+detections at a time, finds the pairing of least cost: a pair earns, a missed row and an
+unexplained detection cost. Rows before the first pair and after the last are outside the
+recording only as far as the clock lets them lie beyond its edges; else they are missed plays.
 
 Order and gaps alone often fit several stretches of a game (plays a running clock apart look
 alike). What the camera shows of each play joins them (:mod:`cutups.align.cues`): which way
-the ball went (the offense's way flips at every change of possession and every quarter) and
-whether it flew far (kicks, long gains) or hardly moved. Each pair of a row and a detection
-pays for what disagrees, under each of the four guesses of which end the camera shows each
-half's first offense attacking.
+the ball went (the offense's way flips at every change of possession and every quarter),
+whether it flew far (kicks, long gains) or hardly moved, and whether it lasted. Each pair of a
+row and a detection pays for what disagrees, under each guess of which end the camera shows
+each half's first offense attacking and of the camera's scale. Both clock semantics are tried
+(CFBD lists end-of-play clocks, some ESPN exports the snap's) and the better kept.
 
-Both clock semantics are tried (CFBD lists end-of-play clocks, some ESPN exports the snap's)
-and the better kept. Each pair says it was placed ``via="sequence"``.
+Wrong facts are worse than none, so the pairing checks itself twice: as a whole (another
+pairing sharing none of its pairs must cost clearly more, else the video's place in the game
+is unknown and nothing is paired), and pair by pair (from a forward and a backward pass, the
+best pairing that gives a pair's row another detection or its detection another row must cost
+clearly more, else that pair is left ``unsure``: a stretch between two sure events where a
+missed play or a false start could sit in more than one place). Each pair says it was placed
+``via="sequence"``.
 
 Pure functions: rows and detections in, pairs out.
 """
@@ -27,7 +40,7 @@ Pure functions: rows and detections in, pairs out.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 import numpy as np
@@ -35,14 +48,20 @@ from numpy.typing import NDArray
 
 from cutups.align.cues import SCALES, CueParams, HalfSigns, cue_costs, row_cues
 from cutups.align.gaps import is_try, scores_touchdown
+from cutups.align.interludes import (
+    Interlude,
+    allows_break,
+    first_down,
+    interludes,
+    kickoff_after_score,
+    stops_clock,
+)
 from cutups.analysis.plays import DetectedPlay
-from cutups.pbp.model import ClockAt, Play, PlayKind
+from cutups.pbp.model import ClockAt, Play
 
 __all__ = [
-    "Interlude",
     "SequenceFit",
     "SequenceParams",
-    "interludes",
     "pair_by_sequence",
     "transition_cost",
     "transition_costs",
@@ -124,77 +143,8 @@ class SequenceFit:
     detection, or the detection another row, costs less than ``pair_margin`` more."""
 
 
-@dataclass(frozen=True, slots=True)
-class Interlude:
-    """What the rows list between one play and the next: no play, but news of the gap."""
-
-    timeout: bool = False
-    """A timeout: the clock stood still for a while (a commercial, often)."""
-    dead_balls: int = 0
-    """Penalties with no play (a false start, offside): players moved at a snap that did not
-    happen, which a detector may take for a play no row lists."""
-
-
-def interludes(rows: Sequence[Play]) -> tuple[list[Play], list[Interlude]]:
-    """The plays among ``rows``, and per play what the rows list after it before the next."""
-    plays: list[Play] = []
-    after: list[Interlude] = []
-    for row in rows:
-        if row.kind is not PlayKind.NOT_A_PLAY:
-            plays.append(row)
-            after.append(Interlude())
-            continue
-        if not after:
-            continue
-        words = f"{row.play_type} {row.text}".lower()
-        last = after[-1]
-        if "timeout" in words:
-            after[-1] = replace(last, timeout=True)
-        elif "penalty" in words:
-            after[-1] = replace(last, dead_balls=last.dead_balls + 1)
-    return plays, after
-
-
 def _anchor(d: DetectedPlay, clock_at: ClockAt) -> float:
     return d.end if clock_at == "end" else d.snap
-
-
-_BREAK_WORDS = ("touchdown", "field goal", "safety", "punt", "kickoff", "interception", "fumble")
-
-
-def _allows_break(row: Play) -> bool:
-    """Whether a commercial break may follow ``row``: after scores, kicks, turnovers,
-    timeouts and at the end of a period."""
-    words = f"{row.play_type} {row.text}".lower()
-    return any(w in words for w in _BREAK_WORDS) or "timeout" in words
-
-
-_SCORE_WORDS = ("touchdown", "field goal good", "extra point", "two point", "safety")
-
-
-_STOP_WORDS = ("incomplet", "penalty", *_BREAK_WORDS)
-
-
-def _stops_clock(row: Play, following: Play) -> bool:
-    """Whether the rules stop the clock after ``row`` until ``following``'s snap: an
-    incompletion, a penalty, a kick, a score, a turnover, the ball changing hands."""
-    words = f"{row.play_type} {row.text}".lower()
-    changed = bool(row.offense and following.offense and row.offense != following.offense)
-    return row.kind is PlayKind.KICK or changed or any(w in words for w in _STOP_WORDS)
-
-
-def _first_down(row: Play) -> bool:
-    """Whether ``row`` gained a first down (the rows say so, or its yards reach the line)."""
-    if "1st down" in row.text.lower():
-        return True
-    return bool(row.down and row.distance and (row.yards_gained or 0) >= row.distance)
-
-
-def _kickoff_after_score(a: Play, b: Play) -> bool:
-    """Whether ``b`` is the kickoff that follows a score in ``a``: broadcasts go to a break
-    between the two (after the try), so the kickoff comes minutes later."""
-    scored = any(w in f"{a.play_type} {a.text}".lower() for w in _SCORE_WORDS)
-    return scored and "kickoff" in b.play_type.lower()
 
 
 def transition_costs(
@@ -226,18 +176,18 @@ def transition_costs(
     stopped = gaps - (a.clock - b.clock)
     beyond = np.maximum(0.0, stopped - p.stoppage * (1 + len(rows_between)))
     news = gap_news or Interlude()
-    breaks = news.timeout or any(_allows_break(r) for r in (a, *rows_between))
+    breaks = news.timeout or any(allows_break(r) for r in (a, *rows_between))
     per = p.break_gap if breaks else p.long_gap
     # A first down stops a college clock for a moment (the chains move): any short stop.
-    odd = 0.0 if _first_down(a) else p.odd_stop
+    odd = 0.0 if first_down(a) else p.odd_stop
     cost = np.where(stopped < p.min_stop, odd, p.stop + beyond / per)
     chain = (a, *rows_between, b)
     must_stop = news.timeout or news.dead_balls > 0
-    must_stop = must_stop or any(_stops_clock(x, y) for x, y in pairwise(chain))
+    must_stop = must_stop or any(stops_clock(x, y) for x, y in pairwise(chain))
     cost = np.where(stopped <= p.jitter, p.no_stop if must_stop else 0.0, cost)
     if news.timeout:
         cost = cost + np.where(stopped < p.timeout_stop, p.no_timeout, 0.0)
-    if _kickoff_after_score(a, b):
+    if kickoff_after_score(a, b):
         cost = cost + np.where(gaps < p.score_break, p.no_break, 0.0)
     return np.where((stopped < -p.jitter) | (gaps <= 0), inf, cost)
 
