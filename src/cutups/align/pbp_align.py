@@ -270,11 +270,11 @@ def _without_clock(
             placements[row.row_id] = Placement(row, "not_a_play")
     taken = set(pairs.values())
     ordered = extend_long_plays([placements[r.row_id] for r in rows], detections, taken)
-    none: list[int] = []
     doubtful = set(unsure.values())
-    if fit.ambiguous:  # nothing paired, nothing known of any detection: all stay clips
-        unlisted, dropped, tries = list(range(len(detections))), none, none
-    else:
+    unlisted: list[int] = list(range(len(detections)))
+    dropped: list[int] = []
+    tries: list[int] = []
+    if not fit.ambiguous:  # else nothing paired, nothing known of any detection: all clips
         # A detection whose row is in doubt is a play all the same: a clip without a row,
         # never a try nor dropped.
         unlisted, dropped, tries = _unexplained(detections, taken | doubtful, ordered, p)
@@ -286,8 +286,8 @@ def _without_clock(
         None,
         fit.clock_at,
         tuple(tries),
-        True,
-        tuple(sorted(doubtful)),
+        clockless=True,
+        unsure=tuple(sorted(doubtful)),
     )
 
 
