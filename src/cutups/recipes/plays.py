@@ -217,13 +217,24 @@ def plan_plays(
     )
     clip_of = {c.facts.row_id: c.id for c in timeline.clips if c.facts.row_id}
     if alignment.clockless:
-        meta["align_warning"] = (
-            "the scorebug clock could not be read; rows were paired with plays by their order "
-            "and the gaps their clocks allow"
-        )
+        meta["align_warning"] = _clockless_warning(alignment)
     meta.update(_pbp_meta(game, alignment, team, clip_of))
     return Timeline(
         recipe="plays", source=source, duration=signals.duration, clips=timeline.clips, meta=meta
+    )
+
+
+def _clockless_warning(alignment: Alignment) -> str:
+    """What the user must hear when rows were paired without the clock, and what it cost."""
+    doubt = (
+        f"; {len(alignment.unsure)} plays kept without a row, where another pairing fit "
+        "almost as well"
+        if alignment.unsure
+        else ""
+    )
+    return (
+        "the scorebug clock could not be read; rows were paired with plays by their order "
+        "and the gaps their clocks allow" + doubt
     )
 
 
