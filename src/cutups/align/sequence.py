@@ -102,7 +102,7 @@ class SequenceParams:
     """The same with a reason for a break (score, turnover, kick, timeout, new period)."""
     score_break: float = 60.0
     """A kickoff after a score comes at least this long (s) after it: the try, then a break."""
-    no_break: float = 8.0
+    no_break: float = 12.0
     """Cost of a kickoff sooner than that after a score."""
     timeout_stop: float = 20.0
     """A listed timeout stops the clock at least this long (s) between the plays around it."""
@@ -274,16 +274,21 @@ def _edges(
     """Per (row, detection): what a pairing starting with that pair pays for what lies
     before it, and one ending with it for what lies after.
 
-    The detections before a first pair are unexplained. The row before it is either missed
-    (``skip_row``) or outside the recording: its play lies at least the detection's time
-    before it, a gap the clock must allow (a row listed a running clock's seconds before the
-    first detection cannot hide before the recording). The same after a last pair, when the
-    recording's ``duration`` is known."""
+    The detections before a first pair are unexplained, but for those the rows expect after
+    the row before it (a folded try, a false start). That row is either missed (``skip_row``)
+    or outside the recording: its play lies at least the detection's time before it, a gap
+    the clock must allow (a row listed a running clock's seconds before the first detection
+    cannot hide before the recording). The same after a last pair, when the recording's
+    ``duration`` is known."""
     n, m = len(rows), len(detections)
     anchors = np.array([_anchor(d, clock_at) for d in detections])
-    unexplained = p.skip_detection * np.arange(m, dtype=np.float64)
-    lead = np.tile(unexplained, (n, 1))
-    trail = np.tile(unexplained[::-1], (n, 1))
+    tries = np.array(_folded_tries(rows), dtype=np.float64)
+    expected = (tries + np.array([x.dead_balls for x in after]))[:, None]
+    count = np.arange(m, dtype=np.float64)[None, :]
+    before = np.roll(expected, 1, axis=0)
+    before[0] = 0.0
+    lead = p.skip_detection * np.maximum(0.0, count - before)
+    trail = p.skip_detection * np.maximum(0.0, count[:, ::-1] - expected)
     starts = _period_starts(rows)
     for i in range(n - 1):
         a, b, news = rows[i], rows[i + 1], after[i]
