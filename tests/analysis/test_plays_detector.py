@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from fractions import Fraction
+
+import numpy as np
 import pytest
 
 from cutups.analysis.clock_model import ClockReading
-from cutups.analysis.plays import detect_plays
+from cutups.analysis.plays import camera_travel, detect_plays
+from cutups.analysis.signals import Signals
 from tests.analysis.synthetic import SignalScript
 
 
@@ -210,3 +214,19 @@ def test_without_a_scorebug_plays_are_found_from_the_field_view() -> None:
     assert detect_plays(blind) == []  # with the bug's signals trusted, nothing is live
     found = detect_plays(blind, scorebug=False)
     assert [round(p.snap) for p in found] == [round(snap) for snap, _ in s.plays]
+
+
+def test_camera_travel_follows_the_ball_until_the_next_cut() -> None:
+    # The picture slides left 3 px a tick while the camera turns right after the ball, keeps
+    # turning for a second after the whistle (it lags), then a cut: the next shot's pan is
+    # another camera's and does not count.
+    n = 100
+    pan_x = np.zeros(n, np.float32)
+    cut = np.zeros(n, np.float32)
+    pan_x[20:60] = -3.0  # snap at 20, end at 50, the camera settles at 60
+    cut[62] = 0.9
+    pan_x[63:] = 5.0  # another shot
+    s = Signals(Fraction(10), n / 10, {"pan_x": pan_x, "cut": cut})
+    assert camera_travel(s, 20, 50) == 120.0
+    assert camera_travel(s, 20, 55) == 120.0  # the cut stops it
+    assert camera_travel(Signals(Fraction(10), n / 10, {"cut": cut}), 20, 50) is None

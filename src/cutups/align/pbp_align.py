@@ -20,7 +20,7 @@ from typing import Literal
 
 from cutups.align.gaps import extend_long_plays, folded_try, pair_by_order
 from cutups.align.placement import Placement, Status
-from cutups.align.sequence import pair_by_sequence
+from cutups.align.sequence import SequenceFit, pair_by_sequence
 from cutups.analysis.clock_model import ClockModel
 from cutups.analysis.periods import advance_periods
 from cutups.analysis.plays import DetectedPlay
@@ -72,6 +72,9 @@ class Alignment:
     """Those of ``unlisted`` that are a try the data folded into a touchdown row."""
     clockless: bool = False
     """No clock was read: rows were paired by their order and clock gaps alone."""
+    unsure: tuple[int, ...] = ()
+    """Those of ``unlisted`` that likely are a listed play, but whose row the clock-less
+    pairing could not tell for sure (kept as clips with no row rather than a wrong one)."""
 
 
 def relabel_periods(model: ClockModel, start_period: int) -> ClockModel:
@@ -216,7 +219,7 @@ def align_plays(
     """
     p = params or AlignParams()
     if not clock.spans:
-        return _without_clock(rows, detections, p)
+        return _without_clock(rows, detections, p, duration)
     unlabelled = any(s.period is None for s in clock.spans)
     starts = sorted({r.period for r in rows if r.period <= 4}) if unlabelled else [None]
     semantics: list[ClockAt] = ["end", "snap"] if clock_at == "auto" else [clock_at]
@@ -240,13 +243,14 @@ def align_plays(
 
 
 def _without_clock(
-    rows: Sequence[Play], detections: Sequence[DetectedPlay], p: AlignParams
+    rows: Sequence[Play], detections: Sequence[DetectedPlay], p: AlignParams, duration: float
 ) -> Alignment:
     """No clock could be read: rows are paired with detections by their order and the gaps
     their listed clocks allow (:func:`~cutups.align.sequence.pair_by_sequence`)."""
     plays = [r for r in rows if r.kind is not PlayKind.NOT_A_PLAY]
-    fit = pair_by_sequence(plays, detections)
+    fit = pair_by_sequence(rows, detections, duration=duration)  # every row: timeouts...
     pairs = dict(fit.pairs)
+    unsure = dict(fit.unsure)
     if len(detections) >= _MIN_EXPECTED and fit.fitting < p.wrong_game_share * len(detections):
         raise WrongGameError(
             f"the play-by-play does not match this video: only {fit.fitting} of "
@@ -259,25 +263,46 @@ def _without_clock(
             d = detections[pairs[i]]
             placements[row.row_id] = Placement(row, "matched", d.snap, d.end, pairs[i], "sequence")
         else:
-            why = (
-                "no readable clock, and the plays' order and gaps fit several stretches of the game"
-                if fit.ambiguous
-                else "no readable clock, and no detected play fits its order"
-            )
+            why = _why_unpaired(fit, i, unsure, detections)
             placements[row.row_id] = Placement(row, "unmatched", reason=why)
     for row in rows:
         if row.kind is PlayKind.NOT_A_PLAY:
             placements[row.row_id] = Placement(row, "not_a_play")
     taken = set(pairs.values())
     ordered = extend_long_plays([placements[r.row_id] for r in rows], detections, taken)
-    none: list[int] = []
-    if fit.ambiguous:  # nothing paired, nothing known of any detection: all stay clips
-        unlisted, dropped, tries = list(range(len(detections))), none, none
-    else:
-        unlisted, dropped, tries = _unexplained(detections, taken, ordered, p)
+    doubtful = set(unsure.values())
+    unlisted: list[int] = list(range(len(detections)))
+    dropped: list[int] = []
+    tries: list[int] = []
+    if not fit.ambiguous:  # else nothing paired, nothing known of any detection: all clips
+        # A detection whose row is in doubt is a play all the same: a clip without a row,
+        # never a try nor dropped.
+        unlisted, dropped, tries = _unexplained(detections, taken | doubtful, ordered, p)
+        unlisted = sorted([*unlisted, *doubtful])
     return Alignment(
-        tuple(ordered), tuple(unlisted), tuple(dropped), None, fit.clock_at, tuple(tries), True
+        tuple(ordered),
+        tuple(unlisted),
+        tuple(dropped),
+        None,
+        fit.clock_at,
+        tuple(tries),
+        clockless=True,
+        unsure=tuple(sorted(doubtful)),
     )
+
+
+def _why_unpaired(
+    fit: SequenceFit, i: int, unsure: dict[int, int], detections: Sequence[DetectedPlay]
+) -> str:
+    """Why the clock-less pairing left play row ``i`` without a detection."""
+    if fit.ambiguous:
+        return "no readable clock, and the plays' order and gaps fit several stretches of the game"
+    if i in unsure:
+        return (
+            f"no readable clock; likely the play detected at {detections[unsure[i]].snap:.1f} s, "
+            "but another pairing of that stretch fits almost as well: left without a row"
+        )
+    return "no readable clock, and no detected play fits its order"
 
 
 def _align_once(

@@ -7,6 +7,8 @@ profiles, which is cheap and robust on a field of stripes and yard lines), and t
 come out:
 
 ``pan``     the camera's shift in pixels per tick (at 320 px width);
+``pan_x``   its horizontal part, signed (positive: the picture moved right, the camera turned
+            left): which way the camera followed the ball, so which way a play went;
 ``motion``  the share (%) of pixels that still changed after compensating that shift: players
             moving. Near 0 while players hold still before the snap, high during the play;
 ``cut``     the L1 distance between consecutive luma histograms (0-2): shot changes and wipes.
@@ -111,13 +113,14 @@ def residual_motion(
 
 
 class MotionAnalyser(FrameAnalyser):
-    """Per-tick ``motion`` (players, % of pixels), ``pan`` (px/tick) and ``cut`` signals.
+    """Per-tick ``motion`` (players, % of pixels), ``pan`` and ``pan_x`` (px/tick) and ``cut``
+    signals.
 
     The located scorebug is left out of ``motion``: a pan moves it relative to the field, which
     would otherwise count as players moving."""
 
     name = "motion"
-    version = 2
+    version = 3
 
     def __init__(self, width: int = 320, height: int = 180, rate: Fraction = TICK_RATE) -> None:
         self.request = FrameRequest(width=width, height=height, rate=rate, gray=True)
@@ -145,6 +148,7 @@ class MotionAnalyser(FrameAnalyser):
         self._prev_hist: NDArray[np.float64] | None = None
         self._motion: list[float] = []
         self._pan: list[float] = []
+        self._pan_x: list[float] = []
         self._cut: list[float] = []
         return True
 
@@ -155,6 +159,7 @@ class MotionAnalyser(FrameAnalyser):
         if self._prev is None or self._prev_hist is None or self._prev_profiles is None:
             self._motion.append(0.0)
             self._pan.append(0.0)
+            self._pan_x.append(0.0)
             self._cut.append(0.0)
         else:
             cut = float(np.abs(hist - self._prev_hist).sum())
@@ -162,9 +167,11 @@ class MotionAnalyser(FrameAnalyser):
             if cut > 0.6:  # a new shot: there is no motion to compensate between the two
                 self._motion.append(0.0)
                 self._pan.append(0.0)
+                self._pan_x.append(0.0)
             else:
                 dx, dy = shift_between(self._prev_profiles, prof)
                 self._pan.append(float(abs(dx) + abs(dy)))
+                self._pan_x.append(float(dx))
                 self._motion.append(residual_motion(self._prev, image, dx, dy, self._mask))
         self._prev, self._prev_hist, self._prev_profiles = image, hist, prof
 
@@ -172,5 +179,6 @@ class MotionAnalyser(FrameAnalyser):
         return {
             "motion": fit_length(np.asarray(self._motion, dtype=np.float32), n_ticks),
             "pan": fit_length(np.asarray(self._pan, dtype=np.float32), n_ticks),
+            "pan_x": fit_length(np.asarray(self._pan_x, dtype=np.float32), n_ticks),
             "cut": fit_length(np.asarray(self._cut, dtype=np.float32), n_ticks),
         }

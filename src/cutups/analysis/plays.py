@@ -28,10 +28,20 @@ from cutups.analysis.confidence import score_for, strength
 from cutups.analysis.segments import SegmentParams, live_wide_segments, smooth
 from cutups.analysis.signals import Signals
 
-__all__ = ["DetectedPlay", "DetectorParams", "detect_plays", "moving_share"]
+__all__ = [
+    "CAMERA_SETTLES",
+    "DetectedPlay",
+    "DetectorParams",
+    "camera_travel",
+    "detect_plays",
+    "moving_share",
+]
 
 WHISTLE_ON = 10.0
 """Whistle tonality (dB) above which a tick holds a referee's whistle."""
+CAMERA_SETTLES = 1.5
+"""Seconds after a play's end for which the camera still catches up with the ball."""
+CUT_ON = SegmentParams().cut_on
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +82,10 @@ class DetectedPlay:
     score: float
     evidence: tuple[str, ...]
     end_reason: str
+    travel: float | None = None
+    """How far the camera turned to the right (px at 320 wide; negative: to the left) from
+    the snap until it settled after the play: the way the ball went, and how far. None when
+    the signals carry no signed pan."""
 
 
 def _noise_floor(motion: NDArray[np.float32], segments: list[tuple[int, int]]) -> float:
@@ -191,4 +205,18 @@ def _scored(signals: Signals, snap: int, end: int, reason: str, rate: float) -> 
         score=score_for(evidence),
         evidence=tuple(evidence),
         end_reason=reason,
+        travel=camera_travel(signals, snap, end),
     )
+
+
+def camera_travel(signals: Signals, snap: int, end: int) -> float | None:
+    """The camera's net turn to the right from tick ``snap`` until :data:`CAMERA_SETTLES`
+    seconds after ``end`` (a broadcast camera follows the ball with some lag), stopping at
+    the next cut: picture moving left (``pan_x`` < 0) is the camera turning right."""
+    if "pan_x" not in signals:
+        return None
+    stop = min(signals.n_ticks, end + int(CAMERA_SETTLES * float(signals.rate)))
+    cuts = np.flatnonzero(signals["cut"][end:stop] >= CUT_ON)
+    if cuts.size:
+        stop = end + int(cuts[0])
+    return -float(signals["pan_x"][snap:stop].sum())

@@ -233,13 +233,24 @@ def plan_plays(
     )
     clip_of = {c.facts.row_id: c.id for c in timeline.clips if c.facts.row_id}
     if alignment.clockless:
-        meta["align_warning"] = (
-            "the scorebug clock could not be read; rows were paired with plays by their order "
-            "and the gaps their clocks allow"
-        )
+        meta["align_warning"] = _clockless_warning(alignment)
     meta.update(_pbp_meta(game, alignment, team, clip_of))
     return Timeline(
         recipe="plays", source=source, duration=signals.duration, clips=timeline.clips, meta=meta
+    )
+
+
+def _clockless_warning(alignment: Alignment) -> str:
+    """What the user must hear when rows were paired without the clock, and what it cost."""
+    doubt = (
+        f"; {len(alignment.unsure)} plays kept without a row, where another pairing fit "
+        "almost as well"
+        if alignment.unsure
+        else ""
+    )
+    return (
+        "the scorebug clock could not be read; rows were paired with plays by their order "
+        "and the gaps their clocks allow" + doubt
     )
 
 
@@ -259,6 +270,8 @@ def _unlisted_core(d: DetectedPlay, index: int, alignment: Alignment, team: Team
     point is a kick), or a play the feed does not list, with no facts and no bucket rather
     than someone else's."""
     evidence = (*d.evidence, "unlisted")
+    if index in alignment.unsure:  # a listed play, but which row the pairing could not tell
+        evidence = (*evidence, "pbp_sequence_unsure")
     if index in alignment.tries:
         bucket = "special_teams" if team else None
         return _Core(
@@ -287,6 +300,7 @@ def _pbp_meta(
         "team": team.name if team else None,
         "pbp_status_counts": counts,
         "unlisted": len(alignment.unlisted),
+        "unsure": len(alignment.unsure),
         "dropped_detections": len(alignment.dropped),
         "pbp_accounting": _accounting(alignment, clip_of),
     }
