@@ -137,19 +137,19 @@ def test_any_one_other_signal_makes_it_a_play(keep: str, evidence: str) -> None:
     assert evidence in play.evidence
 
 
-def _jerky_flinch(spikes: list[int]) -> SignalScript:
-    """A set line, then 1.2 s where motion spikes only on ``spikes`` (ticks from the flinch):
-    the camera jerks and settles while players barely move; a whistle follows."""
+def _jerky_flinch(spikes: list[int], seconds: float = 1.2) -> SignalScript:
+    """A set line, then ``seconds`` where motion spikes only on ``spikes`` (ticks from the
+    flinch): the camera jerks and settles while players barely move; a whistle follows."""
     s = SignalScript()
     s.closeup()
     s._add(2.0, motion=0.05, green=0.6, bug=0.95)
     start = len(s.arrays["motion"])
-    s._add(1.2, motion=0.05, green=0.6, bug=0.95, change=0.1)
+    s._add(seconds, motion=0.05, green=0.6, bug=0.95, change=0.1)
     s._add(3.0, motion=0.05, green=0.6, bug=0.95, whistle=25.0)
     for k in spikes:
         s.arrays["motion"][start + k] = 8.0
         s.arrays["pan"][start + k] = 8.0
-    for k in (-42, -30):
+    for k in (-30 - round(seconds * 10), -30):
         s.arrays["cut"][k] = 0.02  # one continuous wide shot
     s.closeup()
     return s
@@ -160,8 +160,38 @@ def test_a_flinch_seen_by_a_jerking_camera_is_not_a_play() -> None:
     # from flinch to stop, clock and whistle and camera all "agreeing".
     s = _jerky_flinch([0, 1, 4, 7, 8, 9])
     assert detect_plays(s.signals()) == []
-    # The same motion in every tick is a (very short) play.
-    assert len(detect_plays(_jerky_flinch(list(range(12))).signals())) == 1
+    # The same motion in every tick, as long as the shortest generated play, is a play.
+    assert len(detect_plays(_jerky_flinch(list(range(25)), 2.5).signals())) == 1
+
+
+def _burst(levels: list[float], pan: float) -> SignalScript:
+    """A set line, then motion at ``levels`` (one per tick) with the camera panning ``pan``
+    px per tick while they last, then the players walking slowly (0.6) in a held shot."""
+    s = SignalScript()
+    s.closeup()
+    s._add(2.0, motion=0.05, green=0.6, bug=0.95)
+    start = len(s.arrays["motion"])
+    s._add(len(levels) / 10, motion=0.05, green=0.6, bug=0.95, change=0.1)
+    s._add(3.0, motion=0.6, green=0.6, bug=0.95)
+    s.arrays["motion"][start : start + len(levels)] = levels
+    s.arrays["pan"][start : start + 3] = [8.0, 4.0, 2.0]
+    s.arrays["pan"][start + 3 : start + len(levels)] = [pan] * (len(levels) - 3)
+    for k in (-30 - len(levels), -30):
+        s.arrays["cut"][k] = 0.02  # one continuous wide shot
+    s.closeup()
+    return s
+
+
+def test_a_burst_that_collapses_with_the_camera_held_is_a_false_start() -> None:
+    # The network looks' false start: the line jumps, the camera jerks, motion decays over a
+    # second and a half to players standing about (measured: 14, 11, 9, 6, 4, 3, then 0.6).
+    decay = [14, 14, 13, 11, 9, 9, 6, 5, 4, 4, 4, 4, 3, 3, 2]
+    assert detect_plays(_burst([float(x) for x in decay], 0.0).signals()) == []
+    # The same start held 2.6 s (the shortest generated play, a sack or a stuffed run) is a
+    # play, even with the camera still and the players walking slowly after it.
+    held = decay[:4] + [11.0] * 22
+    (play,) = detect_plays(_burst(held, 0.0).signals())
+    assert play.end - play.snap > 2.0
 
 
 def test_a_play_at_a_low_frame_rate_is_still_found() -> None:
