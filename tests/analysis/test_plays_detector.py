@@ -1,9 +1,20 @@
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 import pytest
 
 from cutups.analysis.clock_model import ClockReading
-from cutups.analysis.plays import detect_plays
+from cutups.analysis.plays import DetectorParams, detect_plays
+from cutups.analysis.runner import analyse
+from cutups.media.probe import probe
+from cutups_testkit import generate_cached
+from cutups_testkit.api import plan
+from cutups_testkit.game import GameSpec
+from cutups_testkit.looks import LOOKS
+from cutups_testkit.spec import BroadcastSpec
+from cutups_testkit.teams import TEAMS
 from tests.analysis.synthetic import SignalScript
 
 
@@ -240,3 +251,46 @@ def test_without_a_scorebug_plays_are_found_from_the_field_view() -> None:
     assert detect_plays(blind) == []  # with the bug's signals trusted, nothing is live
     found = detect_plays(blind, scorebug=False)
     assert [round(p.snap) for p in found] == [round(snap) for snap, _ in s.plays]
+
+
+def _false_start_then_short_play() -> BroadcastSpec:
+    """A network look (perspective camera, 22 players, a translucent bug) from a little before
+    a false start to just after the next play, a 3.3 s incompletion (the shortest kinds of play
+    the generator makes last 2.6 to 3.5 s)."""
+    base = BroadcastSpec(
+        game=GameSpec(
+            seed=4,
+            home=TEAMS["MICH"],
+            away=TEAMS["TEX"],
+            quarter_seconds=300,
+            presnap_penalty_rate=0.3,
+        ),
+        look=LOOKS["net_fullbar_720p30"],
+        commercial_scale=0.06,
+        break_rate=0.5,
+        replay_rate=0.0,
+        pregame_seconds=3.0,
+        postgame_seconds=3.0,
+        halftime_seconds=30.0,
+    )
+    return replace(base, start_at=273.5, end_at=323.0)
+
+
+def test_on_a_network_look_the_false_start_is_rejected_and_the_short_play_kept(
+    render_cache: Path, cache_dir: Path
+) -> None:
+    spec = _false_start_then_short_play()
+    truth = plan(spec)[2]
+    (decoy,) = [d for d in truth.decoys if d.kind == "false_start"]
+    (play,) = truth.plays
+    assert play.whistle - play.snap < 3.5 and decoy.time < play.snap
+    broadcast = generate_cached(spec, render_cache)
+    analysis = analyse(probe(broadcast.video), cache_dir=cache_dir)
+    bug = analysis.scorebug is not None
+    found = detect_plays(analysis.signals, None, analysis.readings, scorebug=bug)
+    assert [round(p.snap) for p in found] == [round(play.snap)]
+    # The decoy was a candidate (a still line, a burst, the camera jerking) and is rejected
+    # because its burst collapses.
+    no_collapse = DetectorParams(collapse_share=0.0)
+    everything = detect_plays(analysis.signals, no_collapse, analysis.readings, scorebug=bug)
+    assert any(abs(p.snap - decoy.time) < 0.5 for p in everything)

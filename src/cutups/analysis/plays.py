@@ -12,6 +12,11 @@ running, a whistle at its end, the crowd rising, or the camera following the act
 play of the generated suite has three or four of them; the one candidate with none that the
 suite produced was a sideline shot whose slow drift looked like a snap.
 
+A false start is a burst too: the set line jumps, the camera jerks, the clock may still run
+from the play before. What gives it away is what follows (:func:`burst_collapses`): nobody
+carries a ball anywhere, so within two seconds the players' motion collapses to a fraction of
+its peak while the camera holds still.
+
 Everything here is a pure function of :class:`~cutups.analysis.signals.Signals`.
 """
 
