@@ -15,7 +15,9 @@ suite produced was a sideline shot whose slow drift looked like a snap.
 A false start is a burst too: the set line jumps, the camera jerks, the clock may still run
 from the play before. What gives it away is what follows (:func:`burst_collapses`): nobody
 carries a ball anywhere, so within two seconds the players' motion collapses to a fraction of
-its peak while the camera holds still.
+its peak while the camera holds still. Unless a whistle ended it once the players had stopped:
+a play that short (a kneel-down, the last snap of a half, measured 1.1 s) is blown dead when
+it is over, a false start while the line is still jumping.
 
 Everything here is a pure function of :class:`~cutups.analysis.signals.Signals`.
 """
@@ -142,7 +144,10 @@ def detect_plays(
                 end - snap >= min_n
                 and motion[snap:end].max() >= peak
                 and moving_share(raw[snap:end], still) >= p.moving_share
-                and not burst_collapses(steady, signals["pan"], snap, b, rate, p)
+                and (
+                    reason == "whistle"
+                    or not burst_collapses(steady, signals["pan"], snap, b, rate, p)
+                )
             ):
                 found = _scored(signals, snap, end, reason, rate)
             if found is not None and strength(found.evidence) >= p.min_strength:
