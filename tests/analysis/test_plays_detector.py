@@ -253,6 +253,30 @@ def test_without_a_scorebug_plays_are_found_from_the_field_view() -> None:
     assert [round(p.snap) for p in found] == [round(snap) for snap, _ in s.plays]
 
 
+def test_a_one_second_play_blown_dead_once_the_players_stopped_is_kept() -> None:
+    # Measured on a classic look: the last snap before halftime, a 1.1 s run; its motion
+    # collapses and the camera holds, but the whistle came once the players had stopped.
+    s = SignalScript()
+    s.closeup()
+    s._add(2.0, motion=0.05, green=0.6, bug=0.95)
+    start = len(s.arrays["motion"])
+    s._add(1.1, motion=0.05, green=0.6, bug=0.95, change=0.1)
+    s._add(3.0, motion=0.4, green=0.6, bug=0.95)  # players standing about
+    rise = [1.0, 1.2, 3.4, 4.1, 4.1, 4.1, 5.1, 5.1, 5.1, 5.1, 4.0]
+    s.arrays["motion"][start : start + len(rise)] = rise
+    s.arrays["pan"][start : start + 6] = [6.0, 5.0, 9.0, 5.0, 4.0, 4.0]
+    s.arrays["whistle"][start + 11 : start + 19] = [30.0] * 8
+    for k in (-41, -30):
+        s.arrays["cut"][k] = 0.02  # one continuous wide shot
+    s.closeup()
+    (play,) = detect_plays(s.signals())
+    assert play.end_reason == "whistle"
+    # Without the whistle it is told from a false start by nothing the detector sees.
+    s.arrays["whistle"][start + 11 : start + 19] = [0.0] * 8
+    assert detect_plays(s.signals()) == []
+    assert len(detect_plays(s.signals(), DetectorParams(collapse_share=0.0))) == 1
+
+
 def _false_start_then_short_play() -> BroadcastSpec:
     """A network look (perspective camera, 22 players, a translucent bug) from a little before
     a false start to just after the next play, a 3.3 s incompletion (the shortest kinds of play
