@@ -144,6 +144,8 @@ def detect_plays(
                 end - snap >= min_n
                 and motion[snap:end].max() >= peak
                 and moving_share(raw[snap:end], still) >= p.moving_share
+                # A whistle once the players stopped ended a (short) play; a false start's
+                # whistle blows while the line still jumps, so its end is never "whistle".
                 and (
                     reason == "whistle"
                     or not burst_collapses(steady, signals["pan"], snap, b, rate, p)
@@ -190,7 +192,7 @@ def burst_collapses(
     """
     quiet_n = max(1, int(p.quiet_sec * rate))
     idle_n = max(quiet_n, int(p.idle_camera_sec * rate))
-    first = snap + max(1, int(0.3 * rate))
+    first = snap + max(1, int(0.3 * rate))  # past the burst's first ticks (its peak)
     last = min(snap + int(p.collapse_sec * rate), seg_end - quiet_n)
     for t in range(first, last + 1):
         ceiling = p.collapse_share * float(motion[snap:t].max())
