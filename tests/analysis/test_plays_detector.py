@@ -1,13 +1,23 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from cutups.analysis.clock_model import ClockReading
-from cutups.analysis.plays import camera_travel, detect_plays
+from cutups.analysis.plays import DetectorParams, camera_travel, detect_plays
+from cutups.analysis.runner import analyse
 from cutups.analysis.signals import Signals
+from cutups.media.probe import probe
+from cutups_testkit import generate_cached
+from cutups_testkit.api import plan
+from cutups_testkit.game import GameSpec
+from cutups_testkit.looks import LOOKS
+from cutups_testkit.spec import BroadcastSpec
+from cutups_testkit.teams import TEAMS
 from tests.analysis.synthetic import SignalScript
 
 
@@ -141,19 +151,19 @@ def test_any_one_other_signal_makes_it_a_play(keep: str, evidence: str) -> None:
     assert evidence in play.evidence
 
 
-def _jerky_flinch(spikes: list[int]) -> SignalScript:
-    """A set line, then 1.2 s where motion spikes only on ``spikes`` (ticks from the flinch):
-    the camera jerks and settles while players barely move; a whistle follows."""
+def _jerky_flinch(spikes: list[int], seconds: float = 1.2) -> SignalScript:
+    """A set line, then ``seconds`` where motion spikes only on ``spikes`` (ticks from the
+    flinch): the camera jerks and settles while players barely move; a whistle follows."""
     s = SignalScript()
     s.closeup()
     s._add(2.0, motion=0.05, green=0.6, bug=0.95)
     start = len(s.arrays["motion"])
-    s._add(1.2, motion=0.05, green=0.6, bug=0.95, change=0.1)
+    s._add(seconds, motion=0.05, green=0.6, bug=0.95, change=0.1)
     s._add(3.0, motion=0.05, green=0.6, bug=0.95, whistle=25.0)
     for k in spikes:
         s.arrays["motion"][start + k] = 8.0
         s.arrays["pan"][start + k] = 8.0
-    for k in (-42, -30):
+    for k in (-30 - round(seconds * 10), -30):
         s.arrays["cut"][k] = 0.02  # one continuous wide shot
     s.closeup()
     return s
@@ -164,8 +174,38 @@ def test_a_flinch_seen_by_a_jerking_camera_is_not_a_play() -> None:
     # from flinch to stop, clock and whistle and camera all "agreeing".
     s = _jerky_flinch([0, 1, 4, 7, 8, 9])
     assert detect_plays(s.signals()) == []
-    # The same motion in every tick is a (very short) play.
-    assert len(detect_plays(_jerky_flinch(list(range(12))).signals())) == 1
+    # The same motion in every tick, as long as the shortest generated play, is a play.
+    assert len(detect_plays(_jerky_flinch(list(range(25)), 2.5).signals())) == 1
+
+
+def _burst(levels: list[float], pan: float) -> SignalScript:
+    """A set line, then motion at ``levels`` (one per tick) with the camera panning ``pan``
+    px per tick while they last, then the players walking slowly (0.6) in a held shot."""
+    s = SignalScript()
+    s.closeup()
+    s._add(2.0, motion=0.05, green=0.6, bug=0.95)
+    start = len(s.arrays["motion"])
+    s._add(len(levels) / 10, motion=0.05, green=0.6, bug=0.95, change=0.1)
+    s._add(3.0, motion=0.6, green=0.6, bug=0.95)
+    s.arrays["motion"][start : start + len(levels)] = levels
+    s.arrays["pan"][start : start + 3] = [8.0, 4.0, 2.0]
+    s.arrays["pan"][start + 3 : start + len(levels)] = [pan] * (len(levels) - 3)
+    for k in (-30 - len(levels), -30):
+        s.arrays["cut"][k] = 0.02  # one continuous wide shot
+    s.closeup()
+    return s
+
+
+def test_a_burst_that_collapses_with_the_camera_held_is_a_false_start() -> None:
+    # The network looks' false start: the line jumps, the camera jerks, motion decays over a
+    # second and a half to players standing about (measured: 14, 11, 9, 6, 4, 3, then 0.6).
+    decay = [14, 14, 13, 11, 9, 9, 6, 5, 4, 4, 4, 4, 3, 3, 2]
+    assert detect_plays(_burst([float(x) for x in decay], 0.0).signals()) == []
+    # The same start held 2.6 s (the shortest generated play, a sack or a stuffed run) is a
+    # play, even with the camera still and the players walking slowly after it.
+    held = decay[:4] + [11.0] * 22
+    (play,) = detect_plays(_burst(held, 0.0).signals())
+    assert play.end - play.snap > 2.0
 
 
 def test_a_play_at_a_low_frame_rate_is_still_found() -> None:
@@ -230,3 +270,70 @@ def test_camera_travel_follows_the_ball_until_the_next_cut() -> None:
     assert camera_travel(s, 20, 50) == 120.0
     assert camera_travel(s, 20, 55) == 120.0  # the cut stops it
     assert camera_travel(Signals(Fraction(10), n / 10, {"cut": cut}), 20, 50) is None
+
+
+def test_a_one_second_play_blown_dead_once_the_players_stopped_is_kept() -> None:
+    # Measured on a classic look: the last snap before halftime, a 1.1 s run; its motion
+    # collapses and the camera holds, but the whistle came once the players had stopped.
+    s = SignalScript()
+    s.closeup()
+    s._add(2.0, motion=0.05, green=0.6, bug=0.95)
+    start = len(s.arrays["motion"])
+    s._add(1.1, motion=0.05, green=0.6, bug=0.95, change=0.1)
+    s._add(3.0, motion=0.4, green=0.6, bug=0.95)  # players standing about
+    rise = [1.0, 1.2, 3.4, 4.1, 4.1, 4.1, 5.1, 5.1, 5.1, 5.1, 4.0]
+    s.arrays["motion"][start : start + len(rise)] = rise
+    s.arrays["pan"][start : start + 6] = [6.0, 5.0, 9.0, 5.0, 4.0, 4.0]
+    s.arrays["whistle"][start + 11 : start + 19] = [30.0] * 8
+    for k in (-41, -30):
+        s.arrays["cut"][k] = 0.02  # one continuous wide shot
+    s.closeup()
+    (play,) = detect_plays(s.signals())
+    assert play.end_reason == "whistle"
+    # Without the whistle it is told from a false start by nothing the detector sees.
+    s.arrays["whistle"][start + 11 : start + 19] = [0.0] * 8
+    assert detect_plays(s.signals()) == []
+    assert len(detect_plays(s.signals(), DetectorParams(collapse_share=0.0))) == 1
+
+
+def _false_start_then_short_play() -> BroadcastSpec:
+    """A network look (perspective camera, 22 players, a translucent bug) from a little before
+    a false start to just after the next play, a 3.3 s incompletion (the shortest kinds of play
+    the generator makes last 2.6 to 3.5 s)."""
+    base = BroadcastSpec(
+        game=GameSpec(
+            seed=4,
+            home=TEAMS["MICH"],
+            away=TEAMS["TEX"],
+            quarter_seconds=300,
+            presnap_penalty_rate=0.3,
+        ),
+        look=LOOKS["net_fullbar_720p30"],
+        commercial_scale=0.06,
+        break_rate=0.5,
+        replay_rate=0.0,
+        pregame_seconds=3.0,
+        postgame_seconds=3.0,
+        halftime_seconds=30.0,
+    )
+    return replace(base, start_at=273.5, end_at=323.0)
+
+
+def test_on_a_network_look_the_false_start_is_rejected_and_the_short_play_kept(
+    render_cache: Path, cache_dir: Path
+) -> None:
+    spec = _false_start_then_short_play()
+    truth = plan(spec)[2]
+    (decoy,) = [d for d in truth.decoys if d.kind == "false_start"]
+    (play,) = truth.plays
+    assert play.whistle - play.snap < 3.5 and decoy.time < play.snap
+    broadcast = generate_cached(spec, render_cache)
+    analysis = analyse(probe(broadcast.video), cache_dir=cache_dir)
+    bug = analysis.scorebug is not None
+    found = detect_plays(analysis.signals, None, analysis.readings, scorebug=bug)
+    assert [round(p.snap) for p in found] == [round(play.snap)]
+    # The decoy was a candidate (a still line, a burst, the camera jerking) and is rejected
+    # because its burst collapses.
+    no_collapse = DetectorParams(collapse_share=0.0)
+    everything = detect_plays(analysis.signals, no_collapse, analysis.readings, scorebug=bug)
+    assert any(abs(p.snap - decoy.time) < 0.5 for p in everything)

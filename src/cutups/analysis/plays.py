@@ -12,6 +12,13 @@ running, a whistle at its end, the crowd rising, or the camera following the act
 play of the generated suite has three or four of them; the one candidate with none that the
 suite produced was a sideline shot whose slow drift looked like a snap.
 
+A false start is a burst too: the set line jumps, the camera jerks, the clock may still run
+from the play before. What gives it away is what follows (:func:`burst_collapses`): nobody
+carries a ball anywhere, so within two seconds the players' motion collapses to a fraction of
+its peak while the camera holds still. Unless a whistle ended it once the players had stopped:
+a play that short (a kneel-down, the last snap of a half, measured 1.1 s) is blown dead when
+it is over, a false start while the line is still jumping.
+
 Everything here is a pure function of :class:`~cutups.analysis.signals.Signals`.
 """
 
@@ -32,6 +39,7 @@ __all__ = [
     "CAMERA_SETTLES",
     "DetectedPlay",
     "DetectorParams",
+    "burst_collapses",
     "camera_travel",
     "detect_plays",
     "moving_share",
@@ -39,6 +47,8 @@ __all__ = [
 
 WHISTLE_ON = 10.0
 """Whistle tonality (dB) above which a tick holds a referee's whistle."""
+FOLLOW_PAN = 2.0
+"""Camera pan (px per tick at 320 px) from which the camera is following the action."""
 CAMERA_SETTLES = 1.5
 """Seconds after a play's end for which the camera still catches up with the ball."""
 CUT_ON = SegmentParams().cut_on
@@ -71,6 +81,20 @@ class DetectorParams:
     isolated ticks between still ones (a false start on a 25 fps re-encode measured 0.5)."""
     min_strength: int = 1
     """Optional signals (see :mod:`cutups.analysis.confidence`) a play needs besides motion."""
+    collapse_share: float = 0.2
+    """A burst *collapses* when, for a whole ``quiet_sec``, the players' motion stays below this
+    share of its peak since the snap. Measured on the false start of the network looks (one man
+    flinches, the line reacts, the whistle blows at once, everyone stands up): 0.06 to 0.14; on
+    every true play of the suite's network looks and of the old box look: 0.28 or more."""
+    collapse_sec: float = 2.0
+    """The quiet second must start this soon after the snap. The shortest plays the generator
+    makes (a sack, a stuffed run, an incompletion) last 2.6 s or more, so the quiet second
+    still holds some of their live ball; a false start collapsed 1.2 to 1.8 s after its
+    flinch."""
+    quiet_sec: float = 1.0
+    idle_camera_sec: float = 2.0
+    """From the quiet second on, the camera of a collapsed burst must hold this long (as far as
+    the shot goes) for the burst to be rejected."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +136,7 @@ def detect_plays(
     rate = float(signals.rate)
     raw = signals["motion"]
     motion = smooth(raw, 3)
+    steady = smooth(raw, 5)
     segments = live_wide_segments(signals, p.segments, readings, scorebug=scorebug)
     floor = _noise_floor(motion, segments)
     still, move, peak = floor + p.still_max, floor + p.move_min, floor + p.peak_min
@@ -134,6 +159,12 @@ def detect_plays(
                 end - snap >= min_n
                 and motion[snap:end].max() >= peak
                 and moving_share(raw[snap:end], still) >= p.moving_share
+                # A whistle once the players stopped ended a (short) play; a false start's
+                # whistle blows while the line still jumps, so its end is never "whistle".
+                and (
+                    reason == "whistle"
+                    or not burst_collapses(steady, signals["pan"], snap, b, rate, p)
+                )
             ):
                 found = _scored(signals, snap, end, reason, rate)
             if found is not None and strength(found.evidence) >= p.min_strength:
@@ -153,6 +184,36 @@ def moving_share(raw: NDArray[np.float32], still: float) -> float:
     """
     changed = raw[raw > 0]
     return float((changed > still).mean()) if changed.size else 0.0
+
+
+def burst_collapses(
+    motion: NDArray[np.float32],
+    pan: NDArray[np.float32],
+    snap: int,
+    seg_end: int,
+    rate: float,
+    p: DetectorParams,
+) -> bool:
+    """Whether the burst from ``snap`` dies at once with nothing to follow: a flinch.
+
+    A false start looks like a snap for its first moments (the set line jumps, the camera
+    jerks, and the clock may still be running from the play before), but nobody carries a
+    ball anywhere: the whistle blows, the players stand up where they were, their motion
+    collapses within a second or so and the camera stays put. In a play someone runs until the
+    whistle, and where motion does dip early (a punt's snap to the punter) the camera then
+    follows the kick. ``motion``: the players' motion smoothed over half a second;
+    ``seg_end``: where the shot ends (the quiet second must be seen, not assumed, so a cut
+    away right after a burst never rejects it).
+    """
+    quiet_n = max(1, int(p.quiet_sec * rate))
+    idle_n = max(quiet_n, int(p.idle_camera_sec * rate))
+    first = snap + max(1, int(0.3 * rate))  # past the burst's first ticks (its peak)
+    last = min(snap + int(p.collapse_sec * rate), seg_end - quiet_n)
+    for t in range(first, last + 1):
+        ceiling = p.collapse_share * float(motion[snap:t].max())
+        if float(motion[t : t + quiet_n].max()) < ceiling:
+            return float(pan[t : min(t + idle_n, seg_end)].max()) < FOLLOW_PAN
+    return False
 
 
 def _refine_snap(raw: NDArray[np.float32], k: int, onset_n: int, still: float) -> int:
@@ -195,7 +256,7 @@ def _scored(signals: Signals, snap: int, end: int, reason: str, rate: float) -> 
     before = crowd[max(0, snap - int(3 * rate)) : snap]
     if before.size and crowd[snap:end].mean() > before.mean() + 2.0:
         evidence.append("crowd_surge")
-    if signals["pan"][snap:end].max(initial=0.0) >= 2:
+    if signals["pan"][snap:end].max(initial=0.0) >= FOLLOW_PAN:
         evidence.append("camera_follows")
     if signals["bug_change"][snap:end].max(initial=0.0) > 0.02:
         evidence.append("clock_running")
