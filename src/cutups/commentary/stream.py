@@ -11,7 +11,7 @@ first chunk is being made the first stage waits, so the first chunk has every co
 the chunks are joined by stream copy into the final video and the playlist is closed.
 
 With ``StreamConfig.fast_start`` the first play's first GOP (when it ends before the line, so
-without voice or ducking) is encoded as a chunk of its own while the line is voiced: the stream
+without voice or ducking) is encoded as a chunk of its own before the line is voiced: the stream
 can start after ~2 s of video are encoded instead of the whole play (the 133-s benchmark's
 16-s first chunk cost 1.9 s of CPU, its first GOP 0.36 s), and the rest of the play follows as
 the next chunk, with the GOP's playing time to come. Joined, the two hold the play's frames and
@@ -76,7 +76,7 @@ class StreamConfig:
     queue_size: int = 4
     ffmpeg: str = "ffmpeg"
     fast_start: bool = False
-    """The first play's first GOP as a chunk of its own, made while its line is voiced."""
+    """The first play's first GOP as a chunk of its own, made before its line is voiced."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +114,7 @@ class _Voiced:
 
 @dataclass(frozen=True, slots=True)
 class _Head:
-    """The first play's first GOP, to encode while its line is voiced (fast start)."""
+    """The first play's first GOP, to encode before its line is voiced (fast start)."""
 
     slot: PlaySlot
 
@@ -131,6 +131,8 @@ class _Run:
     stop: threading.Event = field(default_factory=threading.Event)
     first_chunk: threading.Event = field(default_factory=threading.Event)
     """Set once the first chunk is out (or could not be made)."""
+    head_out: threading.Event = field(default_factory=threading.Event)
+    """Set once a fast start's head chunk is out (or was not made)."""
     failure: BaseException | None = None
     warnings: list[JobWarning] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -154,8 +156,8 @@ class _Run:
         if self.stop.is_set():
             raise CanceledError("another stage failed")
 
-    def wait_first_chunk(self) -> None:
-        while not self.first_chunk.wait(0.1):
+    def wait_for(self, event: threading.Event) -> None:
+        while not event.wait(0.1):
             self.check()
 
     def put(self, into: queue.Queue[Any], item: object) -> None:
@@ -216,7 +218,7 @@ def _text_stage(slots: Iterable[PlaySlot], writer: LineWriter, run: _Run) -> Non
             # Nothing more is looked for (decoded, written, voiced) until the first chunk is
             # out: on two cores that work took CPU from the first chunk's voice and encoder,
             # and the plays after it are still found well before the stream reaches them.
-            run.wait_first_chunk()
+            run.wait_for(run.first_chunk)
 
 
 def _voice(slot: PlaySlot, written: WrittenLine, synth: Synthesizer, run: _Run) -> _Voiced:
@@ -254,7 +256,10 @@ def _speech_stage(synth: Synthesizer, parallel: int, run: _Run, *, fast_start: b
                     break
                 slot, written = item
                 if fast_start and not voiced and not pending:
-                    run.put(run.voiced, _Head(slot))  # encoded while the line is voiced
+                    # The head first, alone: voiced beside it, the line slowed it down and
+                    # the rest of the play, which needs both, came no sooner.
+                    run.put(run.voiced, _Head(slot))
+                    run.wait_for(run.head_out)
                 pending.append(pool.submit(_voice, slot, written, synth, run))
                 # The first line is voiced alone, with every core, so the first chunk comes
                 # soonest; then up to ``parallel`` lines at once.
@@ -377,7 +382,9 @@ def _chunk_stage(chunker: _Chunker, run: _Run, started: float) -> float | None:
                     record.text,
                 )
             )  # fmt: skip
-        if not head:
+        if head:
+            run.head_out.set()
+        else:
             # A head chunk leaves the rest of its play to come first: the next plays wait.
             run.first_chunk.set()
 
