@@ -16,6 +16,9 @@ can start after ~2 s of video are encoded instead of the whole play (the 133-s b
 16-s first chunk cost 1.9 s of CPU, its first GOP 0.36 s), and the rest of the play follows as
 the next chunk, with the GOP's playing time to come. Joined, the two hold the play's frames and
 samples exactly, like any two chunks.
+
+A line that cannot be voiced, or a chunk that cannot be encoded, yields a ``warning`` and the
+stream goes on; anything else stops the run with an ``error`` event and the exception.
 """
 
 from __future__ import annotations
@@ -369,8 +372,9 @@ def _chunk_stage(chunker: _Chunker, run: _Run, started: float) -> float | None:
         except FFmpegError as exc:
             run.warn(
                 "chunk_failed",
-                f"play {item.slot.index + 1}: its chunk could not be made ({exc.message})",
-                "that play is missing from the stream" if not head else "the stream starts later",
+                f"play {item.slot.index + 1}: its {'first GOP' if head else 'chunk'} could not "
+                f"be made ({exc.message})",
+                "the play comes whole, later" if head else "that play is missing from the stream",
             )
             record = None
         if record is not None:
