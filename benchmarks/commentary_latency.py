@@ -102,6 +102,8 @@ def streaming(
         "rate": (made - (chunks[0]["end"] - chunks[0]["start"])) / after_first
         if len(chunks) > 1 else math.nan,
         "out": out / "job",
+        "second_chunk": chunks[1]["at"] if len(chunks) > 1 else math.nan,
+        "first_seconds": chunks[0]["end"] - chunks[0]["start"] if chunks else math.nan,
     }  # fmt: skip
 
 
@@ -257,7 +259,9 @@ def main() -> None:
         print(
             f"streaming, fast start: first chunk {fast['first_chunk']:.2f} s (first play "
             f"{fast['first_play']:.2f} s), total {fast['total']:.2f} s, {fast['chunks']} chunks, "
-            f"rate {fast['rate']:.2f}x real time ({_load()})"
+            f"rate {fast['rate']:.2f}x real time; the rest of the first play at "
+            f"{fast['second_chunk']:.2f} s, {fast['second_chunk'] - fast['first_chunk']:.2f} s "
+            f"after its {fast['first_seconds']:.2f}-s head ({_load()})"
         )
     b = batch(piece, root / "batch", args.voice)
     print(
