@@ -1,6 +1,7 @@
 """Commentary latency: the streaming pipeline against the seed's sequential batch pipeline.
 
     python benchmarks/commentary_latency.py [--voice piper|espeak] [--hours 3] [--out DIR]
+        [--no-fast-start]
 
 With ``--out DIR`` the broadcasts are kept there and reused by the next run (the 3-hour file is
 1 GB: put DIR under /work/cache). The load average is printed with every timing.
@@ -14,6 +15,9 @@ On a generated 133-s broadcast (no play-by-play, cold analysis cache), in one ru
 - **batch**, as seed 002 describes the old pipeline: detect all -> write all -> speak all ->
   render all -> join; nothing playable before the end. The same engine parts, run one stage
   after the other.
+- **streaming, fast start** (the recipe's ``fast_start`` option; ``--no-fast-start`` skips it):
+  the same, with the first play's first GOP sent as a chunk of its own before the line is
+  voiced, run right after the plain one so the two figures share the machine's load.
 - **long**: the first chunk of a long broadcast, made by joining copies of the 133-s one
   (stream copy) up to ``--hours``; the run is stopped after its first chunk.
 
@@ -66,7 +70,7 @@ LOOK = "box_topleft_480p30"
 
 
 def streaming(
-    video: Path, out: Path, voice: str, *, stop_after_first: bool = False
+    video: Path, out: Path, voice: str, *, stop_after_first: bool = False, fast_start: bool = False
 ) -> dict[str, Any]:
     recipe = get_recipe("commentary")
     cancel = threading.Event()
@@ -85,7 +89,7 @@ def streaming(
     ctx = RunContext(settings=Settings(cache_dir=out / "cache"), out_dir=out / "job",
                      job_id="stream", on_event=on_event, cancel=cancel)  # fmt: skip
     with contextlib.suppress(CanceledError):
-        run_recipe(recipe, recipe.options({"voice": voice}), video, ctx)
+        run_recipe(recipe, recipe.options({"voice": voice, "fast_start": fast_start}), video, ctx)
     total = time.monotonic() - started
     made = sum(c["end"] - c["start"] for c in chunks)
     after_first = total - chunks[0]["at"] if chunks else math.nan
@@ -98,6 +102,8 @@ def streaming(
         "rate": (made - (chunks[0]["end"] - chunks[0]["start"])) / after_first
         if len(chunks) > 1 else math.nan,
         "out": out / "job",
+        "second_chunk": chunks[1]["at"] if len(chunks) > 1 else math.nan,
+        "first_seconds": chunks[0]["end"] - chunks[0]["start"] if chunks else math.nan,
     }  # fmt: skip
 
 
@@ -190,10 +196,11 @@ def line_checks(job: Path) -> dict[str, int]:
     play does not hold."""
     manifest = json.loads((job / "manifest.json").read_text())
     late = overrun = invented = lines = 0
-    for n, clip in enumerate(manifest["clips"]):
+    for clip in manifest["clips"]:
         if not clip.get("commentary"):
             continue
         lines += 1
+        n = int(Path(clip["file"]).stem.split("_")[1])  # chunk_NNNN: its play's index
         with wave.open(str(job / "voice" / f"line_{n:04d}.wav")) as wav:
             spoken = wav.getnframes() / wav.getframerate()
         at = max(clip["start"], clip["snap"] + LEAD)
@@ -234,6 +241,7 @@ def main() -> None:
     parser.add_argument("--hours", type=float, default=3.0)
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--suite-games", type=int, default=3, help="games for the fact check")
+    parser.add_argument("--no-fast-start", action="store_true", help="skip the fast-start run")
     args = parser.parse_args()
     root = args.out or Path(tempfile.mkdtemp(prefix="commentary-latency-"))
     piece = generate_cached(presets.minutes(133 / 60, LOOK), root / "broadcasts").video
@@ -245,6 +253,16 @@ def main() -> None:
         f"total {s['total']:.2f} s, {s['chunks']} chunks, rate {s['rate']:.2f}x real time "
         f"({_load()})"
     )
+    fast = None
+    if not args.no_fast_start:
+        fast = streaming(piece, root / "stream_fast", args.voice, fast_start=True)
+        print(
+            f"streaming, fast start: first chunk {fast['first_chunk']:.2f} s (first play "
+            f"{fast['first_play']:.2f} s), total {fast['total']:.2f} s, {fast['chunks']} chunks, "
+            f"rate {fast['rate']:.2f}x real time; the rest of the first play at "
+            f"{fast['second_chunk']:.2f} s, {fast['second_chunk'] - fast['first_chunk']:.2f} s "
+            f"after its {fast['first_seconds']:.2f}-s head ({_load()})"
+        )
     b = batch(piece, root / "batch", args.voice)
     print(
         f"batch:     first playback {b['first_chunk']:.2f} s (its first chunk file at "
@@ -262,13 +280,22 @@ def main() -> None:
         f"{checks['drift'] * 1000:.1f} ms (limit {AAC_FRAME * 1000:.1f})"
     )
     print(f"line checks (this run): {line_checks(s['out'])}")
+    if fast is not None:
+        checks = stream_copy_and_drift(fast["out"])
+        print(
+            f"fast start, final video against its chunks: {checks['streams']}; A/V drift "
+            f"{checks['drift'] * 1000:.1f} ms; line checks: {line_checks(fast['out'])}"
+        )
     facts = suite_facts(root, args.suite_games)
     print(f"fact check over {args.suite_games} suite games x 4 formats: {facts}")
     long = long_video(piece, args.hours, root)
     info = probe(long, keyframes=False)
-    lg = streaming(long, root / "long", args.voice, stop_after_first=True)
+    lg = streaming(
+        long, root / "long", args.voice, stop_after_first=True, fast_start=fast is not None
+    )
     print(
-        f"long ({info.duration / 3600:.2f} h, {long.stat().st_size / 1e9:.1f} GB): first chunk "
+        f"long ({info.duration / 3600:.2f} h, {long.stat().st_size / 1e9:.1f} GB"
+        f"{', fast start' if fast else ''}): first chunk "
         f"{lg['first_chunk']:.2f} s (first play {lg['first_play']:.2f} s) ({_load()})"
     )
 

@@ -38,7 +38,7 @@ from cutups.commentary.hls import HlsEventPlaylist
 from cutups.commentary.lines import LineWriter
 from cutups.commentary.slots import play_slots
 from cutups.commentary.speech import EspeakSynth
-from cutups.commentary.stream import ChunkRecord, StreamResult, run_commentary
+from cutups.commentary.stream import ChunkRecord, StreamConfig, StreamResult, run_commentary
 from cutups.jobs.models import Event
 from cutups.media.probe import MediaInfo
 from cutups.timeline import ClipPlan
@@ -54,12 +54,15 @@ _TYPES = {
 }
 
 
-def paced_clips(count: int, every: float) -> list[ClipPlan]:
-    """``count`` plays, one every ``every`` seconds (snap 1 s into each, 4 s long)."""
+def paced_clips(count: int, every: float, *, snap_at: float = 1.0) -> list[ClipPlan]:
+    """``count`` plays, one every ``every`` seconds (snap ``snap_at`` s into each, 3 s long,
+    the clip ending a second after, or where the next begins)."""
+    end = min(snap_at + 4.0, every)
     return [
-        ClipPlan(f"clip_{n}", n * every, n * every + 5.0, n * every + 1.0, n * every + 4.0)
+        ClipPlan(f"clip_{n}", n * every, n * every + end, n * every + snap_at,
+                 n * every + snap_at + 3.0)
         for n in range(count)
-    ]
+    ]  # fmt: skip
 
 
 def make_commentary(
@@ -67,11 +70,12 @@ def make_commentary(
     clips: Sequence[ClipPlan],
     folder: Path,
     on_event: Callable[[StreamEvent], None],
+    config: StreamConfig | None = None,
 ) -> StreamResult:
     """The real pipeline (template lines, espeak-ng) over ``clips`` of ``source``."""
     return run_commentary(
         play_slots(list(clips), source.duration), source, folder, writer=LineWriter(seed=3),
-        synth=EspeakSynth(), on_event=on_event,
+        synth=EspeakSynth(), on_event=on_event, config=config,
     )  # fmt: skip
 
 

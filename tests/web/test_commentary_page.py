@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from cutups.commentary.chunks import EncoderSetup
-from cutups.commentary.stream import StreamResult
+from cutups.commentary.stream import StreamConfig, StreamResult
 from cutups.media.probe import probe
 from tests.commentary.media import make_source
 from tests.web.commentary_server import JOB_ID, CommentaryServer, make_commentary, paced_clips
@@ -134,3 +134,34 @@ def test_a_page_opened_after_the_stream_ended_plays_it_from_the_start(
     expect(page.locator("#commentary-lines li")).to_have_count(PLAYS)
     final = page.locator("#commentary-final")
     expect(final).to_have_attribute("href", f"jobs/{JOB_ID}/stream/commentary.mp4")
+
+
+@pytest.fixture(scope="module")
+def made_fast(tmp_path_factory: pytest.TempPathFactory) -> tuple[StreamResult, EncoderSetup]:
+    """The same with a fast start: the first play's first GOP (2 s, before its line at the
+    snap, 2.5 s in) is a chunk of its own."""
+    folder = tmp_path_factory.mktemp("commentary-fast")
+    source = probe(make_source(folder / "game.mp4", PLAYS * EVERY))
+    clips = paced_clips(PLAYS, EVERY, snap_at=2.5)
+    config = StreamConfig(fast_start=True)
+    result = make_commentary(source, clips, folder / "out", lambda e: None, config)
+    assert len(result.chunks) == PLAYS + 1, result.warnings
+    return result, EncoderSetup.for_source(source)
+
+
+def test_a_fast_start_plays_on_from_the_first_plays_head_without_a_gap(
+    page: Page, server: CommentaryServer, made_fast: tuple[StreamResult, EncoderSetup]
+) -> None:
+    result, setup = made_fast
+    head, rest = result.chunks[:2]
+    assert head.index == rest.index == 0 and head.text is None and rest.text
+    seen = _play_through(page, server, result, setup)
+    assert seen["frame"] - float(seen["firstChunkMs"]) <= 1000, seen
+    assert [w for w in seen["waiting"] if w["ahead"] < STARVED] == [], seen
+    total = sum(r.seconds for r in result.chunks)
+    assert len(seen["buffered"]) == 1, seen
+    assert seen["played"][0][1] == pytest.approx(total, abs=0.1), seen
+    # One line per play: the head's play shows its line once the rest of the play brings it.
+    lines = page.locator("#commentary-lines li")
+    expect(lines).to_have_count(PLAYS)
+    expect(lines.first).to_contain_text(rest.text or "")

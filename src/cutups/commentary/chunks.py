@@ -25,10 +25,18 @@ from pathlib import Path
 from cutups.media.ffmpeg import ProcessRegistry, file_arg, run
 from cutups.media.probe import MediaInfo
 
-__all__ = ["AUDIO_RATE", "ChunkFile", "ChunkSpec", "EncoderSetup", "frame_span", "render_chunk"]
+__all__ = [
+    "AUDIO_RATE",
+    "RAMP",
+    "ChunkFile",
+    "ChunkSpec",
+    "EncoderSetup",
+    "frame_span",
+    "render_chunk",
+]
 
 AUDIO_RATE = 48_000
-_RAMP = 0.25
+RAMP = 0.25
 """Seconds over which the original audio dips under the voice and comes back."""
 
 
@@ -113,9 +121,9 @@ def _duck(spec: ChunkSpec) -> str:
     if spec.voice is None or spec.duck_db >= 0:
         return "anull"
     gain = 10 ** (spec.duck_db / 20)
-    start = spec.voice_at - _RAMP
-    end = spec.voice_at + spec.voice_seconds + _RAMP
-    depth = f"clip(min((t-{start:.3f})/{_RAMP},({end:.3f}-t)/{_RAMP}),0,1)"
+    start = spec.voice_at - RAMP
+    end = spec.voice_at + spec.voice_seconds + RAMP
+    depth = f"clip(min((t-{start:.3f})/{RAMP},({end:.3f}-t)/{RAMP}),0,1)"
     return f"volume=volume='1-{1 - gain:.4f}*{depth}':eval=frame"
 
 

@@ -69,6 +69,11 @@ class CommentaryOptions(RecipeOptions):
         0, ge=0, le=2**31, description="varies the phrasing (same seed, same lines)",
         json_schema_extra={"metavar": "N"},
     )  # fmt: skip
+    fast_start: bool = Field(
+        False,
+        description="the first play's first 2 s as a chunk of their own, so the stream starts "
+        "sooner (its play then comes in two chunks)",
+    )
 
     def plays_options(self) -> PlaysOptions:
         return PlaysOptions(team=self.team)
@@ -155,6 +160,7 @@ class CommentaryRecipe(Recipe[CommentaryOptions, PlaysAnalysis | None]):
                 duck_db=options.duck_db,
                 speech_parallel=settings.commentary_speech_parallel,
                 ffmpeg=settings.ffmpeg,
+                fast_start=options.fast_start,
             ),
             registry=ctx.registry,
             cancel=ctx.cancel,

@@ -50,6 +50,12 @@ function renderStats() {
 function addLine(data) {
   const start = Number.isFinite(data.stream_start) ? data.stream_start : V.streamEnd;
   V.streamEnd = start + (data.end - data.start);
+  const last = V.lines[V.lines.length - 1];
+  if (last && last.item.dataset.index === String(data.index)) {
+    // A fast start sends a play's first seconds (no line) ahead: the rest brings its line.
+    if (data.text) last.item.lastChild.textContent = data.text;
+    return;
+  }
   const item = el(
     "li",
     { "data-index": data.index },
