@@ -35,7 +35,13 @@ class SegmentParams:
     """Histogram change that marks a camera cut."""
     wipe_level: float = 0.2
     wipe_ticks: int = 3
-    """A wipe changes the picture by at least ``wipe_level`` for this many ticks in a row."""
+    """A wipe changes the picture by at least ``wipe_level`` on this many ticks..."""
+    wipe_gap_ticks: int = 1
+    """...allowing gaps this long between them: an animated wipe may hold a frame (its logo, a
+    graphic's stop) or show one close to the last, and one low tick must not split it into two
+    runs each too short to be a wipe (the held-out strip look's wipe out of a replay measured
+    0.30, 0.82, 0.11, 0.88, 0.79: neither half was a wipe, so its replay passed as live football
+    when the bug was off). Two hard cuts a tick apart still make only two changed ticks."""
     replay_max_sec: float = 30.0
     """Two wipes closer than this may bracket a replay."""
 
@@ -46,12 +52,17 @@ def smooth(values: NDArray[np.float32], ticks: int) -> NDArray[np.float32]:
 
 
 def wipes(signals: Signals, p: SegmentParams) -> list[tuple[int, int]]:
-    """Tick ranges [a, b) of gradual, multi-tick transitions."""
-    labels, count = ndimage.label(signals["cut"] >= p.wipe_level)
+    """Tick ranges [a, b) of gradual, multi-tick transitions (changed ticks at least
+    ``wipe_ticks``, gaps of at most ``wipe_gap_ticks`` bridged)."""
+    changed = signals["cut"] >= p.wipe_level
+    bridged = changed.copy()
+    if p.wipe_gap_ticks > 0:
+        bridged |= ndimage.binary_closing(changed, np.ones(p.wipe_gap_ticks + 2, bool))
+    labels, count = ndimage.label(bridged)
     if not count:
         return []
     runs = [(s.start, s.stop) for (s,) in ndimage.find_objects(labels)]
-    return [(a, b) for a, b in runs if b - a >= p.wipe_ticks]
+    return [(a, b) for a, b in runs if int(changed[a:b].sum()) >= p.wipe_ticks]
 
 
 def _clock_runs(readings: Sequence[ClockReading], rate: float, a: int, b: int) -> bool:
