@@ -1,0 +1,51 @@
+"""Wipes into and out of replays, found from the picture's change alone (no scorebug)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cutups.analysis.plays import detect_plays
+from cutups.analysis.segments import SegmentParams, wipes
+
+from .synthetic import RATE, SignalScript
+
+
+def _wipe_with_held_frame(s: SignalScript) -> None:
+    """A five-tick animated wipe whose middle frame is held (barely changes the picture)."""
+    s.wipe()
+    s.arrays["cut"][-4:] = [0.8, 0.8, 0.11, 0.8]
+    s.arrays["cut"].append(0.8)
+    for key in s.arrays:
+        if key != "cut":
+            s.arrays[key].append(s.arrays[key][-1])
+
+
+def test_a_wipe_holding_a_frame_is_one_wipe_and_its_replay_is_not_a_play() -> None:
+    """Without a bug, a replay is told by the wipes around it: one low tick inside the wipe
+    out must not split it into two runs too short to count, and the play right after it stays."""
+    s = SignalScript(seed=3)
+    s.play(6.0)
+    s.closeup(3.0)
+    _wipe_with_held_frame(s)
+    after_wipe_in = len(s.arrays["cut"])
+    s.replay(6.0)
+    _wipe_with_held_frame(s)
+    after_wipe_out = len(s.arrays["cut"])
+    s.closeup(2.0)
+    for k in (after_wipe_in, after_wipe_out):  # the wipe ends on the new shot: no hard cut
+        s.arrays["cut"][k] = 0.02
+    s.play(5.0)
+    signals = s.signals()
+    assert len(wipes(signals, SegmentParams())) == 2
+    found = detect_plays(signals, scorebug=False)
+    assert [round(p.snap, 1) for p in found] == [round(a, 1) for a, _ in s.plays]
+
+
+def test_two_hard_cuts_a_tick_apart_are_not_a_wipe() -> None:
+    cut = np.full(60, 0.02, np.float32)
+    cut[[20, 22]] = 0.9
+    s = SignalScript()
+    s.closeup(6.0)
+    s.arrays["cut"] = list(cut)
+    assert wipes(s.signals(), SegmentParams()) == []
+    assert len(cut) == 6 * RATE
