@@ -310,3 +310,26 @@ def test_a_down_that_reads_as_a_period_is_not_taken_for_it() -> None:
     assert readout.clock_field is not None and readout.clock_field.x1 <= 200
     assert readout.period_field is None or readout.period_field.x1 <= 70
     assert {r.period for r in readout.readings} <= {2, None}
+
+
+def _bug_without_period(clock: int, down: str) -> np.ndarray:
+    """A clock and a down and distance ("1st & 10"), no period shown."""
+    font = ImageFont.truetype(FONT, 20)
+    img = Image.new("L", (300, 40), 35)
+    d = ImageDraw.Draw(img)
+    m, s = divmod(clock, 60)
+    d.text((70, 8), f"{m}:{s:02d}", font=font, fill=235)
+    d.text((170, 8), down, font=font, fill=235)
+    return np.asarray(img)
+
+
+def test_the_down_is_no_still_period() -> None:
+    # Mostly "1st & 10", so its "1st" looks still in the still picture; it changes with the
+    # downs, though, and taken for the period it switched quarters at every first down.
+    downs = ["1st & 10"] * 8 + ["2nd & 7", "3rd & 2"]
+    crops = [_bug_without_period(500 - k, downs[(k // 3) % len(downs)]) for k in range(90)]
+    bug = BugCrops(np.arange(90) * 10, np.stack(crops), Fraction(10))
+    readout = read_clock(bug, TesseractReader())
+    assert readout.clock_field is not None and readout.clock_field.x1 <= 160
+    assert readout.readings
+    assert {r.period for r in readout.readings} == {None}

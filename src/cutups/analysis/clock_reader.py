@@ -401,7 +401,8 @@ def identify_fields(
     if clock is not None and period is not None and _overlaps(clock.box, period.box):
         period = None
     if clock is not None and period is None:
-        period = _still_period(crops, clock, reader, support)
+        changing = [f for f in fields if f is not clock]
+        period = _still_period(crops, clock, reader, support, changing)
     return clock, period
 
 
@@ -422,10 +423,17 @@ def _nearest_period(
 
 
 def _still_period(
-    crops: Crops, clock: TextField, reader: _Reader, support: NDArray[np.bool_] | None
+    crops: Crops,
+    clock: TextField,
+    reader: _Reader,
+    support: NDArray[np.bool_] | None,
+    changing: Sequence[TextField] = (),
 ) -> TextField | None:
     """The still word nearest the clock that reads as a period ("1ST", "Q3", not a bare "3":
-    that may be a score) in at least two of three crops, or None."""
+    that may be a score) in at least two of three crops, or None. Words inside ``changing``
+    fields are not still: the down ("1ST & 10") reads as a period in most crops, and taken
+    for one it switched the period with every first down (a classic look's play-by-play was
+    then refused as another game's)."""
     glyph_h = clock.y1 - clock.y0
     cx, cy = (clock.x0 + clock.x1) / 2, (clock.y0 + clock.y1) / 2
 
@@ -437,7 +445,9 @@ def _still_period(
         (
             w
             for w in words(still_picture(crops), glyph_h, support)
-            if not _overlaps(w.box, clock.box) and abs((w.y0 + w.y1) / 2 - cy) <= 3 * glyph_h
+            if not _overlaps(w.box, clock.box)
+            and not any(_overlaps(w.box, f.box) for f in changing)
+            and abs((w.y0 + w.y1) / 2 - cy) <= 3 * glyph_h
         ),
         key=distance,
     )
@@ -541,7 +551,7 @@ class ClockReader(Analyser):
     """Reads the clock off the bug crops that the decode pass stored (see :func:`read_clock`)."""
 
     name = "clock_reader"
-    version = 4
+    version = 5
 
     @property
     def params(self) -> dict[str, Any]:
