@@ -16,7 +16,7 @@ On a generated 133-s broadcast (no play-by-play, cold analysis cache), in one ru
   render all -> join; nothing playable before the end. The same engine parts, run one stage
   after the other.
 - **streaming, fast start** (the recipe's ``fast_start`` option; ``--no-fast-start`` skips it):
-  the same, with the first play's first GOP sent as a chunk of its own before the line is
+  the same, with the first play's first GOPs sent as a chunk of their own before the line is
   voiced, run right after the plain one so the two figures share the machine's load.
 - **long**: the first chunk of a long broadcast, made by joining copies of the 133-s one
   (stream copy) up to ``--hours``; the run is stopped after its first chunk.

@@ -40,11 +40,16 @@ def test_cutups_run_comments_every_play(
     assert len(manifest["clips"]) == len(broadcast.truth.plays) == 3
     for clip in manifest["clips"]:
         assert (out / clip["file"]).exists() and (out / clip["thumb"]).exists()
+        assert clip["chunks"][-1] == clip["file"]
+        assert all((out / name).exists() for name in clip["chunks"])
         assert clip["commentary"], clip
         facts = PlayFacts.from_dict(clip)
         assert facts.row_id and check_line(clip["commentary"], PlayContext(facts)) == ()
     stats = manifest["commentary"]
-    assert stats["chunks"] == 3 and stats["drift_seconds"] <= AAC_FRAME
+    # A fast start (the default) sends the first play's first seconds as a chunk of their own.
+    chunks = sum(len(clip["chunks"]) for clip in manifest["clips"])
+    assert stats["plays"] == 3 and stats["chunks"] == chunks in (3, 4)
+    assert stats["drift_seconds"] <= AAC_FRAME
     assert (out / "commentary.mp4").exists() and (out / "job.zip").exists()
     assert m3u8.load(str(out / "hls" / "stream.m3u8")).is_endlist
     print(f"\ncommentary run: {stats}")
@@ -71,9 +76,18 @@ def test_run_recipe_streams_events_to_the_hooks(
     options = recipe.options({"voice": "espeak", "duck_db": -18})
     result = run_recipe(recipe, options, broadcast.video, ctx, pbp=broadcast.pbp["espn_json"])
     kinds = [e["type"] for e in events]
-    # The plays recipe may plan a play the listing lacks; every planned play gets a chunk.
-    assert kinds.count("chunk_ready") == len(clips) >= 3 and kinds[-1] == "complete"
+    # The plays recipe may plan a play the listing lacks; every planned play gets a chunk,
+    # and on_clip once: a fast start's head chunk (the first play's first seconds) comes first,
+    # numbered like any chunk, and the play is listed when its last chunk is out.
+    chunks = [e for e in events if e["type"] == "chunk_ready"]
+    assert [c["index"] for c in chunks] == list(range(len(chunks))) and kinds[-1] == "complete"
+    assert [c["play"] for c in chunks if c["play_done"]] == list(range(len(clips)))
+    assert len(clips) >= 3 and len(chunks) == len(clips) + 1
+    assert chunks[0]["play"] == chunks[1]["play"] == 0 and not chunks[0]["play_done"]
+    assert chunks[0]["end"] == chunks[1]["start"] and chunks[0]["text"] is None
     assert [c["file"] for c in clips] == [f"chunks/chunk_{n:04d}.mp4" for n in range(len(clips))]
+    assert clips[0]["chunks"] == ["chunks/chunk_0000_head.mp4", "chunks/chunk_0000.mp4"]
+    assert (clips[0]["start"], clips[0]["end"]) == (chunks[0]["start"], chunks[1]["end"])
     assert result.reel == tmp_path / "job" / "commentary.mp4"
     print(f"\nfirst chunk {first_chunk[0]:.2f} s after the job started (analysis cached)")
 
@@ -120,7 +134,7 @@ def test_without_play_by_play_the_plays_are_found_while_the_commentary_streams(
         (c["snap"], c["end_of_play"]) for c in plays
     ]
     chunks = [e for e in events if e["type"] == "chunk_ready"]
-    assert [c["file"] for c in chunks] == [c["file"] for c in manifest["clips"]]
+    assert [c["file"] for c in chunks] == [f for c in manifest["clips"] for f in c["chunks"]]
     assert not (tmp_path / "cold" / "analysis").exists() or not any(
         (tmp_path / "cold" / "analysis").iterdir()
     )

@@ -209,5 +209,6 @@ def _chunk_file(record: ChunkRecord, setup: EncoderSetup) -> ChunkFile:
 
 def _ready(record: ChunkRecord) -> ChunkReady:
     return ChunkReady(
-        record.index, record.path, record.start, record.end, record.stream_start, record.text
-    )
+        record.index, record.path, record.start, record.end, record.stream_start, record.text,
+        record.play, record.play_done,
+    )  # fmt: skip

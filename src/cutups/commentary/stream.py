@@ -10,12 +10,14 @@ calling thread) encodes each chunk, adds it to the HLS playlist and announces it
 first chunk is being made the first stage waits, so the first chunk has every core. At the end
 the chunks are joined by stream copy into the final video and the playlist is closed.
 
-With ``StreamConfig.fast_start`` the first play's first GOP (when it ends before the line, so
-without voice or ducking) is encoded as a chunk of its own before the line is voiced: the stream
-can start after ~2 s of video are encoded instead of the whole play (the 133-s benchmark's
-16-s first chunk cost 1.9 s of CPU, its first GOP 0.36 s), and the rest of the play follows as
-the next chunk, with the GOP's playing time to come. Joined, the two hold the play's frames and
-samples exactly, like any two chunks.
+With ``StreamConfig.fast_start`` (the default) the first play's first GOPs (up to
+``head_seconds``, ending before the line, so without voice or ducking) are encoded as a chunk
+of their own before the line is voiced: the stream can start after a few seconds of video are
+encoded instead of the whole play (the 133-s benchmark's 16-s first chunk cost 1.9 s of CPU,
+one GOP 0.36 s), and the rest of the play follows as the next chunk, with the head's playing
+time to come. Joined, the two hold the play's frames and samples exactly, like any two chunks.
+Chunks are numbered in stream order (the head is chunk 0, the rest of its play chunk 1); each
+names its play and whether it is the play's last.
 
 A line that cannot be voiced, or a chunk that cannot be encoded, yields a ``warning`` and the
 stream goes on; anything else stops the run with an ``error`` event and the exception.
@@ -78,15 +80,24 @@ class StreamConfig:
     speech_parallel: int = 2
     queue_size: int = 4
     ffmpeg: str = "ffmpeg"
-    fast_start: bool = False
-    """The first play's first GOP as a chunk of its own, made before its line is voiced."""
+    fast_start: bool = True
+    """The first play's first seconds as a chunk of their own, made before its line is voiced."""
+    head_seconds: float = 4.0
+    """A fast start's head: about this many seconds of whole GOPs (at least one), ending before
+    the line dips the audio. One GOP (2 s) was the soonest start, but the rest of the play
+    (its line voiced, then encoded) came up to 3.2 s after it under load: the page stalled at
+    that join. A second GOP costs ~0.2 s more before the start and gives the rest 2 s more."""
 
 
 @dataclass(frozen=True, slots=True)
 class ChunkRecord:
-    """A finished chunk: its file, its span of the source and its place in the stream."""
+    """A finished chunk: its file, its span of the source and its place in the stream
+    (``index``: 0, 1, 2... one per chunk; ``play``: its play's index; ``play_done``: the
+    play's last chunk)."""
 
     index: int
+    play: int
+    play_done: bool
     clip_id: str
     path: Path
     start: float
@@ -300,17 +311,20 @@ class _Chunker:
         )
 
     def make_head(self, slot: PlaySlot) -> ChunkRecord | None:
-        """The slot's first GOP as a chunk of its own, when it ends before the line's audio dip
-        and the play goes on after it (else None). One GOP: the least to encode before the
-        stream can start; the rest of the play has the GOP's playing time to follow it."""
+        """The slot's first GOPs (up to ``head_seconds``) as a chunk of their own, when they
+        end before the line's audio dip and the play goes on after them (else None). Few
+        GOPs: little to encode before the stream can start; the rest of the play has their
+        playing time to follow them."""
         fps = self.info.video.frame_rate
         first, frames = frame_span(slot.chunk_start, slot.min_end, fps)
         quiet = math.floor((Fraction(slot.line_at - RAMP) - first / fps) * fps)
-        head = self.setup.gop
-        if head > min(quiet, frames - 1):
+        gop, room = self.setup.gop, min(quiet, frames - 1)
+        wanted = max(1, round(self.config.head_seconds * float(fps) / gop))  # 2 at 29.97
+        head = gop * min(wanted, room // gop)
+        if head < gop:
             return None
         spec = ChunkSpec(index=slot.index, first_frame=first, frames=head)
-        record = self._encode(slot, spec, f"chunk_{slot.index:04d}_head.mp4", None)
+        record = self._encode(slot, spec, f"chunk_{slot.index:04d}_head.mp4", None, done=False)
         self.made_ahead[slot.index] = head
         return record
 
@@ -334,9 +348,11 @@ class _Chunker:
             voice_seconds=speech.seconds if speech else 0.0,
             duck_db=self.config.duck_db,
         )
-        return self._encode(slot, spec, f"chunk_{slot.index:04d}.mp4", item.text)
+        return self._encode(slot, spec, f"chunk_{slot.index:04d}.mp4", item.text, done=True)
 
-    def _encode(self, slot: PlaySlot, spec: ChunkSpec, name: str, text: str | None) -> ChunkRecord:
+    def _encode(
+        self, slot: PlaySlot, spec: ChunkSpec, name: str, text: str | None, *, done: bool
+    ) -> ChunkRecord:
         path = self.folder / "chunks" / name
         chunk: ChunkFile = render_chunk(
             self.info, spec, self.setup, path, registry=self.registry, ffmpeg=self.config.ffmpeg
@@ -344,7 +360,9 @@ class _Chunker:
         self.playlist.append(chunk, len(self.records))
         fps = self.info.video.frame_rate
         record = ChunkRecord(
-            index=slot.index,
+            index=len(self.records),
+            play=slot.index,
+            play_done=done,
             clip_id=slot.clip.id,
             path=path,
             start=round(float(spec.first_frame / fps), 3),
@@ -383,7 +401,7 @@ def _chunk_stage(chunker: _Chunker, run: _Run, started: float) -> float | None:
             run.emit(
                 ChunkReady(
                     record.index, record.path, record.start, record.end, record.stream_start,
-                    record.text,
+                    record.text, record.play, record.play_done,
                 )
             )  # fmt: skip
         if head:
@@ -440,6 +458,12 @@ def run_commentary(
     return _finish(chunker, run, first_after)
 
 
+def _chapters(records: list[ChunkRecord]) -> list[str]:
+    """A title per chunk: its play's line (a fast start's head takes the line of the rest)."""
+    lines = {r.play: r.text for r in records if r.play_done}
+    return [lines.get(r.play) or f"Play {r.play + 1}" for r in records]
+
+
 def _finish(chunker: _Chunker, run: _Run, first_after: float | None) -> StreamResult:
     records = chunker.records
     run.emit(Status(f"joining {len(records)} chunks", 0.95))
@@ -449,7 +473,7 @@ def _finish(chunker: _Chunker, run: _Run, first_after: float | None) -> StreamRe
         build_reel(
             [r.path for r in records],
             final,
-            chapters=[r.text or f"Play {r.index + 1}" for r in records],
+            chapters=_chapters(records),
             registry=chunker.registry,
             ffmpeg=chunker.config.ffmpeg,
             durations=[r.seconds for r in records],
