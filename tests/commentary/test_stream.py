@@ -193,7 +193,7 @@ def test_fast_start_sends_the_first_plays_first_gops_before_its_line(
     # The line still starts in its play, now in the second chunk.
     line = next(e.to_dict() for e in events if e.type == "commentary_ready")
     assert rest["start"] < line["start"] < rest["end"]
-    assert (tmp_path / "chunks" / "chunk_0000_head.mp4").exists()
+    assert [r.path.name for r in result.chunks] == [f"chunk_{n:04d}.mp4" for n in range(4)]
     final = probe(tmp_path / "commentary.mp4", keyframes=False)
     assert final.video.duration == pytest.approx(sum(r.seconds for r in result.chunks), abs=0.04)
     assert result.drift is not None and result.drift <= 1024 / 48_000
@@ -205,11 +205,11 @@ def test_without_fast_start_every_play_is_one_chunk_numbered_as_its_play(
 ) -> None:
     clips = [ClipPlan(f"clip_{n}", s - 4.0, s + 3.0, s, s + 1.5) for n, s in enumerate((4.5, 14.5))]
     events: list[StreamEvent] = []
-    run_commentary(
+    result = run_commentary(
         play_slots(clips, source.duration), source, tmp_path, writer=LineWriter(seed=5),
         synth=EspeakSynth(), on_event=events.append,
         config=StreamConfig(queue_size=1, fast_start=False),
     )  # fmt: skip
     chunks = [e.to_dict() for e in events if e.type == "chunk_ready"]
     assert [(c["index"], c["play"], c["play_done"]) for c in chunks] == [(0, 0, True), (1, 1, True)]
-    assert not (tmp_path / "chunks" / "chunk_0000_head.mp4").exists()
+    assert [r.path.name for r in result.chunks] == ["chunk_0000.mp4", "chunk_0001.mp4"]

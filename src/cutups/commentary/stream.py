@@ -26,12 +26,13 @@ stream goes on; anything else stops the run with an ``error`` event and the exce
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 import queue
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -324,11 +325,13 @@ class _Chunker:
         if head < gop:
             return None
         spec = ChunkSpec(index=slot.index, first_frame=first, frames=head)
-        record = self._encode(slot, spec, f"chunk_{slot.index:04d}_head.mp4", None, done=False)
+        record = self._encode(slot, spec, None, done=False)
         self.made_ahead[slot.index] = head
         return record
 
-    def make(self, item: _Voiced) -> ChunkRecord:
+    def make(self, item: _Voiced) -> Iterator[ChunkRecord]:
+        """The play's chunk (after its head, if it had one); a play with a head comes in two
+        more when it can: up to the end of its line's voice, then the rest, without voice."""
         slot, speech = item.slot, item.speech
         fps = self.info.video.frame_rate
         end = slot.chunk_end(speech.seconds if speech else None)
@@ -339,21 +342,36 @@ class _Chunker:
         if speech is not None:
             voice = self.folder / "voice" / f"line_{slot.index:04d}.wav"
             voice.write_bytes(speech.wav_bytes())
+        voice_at = slot.line_at - float(first / fps)
         spec = ChunkSpec(
             index=slot.index,
             first_frame=first,
             frames=frames,
             voice=voice,
-            voice_at=slot.line_at - float(first / fps),
+            voice_at=voice_at,
             voice_seconds=speech.seconds if speech else 0.0,
             duck_db=self.config.duck_db,
         )
-        return self._encode(slot, spec, f"chunk_{slot.index:04d}.mp4", item.text, done=True)
+        split = self._voiced_part(spec, fps) if ahead else frames
+        if split >= frames:
+            yield self._encode(slot, spec, item.text, done=True)
+            return
+        yield self._encode(slot, dataclasses.replace(spec, frames=split), item.text, done=False)
+        tail = ChunkSpec(index=slot.index, first_frame=first + split, frames=frames - split)
+        yield self._encode(slot, tail, None, done=True)
+
+    def _voiced_part(self, spec: ChunkSpec, fps: Fraction) -> int:
+        """Frames (whole GOPs) of ``spec`` up to where its voice has ended and the audio is back
+        up. After a fast start's head, only that part waits for the line: encoded alone it is
+        out within the head's playing time, and the rest of the play follows with its own."""
+        back = Fraction(spec.voice_at + spec.voice_seconds + RAMP) if spec.voice else Fraction(0)
+        gop = self.setup.gop
+        return max(1, math.ceil(back * fps / gop)) * gop
 
     def _encode(
-        self, slot: PlaySlot, spec: ChunkSpec, name: str, text: str | None, *, done: bool
+        self, slot: PlaySlot, spec: ChunkSpec, text: str | None, *, done: bool
     ) -> ChunkRecord:
-        path = self.folder / "chunks" / name
+        path = self.folder / "chunks" / f"chunk_{len(self.records):04d}.mp4"  # chunk_ready's index
         chunk: ChunkFile = render_chunk(
             self.info, spec, self.setup, path, registry=self.registry, ffmpeg=self.config.ffmpeg
         )
@@ -386,24 +404,23 @@ def _chunk_stage(chunker: _Chunker, run: _Run, started: float) -> float | None:
         run.check()
         head = isinstance(item, _Head)
         try:
-            record = chunker.make_head(item.slot) if head else chunker.make(item)
+            made = chunker.make_head(item.slot) if head else chunker.make(item)
+            for record in [made] if isinstance(made, ChunkRecord) else made or ():
+                if first_after is None:
+                    first_after = time.monotonic() - started
+                run.emit(
+                    ChunkReady(
+                        record.index, record.path, record.start, record.end,
+                        record.stream_start, record.text, record.play, record.play_done,
+                    )
+                )  # fmt: skip
         except FFmpegError as exc:
             run.warn(
                 "chunk_failed",
-                f"play {item.slot.index + 1}: its {'first GOP' if head else 'chunk'} could not "
+                f"play {item.slot.index + 1}: its {'first GOPs' if head else 'chunk'} could not "
                 f"be made ({exc.message})",
                 "the play comes whole, later" if head else "that play is missing from the stream",
             )
-            record = None
-        if record is not None:
-            if first_after is None:
-                first_after = time.monotonic() - started
-            run.emit(
-                ChunkReady(
-                    record.index, record.path, record.start, record.end, record.stream_start,
-                    record.text, record.play, record.play_done,
-                )
-            )  # fmt: skip
         if head:
             run.head_out.set()
         else:
@@ -425,8 +442,9 @@ def run_commentary(
 ) -> StreamResult:
     """Make the commentary for ``slots`` of ``info``'s video in ``folder``.
 
-    Writes ``chunks/chunk_NNNN.mp4``, ``voice/line_NNNN.wav``, ``hls/stream.m3u8`` (with
-    ``init.mp4`` and ``*.m4s``) and :data:`FINAL_NAME`; every step is announced on ``on_event``.
+    Writes ``chunks/chunk_NNNN.mp4`` (NNNN: the chunk's index), ``voice/line_NNNN.wav`` (NNNN:
+    the play's), ``hls/stream.m3u8`` (with ``init.mp4`` and ``*.m4s``) and :data:`FINAL_NAME`;
+    every step is announced on ``on_event``.
 
     Raises:
         CanceledError: ``cancel`` was set or the registry canceled.
@@ -459,8 +477,8 @@ def run_commentary(
 
 
 def _chapters(records: list[ChunkRecord]) -> list[str]:
-    """A title per chunk: its play's line (a fast start's head takes the line of the rest)."""
-    lines = {r.play: r.text for r in records if r.play_done}
+    """A title per chunk: its play's line (every chunk of a fast start's first play)."""
+    lines = {r.play: r.text for r in records if r.text}
     return [lines.get(r.play) or f"Play {r.play + 1}" for r in records]
 
 

@@ -189,9 +189,8 @@ class _Events:
         self.ctx, self.duration, self.streamed = ctx, max(duration, 1e-9), streamed
         self.clips = clips
         """The clips so far (a list that grows while the plays are found)."""
-        self.parts: list[str] = []
-        """The chunks of the play being sent, before its last (a fast start's head)."""
-        self.play_start: float | None = None
+        self.parts: list[ChunkReady] = []
+        """The chunks of the play being sent, before its last (a fast start's head...)."""
 
     def __call__(self, event: StreamEvent) -> None:
         if self.ctx.on_event is not None:
@@ -204,15 +203,13 @@ class _Events:
         # While plays are still being found the count is not known: the stream's position.
         done = event.end / self.duration if self.streamed else (event.play + 1) / len(self.clips)
         self.ctx.progress("cutting", min(1.0, done), f"chunk {event.index + 1}")
-        start = event.start if self.play_start is None else self.play_start
-        files = [*self.parts, event.path.name]
-        if not event.play_done:
-            self.parts, self.play_start = files, start
-            return
-        self.parts, self.play_start = [], None
-        if self.ctx.on_clip is not None:
-            clip = self.clips[event.play]
-            self.ctx.on_clip(_entry(clip, start, event.end, files, event.text))
+        # A play whose last chunk failed is left out, like a play whose only chunk failed.
+        parts = [*(p for p in self.parts if p.play == event.play), event]
+        self.parts = [] if event.play_done else parts
+        if event.play_done and self.ctx.on_clip is not None:
+            clip, text = self.clips[event.play], next((p.text for p in parts if p.text), None)
+            names = [p.path.name for p in parts]
+            self.ctx.on_clip(_entry(clip, event.play, parts[0].start, event.end, names, text))
 
     def warn(self, code: str, message: str) -> None:
         if self.ctx.on_event is not None:
@@ -234,11 +231,13 @@ def _public(event: StreamEvent, out_dir: Path) -> dict[str, Any]:
 
 
 def _entry(
-    clip: ClipPlan, start: float, end: float, names: Sequence[str], text: str | None
+    clip: ClipPlan, play: int, start: float, end: float, names: Sequence[str], text: str | None
 ) -> dict[str, Any]:
-    """A play's manifest entry: ``file`` is its last chunk (the one with its line);
-    ``chunks`` every chunk of it in stream order (two for a fast start's first play)."""
+    """A play's manifest entry: ``file`` is its last chunk; ``chunks`` every chunk of it in
+    stream order (two or three for a fast start's first play); ``commentary`` its line, voiced
+    in ``voice/line_NNNN.wav`` (NNNN: ``play``, its index in the stream's plays)."""
     entry = clip_entry(dataclasses.replace(clip, start=start, end=end))
+    entry["play"] = play
     entry["file"] = f"chunks/{names[-1]}"
     entry["chunks"] = [f"chunks/{name}" for name in names]
     entry["commentary"] = text
@@ -260,7 +259,8 @@ def _package(
         thumb.parent.mkdir(parents=True, exist_ok=True)
         thumbnail(info, keyframe_near(info, clip.snap), thumb, registry=ctx.registry)
         names = [r.path.name for r in play]
-        entry = _entry(clip, play[0].start, last.end, names, last.text)
+        text = next((r.text for r in play if r.text), None)
+        entry = _entry(clip, last.play, play[0].start, last.end, names, text)
         entry["stream_start"] = play[0].stream_start
         entries.append(entry)
         files |= {f"chunks/{r.path.name}": r.path for r in play}
