@@ -213,3 +213,38 @@ def test_without_fast_start_every_play_is_one_chunk_numbered_as_its_play(
     chunks = [e.to_dict() for e in events if e.type == "chunk_ready"]
     assert [(c["index"], c["play"], c["play_done"]) for c in chunks] == [(0, 0, True), (1, 1, True)]
     assert [r.path.name for r in result.chunks] == ["chunk_0000.mp4", "chunk_0001.mp4"]
+
+
+def test_a_fast_start_sends_a_long_first_play_as_head_line_part_and_rest(
+    source: MediaInfo, tmp_path: Path
+) -> None:
+    """A 16-s first play: after its head, only the part up to where its voice has ended (whole
+    GOPs) waits for the line, so it lands soon after the head; the rest, without voice, follows.
+    The three join exactly, and the final video is still a drift-free join."""
+    clips = [
+        ClipPlan("clip_0", 0.5, 16.5, 4.5, 14.0),
+        ClipPlan("clip_1", 20.5, 27.5, 24.5, 26.0),
+    ]
+    events: list[StreamEvent] = []
+    result = run_commentary(
+        play_slots(clips, source.duration), source, tmp_path, writer=LineWriter(seed=5),
+        synth=EspeakSynth(), on_event=events.append, config=StreamConfig(queue_size=1),
+    )  # fmt: skip
+    chunks = [e.to_dict() for e in events if e.type == "chunk_ready"]
+    assert [(c["index"], c["play"], c["play_done"]) for c in chunks] == [
+        (0, 0, False), (1, 0, False), (2, 0, True), (3, 1, True)
+    ]  # fmt: skip
+    head, line_part, rest = chunks[:3]
+    assert head["text"] is None and line_part["text"] and rest["text"] is None
+    assert head["end"] == line_part["start"] and line_part["end"] == rest["start"]
+    gop = 60 * 1001 / 30000
+    part = line_part["end"] - line_part["start"]
+    assert part / gop == pytest.approx(round(part / gop), abs=1e-3)  # whole GOPs
+    voice = tmp_path / "voice" / "line_0000.wav"
+    with wave.open(str(voice)) as wav:
+        spoken = wav.getnframes() / wav.getframerate()
+    line = next(e.to_dict() for e in events if e.type == "commentary_ready")
+    assert line_part["start"] < line["start"] and line["start"] + spoken + 0.25 <= line_part["end"]
+    assert line_part["end"] - (line["start"] + spoken + 0.25) < gop  # no more than it needs
+    assert rest["end"] == pytest.approx(result.chunks[2].end) and rest["end"] > 14.0
+    assert result.drift is not None and result.drift <= 1024 / 48_000
