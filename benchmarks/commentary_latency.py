@@ -16,7 +16,7 @@ On a generated 133-s broadcast (no play-by-play, cold analysis cache), in one ru
   render all -> join; nothing playable before the end. The same engine parts, run one stage
   after the other.
 - **streaming, fast start** (the recipe's ``fast_start`` option; ``--no-fast-start`` skips it):
-  the same, with the first play's first GOP sent as a chunk of its own before the line is
+  the same, with the first play's first GOPs sent as a chunk of their own before the line is
   voiced, run right after the plain one so the two figures share the machine's load.
 - **long**: the first chunk of a long broadcast, made by joining copies of the 133-s one
   (stream copy) up to ``--hours``; the run is stopped after its first chunk.
@@ -104,7 +104,20 @@ def streaming(
         "out": out / "job",
         "second_chunk": chunks[1]["at"] if len(chunks) > 1 else math.nan,
         "first_seconds": chunks[0]["end"] - chunks[0]["start"] if chunks else math.nan,
+        "margin": _join_margin(chunks),
     }  # fmt: skip
+
+
+def _join_margin(chunks: list[dict[str, Any]]) -> float:
+    """The least, over the first play's joins, of (stream time ahead when the next chunk lands
+    if playback starts at the first chunk_ready): negative, a live page would stall there."""
+    first = [c for c in chunks if c["play"] == 0]
+    if len(first) < 2:
+        return math.nan
+    return min(
+        (nxt["stream_start"] - chunks[0]["stream_start"]) - (nxt["at"] - chunks[0]["at"])
+        for nxt in first[1:]
+    )
 
 
 class _Voiced:
@@ -176,7 +189,7 @@ def stream_copy_and_drift(job: Path) -> dict[str, Any]:
     """Per stream: packets of the final video, how many are byte for byte a chunk's packet
     (a re-encode would leave next to none), and how many chunk packets the join left out."""
     manifest = json.loads((job / "manifest.json").read_text())
-    chunks = [job / c["file"] for c in manifest["clips"]]
+    chunks = [job / name for c in manifest["clips"] for name in c["chunks"]]
     streams = {}
     for stream in ("v", "a"):
         final = _packets(job / "commentary.mp4", stream)
@@ -200,7 +213,7 @@ def line_checks(job: Path) -> dict[str, int]:
         if not clip.get("commentary"):
             continue
         lines += 1
-        n = int(Path(clip["file"]).stem.split("_")[1])  # chunk_NNNN: its play's index
+        n = clip["play"]  # voice/line_NNNN.wav: its play's index
         with wave.open(str(job / "voice" / f"line_{n:04d}.wav")) as wav:
             spoken = wav.getnframes() / wav.getframerate()
         at = max(clip["start"], clip["snap"] + LEAD)
@@ -261,7 +274,8 @@ def main() -> None:
             f"{fast['first_play']:.2f} s), total {fast['total']:.2f} s, {fast['chunks']} chunks, "
             f"rate {fast['rate']:.2f}x real time; the rest of the first play at "
             f"{fast['second_chunk']:.2f} s, {fast['second_chunk'] - fast['first_chunk']:.2f} s "
-            f"after its {fast['first_seconds']:.2f}-s head ({_load()})"
+            f"after its {fast['first_seconds']:.2f}-s head; least margin at the first play's "
+            f"joins {fast['margin']:+.2f} s ({_load()})"
         )
     b = batch(piece, root / "batch", args.voice)
     print(

@@ -1,6 +1,7 @@
 """Where the commentary's first chunk goes: per-stage timestamps of one streaming run.
 
-    python benchmarks/commentary_stages.py VIDEO [--voice piper|espeak] [--out DIR] [--fast-start]
+    python benchmarks/commentary_stages.py VIDEO [--voice piper|espeak] [--out DIR]
+        [--no-fast-start]
 
 Runs ``cutups run --recipe commentary`` on VIDEO (no play-by-play: plays found while decoding)
 until its first ``chunk_ready``, with timers wrapped around the stages on the way (probe,
@@ -146,7 +147,10 @@ def main() -> None:
     parser.add_argument("video", type=Path)
     parser.add_argument("--voice", default="piper", choices=("piper", "espeak"))
     parser.add_argument("--out", type=Path, default=None)
-    parser.add_argument("--fast-start", action="store_true", help="the recipe's fast_start")
+    parser.add_argument(
+        "--fast-start", action=argparse.BooleanOptionalAction, default=True,
+        help="the recipe's fast_start (on by default)",
+    )  # fmt: skip
     args = parser.parse_args()
     out = args.out or Path(tempfile.mkdtemp(prefix="commentary-stages-"))
     shutil.rmtree(out / "job", ignore_errors=True)

@@ -3,6 +3,7 @@ the hooks a job service listens on, and what lands in the output folder."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from pathlib import Path
@@ -40,11 +41,16 @@ def test_cutups_run_comments_every_play(
     assert len(manifest["clips"]) == len(broadcast.truth.plays) == 3
     for clip in manifest["clips"]:
         assert (out / clip["file"]).exists() and (out / clip["thumb"]).exists()
+        assert clip["chunks"][-1] == clip["file"]
+        assert all((out / name).exists() for name in clip["chunks"])
         assert clip["commentary"], clip
         facts = PlayFacts.from_dict(clip)
         assert facts.row_id and check_line(clip["commentary"], PlayContext(facts)) == ()
     stats = manifest["commentary"]
-    assert stats["chunks"] == 3 and stats["drift_seconds"] <= AAC_FRAME
+    # A fast start (the default) sends the first play's first seconds as a chunk of their own.
+    chunks = sum(len(clip["chunks"]) for clip in manifest["clips"])
+    assert stats["plays"] == 3 and stats["chunks"] == chunks in (3, 4, 5)
+    assert stats["drift_seconds"] <= AAC_FRAME
     assert (out / "commentary.mp4").exists() and (out / "job.zip").exists()
     assert m3u8.load(str(out / "hls" / "stream.m3u8")).is_endlist
     print(f"\ncommentary run: {stats}")
@@ -71,9 +77,24 @@ def test_run_recipe_streams_events_to_the_hooks(
     options = recipe.options({"voice": "espeak", "duck_db": -18})
     result = run_recipe(recipe, options, broadcast.video, ctx, pbp=broadcast.pbp["espn_json"])
     kinds = [e["type"] for e in events]
-    # The plays recipe may plan a play the listing lacks; every planned play gets a chunk.
-    assert kinds.count("chunk_ready") == len(clips) >= 3 and kinds[-1] == "complete"
-    assert [c["file"] for c in clips] == [f"chunks/chunk_{n:04d}.mp4" for n in range(len(clips))]
+    # The plays recipe may plan a play the listing lacks; every planned play gets a chunk,
+    # and on_clip once: a fast start sends the first play's first seconds as a chunk of their
+    # own (then its line's part, then maybe the rest), numbered like any chunk, and the play
+    # is listed when its last chunk is out.
+    chunks = [e for e in events if e["type"] == "chunk_ready"]
+    assert [c["index"] for c in chunks] == list(range(len(chunks))) and kinds[-1] == "complete"
+    assert [c["play"] for c in chunks if c["play_done"]] == list(range(len(clips)))
+    first = [c for c in chunks if c["play"] == 0]
+    assert len(clips) >= 3 and len(first) in (2, 3) and chunks[: len(first)] == first
+    assert len(chunks) == len(clips) + len(first) - 1
+    assert [c["play_done"] for c in first] == [False] * (len(first) - 1) + [True]
+    assert first[0]["text"] is None and first[1]["text"]
+    assert all(a["end"] == b["start"] for a, b in itertools.pairwise(first))
+    assert [c["file"] for c in chunks] == [f"chunks/chunk_{n:04d}.mp4" for n in range(len(chunks))]
+    assert [f for c in clips for f in c["chunks"]] == [c["file"] for c in chunks]
+    assert [c["play"] for c in clips] == list(range(len(clips)))
+    assert (clips[0]["start"], clips[0]["end"]) == (first[0]["start"], first[-1]["end"])
+    assert clips[0]["commentary"] == first[1]["text"]
     assert result.reel == tmp_path / "job" / "commentary.mp4"
     print(f"\nfirst chunk {first_chunk[0]:.2f} s after the job started (analysis cached)")
 
@@ -120,7 +141,7 @@ def test_without_play_by_play_the_plays_are_found_while_the_commentary_streams(
         (c["snap"], c["end_of_play"]) for c in plays
     ]
     chunks = [e for e in events if e["type"] == "chunk_ready"]
-    assert [c["file"] for c in chunks] == [c["file"] for c in manifest["clips"]]
+    assert [c["file"] for c in chunks] == [f for c in manifest["clips"] for f in c["chunks"]]
     assert not (tmp_path / "cold" / "analysis").exists() or not any(
         (tmp_path / "cold" / "analysis").iterdir()
     )

@@ -159,10 +159,10 @@ def test_a_chunk_stage_slower_than_the_others_still_gets_every_play(
     assert [e.type for e in events].count("chunk_ready") == 3
 
 
-def test_fast_start_sends_the_first_plays_first_gop_before_its_line(
+def test_fast_start_sends_the_first_plays_first_gops_before_its_line(
     source: MediaInfo, tmp_path: Path
 ) -> None:
-    """The first play's first GOP (before its line's audio dip) comes first, as a chunk without
+    """The first play's first GOPs (before its line's audio dip) come first, as a chunk without
     voice; the rest of the play follows with the line; together they hold the play's frames
     and samples exactly, and the final video is still a drift-free join of every chunk."""
     clips = []
@@ -175,21 +175,76 @@ def test_fast_start_sends_the_first_plays_first_gop_before_its_line(
         config=StreamConfig(queue_size=1, fast_start=True),
     )  # fmt: skip
     chunks = [e.to_dict() for e in events if e.type == "chunk_ready"]
-    assert [c["index"] for c in chunks] == [0, 0, 1, 2]
+    # Every chunk its own index, in stream order; the head and the rest share their play.
+    assert [c["index"] for c in chunks] == [0, 1, 2, 3]
+    assert [(c["play"], c["play_done"]) for c in chunks] == [
+        (0, False), (0, True), (1, True), (2, True)
+    ]  # fmt: skip
     head, rest = chunks[0], chunks[1]
     assert head["text"] is None and rest["text"]
-    # One GOP (60 frames at 29.97: 2.002 s), ending before the line (snap + 0.3) dips the audio.
+    # Two GOPs (2 x 60 frames at 29.97: 4.004 s, the default head_seconds), ending before the
+    # line (snap + 0.3) dips the audio.
     assert head["start"] == pytest.approx(0.5, abs=0.02)
-    assert head["end"] - head["start"] == pytest.approx(60 * 1001 / 30000, abs=1e-3)
+    assert head["end"] - head["start"] == pytest.approx(120 * 1001 / 30000, abs=2e-3)
     assert head["end"] <= clips[0].snap + 0.3 - 0.25
     assert rest["start"] == head["end"] and rest["stream_start"] == pytest.approx(
-        head["end"] - head["start"], abs=1e-3
-    )
+        head["end"] - head["start"], abs=2e-3
+    )  # spans rounded to the ms
     # The line still starts in its play, now in the second chunk.
     line = next(e.to_dict() for e in events if e.type == "commentary_ready")
     assert rest["start"] < line["start"] < rest["end"]
-    assert (tmp_path / "chunks" / "chunk_0000_head.mp4").exists()
+    assert [r.path.name for r in result.chunks] == [f"chunk_{n:04d}.mp4" for n in range(4)]
     final = probe(tmp_path / "commentary.mp4", keyframes=False)
     assert final.video.duration == pytest.approx(sum(r.seconds for r in result.chunks), abs=0.04)
     assert result.drift is not None and result.drift <= 1024 / 48_000
     assert m3u8.load(str(tmp_path / "hls" / "stream.m3u8")).is_endlist
+
+
+def test_without_fast_start_every_play_is_one_chunk_numbered_as_its_play(
+    source: MediaInfo, tmp_path: Path
+) -> None:
+    clips = [ClipPlan(f"clip_{n}", s - 4.0, s + 3.0, s, s + 1.5) for n, s in enumerate((4.5, 14.5))]
+    events: list[StreamEvent] = []
+    result = run_commentary(
+        play_slots(clips, source.duration), source, tmp_path, writer=LineWriter(seed=5),
+        synth=EspeakSynth(), on_event=events.append,
+        config=StreamConfig(queue_size=1, fast_start=False),
+    )  # fmt: skip
+    chunks = [e.to_dict() for e in events if e.type == "chunk_ready"]
+    assert [(c["index"], c["play"], c["play_done"]) for c in chunks] == [(0, 0, True), (1, 1, True)]
+    assert [r.path.name for r in result.chunks] == ["chunk_0000.mp4", "chunk_0001.mp4"]
+
+
+def test_a_fast_start_sends_a_long_first_play_as_head_line_part_and_rest(
+    source: MediaInfo, tmp_path: Path
+) -> None:
+    """A 16-s first play: after its head, only the part up to where its voice has ended (whole
+    GOPs) waits for the line, so it lands soon after the head; the rest, without voice, follows.
+    The three join exactly, and the final video is still a drift-free join."""
+    clips = [
+        ClipPlan("clip_0", 0.5, 16.5, 4.5, 14.0),
+        ClipPlan("clip_1", 20.5, 27.5, 24.5, 26.0),
+    ]
+    events: list[StreamEvent] = []
+    result = run_commentary(
+        play_slots(clips, source.duration), source, tmp_path, writer=LineWriter(seed=5),
+        synth=EspeakSynth(), on_event=events.append, config=StreamConfig(queue_size=1),
+    )  # fmt: skip
+    chunks = [e.to_dict() for e in events if e.type == "chunk_ready"]
+    assert [(c["index"], c["play"], c["play_done"]) for c in chunks] == [
+        (0, 0, False), (1, 0, False), (2, 0, True), (3, 1, True)
+    ]  # fmt: skip
+    head, line_part, rest = chunks[:3]
+    assert head["text"] is None and line_part["text"] and rest["text"] is None
+    assert head["end"] == line_part["start"] and line_part["end"] == rest["start"]
+    gop = 60 * 1001 / 30000
+    part = line_part["end"] - line_part["start"]
+    assert part / gop == pytest.approx(round(part / gop), abs=1e-3)  # whole GOPs
+    voice = tmp_path / "voice" / "line_0000.wav"
+    with wave.open(str(voice)) as wav:
+        spoken = wav.getnframes() / wav.getframerate()
+    line = next(e.to_dict() for e in events if e.type == "commentary_ready")
+    assert line_part["start"] < line["start"] and line["start"] + spoken + 0.25 <= line_part["end"]
+    assert line_part["end"] - (line["start"] + spoken + 0.25) < gop  # no more than it needs
+    assert rest["end"] == pytest.approx(result.chunks[2].end) and rest["end"] > 14.0
+    assert result.drift is not None and result.drift <= 1024 / 48_000

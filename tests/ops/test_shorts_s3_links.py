@@ -77,3 +77,16 @@ def test_local_storage_links_stay_signed_api_links(tmp_path: Path) -> None:
     assert link("plan.json").startswith(f"http://api/ai-clipping/links/{JOB}/plan.json?")
     unsigned = output_links(store, Settings(), JOB, "http://api")
     assert unsigned("transcript.json") == f"http://api/ai-clipping/jobs/{JOB}/transcript.json"
+
+
+def test_a_commentary_plays_every_chunk_goes_up_when_the_play_is_done(
+    tmp_path: Path, store: S3Artifacts
+) -> None:
+    """A fast start's first play comes in several chunks: its manifest entry lists them all in
+    ``chunks``, and each is uploaded with the play, not only its last (``file``)."""
+    (tmp_path / "chunks").mkdir()
+    names = [f"chunks/chunk_{n:04d}.mp4" for n in range(3)]
+    for name in names:
+        (tmp_path / name).write_bytes(b"\x00\x00\x00\x18ftypisom" + bytes(64))
+    store.clip_ready(JOB, tmp_path, {"id": "clip_0", "file": names[-1], "chunks": names})
+    assert all(store.exists(JOB, name) for name in names)

@@ -12,8 +12,9 @@ ways:
   that does not depend on the machine's load;
 - :meth:`CommentaryServer.live`: the pipeline runs now, and each event is sent as it happens.
 
-``chunk_ready`` carries ``{index, url, start, end, stream_start, text}``; ``complete`` carries
-``{chunks, final_video}``; the job's ``completed`` ends the stream, as the service does.
+``chunk_ready`` carries ``{index, url, start, end, stream_start, text, play, play_done}``;
+``complete`` carries ``{chunks, final_video}``; the job's ``completed`` ends the stream, as the
+service does.
 """
 
 from __future__ import annotations
@@ -209,5 +210,6 @@ def _chunk_file(record: ChunkRecord, setup: EncoderSetup) -> ChunkFile:
 
 def _ready(record: ChunkRecord) -> ChunkReady:
     return ChunkReady(
-        record.index, record.path, record.start, record.end, record.stream_start, record.text
-    )
+        record.index, record.path, record.start, record.end, record.stream_start, record.text,
+        record.play, record.play_done,
+    )  # fmt: skip

@@ -60,7 +60,8 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> tuple[StreamResult, Encode
     """Chunks made once by the real pipeline (template lines, espeak-ng) on a generated game."""
     folder = tmp_path_factory.mktemp("commentary-made")
     source = probe(make_source(folder / "game.mp4", PLAYS * EVERY))
-    result = make_commentary(source, paced_clips(PLAYS, EVERY), folder / "out", lambda e: None)
+    clips, plain = paced_clips(PLAYS, EVERY), StreamConfig(fast_start=False)  # a chunk per play
+    result = make_commentary(source, clips, folder / "out", lambda e: None, plain)
     assert len(result.chunks) == PLAYS, result.warnings
     return result, EncoderSetup.for_source(source)
 
@@ -139,7 +140,7 @@ def test_a_page_opened_after_the_stream_ended_plays_it_from_the_start(
 @pytest.fixture(scope="module")
 def made_fast(tmp_path_factory: pytest.TempPathFactory) -> tuple[StreamResult, EncoderSetup]:
     """The same with a fast start: the first play's first GOP (2 s, before its line at the
-    snap, 2.5 s in) is a chunk of its own."""
+    snap, 2.5 s in: no room for a second) is a chunk of its own."""
     folder = tmp_path_factory.mktemp("commentary-fast")
     source = probe(make_source(folder / "game.mp4", PLAYS * EVERY))
     clips = paced_clips(PLAYS, EVERY, snap_at=2.5)
@@ -154,7 +155,8 @@ def test_a_fast_start_plays_on_from_the_first_plays_head_without_a_gap(
 ) -> None:
     result, setup = made_fast
     head, rest = result.chunks[:2]
-    assert head.index == rest.index == 0 and head.text is None and rest.text
+    assert (head.index, rest.index) == (0, 1) and head.play == rest.play == 0
+    assert not head.play_done and head.text is None and rest.text
     seen = _play_through(page, server, result, setup)
     assert seen["frame"] - float(seen["firstChunkMs"]) <= 1000, seen
     assert [w for w in seen["waiting"] if w["ahead"] < STARVED] == [], seen

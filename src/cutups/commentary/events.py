@@ -71,8 +71,11 @@ class CommentaryReady(StreamEvent):
 
 @dataclass(frozen=True, slots=True)
 class ChunkReady(StreamEvent):
-    """Chunk ``index`` is playable. ``start``/``end``: its span of the source;
-    ``stream_start``: where it begins in the stream and the final video."""
+    """Chunk ``index`` is playable. ``index``: its place in the stream (0, 1, 2... in order,
+    one per chunk); ``play``: the play it belongs to; ``play_done``: the play's last chunk (a
+    fast start sends the first play in two: its first seconds, then the rest with the line).
+    ``start``/``end``: its span of the source; ``stream_start``: where it begins in the
+    stream and the final video."""
 
     type: ClassVar[str] = "chunk_ready"
     index: int
@@ -81,6 +84,8 @@ class ChunkReady(StreamEvent):
     end: float
     stream_start: float
     text: str | None
+    play: int
+    play_done: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,12 +10,14 @@ calling thread) encodes each chunk, adds it to the HLS playlist and announces it
 first chunk is being made the first stage waits, so the first chunk has every core. At the end
 the chunks are joined by stream copy into the final video and the playlist is closed.
 
-With ``StreamConfig.fast_start`` the first play's first GOP (when it ends before the line, so
-without voice or ducking) is encoded as a chunk of its own before the line is voiced: the stream
-can start after ~2 s of video are encoded instead of the whole play (the 133-s benchmark's
-16-s first chunk cost 1.9 s of CPU, its first GOP 0.36 s), and the rest of the play follows as
-the next chunk, with the GOP's playing time to come. Joined, the two hold the play's frames and
-samples exactly, like any two chunks.
+With ``StreamConfig.fast_start`` (the default) the first play's first GOPs (up to
+``head_seconds``, ending before the line, so without voice or ducking) are encoded as a chunk
+of their own before the line is voiced: the stream can start after a few seconds of video are
+encoded instead of the whole play (the 133-s benchmark's 16-s first chunk cost 1.9 s of CPU,
+one GOP 0.36 s), and the rest of the play follows as the next chunk, with the head's playing
+time to come. Joined, the two hold the play's frames and samples exactly, like any two chunks.
+Chunks are numbered in stream order (the head is chunk 0, the rest of its play chunk 1); each
+names its play and whether it is the play's last.
 
 A line that cannot be voiced, or a chunk that cannot be encoded, yields a ``warning`` and the
 stream goes on; anything else stops the run with an ``error`` event and the exception.
@@ -24,12 +26,13 @@ stream goes on; anything else stops the run with an ``error`` event and the exce
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 import queue
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -78,15 +81,24 @@ class StreamConfig:
     speech_parallel: int = 2
     queue_size: int = 4
     ffmpeg: str = "ffmpeg"
-    fast_start: bool = False
-    """The first play's first GOP as a chunk of its own, made before its line is voiced."""
+    fast_start: bool = True
+    """The first play's first seconds as a chunk of their own, made before its line is voiced."""
+    head_seconds: float = 4.0
+    """A fast start's head: about this many seconds of whole GOPs (at least one), ending before
+    the line dips the audio. One GOP (2 s) was the soonest start, but the rest of the play
+    (its line voiced, then encoded) came up to 3.2 s after it under load: the page stalled at
+    that join. A second GOP costs ~0.2 s more before the start and gives the rest 2 s more."""
 
 
 @dataclass(frozen=True, slots=True)
 class ChunkRecord:
-    """A finished chunk: its file, its span of the source and its place in the stream."""
+    """A finished chunk: its file, its span of the source and its place in the stream
+    (``index``: 0, 1, 2... one per chunk; ``play``: its play's index; ``play_done``: the
+    play's last chunk)."""
 
     index: int
+    play: int
+    play_done: bool
     clip_id: str
     path: Path
     start: float
@@ -300,21 +312,26 @@ class _Chunker:
         )
 
     def make_head(self, slot: PlaySlot) -> ChunkRecord | None:
-        """The slot's first GOP as a chunk of its own, when it ends before the line's audio dip
-        and the play goes on after it (else None). One GOP: the least to encode before the
-        stream can start; the rest of the play has the GOP's playing time to follow it."""
+        """The slot's first GOPs (up to ``head_seconds``) as a chunk of their own, when they
+        end before the line's audio dip and the play goes on after them (else None). Few
+        GOPs: little to encode before the stream can start; the rest of the play has their
+        playing time to follow them."""
         fps = self.info.video.frame_rate
         first, frames = frame_span(slot.chunk_start, slot.min_end, fps)
         quiet = math.floor((Fraction(slot.line_at - RAMP) - first / fps) * fps)
-        head = self.setup.gop
-        if head > min(quiet, frames - 1):
+        gop, room = self.setup.gop, min(quiet, frames - 1)
+        wanted = max(1, round(self.config.head_seconds * float(fps) / gop))  # 2 at 29.97
+        head = gop * min(wanted, room // gop)
+        if head < gop:
             return None
         spec = ChunkSpec(index=slot.index, first_frame=first, frames=head)
-        record = self._encode(slot, spec, f"chunk_{slot.index:04d}_head.mp4", None)
+        record = self._encode(slot, spec, None, done=False)
         self.made_ahead[slot.index] = head
         return record
 
-    def make(self, item: _Voiced) -> ChunkRecord:
+    def make(self, item: _Voiced) -> Iterator[ChunkRecord]:
+        """The play's chunk (after its head, if it had one); a play with a head comes in two
+        more when it can: up to the end of its line's voice, then the rest, without voice."""
         slot, speech = item.slot, item.speech
         fps = self.info.video.frame_rate
         end = slot.chunk_end(speech.seconds if speech else None)
@@ -325,26 +342,45 @@ class _Chunker:
         if speech is not None:
             voice = self.folder / "voice" / f"line_{slot.index:04d}.wav"
             voice.write_bytes(speech.wav_bytes())
+        voice_at = slot.line_at - float(first / fps)
         spec = ChunkSpec(
             index=slot.index,
             first_frame=first,
             frames=frames,
             voice=voice,
-            voice_at=slot.line_at - float(first / fps),
+            voice_at=voice_at,
             voice_seconds=speech.seconds if speech else 0.0,
             duck_db=self.config.duck_db,
         )
-        return self._encode(slot, spec, f"chunk_{slot.index:04d}.mp4", item.text)
+        split = self._voiced_part(spec, fps) if ahead else frames
+        if split >= frames:
+            yield self._encode(slot, spec, item.text, done=True)
+            return
+        yield self._encode(slot, dataclasses.replace(spec, frames=split), item.text, done=False)
+        tail = ChunkSpec(index=slot.index, first_frame=first + split, frames=frames - split)
+        yield self._encode(slot, tail, None, done=True)
 
-    def _encode(self, slot: PlaySlot, spec: ChunkSpec, name: str, text: str | None) -> ChunkRecord:
-        path = self.folder / "chunks" / name
+    def _voiced_part(self, spec: ChunkSpec, fps: Fraction) -> int:
+        """Frames (whole GOPs) of ``spec`` up to where its voice has ended and the audio is back
+        up. After a fast start's head, only that part waits for the line: encoded alone it is
+        out within the head's playing time, and the rest of the play follows with its own."""
+        back = Fraction(spec.voice_at + spec.voice_seconds + RAMP) if spec.voice else Fraction(0)
+        gop = self.setup.gop
+        return max(1, math.ceil(back * fps / gop)) * gop
+
+    def _encode(
+        self, slot: PlaySlot, spec: ChunkSpec, text: str | None, *, done: bool
+    ) -> ChunkRecord:
+        path = self.folder / "chunks" / f"chunk_{len(self.records):04d}.mp4"  # chunk_ready's index
         chunk: ChunkFile = render_chunk(
             self.info, spec, self.setup, path, registry=self.registry, ffmpeg=self.config.ffmpeg
         )
         self.playlist.append(chunk, len(self.records))
         fps = self.info.video.frame_rate
         record = ChunkRecord(
-            index=slot.index,
+            index=len(self.records),
+            play=slot.index,
+            play_done=done,
             clip_id=slot.clip.id,
             path=path,
             start=round(float(spec.first_frame / fps), 3),
@@ -368,24 +404,23 @@ def _chunk_stage(chunker: _Chunker, run: _Run, started: float) -> float | None:
         run.check()
         head = isinstance(item, _Head)
         try:
-            record = chunker.make_head(item.slot) if head else chunker.make(item)
+            made = chunker.make_head(item.slot) if head else chunker.make(item)
+            for record in [made] if isinstance(made, ChunkRecord) else made or ():
+                if first_after is None:
+                    first_after = time.monotonic() - started
+                run.emit(
+                    ChunkReady(
+                        record.index, record.path, record.start, record.end,
+                        record.stream_start, record.text, record.play, record.play_done,
+                    )
+                )  # fmt: skip
         except FFmpegError as exc:
             run.warn(
                 "chunk_failed",
-                f"play {item.slot.index + 1}: its {'first GOP' if head else 'chunk'} could not "
+                f"play {item.slot.index + 1}: its {'first GOPs' if head else 'chunk'} could not "
                 f"be made ({exc.message})",
                 "the play comes whole, later" if head else "that play is missing from the stream",
             )
-            record = None
-        if record is not None:
-            if first_after is None:
-                first_after = time.monotonic() - started
-            run.emit(
-                ChunkReady(
-                    record.index, record.path, record.start, record.end, record.stream_start,
-                    record.text,
-                )
-            )  # fmt: skip
         if head:
             run.head_out.set()
         else:
@@ -407,8 +442,9 @@ def run_commentary(
 ) -> StreamResult:
     """Make the commentary for ``slots`` of ``info``'s video in ``folder``.
 
-    Writes ``chunks/chunk_NNNN.mp4``, ``voice/line_NNNN.wav``, ``hls/stream.m3u8`` (with
-    ``init.mp4`` and ``*.m4s``) and :data:`FINAL_NAME`; every step is announced on ``on_event``.
+    Writes ``chunks/chunk_NNNN.mp4`` (NNNN: the chunk's index), ``voice/line_NNNN.wav`` (NNNN:
+    the play's), ``hls/stream.m3u8`` (with ``init.mp4`` and ``*.m4s``) and :data:`FINAL_NAME`;
+    every step is announced on ``on_event``.
 
     Raises:
         CanceledError: ``cancel`` was set or the registry canceled.
@@ -440,6 +476,12 @@ def run_commentary(
     return _finish(chunker, run, first_after)
 
 
+def _chapters(records: list[ChunkRecord]) -> list[str]:
+    """A title per chunk: its play's line (every chunk of a fast start's first play)."""
+    lines = {r.play: r.text for r in records if r.text}
+    return [lines.get(r.play) or f"Play {r.play + 1}" for r in records]
+
+
 def _finish(chunker: _Chunker, run: _Run, first_after: float | None) -> StreamResult:
     records = chunker.records
     run.emit(Status(f"joining {len(records)} chunks", 0.95))
@@ -449,7 +491,7 @@ def _finish(chunker: _Chunker, run: _Run, first_after: float | None) -> StreamRe
         build_reel(
             [r.path for r in records],
             final,
-            chapters=[r.text or f"Play {r.index + 1}" for r in records],
+            chapters=_chapters(records),
             registry=chunker.registry,
             ffmpeg=chunker.config.ffmpeg,
             durations=[r.seconds for r in records],

@@ -8,7 +8,7 @@ grows with them, and a final video joined by stream copy.
 
 Output folder: ``commentary.mp4`` (the reel, a chapter per play), ``chunks/chunk_NNNN.mp4``,
 ``hls/stream.m3u8`` (+ ``init.mp4``, ``*.m4s``), ``voice/line_NNNN.wav``,
-``thumbs/<clip>.jpg``, ``manifest.json`` (each chunk with its line), ``report.html``,
+``thumbs/<clip>.jpg``, ``manifest.json`` (each play with its chunks and line), ``report.html``,
 ``job.zip``.
 """
 
@@ -28,7 +28,13 @@ from cutups.commentary.lines import LineWriter
 from cutups.commentary.llm import ChatClient, LlmWriter
 from cutups.commentary.slots import PlaySlot, play_slots, settled_slots
 from cutups.commentary.speech import warm_up_piper
-from cutups.commentary.stream import FINAL_NAME, StreamConfig, StreamResult, run_commentary
+from cutups.commentary.stream import (
+    FINAL_NAME,
+    ChunkRecord,
+    StreamConfig,
+    StreamResult,
+    run_commentary,
+)
 from cutups.commentary.voices import Voice, make_synth
 from cutups.errors import ConfigError
 from cutups.media.package import write_zip
@@ -70,9 +76,9 @@ class CommentaryOptions(RecipeOptions):
         json_schema_extra={"metavar": "N"},
     )  # fmt: skip
     fast_start: bool = Field(
-        False,
-        description="the first play's first 2 s as a chunk of their own, so the stream starts "
-        "sooner (its play then comes in two chunks)",
+        True,
+        description="the first play's first seconds as a chunk of their own, so the stream "
+        "starts sooner (that play then comes in two chunks); false: every play in one chunk",
     )
 
     def plays_options(self) -> PlaysOptions:
@@ -183,19 +189,27 @@ class _Events:
         self.ctx, self.duration, self.streamed = ctx, max(duration, 1e-9), streamed
         self.clips = clips
         """The clips so far (a list that grows while the plays are found)."""
+        self.parts: list[ChunkReady] = []
+        """The chunks of the play being sent, before its last (a fast start's head...)."""
 
     def __call__(self, event: StreamEvent) -> None:
         if self.ctx.on_event is not None:
             self.ctx.on_event(_public(event, self.ctx.out_dir))
         if isinstance(event, ChunkReady):
-            # While plays are still being found the count is not known: the stream's position.
-            done = (
-                event.end / self.duration if self.streamed else (event.index + 1) / len(self.clips)
-            )
-            self.ctx.progress("cutting", min(1.0, done), f"chunk {event.index + 1}")
-            if self.ctx.on_clip is not None:
-                clip = self.clips[event.index]
-                self.ctx.on_clip(_entry(clip, event.start, event.end, event.path.name, event.text))
+            self._chunk(event)
+
+    def _chunk(self, event: ChunkReady) -> None:
+        """Progress per chunk; ``on_clip`` once per play, when its last chunk is out."""
+        # While plays are still being found the count is not known: the stream's position.
+        done = event.end / self.duration if self.streamed else (event.play + 1) / len(self.clips)
+        self.ctx.progress("cutting", min(1.0, done), f"chunk {event.index + 1}")
+        # A play whose last chunk failed is left out, like a play whose only chunk failed.
+        parts = [*(p for p in self.parts if p.play == event.play), event]
+        self.parts = [] if event.play_done else parts
+        if event.play_done and self.ctx.on_clip is not None:
+            clip, text = self.clips[event.play], next((p.text for p in parts if p.text), None)
+            names = [p.path.name for p in parts]
+            self.ctx.on_clip(_entry(clip, event.play, parts[0].start, event.end, names, text))
 
     def warn(self, code: str, message: str) -> None:
         if self.ctx.on_event is not None:
@@ -216,9 +230,16 @@ def _public(event: StreamEvent, out_dir: Path) -> dict[str, Any]:
     return body
 
 
-def _entry(clip: ClipPlan, start: float, end: float, name: str, text: str | None) -> dict[str, Any]:
+def _entry(
+    clip: ClipPlan, play: int, start: float, end: float, names: Sequence[str], text: str | None
+) -> dict[str, Any]:
+    """A play's manifest entry: ``file`` is its last chunk; ``chunks`` every chunk of it in
+    stream order (two or three for a fast start's first play); ``commentary`` its line, voiced
+    in ``voice/line_NNNN.wav`` (NNNN: ``play``, its index in the stream's plays)."""
     entry = clip_entry(dataclasses.replace(clip, start=start, end=end))
-    entry["file"] = f"chunks/{name}"
+    entry["play"] = play
+    entry["file"] = f"chunks/{names[-1]}"
+    entry["chunks"] = [f"chunks/{name}" for name in names]
     entry["commentary"] = text
     return entry
 
@@ -226,20 +247,23 @@ def _entry(clip: ClipPlan, start: float, end: float, name: str, text: str | None
 def _package(
     timeline: Timeline, inputs: RecipeInputs, ctx: RunContext, result: StreamResult, took: float
 ) -> RenderResult:
-    """The manifest (a chunk per clip, with its line), thumbnails, report and ZIP."""
+    """The manifest (an entry per play, with its chunks and line), thumbnails, report, ZIP."""
     out, info = ctx.out_dir, inputs.info
     ctx.progress("packaging", 0.0, "thumbnails, report, ZIP")
     clips = {c.id: c for c in timeline.clips}
-    entries, files = [], {}
-    for record in result.chunks:
-        clip = clips[record.clip_id]
+    entries: list[dict[str, Any]] = []
+    files: dict[str, Path] = {}
+    for play in _plays(result.chunks):
+        clip, last = clips[play[0].clip_id], play[-1]
         thumb = out / "thumbs" / f"{clip.id}.jpg"
         thumb.parent.mkdir(parents=True, exist_ok=True)
         thumbnail(info, keyframe_near(info, clip.snap), thumb, registry=ctx.registry)
-        entry = _entry(clip, record.start, record.end, record.path.name, record.text)
-        entry["stream_start"] = record.stream_start
+        names = [r.path.name for r in play]
+        text = next((r.text for r in play if r.text), None)
+        entry = _entry(clip, last.play, play[0].start, last.end, names, text)
+        entry["stream_start"] = play[0].stream_start
         entries.append(entry)
-        files[entry["file"]] = record.path
+        files |= {f"chunks/{r.path.name}": r.path for r in play}
         files[f"thumbs/{clip.id}.jpg"] = thumb
     stamped = dataclasses.replace(timeline, warnings=timeline.warnings + result.warnings)
     final = result.final_video
@@ -259,6 +283,17 @@ def _package(
     return RenderResult(out, manifest_path, manifest, (), final, archive, report)
 
 
+def _plays(chunks: Sequence[ChunkRecord]) -> list[list[ChunkRecord]]:
+    """The chunks grouped by play, in stream order (a play's chunks are consecutive)."""
+    plays: list[list[ChunkRecord]] = []
+    for record in chunks:
+        if plays and plays[-1][-1].play == record.play and not plays[-1][-1].play_done:
+            plays[-1].append(record)
+        else:
+            plays.append([record])
+    return plays
+
+
 def _extra(result: StreamResult, took: float, final: Path | None) -> Mapping[str, Any]:
     return {
         "reel": FINAL_NAME if final else None,
@@ -266,6 +301,7 @@ def _extra(result: StreamResult, took: float, final: Path | None) -> Mapping[str
         "playlist": "hls/stream.m3u8",
         "commentary": {
             "chunks": len(result.chunks),
+            "plays": sum(1 for c in result.chunks if c.play_done),
             "lines": sum(1 for c in result.chunks if c.text),
             "drift_seconds": None if result.drift is None else round(result.drift, 4),
             "first_chunk_seconds": (

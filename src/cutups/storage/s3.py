@@ -155,9 +155,10 @@ class S3Artifacts:
         return len(batch)
 
     def clip_ready(self, job_id: str, out_dir: Path, entry: Mapping[str, Any]) -> None:
-        """A clip (and its thumbnail) is finished: upload both now."""
-        for field in ("file", "thumb"):
-            name = entry.get(field)
+        """A clip (and its thumbnail) is finished: upload both now (a commentary play's
+        ``chunks`` too: a fast start's first play comes in more than one)."""
+        names = [entry.get("file"), entry.get("thumb"), *(entry.get("chunks") or ())]
+        for name in dict.fromkeys(names):
             if isinstance(name, str) and (out_dir / name).is_file():
                 try:
                     self.upload(job_id, out_dir / name, name)

@@ -1,7 +1,7 @@
 /* A commentary job's stream (#/commentary/<id>): it starts playing when the first chunk is
  * announced and plays the rest without a gap while they are being made.
  *
- * It follows the job's event stream: each ``chunk_ready {index, url, start, end,
+ * It follows the job's event stream: each ``chunk_ready {index, url, start, end, play,
  * stream_start, text}`` makes the player read the HLS playlist again and append the new fMP4
  * segments (hls-mse.js); ``complete {chunks, final_video}`` ends the stream and offers the
  * final video; ``warning`` and ``error`` are shown. The first frame's delay after the first
@@ -51,15 +51,16 @@ function addLine(data) {
   const start = Number.isFinite(data.stream_start) ? data.stream_start : V.streamEnd;
   V.streamEnd = start + (data.end - data.start);
   const last = V.lines[V.lines.length - 1];
-  if (last && last.item.dataset.index === String(data.index)) {
+  const play = Number.isInteger(data.play) ? data.play : data.index;
+  if (last && last.item.dataset.play === String(play)) {
     // A fast start sends a play's first seconds (no line) ahead: the rest brings its line.
     if (data.text) last.item.lastChild.textContent = data.text;
     return;
   }
   const item = el(
     "li",
-    { "data-index": data.index },
-    el("span", { class: "when mono", text: `Play ${data.index + 1} · ${fmtTime(data.start)}` }),
+    { "data-play": play },
+    el("span", { class: "when mono", text: `Play ${play + 1} · ${fmtTime(data.start)}` }),
     data.text || "(no line for this play)",
   );
   V.lines.push({ start, item });
