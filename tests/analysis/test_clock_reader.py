@@ -333,3 +333,17 @@ def test_the_down_is_no_still_period() -> None:
     assert readout.clock_field is not None and readout.clock_field.x1 <= 160
     assert readout.readings
     assert {r.period for r in readout.readings} == {None}
+
+
+def test_a_minute_that_changed_once_after_a_long_stop_stays_in_the_clock() -> None:
+    # "5:00" stands 36 s in two stored crops, then the clock runs: one crop a second. Counted
+    # by crops, the minute's "5" shows too rarely to toggle like a glyph; counted by time it
+    # shows a third of the time, so the clock's field keeps its minute.
+    clocks = [300, 300, *range(299, 259, -1)]
+    ticks = [0, 180, *(360 + 10 * k for k in range(40))]
+    crops = [_bug_without_period(c, "1st & 10") for c in clocks]
+    bug = BugCrops(np.array(ticks), np.stack(crops), Fraction(10))
+    readout = read_clock(bug, TesseractReader())
+    assert readout.clock_field is not None
+    seconds = [r.seconds for r in readout.readings]
+    assert len(seconds) >= 30 and all(250 <= s <= 300 for s in seconds)

@@ -155,8 +155,14 @@ def _glyph_height(changed: NDArray[np.bool_], crop_height: int) -> int:
     return int(np.median(heights)) if heights else max(4, crop_height // 3)
 
 
-def find_fields(crops: Crops, support: NDArray[np.bool_] | None = None) -> list[TextField]:
-    """Text fields of the bug that change at least once, left to right.
+def find_fields(
+    crops: Crops,
+    support: NDArray[np.bool_] | None = None,
+    ticks: NDArray[np.int64] | None = None,
+) -> list[TextField]:
+    """Text fields of the bug that change at least once, left to right. ``ticks``: when each
+    crop came on screen (a crop is stored at each change, so crops are not evenly spread in
+    time).
 
     A field grows from the pixels that changed between stored crops to the whole glyphs next to
     them (within ~half a glyph height), so digits that happen not to change in this recording
@@ -166,7 +172,7 @@ def find_fields(crops: Crops, support: NDArray[np.bool_] | None = None) -> list[
     if len(crops) < 3:
         return []
     area = support if support is not None else np.ones(crops.shape[1:], bool)
-    events = _change_events(crops, area)
+    events = _change_events(crops, area, ticks)
     h = crops.shape[1]
     text = _text_mask(crops) | (events > 0)
     if support is not None:
@@ -205,7 +211,9 @@ def find_fields(crops: Crops, support: NDArray[np.bool_] | None = None) -> list[
     ]
 
 
-def _change_events(crops: Crops, area: NDArray[np.bool_]) -> NDArray[np.int32]:
+def _change_events(
+    crops: Crops, area: NDArray[np.bool_], ticks: NDArray[np.int64] | None = None
+) -> NDArray[np.int32]:
     """Per pixel of ``area``, how many times it changed between consecutive crops."""
     events = np.zeros(crops.shape[1:], np.int32)
     shown = bug_shown(crops, area)
@@ -221,10 +229,20 @@ def _change_events(crops: Crops, area: NDArray[np.bool_]) -> NDArray[np.int32]:
     # Only pixels that toggle between two lumas, as glyphs over their panel do: behind a
     # translucent panel the picture changes too, through every level in between, and its
     # changes joined the pill's scores, period and clock into one field that read as nothing.
-    picks = np.linspace(0, len(crops) - 1, min(len(crops), _TOGGLE_SAMPLES)).astype(int)
-    toggling = digit_pixels(np.stack([crops[i] for i in picks]))
+    toggling = digit_pixels(np.stack([crops[i] for i in _spread_in_time(len(crops), ticks)]))
     events[~ndimage.binary_dilation(toggling)] = 0
     return events
+
+
+def _spread_in_time(count: int, ticks: NDArray[np.int64] | None) -> NDArray[np.intp]:
+    """Indexes of up to :data:`_TOGGLE_SAMPLES` crops, each the one on screen at evenly spread
+    instants: a minute digit that changed once shows each glyph for a good share of the
+    time, though in few stored crops when the clock stood before it ran (the 133-s
+    broadcast's "5:00" held 36 s in 2 of 42 crops, and the minute left the clock's field)."""
+    if ticks is None or len(ticks) != count or count < 2:
+        return np.linspace(0, count - 1, min(count, _TOGGLE_SAMPLES)).astype(np.intp)
+    instants = np.linspace(float(ticks[0]), float(ticks[-1]), _TOGGLE_SAMPLES)
+    return (np.searchsorted(ticks, instants, side="right") - 1).astype(np.intp)
 
 
 def bug_shown(crops: Crops, area: NDArray[np.bool_]) -> NDArray[np.bool_]:
@@ -512,7 +530,7 @@ def read_clock(
     crops = bug.crops
     reader = _Reader(tesseract)
     if known is None:
-        fields = find_fields(crops, bug.support)
+        fields = find_fields(crops, bug.support, bug.ticks)
         found, period_field = identify_fields(crops, fields, reader, bug.support)
         if found is None:
             log.warning("no game clock found on the scorebug (%d fields)", len(fields))
@@ -551,7 +569,7 @@ class ClockReader(Analyser):
     """Reads the clock off the bug crops that the decode pass stored (see :func:`read_clock`)."""
 
     name = "clock_reader"
-    version = 5
+    version = 6
 
     @property
     def params(self) -> dict[str, Any]:
