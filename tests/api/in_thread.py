@@ -1,4 +1,7 @@
-"""A real uvicorn server for an app, run on a loopback port in a thread of the test process."""
+"""A real uvicorn server for an app, run on a loopback port in a thread of the test process.
+
+In this process, so a test can count what the server reads from its job store.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +10,18 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
+import httpx
 import uvicorn
 from fastapi import FastAPI
 
-__all__ = ["serve_in_thread"]
+from cutups.api.app import create_app
+from cutups.jobs.service import Service
+from cutups.jobs.store import JobStore
+from cutups.settings import Settings
+
+__all__ = ["ServedService", "serve_in_thread", "serve_service"]
 
 
 @contextmanager
@@ -32,3 +42,38 @@ def serve_in_thread(app: FastAPI) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(20)
+
+
+class ServedService:
+    """A job service (no job workers) behind its API, served in this process."""
+
+    def __init__(self, service: Service, url: str) -> None:
+        self.service, self.url = service, url
+        self.reads = 0
+
+    def count_reads(self, method: str) -> None:
+        """Count calls of the store's ``method`` in :attr:`reads` (the call itself is
+        untouched)."""
+        store = self.service.store
+        real = getattr(store, method)
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.reads += 1
+            return real(*args, **kwargs)
+
+        setattr(store, method, counted)
+
+    def client(self, **kw: Any) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=10, **kw)
+
+
+@contextmanager
+def serve_service(config: Settings, store: JobStore | None = None) -> Iterator[ServedService]:
+    """A started :class:`Service` with no job workers, its API served until the block ends."""
+    service = Service(config, workers=0, store=store)
+    service.start()
+    try:
+        with serve_in_thread(create_app(config, service=service)) as url:
+            yield ServedService(service, url)
+    finally:
+        service.stop()

@@ -18,35 +18,15 @@ from typing import Any
 import httpx
 import pytest
 
-from cutups.api.app import create_app
-from cutups.jobs.models import Event
-from cutups.jobs.service import Service
 from cutups.settings import Settings
 
-from .in_thread import serve_in_thread
+from .in_thread import ServedService, serve_service
 
 CLIENTS = 20
 
 
-class _Served:
-    def __init__(self, service: Service, url: str) -> None:
-        self.service, self.url = service, url
-        self.reads = 0
-
-    def count_reads(self) -> None:
-        """Count ``events_since`` calls on the service's store (the call itself is untouched)."""
-        store = self.service.store
-        real = store.events_since
-
-        def counted(job_id: str, after: int = 0, *, limit: int = 1000) -> list[Event]:
-            self.reads += 1
-            return real(job_id, after, limit=limit)
-
-        store.events_since = counted  # type: ignore[method-assign]
-
-
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[_Served]:
+def served(tmp_path: Path) -> Iterator[ServedService]:
     settings = Settings(
         CUTUPS_DATA_DIR=tmp_path,
         CUTUPS_CACHE_DIR=tmp_path / "cache",
@@ -54,13 +34,8 @@ def served(tmp_path: Path) -> Iterator[_Served]:
         CUTUPS_ALLOW_PRIVATE_URLS=True,
         CUTUPS_SSE_HEARTBEAT_SECONDS=30,
     )
-    service = Service(settings, workers=0)
-    service.start()
-    try:
-        with serve_in_thread(create_app(settings, service=service)) as url:
-            yield _Served(service, url)
-    finally:
-        service.stop()
+    with serve_service(settings) as served:
+        yield served
 
 
 async def _follow(url: str, job_id: str, last_event_id: int) -> list[dict[str, Any]]:
@@ -77,13 +52,13 @@ async def _follow(url: str, job_id: str, last_event_id: int) -> list[dict[str, A
     return events
 
 
-def test_many_clients_on_one_job_share_one_poller(served: _Served) -> None:
+def test_many_clients_on_one_job_share_one_poller(served: ServedService) -> None:
     svc = served.service
     job, _ = svc.submit({"video_url": "http://127.0.0.1:9/game.mp4"})
     for n in range(3):
         svc.store.append_event(job.id, "progress", {"n": n})
     logged = [e.seq for e in svc.store.events_since(job.id, 0)]
-    served.count_reads()
+    served.count_reads("events_since")
 
     async def scenario() -> tuple[list[list[dict[str, Any]]], int]:
         # client k resumes after the k-th event it saw (Last-Event-ID), 0 for a fresh start
@@ -110,7 +85,7 @@ def test_many_clients_on_one_job_share_one_poller(served: _Served) -> None:
     assert reads_while_live <= 20, reads_while_live
 
 
-def test_the_feed_ends_with_its_last_follower(served: _Served) -> None:
+def test_the_feed_ends_with_its_last_follower(served: ServedService) -> None:
     svc = served.service
     job, _ = svc.submit({"video_url": "http://127.0.0.1:9/game.mp4"})
 
@@ -122,6 +97,6 @@ def test_the_feed_ends_with_its_last_follower(served: _Served) -> None:
         await asyncio.sleep(0.5)
 
     asyncio.run(scenario())
-    served.count_reads()
+    served.count_reads("events_since")
     time.sleep(1.0)
     assert served.reads == 0  # nobody follows: no poller left reading

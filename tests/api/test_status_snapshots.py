@@ -23,34 +23,13 @@ from fastapi.testclient import TestClient
 
 from cutups.api.app import create_app
 from cutups.api.schemas import job_public
-from cutups.jobs.models import Job
 from cutups.jobs.service import Service
 from cutups.jobs.sqlite_store import SqliteJobStore
 from cutups.settings import Settings
 
-from .in_thread import serve_in_thread
+from .in_thread import ServedService, serve_service
 
 KEY = "poll-key"
-
-
-class _Served:
-    def __init__(self, service: Service, url: str) -> None:
-        self.service, self.url = service, url
-        self.reads = 0
-
-    def count_reads(self) -> None:
-        """Count ``get`` calls on the service's store (the call itself is untouched)."""
-        store = self.service.store
-        real = store.get
-
-        def counted(job_id: str) -> Job | None:
-            self.reads += 1
-            return real(job_id)
-
-        store.get = counted  # type: ignore[method-assign]
-
-    def client(self, **kw: Any) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=10, **kw)
 
 
 class _SharedSqlite(SqliteJobStore):
@@ -59,7 +38,7 @@ class _SharedSqlite(SqliteJobStore):
     SHARED = True
 
 
-def _serve(tmp_path: Path, *, shared: bool = False, **settings: Any) -> Iterator[_Served]:
+def _serve(tmp_path: Path, *, shared: bool = False, **settings: Any) -> Iterator[ServedService]:
     config = Settings(
         CUTUPS_DATA_DIR=tmp_path,
         CUTUPS_CACHE_DIR=tmp_path / "cache",
@@ -68,33 +47,28 @@ def _serve(tmp_path: Path, *, shared: bool = False, **settings: Any) -> Iterator
         **settings,
     )
     store = _SharedSqlite(tmp_path / "jobs.db") if shared else None
-    service = Service(config, workers=0, store=store)
-    service.start()
-    try:
-        with serve_in_thread(create_app(config, service=service)) as url:
-            yield _Served(service, url)
-    finally:
-        service.stop()
+    with serve_service(config, store) as served:
+        yield served
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[_Served]:
+def served(tmp_path: Path) -> Iterator[ServedService]:
     """The server's own SQLite store: only announced writes refresh its snapshots."""
     yield from _serve(tmp_path)
 
 
 @pytest.fixture
-def fresh(tmp_path: Path) -> Iterator[_Served]:
+def fresh(tmp_path: Path) -> Iterator[ServedService]:
     """A shared store; snapshots kept 0.2 s."""
     yield from _serve(tmp_path, shared=True, CUTUPS_STATUS_MAX_AGE=0.2)
 
 
-def _submit(served: _Served) -> str:
+def _submit(served: ServedService) -> str:
     job, _ = served.service.submit({"video_url": "http://127.0.0.1:9/game.mp4"})
     return job.id
 
 
-def test_writes_in_the_api_process_show_at_once(served: _Served) -> None:
+def test_writes_in_the_api_process_show_at_once(served: ServedService) -> None:
     store = served.service.store
     job_id = _submit(served)
     with served.client() as client:
@@ -108,9 +82,9 @@ def test_writes_in_the_api_process_show_at_once(served: _Served) -> None:
         assert client.get(f"/jobs/{job_id}").json()["cancel_requested"] is True
 
 
-def test_many_polls_share_one_read(served: _Served) -> None:
+def test_many_polls_share_one_read(served: ServedService) -> None:
     job_id = _submit(served)
-    served.count_reads()
+    served.count_reads("get")
 
     async def polls() -> list[int]:
         async with httpx.AsyncClient(base_url=served.url, timeout=10) as client:
@@ -121,7 +95,7 @@ def test_many_polls_share_one_read(served: _Served) -> None:
     assert served.reads <= 2, served.reads  # one per snapshot: 320 polls before, 320 reads
 
 
-def test_the_fast_answer_is_the_routes_answer(served: _Served) -> None:
+def test_the_fast_answer_is_the_routes_answer(served: ServedService) -> None:
     job_id = _submit(served)
     job = served.service.store.get(job_id)
     assert job is not None
@@ -137,7 +111,7 @@ def test_the_fast_answer_is_the_routes_answer(served: _Served) -> None:
 
 
 def test_other_processes_writes_show_within_the_max_age_and_never_backwards(
-    fresh: _Served, tmp_path: Path
+    fresh: ServedService, tmp_path: Path
 ) -> None:
     job_id = _submit(fresh)
     other = SqliteJobStore(tmp_path / "jobs.db")  # another process's store: not announced
