@@ -8,6 +8,7 @@ import threading
 import time
 import wave
 from pathlib import Path
+from typing import Any
 
 import m3u8
 import pytest
@@ -15,7 +16,7 @@ import pytest
 from cutups.commentary.events import StreamEvent
 from cutups.commentary.lines import LineWriter
 from cutups.commentary.slots import play_slots
-from cutups.commentary.speech import EspeakSynth, Speech
+from cutups.commentary.speech import EspeakSynth, Speech, Synthesizer
 from cutups.commentary.stream import StreamConfig, StreamResult, run_commentary
 from cutups.errors import CanceledError, SpeechError
 from cutups.media.probe import MediaInfo, probe
@@ -62,7 +63,12 @@ def _run(
     clips: list[ClipPlan],
     cancel: threading.Event | None = None,
     events: list[StreamEvent] | None = None,
+    *,
+    synth: Synthesizer | None = None,
+    fast_start: bool = True,
 ) -> tuple[list[StreamEvent], StreamResult]:
+    """Stream ``clips`` with seeded lines, spoken by ``synth`` (default: espeak failing on
+    lines naming "Broken"); ``cancel`` is set at the first chunk."""
     events = [] if events is None else events
 
     def sink(event: StreamEvent) -> None:
@@ -72,10 +78,15 @@ def _run(
 
     result = run_commentary(
         play_slots(clips, source.duration), source, folder, writer=LineWriter(seed=5),
-        synth=BrokenOn("Broken"), on_event=sink, config=StreamConfig(queue_size=1),
-        cancel=cancel,
+        synth=synth or BrokenOn("Broken"), on_event=sink,
+        config=StreamConfig(queue_size=1, fast_start=fast_start), cancel=cancel,
     )  # fmt: skip
     return events, result
+
+
+def _chunks(events: list[StreamEvent]) -> list[dict[str, Any]]:
+    """The chunk_ready events, as sent."""
+    return [e.to_dict() for e in events if e.type == "chunk_ready"]
 
 
 def test_the_stream_overlaps_its_stages_and_survives_a_voice_failure(
@@ -92,7 +103,7 @@ def test_the_stream_overlaps_its_stages_and_survives_a_voice_failure(
     # Nothing more is looked for until the first chunk is out (it gets both cores).
     second_play = [n for n, k in enumerate(kinds) if k == "events_detected"][1]
     assert kinds.index("chunk_ready") < second_play
-    chunks = [e.to_dict() for e in events if e.type == "chunk_ready"]
+    chunks = _chunks(events)
     assert [c["index"] for c in chunks] == list(range(10))
     warnings = [e.to_dict() for e in events if e.type == "warning"]
     assert [w["code"] for w in warnings] == ["speech_failed"]
@@ -168,13 +179,8 @@ def test_fast_start_sends_the_first_plays_first_gops_before_its_line(
     clips = []
     for n, snap in enumerate((4.5, 14.5, 24.5)):
         clips.append(ClipPlan(f"clip_{n}", snap - 4.0, snap + 3.0, snap, snap + 1.5))
-    events: list[StreamEvent] = []
-    result = run_commentary(
-        play_slots(clips, source.duration), source, tmp_path, writer=LineWriter(seed=5),
-        synth=EspeakSynth(), on_event=events.append,
-        config=StreamConfig(queue_size=1, fast_start=True),
-    )  # fmt: skip
-    chunks = [e.to_dict() for e in events if e.type == "chunk_ready"]
+    events, result = _run(source, tmp_path, clips, synth=EspeakSynth())
+    chunks = _chunks(events)
     # Every chunk its own index, in stream order; the head and the rest share their play.
     assert [c["index"] for c in chunks] == [0, 1, 2, 3]
     assert [(c["play"], c["play_done"]) for c in chunks] == [
@@ -204,13 +210,8 @@ def test_without_fast_start_every_play_is_one_chunk_numbered_as_its_play(
     source: MediaInfo, tmp_path: Path
 ) -> None:
     clips = [ClipPlan(f"clip_{n}", s - 4.0, s + 3.0, s, s + 1.5) for n, s in enumerate((4.5, 14.5))]
-    events: list[StreamEvent] = []
-    result = run_commentary(
-        play_slots(clips, source.duration), source, tmp_path, writer=LineWriter(seed=5),
-        synth=EspeakSynth(), on_event=events.append,
-        config=StreamConfig(queue_size=1, fast_start=False),
-    )  # fmt: skip
-    chunks = [e.to_dict() for e in events if e.type == "chunk_ready"]
+    events, result = _run(source, tmp_path, clips, synth=EspeakSynth(), fast_start=False)
+    chunks = _chunks(events)
     assert [(c["index"], c["play"], c["play_done"]) for c in chunks] == [(0, 0, True), (1, 1, True)]
     assert [r.path.name for r in result.chunks] == ["chunk_0000.mp4", "chunk_0001.mp4"]
 
@@ -225,12 +226,8 @@ def test_a_fast_start_sends_a_long_first_play_as_head_line_part_and_rest(
         ClipPlan("clip_0", 0.5, 16.5, 4.5, 14.0),
         ClipPlan("clip_1", 20.5, 27.5, 24.5, 26.0),
     ]
-    events: list[StreamEvent] = []
-    result = run_commentary(
-        play_slots(clips, source.duration), source, tmp_path, writer=LineWriter(seed=5),
-        synth=EspeakSynth(), on_event=events.append, config=StreamConfig(queue_size=1),
-    )  # fmt: skip
-    chunks = [e.to_dict() for e in events if e.type == "chunk_ready"]
+    events, result = _run(source, tmp_path, clips, synth=EspeakSynth())
+    chunks = _chunks(events)
     assert [(c["index"], c["play"], c["play_done"]) for c in chunks] == [
         (0, 0, False), (1, 0, False), (2, 0, True), (3, 1, True)
     ]  # fmt: skip
