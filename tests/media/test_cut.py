@@ -210,27 +210,29 @@ def test_cut_many_runs_jobs_in_parallel(
     _, info = infos["ntsc"]
     lock = threading.Lock()
     active, peak = 0, 0
-    others_done = threading.Event()
-    done_count = 0
+    others_reported = threading.Event()
+    finished: list[float] = []
 
     def fake_cut(source: MediaInfo, spec: CutSpec, **kwargs: object) -> CutResult:
-        nonlocal active, peak, done_count
+        nonlocal active, peak
         with lock:
             active += 1
             peak = max(peak, active)
         if spec.start == 0:  # the first one finishes last, however loaded the machine
-            assert others_done.wait(timeout=30)
+            assert others_reported.wait(timeout=30)
         with lock:
             active -= 1
-            done_count += 1
-            if done_count == 4:
-                others_done.set()
         return CutResult(spec.output, spec.start, spec.end, 1.0, 30, "copy")
+
+    def report(result: CutResult) -> None:
+        # Released only once the other four were reported, so no two futures finish together.
+        finished.append(result.start)
+        if len(finished) == 4:
+            others_reported.set()
 
     monkeypatch.setattr(cut_module, "cut_clip", fake_cut)
     specs = [CutSpec(float(i), i + 1.0, tmp_path / f"{i}.mp4") for i in range(5)]
-    finished: list[float] = []
-    results = cut_many(info, specs, jobs=2, on_done=lambda r: finished.append(r.start))
+    results = cut_many(info, specs, jobs=2, on_done=report)
     assert peak == 2
     assert [r.start for r in results] == [0.0, 1.0, 2.0, 3.0, 4.0]
     assert finished[-1] == 0.0  # reported when done, not in input order
