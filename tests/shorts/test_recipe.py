@@ -22,6 +22,7 @@ from cutups.cli import main
 from cutups.media.probe import probe
 from cutups.recipes.registry import get_recipe, recipe_names
 from cutups.recipes.shorts.sentences import split_sentences
+from cutups.speech.align import ALIGNER
 from cutups.speech.transcript import Transcript
 from tests.shorts.media import make_no_face
 from tests.shorts.talk_media import fresh_shorts_cache, make_talk_podcast
@@ -51,6 +52,7 @@ def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
 def _check_clean_cuts(out: Path) -> None:
     """Every clip starts at a sentence's first word and ends after a sentence's last word."""
     transcript = Transcript.read(out / "transcript.json")
+    assert transcript.engine.endswith(f"+{ALIGNER}")  # word times from the forced aligner
     words = transcript.words
     sentences = split_sentences(words)
     firsts = {words[s.first].start for s in sentences}

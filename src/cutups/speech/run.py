@@ -9,6 +9,7 @@ from pathlib import Path
 from cutups.media.audio import SpeechAudio, encode_for_upload, extract_speech
 from cutups.media.ffmpeg import ProcessRegistry
 from cutups.settings import Settings
+from cutups.speech.align import align_transcript
 from cutups.speech.cloud import CloudTranscriber
 from cutups.speech.local import LocalOptions, LocalTranscriber
 from cutups.speech.onsets import refine_transcript
@@ -28,20 +29,20 @@ def transcribe_source(
 ) -> tuple[Transcript, SpeechAudio]:
     """Transcribe ``source``; also return its speech audio (for loudness and later stages).
 
-    The cloud service is used when ``settings.transcribe_url`` is set, else the local model.
+    The cloud service is used when ``settings.transcribe_url`` is set, else the local model;
+    English word times then come from the forced aligner (``settings.speech_align``).
     Intermediate audio files go to ``work_dir``.
 
     Raises:
         MediaError: the source cannot be opened; NoAudioStreamError: it has no audio.
         FFmpegError: ffmpeg could not decode its audio.
-        ModelError: the local model is missing or fails its hash check.
+        ModelError: the local model or the aligner's is missing or fails its hash check.
         ExternalServiceError: the cloud service failed.
         CanceledError: ``cancel`` was set.
     """
     audio = extract_speech(
         source, work_dir / "speech.f32", ffmpeg=settings.ffmpeg, registry=registry
     )
-    expected = settings.speech_language or "en"
     if settings.transcribe_url:
         upload = work_dir / "speech.ogg"
         offset = encode_for_upload(source, upload, ffmpeg=settings.ffmpeg, registry=registry)
@@ -49,16 +50,22 @@ def transcribe_source(
             settings.transcribe_url,
             settings.transcribe_api_key,
             settings.transcribe_model,
-            expected_language=expected,
+            expected_language=settings.speech_language or "en",
         ) as client:
-            transcript = client.transcribe_file(upload, offset=offset)
-        return refine_transcript(transcript, audio), audio
+            transcript = refine_transcript(client.transcribe_file(upload, offset=offset), audio)
+    else:
+        transcript = _local(settings).transcribe(audio, progress=progress, cancel=cancel)
+    if settings.speech_align:
+        transcript = align_transcript(transcript, audio)
+    return transcript, audio
+
+
+def _local(settings: Settings) -> LocalTranscriber:
     options = LocalOptions(
         model=settings.speech_model,
         language=settings.speech_language,
-        expected_language=expected,
+        expected_language=settings.speech_language or "en",
         threads=settings.workers,
         beam_size=settings.speech_beam_size,
     )
-    transcriber = LocalTranscriber(options, settings.cache_dir)
-    return transcriber.transcribe(audio, progress=progress, cancel=cancel), audio
+    return LocalTranscriber(options, settings.cache_dir)

@@ -16,7 +16,8 @@ from cutups.jsonfiles import read_model, write_model
 
 __all__ = ["TRANSCRIPT_VERSION", "Segment", "Transcript", "TranscriptWarning", "Word"]
 
-TRANSCRIPT_VERSION = 1
+TRANSCRIPT_VERSION = 2
+"""2: word times from the forced aligner (:mod:`cutups.speech.align`)."""
 
 TranscriptWarning = Literal["no_speech", "other_language"]
 """``no_speech``: nothing was recognised (silence, music, noise): the transcript is empty.

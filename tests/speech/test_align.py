@@ -1,0 +1,125 @@
+"""The forced aligner re-times words against the sound (real espeak speech, known word times)."""
+
+from __future__ import annotations
+
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cutups.errors import ModelError
+from cutups.media.audio import SpeechAudio, extract_speech
+from cutups.speech import align
+from cutups.speech.align import ALIGNER, PlacedWord, align_transcript
+from cutups.speech.transcript import Segment, Transcript, Word
+from tests.shorts.accuracy import RATE, TrueWord, _connected_audio
+from tests.speech.talk import TALK
+
+SENTENCES = TALK[:3]
+
+
+@pytest.fixture(scope="module")
+def spoken(tmp_path_factory: pytest.TempPathFactory) -> tuple[SpeechAudio, list[TrueWord]]:
+    """Three sentences, each spoken in one go, as the 16 kHz speech audio the recipes use."""
+    folder = tmp_path_factory.mktemp("align")
+    samples, words = _connected_audio(SENTENCES)
+    wav = folder / "talk.wav"
+    with wave.open(str(wav), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(RATE)
+        out.writeframes(samples.tobytes())
+    return extract_speech(wav, folder / "speech.f32"), words
+
+
+def _transcript(words: list[TrueWord], shifts: np.ndarray, language: str = "en") -> Transcript:
+    """A recogniser's transcript of ``words``: right words, each start moved by its shift (the
+    way Whisper's attention-based times err), one segment per sentence."""
+    timed = [
+        Word(text=w.text, start=max(0.0, w.start + s), end=max(0.0, w.start + s, w.end + s))
+        for w, s in zip(words, shifts, strict=True)
+    ]
+    segments = []
+    for n in sorted({w.sentence for w in words}):
+        mine = tuple(t for t, w in zip(timed, words, strict=True) if w.sentence == n)
+        text = " ".join(w.text for w in mine)
+        segments.append(Segment(start=mine[0].start, end=mine[-1].end, text=text, words=mine))
+    return Transcript(
+        language=language,
+        language_probability=1.0,
+        duration=words[-1].end + 1,
+        engine="test",
+        segments=tuple(segments),
+    )
+
+
+def _whisper_like_shifts(count: int) -> np.ndarray:
+    return np.random.default_rng(7).uniform(-0.3, 0.2, count)
+
+
+def test_aligned_starts_are_within_60_ms_of_the_spoken_ones(
+    spoken: tuple[SpeechAudio, list[TrueWord]],
+) -> None:
+    audio, truth = spoken
+    shifts = _whisper_like_shifts(len(truth))
+    before = _transcript(truth, shifts)
+    after = align_transcript(before, audio)
+    errors = np.array([w.start - t.start for w, t in zip(after.words, truth, strict=True)])
+    assert np.mean(np.abs(shifts) <= 0.06) < 0.3  # the times it was given were mostly wrong
+    assert np.mean(np.abs(errors) <= 0.06) >= 0.95, np.round(errors, 3)
+    assert np.max(np.abs(errors)) <= 0.15
+    assert after.engine == f"test+{ALIGNER}"
+    for a, b in zip(after.words, after.words[1:], strict=False):
+        assert a.start <= a.end <= b.start
+    assert [s.text for s in after.segments] == [s.text for s in before.segments]
+
+
+def test_another_language_and_unknown_words_keep_their_times(
+    spoken: tuple[SpeechAudio, list[TrueWord]],
+) -> None:
+    audio, truth = spoken
+    shifts = _whisper_like_shifts(len(truth))
+    german = _transcript(truth, shifts, language="de")
+    assert align_transcript(german, audio) == german
+    garbled = [TrueWord("Qzxv" if k == 2 else w.text, w.start, w.end, w.sentence)
+               for k, w in enumerate(truth)]  # fmt: skip
+    given = _transcript(garbled, shifts)
+    after = align_transcript(given, audio)
+    assert after.segments[0] == given.segments[0]  # its segment is left alone
+    assert after.segments[1] != given.segments[1]  # the others are aligned
+
+
+def test_a_word_placed_too_far_from_the_recogniser_keeps_its_time() -> None:
+    words = [Word(text="one", start=1.0, end=1.3), Word(text="two", start=1.3, end=1.6)]
+    placed = [PlacedWord(0, 1.05, 1.25), PlacedWord(1, 2.5, 2.8)]
+    retimed = align._retimed(words, placed, offset=0.0)
+    assert (retimed[0].start, retimed[0].end) == (1.05, 1.25)
+    assert retimed[1] == words[1]
+
+
+def test_a_model_file_that_differs_from_its_pin_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    tampered = align.PinnedFile(align._DICTIONARY.package, align._DICTIONARY.path, "0" * 64)
+    monkeypatch.setattr(align, "_DICTIONARY", tampered)
+    align._model_paths.cache_clear()
+    try:
+        with pytest.raises(ModelError, match="pinned SHA-256"):
+            align._decoder()
+    finally:
+        align._model_paths.cache_clear()
+
+
+def test_the_shipped_model_matches_its_pins() -> None:
+    model, dictionary = align._model_paths()
+    assert (model / "mdef").is_file() and dictionary.name == "cmudict-en-us.dict"
+
+
+def test_audio_offset_puts_aligned_times_on_the_video_timeline(
+    spoken: tuple[SpeechAudio, list[TrueWord]], tmp_path: Path
+) -> None:
+    audio, truth = spoken
+    late = SpeechAudio(audio.path, audio.rate, offset=0.5)  # audio starts 0.5 s into the video
+    moved = [TrueWord(w.text, w.start + 0.5, w.end + 0.5, w.sentence) for w in truth]
+    after = align_transcript(_transcript(moved, _whisper_like_shifts(len(moved))), late)
+    errors = np.array([w.start - t.start for w, t in zip(after.words, moved, strict=True)])
+    assert np.mean(np.abs(errors) <= 0.06) >= 0.95
