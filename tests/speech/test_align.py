@@ -75,19 +75,22 @@ def test_aligned_starts_are_within_60_ms_of_the_spoken_ones(
     assert [s.text for s in after.segments] == [s.text for s in before.segments]
 
 
-def test_another_language_and_unknown_words_keep_their_times(
+def test_another_language_and_an_unknown_word_keep_their_times(
     spoken: tuple[SpeechAudio, list[TrueWord]],
 ) -> None:
     audio, truth = spoken
     shifts = _whisper_like_shifts(len(truth))
     german = _transcript(truth, shifts, language="de")
     assert align_transcript(german, audio) == german
-    garbled = [TrueWord("Qzxv" if k == 2 else w.text, w.start, w.end, w.sentence)
+    garbled = [TrueWord("Qzxv" if k == 4 else w.text, w.start, w.end, w.sentence)
                for k, w in enumerate(truth)]  # fmt: skip
     given = _transcript(garbled, shifts)
     after = align_transcript(given, audio)
-    assert after.segments[0] == given.segments[0]  # its segment is left alone
-    assert after.segments[1] != given.segments[1]  # the others are aligned
+    # Not in the dictionary: its time is kept (only pushed past its aligned neighbour's end).
+    assert after.words[4].start == max(given.words[4].start, after.words[3].end)
+    first = [k for k, w in enumerate(truth) if w.sentence == 0 and k != 4]
+    errors = np.array([after.words[k].start - truth[k].start for k in first])
+    assert np.mean(np.abs(errors) <= 0.06) >= 0.8, np.round(errors, 3)  # its neighbours are not
 
 
 def test_a_word_placed_too_far_from_the_recogniser_keeps_its_time() -> None:
@@ -123,3 +126,16 @@ def test_audio_offset_puts_aligned_times_on_the_video_timeline(
     after = align_transcript(_transcript(moved, _whisper_like_shifts(len(moved))), late)
     errors = np.array([w.start - t.start for w, t in zip(after.words, moved, strict=True)])
     assert np.mean(np.abs(errors) <= 0.06) >= 0.95
+
+
+def test_a_window_too_short_for_any_word_places_nothing(
+    spoken: tuple[SpeechAudio, list[TrueWord]],
+) -> None:
+    audio, truth = spoken
+    words = [Word(text=w.text, start=w.start, end=w.end) for w in truth[:3]]
+    samples = audio.samples()
+    decoder = align._decoder()
+    assert align.aligned_words(decoder, samples, words, 1.0, 1.01) == []
+    assert align.aligned_words(decoder, samples, words, 5.0, 5.0) == []
+    placed = align.aligned_words(decoder, samples, words, 0.0, truth[3].start)
+    assert [p.index for p in placed] == [0, 1, 2]

@@ -13,9 +13,9 @@ word starts within 100 ms 92.3 % (Whisper + snapping) -> 100 % of the aligned wo
 percentile -19 ms to +48 ms), for ~1 s of CPU per 100 s of speech.
 
 Where the aligner cannot be trusted the Whisper time stays: a word outside the dictionary (the
-whole segment keeps its times: aligning around a missing word would shift its neighbours), a word
-the aligner leaves out (the rest of the segment is aligned again from the last word it placed),
-and a word it places more than :data:`MAX_SHIFT` from Whisper's estimate. The model is English:
+known words on either side are aligned as separate runs that stop at it), a word the aligner
+leaves out (the rest of the segment is aligned again from the last word it placed), and a word it
+places more than :data:`MAX_SHIFT` from Whisper's estimate. The model is English:
 other languages are left as they are.
 """
 
@@ -54,8 +54,13 @@ and a window that stops inside the last word makes the aligner drop it."""
 
 FRAME = 0.01
 """Seconds per aligner frame."""
+MIN_AUDIO = 0.05
+"""Seconds of audio below which a run is not aligned (nothing fits; empty audio crashes it)."""
 RETRIES = 3
 """Times the rest of a segment is aligned again after the aligner stopped short."""
+EDGE = 0.15
+"""Seconds a run of known words may reach into a neighbouring unknown word's recognised span
+(Whisper's edges err by about that much)."""
 
 _PACKAGE = "pocketsphinx"
 _MODEL_DIR = "model/en-us/en-us"
@@ -140,9 +145,12 @@ def _align_once(
 
     It may stop short (a word it could not fit is absorbed into silence): only the words it
     placed, in order, come back."""
+    pcm = _pcm16(samples, lo, hi)
+    if len(pcm) < MIN_AUDIO * SPEECH_RATE * 2:  # 2 bytes a sample
+        return []
     decoder.set_align_text(" ".join(tokens))
     decoder.start_utt()
-    decoder.process_raw(_pcm16(samples, lo, hi), full_utt=True)
+    decoder.process_raw(pcm, full_utt=True)
     decoder.end_utt()
     placed: list[tuple[float, float]] = []
     for found in decoder.seg() or ():  # None when it found no path at all
@@ -161,18 +169,53 @@ def aligned_words(
     words: Sequence[Word],
     lo: float,
     hi: float,
+    offset: float = 0.0,
 ) -> list[PlacedWord]:
-    """The words of one segment placed inside ``[lo, hi)`` (audio seconds), each with its index;
-    words the aligner could not place are missing."""
+    """The words of one segment placed inside ``[lo, hi)`` (audio seconds; ``offset``: the
+    words' timeline minus the audio's), each with its index; words the aligner could not place
+    are missing.
+
+    Words outside the dictionary are never placed: the known words between them are aligned as
+    runs, each bounded by its unknown neighbours' recognised times (give or take :data:`EDGE`)."""
     tokens = [spoken_form(w.text) for w in words]
-    if not tokens or any(not t or decoder.lookup_word(t) is None for t in tokens):
-        return []
+    known = [bool(t) and decoder.lookup_word(t) is not None for t in tokens]
+    placed: list[PlacedWord] = []
+    for first, last in _runs(known):
+        run_lo = lo if first == 0 else max(lo, words[first - 1].end - offset - EDGE)
+        run_hi = hi if last == len(words) else min(hi, words[last].start - offset + EDGE)
+        if run_hi > run_lo:
+            placed += _aligned_run(decoder, samples, tokens, first, last, run_lo, run_hi)
+    return placed
+
+
+def _runs(known: Sequence[bool]) -> list[tuple[int, int]]:
+    """``[first, last)`` index ranges of consecutive known words."""
+    runs: list[tuple[int, int]] = []
+    for k, ok in enumerate(known):
+        if ok and (not runs or runs[-1][1] != k):
+            runs.append((k, k + 1))
+        elif ok:
+            runs[-1] = (runs[-1][0], k + 1)
+    return runs
+
+
+def _aligned_run(
+    decoder: Any,
+    samples: NDArray[np.float32],
+    tokens: Sequence[str],
+    first: int,
+    last: int,
+    lo: float,
+    hi: float,
+) -> list[PlacedWord]:
+    """``tokens[first:last]`` placed inside ``[lo, hi)``; when the aligner stops short, the rest
+    is aligned again from the last word it placed (up to :data:`RETRIES` times)."""
     placed: list[PlacedWord] = []
     for _ in range(RETRIES + 1):
-        first = len(placed)
-        found = _align_once(decoder, samples, tokens[first:], lo, hi)
-        placed += [PlacedWord(first + k, s, e) for k, (s, e) in enumerate(found)]
-        if not found or len(placed) == len(tokens):
+        start = first + len(placed)
+        found = _align_once(decoder, samples, tokens[start:last], lo, hi)
+        placed += [PlacedWord(start + k, s, e) for k, (s, e) in enumerate(found)]
+        if not found or start + len(found) == last:
             break
         lo = placed[-1].end
     return placed
@@ -222,7 +265,9 @@ def align_transcript(transcript: Transcript, audio: SpeechAudio) -> Transcript:
         lo = max(before, segment.start - WINDOW_BEFORE) - audio.offset
         hi = min(after if after is not None else 1e9, segment.end + WINDOW_AFTER) - audio.offset
         lo, hi = max(0.0, lo), min(duration, hi)
-        placed = aligned_words(decoder, samples, segment.words, lo, hi) if hi > lo else []
+        placed = (
+            aligned_words(decoder, samples, segment.words, lo, hi, audio.offset) if hi > lo else []
+        )
         words = _retimed(segment.words, placed, audio.offset) if placed else segment.words
         segments.append(segment.model_copy(update={
             "start": words[0].start, "end": words[-1].end, "words": words}))  # fmt: skip
