@@ -139,3 +139,16 @@ def test_a_window_too_short_for_any_word_places_nothing(
     assert align.aligned_words(decoder, samples, words, 5.0, 5.0) == []
     placed = align.aligned_words(decoder, samples, words, 0.0, truth[3].start)
     assert [p.index for p in placed] == [0, 1, 2]
+
+
+def test_a_start_after_a_pause_is_moved_onto_the_sound() -> None:
+    voiced = np.zeros(300, bool)  # 10 ms ticks
+    voiced[100:130] = voiced[160:200] = voiced[200:240] = True
+    words = [
+        Word(text="one", start=1.04, end=1.3),  # sound from 1.00, after silence: moved
+        Word(text="two", start=1.55, end=2.0),  # sound from 1.60 after a pause: moved
+        Word(text="three", start=2.02, end=2.4),  # touches "two": speech under way, kept
+    ]
+    snapped = align._snapped_onsets(words, voiced, previous_end=-1.0)
+    assert [w.start for w in snapped] == [1.0, 1.6, 2.02]
+    assert [w.end for w in snapped] == [1.3, 2.0, 2.4]

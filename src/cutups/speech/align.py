@@ -34,6 +34,7 @@ from numpy.typing import NDArray
 from cutups.errors import ModelError
 from cutups.media.audio import SPEECH_RATE, SpeechAudio
 from cutups.speech.models import PinnedFile, sha256_of
+from cutups.speech.onsets import sound_onset, voiced_ticks_of
 from cutups.speech.transcript import Segment, Transcript, Word
 
 __all__ = ["ALIGNER", "MAX_SHIFT", "PlacedWord", "align_transcript", "aligned_words", "spoken_form"]
@@ -54,6 +55,10 @@ and a window that stops inside the last word makes the aligner drop it."""
 
 FRAME = 0.01
 """Seconds per aligner frame."""
+PAUSE = 0.03
+"""Seconds between words from which the second word's start is snapped onto the sound."""
+SNAP_REACH = 0.1
+"""Seconds either side of an aligned start searched for the sound's onset after a pause."""
 MIN_AUDIO = 0.05
 """Seconds of audio below which a run is not aligned (nothing fits; empty audio crashes it)."""
 RETRIES = 3
@@ -244,6 +249,25 @@ def _ordered(words: list[Word]) -> list[Word]:
     return words
 
 
+def _snapped_onsets(
+    words: Sequence[Word], voiced: NDArray[np.bool_], previous_end: float
+) -> tuple[Word, ...]:
+    """Starts after a pause moved onto the sound. The aligner's frames and minimum phone lengths
+    put such a start up to ~50 ms off (words spoken apart, 60 ms gaps: 95th percentile +54 ->
+    +14 ms), where the loudness shows the onset to the 10 ms tick."""
+    out: list[Word] = []
+    for word in words:
+        if word.start - previous_end >= PAUSE:
+            lo = max(previous_end, word.start - SNAP_REACH)
+            start = round(
+                sound_onset(voiced, word.start, lo, min(word.end, word.start + SNAP_REACH)), 3
+            )
+            word = word.model_copy(update={"start": start, "end": max(word.end, start)})
+        out.append(word)
+        previous_end = word.end
+    return tuple(out)
+
+
 def align_transcript(transcript: Transcript, audio: SpeechAudio) -> Transcript:
     """``transcript`` with its English words re-timed by the forced aligner (see the module doc).
 
@@ -253,24 +277,37 @@ def align_transcript(transcript: Transcript, audio: SpeechAudio) -> Transcript:
     if transcript.language != "en" or not transcript.segments or audio.rate != SPEECH_RATE:
         return transcript
     decoder = _decoder()
+    voiced = voiced_ticks_of(audio)
     samples = audio.samples()
-    duration = audio.duration
     segments: list[Segment] = []
     for k, segment in enumerate(transcript.segments):
         if not segment.words:
             segments.append(segment)
             continue
-        after = transcript.segments[k + 1].start if k + 1 < len(transcript.segments) else None
-        before = segments[-1].end if segments else 0.0
-        lo = max(before, segment.start - WINDOW_BEFORE) - audio.offset
-        hi = min(after if after is not None else 1e9, segment.end + WINDOW_AFTER) - audio.offset
-        lo, hi = max(0.0, lo), min(duration, hi)
-        placed = (
-            aligned_words(decoder, samples, segment.words, lo, hi, audio.offset) if hi > lo else []
-        )
+        previous_end = segments[-1].end if segments else None
+        lo, hi = _window(transcript.segments, k, previous_end, audio)
+        placed = aligned_words(decoder, samples, segment.words, lo, hi, audio.offset)
         words = _retimed(segment.words, placed, audio.offset) if placed else segment.words
+        if voiced is not None:
+            words = _snapped_onsets(words, voiced, -1.0 if previous_end is None else previous_end)
         segments.append(segment.model_copy(update={
             "start": words[0].start, "end": words[-1].end, "words": words}))  # fmt: skip
     return transcript.model_copy(
         update={"segments": tuple(segments), "engine": f"{transcript.engine}+{ALIGNER}"}
     )
+
+
+def _window(
+    segments: Sequence[Segment], k: int, previous_end: float | None, audio: SpeechAudio
+) -> tuple[float, float]:
+    """Audio seconds searched for segment ``k``'s words: from a little before its first word
+    (not before the previous segment's end) to a while after its last (not past the next
+    segment's start)."""
+    segment = segments[k]
+    lo = segment.start - WINDOW_BEFORE
+    if previous_end is not None:
+        lo = max(lo, previous_end)
+    hi = segment.end + WINDOW_AFTER
+    if k + 1 < len(segments):
+        hi = min(hi, segments[k + 1].start)
+    return max(0.0, lo - audio.offset), min(audio.duration, hi - audio.offset)

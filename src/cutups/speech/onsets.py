@@ -44,7 +44,14 @@ from cutups.media.audio import SpeechAudio
 from cutups.speech.loudness import loudness_db
 from cutups.speech.transcript import Segment, Transcript, Word
 
-__all__ = ["refine_transcript", "refine_word_times", "split_at_short_pauses", "voiced_ticks"]
+__all__ = [
+    "refine_transcript",
+    "refine_word_times",
+    "sound_onset",
+    "split_at_short_pauses",
+    "voiced_ticks",
+    "voiced_ticks_of",
+]
 
 TICK_RATE = 100.0
 """Ticks per second of the voicing signal (10 ms)."""
@@ -81,7 +88,9 @@ def _tick(t: float, size: int) -> int:
     return min(max(round(t * TICK_RATE), 0), size - 1)
 
 
-def _onset(voiced: NDArray[np.bool_], estimate: float, lo: float, hi: float) -> float:
+def sound_onset(voiced: NDArray[np.bool_], estimate: float, lo: float, hi: float) -> float:
+    """The first voiced tick in ``[lo, hi]`` (timeline seconds) when that stretch starts in a
+    pause; else ``estimate`` (speech already under way, or no sound there)."""
     first, last = _tick(lo, voiced.size), _tick(hi, voiced.size)
     if voiced[first] or last <= first:
         return estimate  # speech already under way: no pause to snap to
@@ -157,7 +166,7 @@ def refine_word_times(words: Sequence[Word], voiced: NDArray[np.bool_]) -> list[
         next_start = words[i + 1].start if i + 1 < len(words) else word.end + SEARCH_AFTER
         lo = max(previous_end, word.start - SEARCH_BEFORE)
         hi = max(min(next_start, word.start + SEARCH_AFTER), word.start)
-        start = max(_onset(voiced, word.start, lo, hi), previous_end)
+        start = max(sound_onset(voiced, word.start, lo, hi), previous_end)
         estimate = max(word.end, start + 0.05)
         hi = max(min(next_start, estimate + SEARCH_AFTER), estimate)
         end = _offset(voiced, estimate, max(start, estimate - SEARCH_BEFORE), hi)
@@ -166,10 +175,15 @@ def refine_word_times(words: Sequence[Word], voiced: NDArray[np.bool_]) -> list[
     return refined
 
 
+def voiced_ticks_of(audio: SpeechAudio) -> NDArray[np.bool_] | None:
+    """Per 10 ms tick of the video timeline, whether ``audio`` is voiced (see
+    :func:`voiced_ticks`)."""
+    return voiced_ticks(loudness_db(audio.samples(), audio.rate, audio.offset, tick_rate=TICK_RATE))
+
+
 def refine_transcript(transcript: Transcript, audio: SpeechAudio) -> Transcript:
     """The transcript with its word edges snapped to the sound (see the module doc)."""
-    levels = loudness_db(audio.samples(), audio.rate, audio.offset, tick_rate=TICK_RATE)
-    voiced = voiced_ticks(levels)
+    voiced = voiced_ticks_of(audio)
     if voiced is None or not transcript.segments:
         return transcript
     words = iter(refine_word_times(transcript.words, voiced))
