@@ -275,6 +275,8 @@ def test_health_models_reports_each_model_checked(clip_server: Server, idle_serv
     assert len(whisper["whisper-base"]["files"]) == 5
     face = body["models"]["face_detector"][0]
     assert face["required"] and face["verified"] and len(face["files"][0]["sha256"]) == 64
+    aligner = body["models"]["aligner"][0]
+    assert aligner["required"] and aligner["verified"] and len(aligner["files"]) == 8
     voice = body["models"]["piper_voice"][0]
     assert voice["required"] is False and voice["present"] is True
     started = time.monotonic()

@@ -36,7 +36,15 @@ from cutups.speech.models import PinnedFile
 from cutups.speech.onsets import sound_onset, voiced_ticks_of
 from cutups.speech.transcript import Segment, Transcript, Word
 
-__all__ = ["ALIGNER", "MAX_SHIFT", "PlacedWord", "align_transcript", "aligned_words", "spoken_form"]
+__all__ = [
+    "ALIGNER",
+    "ALIGNER_FILES",
+    "MAX_SHIFT",
+    "PlacedWord",
+    "align_transcript",
+    "aligned_words",
+    "spoken_form",
+]
 
 ALIGNER = "pocketsphinx-en-us"
 """Named in ``Transcript.engine`` after the recogniser when the times come from the aligner."""
@@ -86,6 +94,8 @@ _MODEL_SHA256 = {
 _ACOUSTIC_MODEL = tuple(
     PinnedFile(_PACKAGE, f"{_MODEL_DIR}/{name}", sha) for name, sha in _MODEL_SHA256.items()
 )
+ALIGNER_FILES = (*_ACOUSTIC_MODEL, _DICTIONARY)
+"""Every file the aligner loads (``GET /health/models`` checks them too)."""
 
 _SPOKEN = re.compile(r"[^a-z']")
 _NOT_WORDS = frozenset({"<s>", "</s>", "<sil>", "(NULL)"})

@@ -7,6 +7,8 @@ The seed's worker reported its models here (YOLO, MediaPipe). Cutups' are:
   transcriber is configured (``CUTUPS_TRANSCRIBE_URL``).
 * ``face_detector``: BlazeFace full range (:data:`cutups.analysis.face_model.FACE_MODEL`),
   required by the shorts recipe.
+* ``aligner``: pocketsphinx's US English model (:data:`cutups.speech.align.ALIGNER_FILES`),
+  which re-times English words for captions; required when ``CUTUPS_SPEECH_ALIGN`` is on.
 * ``piper_voice``: the commentary voice (:data:`cutups.commentary.speech.PIPER_VOICE`);
   optional (espeak-ng speaks when it is missing).
 
@@ -30,6 +32,7 @@ from cutups.api.deps import ServiceDep
 from cutups.commentary.speech import PIPER_VOICE
 from cutups.errors import ModelError
 from cutups.settings import Settings
+from cutups.speech.align import ALIGNER, ALIGNER_FILES
 from cutups.speech.models import MODELS, PinnedFile, sha256_of
 
 __all__ = ["ModelFile", "model_status", "router"]
@@ -109,7 +112,18 @@ def model_status(settings: Settings) -> dict[str, list[dict[str, Any]]]:
     voice = _model(
         "piper-joe-medium", "commentary voice", False, [_packaged(p) for p in PIPER_VOICE]
     )
-    return {"whisper": whisper, "face_detector": [face], "piper_voice": [voice]}
+    aligner = _model(
+        ALIGNER,
+        "word times for captions (shorts)",
+        settings.speech_align,
+        [_packaged(p) for p in ALIGNER_FILES],
+    )
+    return {
+        "whisper": whisper,
+        "face_detector": [face],
+        "aligner": [aligner],
+        "piper_voice": [voice],
+    }
 
 
 @router.get("/models", responses={503: {"description": "a required model is missing or altered"}})
