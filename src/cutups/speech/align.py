@@ -187,15 +187,21 @@ def aligned_words(
     are missing.
 
     Words outside the dictionary are never placed: the known words between them are aligned as
-    runs, each bounded by its unknown neighbours' recognised times (give or take :data:`EDGE`)."""
+    runs, each bounded by its unknown neighbours' recognised times (give or take :data:`EDGE`).
+    A run that does not align at all is tried once more without its last word."""
     tokens = [spoken_form(w.text) for w in words]
     known = [bool(t) and decoder.lookup_word(t) is not None for t in tokens]
     placed: list[PlacedWord] = []
     for first, last in _runs(known):
         run_lo = lo if first == 0 else max(lo, words[first - 1].end - offset - EDGE)
         run_hi = hi if last == len(words) else min(hi, words[last].start - offset + EDGE)
-        if run_hi > run_lo:
-            placed += _aligned_run(decoder, samples, tokens, first, last, run_lo, run_hi)
+        found = _aligned_run(decoder, samples, tokens, first, last, run_lo, run_hi)
+        if not found and last - first > 1:
+            # No path at all: mostly a last word cut off by the end of the file or misheard.
+            # The others are aligned up to where it was heard; it keeps its time.
+            run_hi = min(run_hi, words[last - 1].start - offset + EDGE)
+            found = _aligned_run(decoder, samples, tokens, first, last - 1, run_lo, run_hi)
+        placed += found
     return placed
 
 
