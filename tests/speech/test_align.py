@@ -152,3 +152,17 @@ def test_a_start_after_a_pause_is_moved_onto_the_sound() -> None:
     snapped = align._snapped_onsets(words, voiced, previous_end=-1.0)
     assert [w.start for w in snapped] == [1.0, 1.6, 2.02]
     assert [w.end for w in snapped] == [1.3, 2.0, 2.4]
+
+
+def test_a_last_word_cut_off_by_the_end_of_the_file_leaves_the_others_aligned(
+    spoken: tuple[SpeechAudio, list[TrueWord]], tmp_path: Path
+) -> None:
+    audio, truth = spoken
+    cut = tmp_path / "cut.f32"
+    end = int((truth[-1].start + 0.06) * audio.rate)  # 60 ms into the last word
+    audio.samples()[:end].tofile(cut)
+    shifts = _whisper_like_shifts(len(truth))
+    after = align_transcript(_transcript(truth, shifts), SpeechAudio(cut, audio.rate, 0.0))
+    last = [k for k, w in enumerate(truth) if w.sentence == truth[-1].sentence][:-1]
+    errors = np.array([after.words[k].start - truth[k].start for k in last])
+    assert np.mean(np.abs(errors) <= 0.06) >= 0.9, np.round(errors, 3)

@@ -198,8 +198,7 @@ def aligned_words(
         found = _aligned_run(decoder, samples, tokens, first, last, run_lo, run_hi)
         if not found and last - first > 1:
             # No path at all: mostly a last word cut off by the end of the file or misheard.
-            # The others are aligned up to where it was heard; it keeps its time.
-            run_hi = min(run_hi, words[last - 1].start - offset + EDGE)
+            # The others are aligned in the same stretch; it keeps its time.
             found = _aligned_run(decoder, samples, tokens, first, last - 1, run_lo, run_hi)
         placed += found
     return placed
