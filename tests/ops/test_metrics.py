@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
 import httpx
@@ -24,6 +25,20 @@ def _samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     return out
 
 
+def _observed_finish(
+    api: httpx.Client, timeout: float = 10.0
+) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """The metrics once the worker has recorded the finished job: the job's status is stored
+    first and its clips and timings are counted just after, so a poll can fall in between."""
+    deadline = time.monotonic() + timeout
+    while True:
+        samples = _samples(api.get("/metrics").text)
+        key = ("cutups_jobs_finished_here_total", (("status", "completed"),))
+        if samples.get(key, 0) >= 1 or time.monotonic() > deadline:
+            return samples
+        time.sleep(0.05)
+
+
 def test_metrics_move_when_a_job_runs(tmp_path: Path, cache_dir: Path, files: FileServer) -> None:
     server = start_server(tmp_path / "data", tmp_path / "server.log", server_env(cache_dir))
     try:
@@ -37,7 +52,7 @@ def test_metrics_move_when_a_job_runs(tmp_path: Path, cache_dir: Path, files: Fi
             job_id = r.json()["job_id"]
             job = wait_job(api, job_id, timeout=150, server=server)
             assert job["status"] == "completed", job
-            a = _samples(api.get("/metrics").text)
+            a = _observed_finish(api)
         clips = job["result"]["clips"]
         assert clips >= 1
         assert a[("cutups_jobs_submitted_total", ())] == 1
