@@ -4,6 +4,7 @@ its play and ends before the next, and the final video is a drift-free stream co
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import wave
@@ -19,6 +20,7 @@ from cutups.commentary.slots import play_slots
 from cutups.commentary.speech import EspeakSynth, Speech, Synthesizer
 from cutups.commentary.stream import StreamConfig, StreamResult, run_commentary
 from cutups.errors import CanceledError, SpeechError
+from cutups.media.ffmpeg import run
 from cutups.media.probe import MediaInfo, probe
 from cutups.timeline import ClipPlan, PlayFacts
 from tests.commentary.media import make_source
@@ -245,3 +247,19 @@ def test_a_fast_start_sends_a_long_first_play_as_head_line_part_and_rest(
     assert line_part["end"] - (line["start"] + spoken + 0.25) < gop  # no more than it needs
     assert rest["end"] == pytest.approx(result.chunks[2].end) and rest["end"] > 14.0
     assert result.drift is not None and result.drift <= 1024 / 48_000
+    # One chapter per play, the first over its three chunks, titled with its line.
+    first_play = sum(r.seconds for r in result.chunks[:3])
+    total = first_play + result.chunks[3].seconds
+    assert _chapters(tmp_path / "commentary.mp4") == [
+        (0.0, pytest.approx(first_play, abs=2e-3), line_part["text"]),
+        (pytest.approx(first_play, abs=2e-3), pytest.approx(total, abs=2e-3), chunks[3]["text"]),
+    ]
+
+
+def _chapters(video: Path) -> list[tuple[float, float, str]]:
+    """``(start, end, title)`` of each chapter of ``video``, as ffprobe reads them."""
+    out = run(["ffprobe", "-v", "error", "-show_chapters", "-of", "json", str(video)]).stdout
+    return [
+        (float(c["start_time"]), float(c["end_time"]), c["tags"]["title"])
+        for c in json.loads(out)["chapters"]
+    ]

@@ -476,10 +476,15 @@ def run_commentary(
     return _finish(chunker, run, first_after)
 
 
-def _chapters(records: list[ChunkRecord]) -> list[str]:
-    """A title per chunk: its play's line (every chunk of a fast start's first play)."""
+def _chapters(records: list[ChunkRecord]) -> list[str | None]:
+    """A chapter per play, titled with its line: a title for its first chunk, None (carry on)
+    for the chunks after it (a fast start's first play comes in two or three)."""
     lines = {r.play: r.text for r in records if r.text}
-    return [lines.get(r.play) or f"Play {r.play + 1}" for r in records]
+    titles: list[str | None] = []
+    for n, record in enumerate(records):
+        carries_on = n > 0 and records[n - 1].play == record.play
+        titles.append(None if carries_on else lines.get(record.play) or f"Play {record.play + 1}")
+    return titles
 
 
 def _finish(chunker: _Chunker, run: _Run, first_after: float | None) -> StreamResult:
