@@ -10,6 +10,7 @@ chunk, first frame, stalls) are checked against listeners the test puts on the v
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -139,31 +140,40 @@ def test_a_page_opened_after_the_stream_ended_plays_it_from_the_start(
 
 @pytest.fixture(scope="module")
 def made_fast(tmp_path_factory: pytest.TempPathFactory) -> tuple[StreamResult, EncoderSetup]:
-    """The same with a fast start: the first play's first GOP (2 s, before its line at the
-    snap, 2.5 s in: no room for a second) is a chunk of its own."""
+    """The same source with a fast start and a long first play (the first two slots as one,
+    0 to 12 s, snap 2.5 s in): it streams as three chunks, its first GOP (2 s, before the line
+    at the snap: no room for a second), the part up to where its voice ends (whole GOPs), and
+    the rest; then a chunk per play."""
     folder = tmp_path_factory.mktemp("commentary-fast")
     source = probe(make_source(folder / "game.mp4", PLAYS * EVERY))
-    clips = paced_clips(PLAYS, EVERY, snap_at=2.5)
+    paced = paced_clips(PLAYS, EVERY, snap_at=2.5)
+    first = dataclasses.replace(paced[0], end=paced[1].end, end_of_play=paced[1].end_of_play)
     config = StreamConfig(fast_start=True)
-    result = make_commentary(source, clips, folder / "out", lambda e: None, config)
+    result = make_commentary(source, [first, *paced[2:]], folder / "out", lambda e: None, config)
     assert len(result.chunks) == PLAYS + 1, result.warnings
     return result, EncoderSetup.for_source(source)
 
 
-def test_a_fast_start_plays_on_from_the_first_plays_head_without_a_gap(
+def test_a_fast_start_plays_on_across_the_first_plays_three_chunks_without_a_stall(
     page: Page, server: CommentaryServer, made_fast: tuple[StreamResult, EncoderSetup]
 ) -> None:
     result, setup = made_fast
-    head, rest = result.chunks[:2]
-    assert (head.index, rest.index) == (0, 1) and head.play == rest.play == 0
-    assert not head.play_done and head.text is None and rest.text
+    head, line_part, rest = result.chunks[:3]
+    assert [(r.index, r.play, r.play_done) for r in result.chunks[:3]] == [
+        (0, 0, False), (1, 0, False), (2, 0, True)
+    ]  # fmt: skip
+    assert head.text is None and line_part.text and rest.text is None
+    assert head.seconds == pytest.approx(2.002, abs=1e-3) and rest.seconds > 2
     seen = _play_through(page, server, result, setup)
     assert seen["frame"] - float(seen["firstChunkMs"]) <= 1000, seen
+    # Not one 'waiting' where the first play's chunks join (nor anywhere with the stream dry).
+    joins = (line_part.stream_start, rest.stream_start)
+    assert [w for w in seen["waiting"] if any(-0.2 <= w["at"] - j <= 0.5 for j in joins)] == []
     assert [w for w in seen["waiting"] if w["ahead"] < STARVED] == [], seen
     total = sum(r.seconds for r in result.chunks)
     assert len(seen["buffered"]) == 1, seen
     assert seen["played"][0][1] == pytest.approx(total, abs=0.1), seen
-    # One line per play: the head's play shows its line once the rest of the play brings it.
+    # One line per play: the first play's shows once its line part brings it.
     lines = page.locator("#commentary-lines li")
-    expect(lines).to_have_count(PLAYS)
-    expect(lines.first).to_contain_text(rest.text or "")
+    expect(lines).to_have_count(PLAYS - 1)
+    expect(lines.first).to_contain_text(line_part.text or "")
