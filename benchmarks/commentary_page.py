@@ -53,6 +53,12 @@ STATE = """() => {
            state: document.getElementById("commentary-state").textContent };
 }"""
 
+QUALITY = """() => {
+  const q = document.getElementById("commentary-video").getVideoPlaybackQuality();
+  return { dropped: q.droppedVideoFrames, total: q.totalVideoFrames };
+}"""
+"""Frames Chromium dropped: a decoder or renderer that fell behind (a starved machine)."""
+
 
 def broadcast(path: Path, minutes: float, size: str) -> MediaInfo:
     seconds = minutes * 60
@@ -104,6 +110,7 @@ def play_live(
             raise
         producer.join()
         seen = dict(page.evaluate(RESULT))
+        seen["quality"] = page.evaluate(QUALITY)
         browser.close()
     result = made[0]
     seen["made_in"] = max(s.at for s in server.sent if s.type == "chunk_ready") - started
@@ -183,6 +190,8 @@ def main() -> None:
         + (f" ... least {min(margins):+.2f} s" if margins else "")
         + (f"; late at chunks {late}" if late else "")
     )
+    quality = seen["quality"]
+    print(f"video frames dropped by Chromium: {quality['dropped']} of {quality['total']}")
     print(f"load average: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
     for stall in seen["waiting"]:
         where = "at a join" if _at_join(stall["at"], seen["joins"]) else "within a chunk"
