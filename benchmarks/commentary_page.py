@@ -16,7 +16,8 @@ chunk with seconds buffered ahead is Chromium's decoder starved by a loaded mach
     python benchmarks/commentary_page.py --minutes 10
 
 The snap 2.5 s into each clip (the plays recipe keeps 0.5-3 s before it) leaves room before the
-line for a one-GOP head: the first play streams as head, line part and rest. With ``--snap-at 1``
+line for a one-GOP head: the first play streams as head, one-GOP pieces up to where its
+voice ends, and rest. With ``--snap-at 1``
 (its earlier default) no head fits, and fast start changed nothing.
 """
 

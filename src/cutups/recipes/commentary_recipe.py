@@ -78,7 +78,7 @@ class CommentaryOptions(RecipeOptions):
     fast_start: bool | None = Field(
         None,
         description="the first play's first seconds as a chunk of their own, so the stream "
-        "starts sooner (that play then comes in two or three chunks); false: every play in one "
+        "starts sooner (that play then comes in several chunks); false: every play in one "
         "chunk (default: CUTUPS_COMMENTARY_FAST_START, on)",
     )
 
@@ -239,7 +239,7 @@ def _entry(
     clip: ClipPlan, play: int, start: float, end: float, names: Sequence[str], text: str | None
 ) -> dict[str, Any]:
     """A play's manifest entry: ``file`` is its last chunk; ``chunks`` every chunk of it in
-    stream order (two or three for a fast start's first play); ``commentary`` its line, voiced
+    stream order (several for a fast start's first play); ``commentary`` its line, voiced
     in ``voice/line_NNNN.wav`` (NNNN: ``play``, its index in the stream's plays)."""
     entry = clip_entry(dataclasses.replace(clip, start=start, end=end))
     entry["play"] = play
