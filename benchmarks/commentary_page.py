@@ -2,16 +2,23 @@
 project's commentary pipeline is still making it (issue 20's page acceptance, at full length).
 
 A generated broadcast (testsrc2 with a tone, ``--minutes`` long, ``--size``) with a play every
-``--every`` seconds is commented by ``run_commentary`` (template lines, espeak-ng, one encoder
-setup) inside :class:`tests.web.commentary_server.CommentaryServer`, which sends each event to the
-page as it happens, in the service's SSE format. The page is the real one
+``--every`` seconds, its snap ``--snap-at`` seconds into its clip, is commented by
+``run_commentary`` (template lines, espeak-ng, one encoder setup, fast start unless
+``--no-fast-start``) inside :class:`tests.web.commentary_server.CommentaryServer`, which sends
+each event to the page as it happens, in the service's SSE format. The page is the real one
 (``#/commentary/<id>``). Reported: the first frame's delay after the first ``chunk_ready`` (the
 page's clock), stalls (``waiting`` after playback began, with how much was buffered ahead),
-chunks, stream length, how fast chunks were made against real time, and the load average. A
+chunks, stream length, how fast chunks were made against real time, the first play's chunks
+and each join's margin (how far ahead of playback a chunk landed), and the load average. A
 ``waiting`` at a join (where one chunk meets the next) is the stream's fault; one within a
 chunk with seconds buffered ahead is Chromium's decoder starved by a loaded machine.
 
     python benchmarks/commentary_page.py --minutes 10
+
+The snap 2.5 s into each clip (the plays recipe keeps 0.5-3 s before it) leaves room before the
+line for a one-GOP head: the first play streams as head, one-GOP pieces up to where its
+voice ends, and rest. With ``--snap-at 1``
+(its earlier default) no head fits, and fast start changed nothing.
 """
 
 from __future__ import annotations
@@ -34,7 +41,7 @@ from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.web.test_commentary_page import PROBE, RESULT
 
 from cutups.commentary.chunks import EncoderSetup
-from cutups.commentary.stream import StreamResult
+from cutups.commentary.stream import StreamConfig, StreamResult
 from cutups.media.ffmpeg import file_arg, run
 from cutups.media.probe import MediaInfo, probe
 
@@ -46,6 +53,12 @@ STATE = """() => {
            buffered: Array.from({ length: r.length }, (_, i) => [r.start(i), r.end(i)]),
            state: document.getElementById("commentary-state").textContent };
 }"""
+
+QUALITY = """() => {
+  const q = document.getElementById("commentary-video").getVideoPlaybackQuality();
+  return { dropped: q.droppedVideoFrames, total: q.totalVideoFrames };
+}"""
+"""Frames Chromium dropped: a decoder or renderer that fell behind (a starved machine)."""
 
 
 def broadcast(path: Path, minutes: float, size: str) -> MediaInfo:
@@ -59,14 +72,15 @@ def broadcast(path: Path, minutes: float, size: str) -> MediaInfo:
 
 
 def play_live(
-    server: CommentaryServer, source: MediaInfo, every: float, lead: float | None
+    server: CommentaryServer, source: MediaInfo, args: argparse.Namespace
 ) -> dict[str, Any]:
-    """Live (``lead`` None): the pipeline runs while the page plays. Else the chunks are made
-    first and published each ``lead`` s before the stream needs it (the page alone measured)."""
-    clips = paced_clips(int(source.duration // every), every)
+    """Live (no ``--replay``): the pipeline runs while the page plays. Else the chunks are made
+    first and published each ``--replay`` s before the stream needs it (the page alone)."""
+    every, lead, config = args.every, args.replay, StreamConfig(fast_start=args.fast_start)
+    clips = paced_clips(int(source.duration // every), every, snap_at=args.snap_at)
     made: list[StreamResult] = []
     if lead is not None:
-        made.append(make_commentary(source, clips, server.folder / "made", lambda e: None))
+        made.append(make_commentary(source, clips, server.folder / "made", lambda e: None, config))
         setup = EncoderSetup.for_source(source)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -80,7 +94,9 @@ def play_live(
         server.wait_for_listener()
         started = time.monotonic()
         if lead is None:
-            producer = threading.Thread(target=lambda: made.append(server.live(source, clips)))
+            producer = threading.Thread(
+                target=lambda: made.append(server.live(source, clips, config))
+            )
         else:
             producer = threading.Thread(
                 target=server.replay, args=(made[0], setup), kwargs={"lead": lead}
@@ -95,6 +111,7 @@ def play_live(
             raise
         producer.join()
         seen = dict(page.evaluate(RESULT))
+        seen["quality"] = page.evaluate(QUALITY)
         browser.close()
     result = made[0]
     seen["made_in"] = max(s.at for s in server.sent if s.type == "chunk_ready") - started
@@ -102,7 +119,19 @@ def play_live(
     seen["chunks"] = len(result.chunks)
     seen["stream_seconds"] = sum(r.seconds for r in result.chunks)
     seen["joins"] = [r.stream_start for r in result.chunks[1:]]
+    seen["first_play"] = [r.seconds for r in result.chunks if r.play == 0]
+    seen["margins"] = _margins(server, result)
     return seen
+
+
+def _margins(server: CommentaryServer, result: StreamResult) -> list[float]:
+    """Per join: seconds of stream still ahead of a playhead that started at the first
+    chunk_ready when the next chunk was announced (negative: it came late, a stall)."""
+    sent = [s.at for s in server.sent if s.type == "chunk_ready"]
+    return [
+        record.stream_start - (at - sent[0])
+        for record, at in zip(result.chunks[1:], sent[1:], strict=True)
+    ]
 
 
 def main() -> None:
@@ -110,6 +139,11 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--every", type=float, default=20.0, help="seconds between plays")
     parser.add_argument("--size", default="1280x720")
+    parser.add_argument("--snap-at", type=float, default=2.5, help="seconds from clip to snap")
+    parser.add_argument(
+        "--fast-start", action=argparse.BooleanOptionalAction, default=True,
+        help="the first play's head as a chunk of its own (default: on)",
+    )  # fmt: skip
     parser.add_argument("--source", type=Path, help="a broadcast made before (skips making one)")
     parser.add_argument(
         "--replay", type=float, metavar="LEAD", help="make the chunks first, then publish each "
@@ -124,7 +158,7 @@ def main() -> None:
             source = broadcast(folder / "game.mp4", args.minutes, args.size)
         server = CommentaryServer(folder / "job").start()
         try:
-            seen = play_live(server, source, args.every, args.replay)
+            seen = play_live(server, source, args)
         finally:
             server.stop()
     first = seen["frame"] - float(seen["firstChunkMs"])
@@ -137,7 +171,8 @@ def main() -> None:
     )
     print("|---|---|---|---|---|---|---|---|---|")
     print(
-        f"| {args.minutes:g} min {args.size}, a play every {args.every:g} s, "
+        f"| {args.minutes:g} min {args.size}, a play every {args.every:g} s, snap at "
+        f"{args.snap_at:g} s, {'fast start' if args.fast_start else 'no fast start'}, "
         f"{'live' if args.replay is None else f'replay, lead {args.replay:g} s'} "
         f"| {seen['chunks']} "
         f"| {seen['stream_seconds']:.1f} s | {seen['made_in']:.1f} s "
@@ -146,6 +181,19 @@ def main() -> None:
         f"| {seen['played'][0][1]:.1f} s in {len(seen['played'])} range(s) "
         f"| {os.getloadavg()[0]:.1f} |"
     )
+    first_play = " + ".join(f"{s:.2f}" for s in seen["first_play"])
+    margins = seen["margins"]
+    late = [n + 1 for n, m in enumerate(margins) if m < 0]
+    print(f"first play: {len(seen['first_play'])} chunk(s) of {first_play} s")
+    print(
+        "join margins (s ahead when announced): "
+        + " ".join(f"{m:+.2f}" for m in margins[:4])
+        + (f" ... least {min(margins):+.2f} s" if margins else "")
+        + (f"; late at chunks {late}" if late else "")
+    )
+    quality = seen["quality"]
+    print(f"video frames dropped by Chromium: {quality['dropped']} of {quality['total']}")
+    print(f"load average: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
     for stall in seen["waiting"]:
         where = "at a join" if _at_join(stall["at"], seen["joins"]) else "within a chunk"
         print(f"waiting at {stall['at']:.2f} s ({where}) with {stall['ahead']:.2f} s ahead")

@@ -125,6 +125,10 @@ class Settings(BaseSettings):
     )
     """Without play-by-play, find the plays while the commentary is made (the first chunk
     comes after the first play, not after the whole video); false: analyse everything first."""
+    commentary_fast_start: bool = Field(True, validation_alias=_env("COMMENTARY_FAST_START"))
+    """The first play's first seconds (before its line) go out as a chunk of their own, so the
+    stream starts sooner (that play then comes in several chunks); false: every play in
+    one chunk. A job's ``fast_start`` option (``--fast-start/--no-fast-start``) overrides it."""
 
     recipe_modules: Annotated[tuple[str, ...], NoDecode] = Field(
         (), validation_alias=_env("RECIPE_MODULES")

@@ -1,7 +1,8 @@
 """A commentary job over a real server: its stream events on ``GET /jobs/{id}/events`` and in
 the seed's shape on ``GET /analyze-stream/{id}``, chunk and playlist URLs that answer while the
 job runs, and a voice that fails mid-stream (a loopback ElevenLabs-style service answering 500
-to its second line): a ``warning``, and the stream completes."""
+to its second line): a ``warning``, and the stream completes. The server's fast start setting is
+off and the job's ``fast_start`` option turns it on."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ def tts_server(tmp_path_factory: pytest.TempPathFactory, voice: Wire) -> Iterato
             "CUTUPS_COMMENTARY_TTS_URL": voice.url,
             "CUTUPS_COMMENTARY_TTS_API_KEY": "xi-key",
             "CUTUPS_COMMENTARY_TTS_VOICE_ID": "voice7",
+            "CUTUPS_COMMENTARY_FAST_START": "false",  # the job's option turns it back on
         },
     )
     srv = start_server(root / "data", root / "server.log", env, workers=1)
@@ -68,7 +70,7 @@ def test_a_commentary_job_streams_chunks_and_survives_a_voice_failure(
     tts_server: Server, files: FileServer
 ) -> None:
     body = {"video_url": files.url("/broadcast.mp4"), "recipe": "commentary",
-            "options": {"voice": "cloud"}}  # fmt: skip
+            "options": {"voice": "cloud", "fast_start": True}}  # fmt: skip
     with tts_server.client() as client:
         job_id = client.post("/jobs", json=body).json()["job_id"]
         seed: list[dict[str, Any]] = []
@@ -89,6 +91,9 @@ def test_a_commentary_job_streams_chunks_and_survives_a_voice_failure(
         assert len(failed) == 1, live
         chunks = [e for e in stream if e["type"] == "chunk_ready"]
         assert [c["index"] for c in chunks] == list(range(len(chunks))) and len(chunks) >= 3
+        # The job's fast_start overrode the server's setting (off): the first play's first
+        # seconds came as a chunk of their own.
+        assert chunks[0]["play"] == chunks[1]["play"] == 0 and not chunks[0]["play_done"]
         for chunk in chunks:
             assert chunk["url"] == f"/jobs/{job_id}/stream/chunks/chunk_{chunk['index']:04d}.mp4"
             assert chunk["start"] < chunk["end"]

@@ -8,10 +8,13 @@ from fractions import Fraction
 from pathlib import Path
 
 import m3u8
+import numpy as np
+import numpy.typing as npt
 import pytest
 
 from cutups.commentary.chunks import ChunkFile, ChunkSpec, EncoderSetup, frame_span, render_chunk
 from cutups.commentary.hls import HlsEventPlaylist, track_timescales
+from cutups.commentary.speech import Speech
 from cutups.media.ffmpeg import file_arg, run
 from cutups.media.probe import MediaInfo, probe
 from cutups.media.reel import build_reel
@@ -133,3 +136,26 @@ def test_chunks_join_by_stream_copy_and_grow_one_hls_timeline(
     assert joined.audio is not None
     assert _frames(reel.output) == sum(c.frames for c in chunks)
     assert abs(joined.video.duration - joined.audio.duration) <= AAC_FRAME
+
+
+def test_a_chunk_that_starts_after_the_voice_began_holds_the_rest_of_it(
+    source: MediaInfo, tmp_path: Path
+) -> None:
+    """A fast start's pieces split a line between chunks: the second hears the voice from
+    where the first left off (1.5 s at 600 Hz, then 1.5 s at 1400 Hz), not from its start."""
+    low, high = tone(1.5, 600.0), tone(1.5, 1400.0)
+    voice = tmp_path / "two-tones.wav"
+    voice.write_bytes(Speech(np.concatenate([low.samples, high.samples]), 22_050, "t").wav_bytes())
+    first = _chunk(source, tmp_path, 0, 2.0, 4.0, voice, voice_at=1.0, voice_seconds=3.0)
+    second = _chunk(source, tmp_path, 1, 4.0, 6.0, voice, voice_at=1.0 - 2.002, voice_seconds=3.0)
+    a, b = decode_audio(first.path), decode_audio(second.path)
+    assert _loudest_hz(a, 1.1, 1.9) == pytest.approx(600, abs=10)
+    assert _loudest_hz(b, 0.0, 0.4) == pytest.approx(600, abs=10)  # voice time 1.0-1.4 s
+    assert _loudest_hz(b, 0.6, 1.9) == pytest.approx(1400, abs=10)  # voice time 1.6-2.9 s
+    assert rms_db(b, 0.05, 1.9) > rms_db(a, 0.1, 0.6) + 6  # voiced all along, the game ducked
+
+
+def _loudest_hz(samples: npt.NDArray[np.float32], start: float, end: float) -> float:
+    part = samples[int(start * 48_000) : int(end * 48_000)].astype(np.float64)
+    spectrum = np.abs(np.fft.rfft(part * np.hanning(len(part))))
+    return float(np.fft.rfftfreq(len(part), 1 / 48_000)[int(np.argmax(spectrum))])

@@ -12,14 +12,17 @@ from typing import Any
 import m3u8
 import pytest
 
-from cutups.cli import main
+from cutups.cli import _build_parser, main
 from cutups.commentary.checker import check_line
 from cutups.commentary.facts import PlayContext
 from cutups.errors import ConfigError
+from cutups.media.ffmpeg import run
 from cutups.pipeline import run_recipe
 from cutups.recipes.base import RunContext
+from cutups.recipes.commentary_recipe import CommentaryOptions
+from cutups.recipes.flags import option_values
 from cutups.recipes.registry import get_recipe, recipe_names
-from cutups.settings import Settings
+from cutups.settings import Settings, load_settings
 from cutups.timeline import PlayFacts
 from cutups_testkit import GeneratedBroadcast
 
@@ -31,6 +34,7 @@ def test_cutups_run_comments_every_play(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
 ) -> None:  # fmt: skip
     monkeypatch.setenv("CUTUPS_CACHE_DIR", str(cache_dir))
+    monkeypatch.setenv("CUTUPS_COMMENTARY_FAST_START", "false")  # the setting, from the env
     out = tmp_path / "out"
     code = main(["run", str(broadcast.video), "--recipe", "commentary", "--pbp",
                  str(broadcast.pbp["cfbd_csv"]), "--team", "Michigan", "--seed", "3",
@@ -47,10 +51,14 @@ def test_cutups_run_comments_every_play(
         facts = PlayFacts.from_dict(clip)
         assert facts.row_id and check_line(clip["commentary"], PlayContext(facts)) == ()
     stats = manifest["commentary"]
-    # A fast start (the default) sends the first play's first seconds as a chunk of their own.
-    chunks = sum(len(clip["chunks"]) for clip in manifest["clips"])
-    assert stats["plays"] == 3 and stats["chunks"] == chunks in (3, 4, 5)
+    # Without a fast start (CUTUPS_COMMENTARY_FAST_START=false) every play is one chunk.
+    assert [clip["chunks"] for clip in manifest["clips"]] == [
+        [f"chunks/chunk_{n:04d}.mp4"] for n in range(3)
+    ]
+    assert stats["plays"] == stats["chunks"] == 3
     assert stats["drift_seconds"] <= AAC_FRAME
+    chapters = _chapter_titles(out / "commentary.mp4")
+    assert chapters == [clip["commentary"] for clip in manifest["clips"]]
     assert (out / "commentary.mp4").exists() and (out / "job.zip").exists()
     assert m3u8.load(str(out / "hls" / "stream.m3u8")).is_endlist
     print(f"\ncommentary run: {stats}")
@@ -79,13 +87,13 @@ def test_run_recipe_streams_events_to_the_hooks(
     kinds = [e["type"] for e in events]
     # The plays recipe may plan a play the listing lacks; every planned play gets a chunk,
     # and on_clip once: a fast start sends the first play's first seconds as a chunk of their
-    # own (then its line's part, then maybe the rest), numbered like any chunk, and the play
-    # is listed when its last chunk is out.
+    # own (then its line's part in pieces as long, then maybe the rest), numbered like any
+    # chunk, and the play is listed when its last chunk is out.
     chunks = [e for e in events if e["type"] == "chunk_ready"]
     assert [c["index"] for c in chunks] == list(range(len(chunks))) and kinds[-1] == "complete"
     assert [c["play"] for c in chunks if c["play_done"]] == list(range(len(clips)))
     first = [c for c in chunks if c["play"] == 0]
-    assert len(clips) >= 3 and len(first) in (2, 3) and chunks[: len(first)] == first
+    assert len(clips) >= 3 and len(first) >= 2 and chunks[: len(first)] == first
     assert len(chunks) == len(clips) + len(first) - 1
     assert [c["play_done"] for c in first] == [False] * (len(first) - 1) + [True]
     assert first[0]["text"] is None and first[1]["text"]
@@ -97,6 +105,33 @@ def test_run_recipe_streams_events_to_the_hooks(
     assert clips[0]["commentary"] == first[1]["text"]
     assert result.reel == tmp_path / "job" / "commentary.mp4"
     print(f"\nfirst chunk {first_chunk[0]:.2f} s after the job started (analysis cached)")
+
+
+def _chapter_titles(video: Path) -> list[str]:
+    out = run(["ffprobe", "-v", "error", "-show_chapters", "-of", "json", str(video)]).stdout
+    return [c["tags"]["title"] for c in json.loads(out)["chapters"]]
+
+
+def test_fast_start_is_a_setting_that_the_option_and_the_flag_override(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    options = get_recipe("commentary").options
+    assert Settings().commentary_fast_start  # on by default
+    monkeypatch.setenv("CUTUPS_COMMENTARY_FAST_START", "false")
+    off = load_settings()
+    assert not off.commentary_fast_start
+    assert not options({}).chosen_fast_start(off)
+    assert options({"fast_start": True}).chosen_fast_start(off)
+    on = Settings(commentary_fast_start=True)
+    assert not options({"fast_start": False}).chosen_fast_start(on)
+    with pytest.raises(ConfigError, match="fast_start"):
+        options({"fast_start": "sometimes"})
+    # The CLI's flags: unset leaves the setting in charge; either flag overrides it.
+    parser = _build_parser("commentary")
+    for flags, chosen in (([], False), (["--fast-start"], True), (["--no-fast-start"], False)):
+        args = parser.parse_args(["run", "g.mp4", "--recipe", "commentary", "--out", "o", *flags])
+        values = option_values(args, CommentaryOptions)
+        assert options(values).chosen_fast_start(off) is chosen, flags
 
 
 def test_the_recipe_is_registered_and_checks_its_options() -> None:

@@ -4,6 +4,8 @@ its play and ends before the next, and the final video is a drift-free stream co
 
 from __future__ import annotations
 
+import itertools
+import json
 import threading
 import time
 import wave
@@ -19,6 +21,7 @@ from cutups.commentary.slots import play_slots
 from cutups.commentary.speech import EspeakSynth, Speech, Synthesizer
 from cutups.commentary.stream import StreamConfig, StreamResult, run_commentary
 from cutups.errors import CanceledError, SpeechError
+from cutups.media.ffmpeg import run
 from cutups.media.probe import MediaInfo, probe
 from cutups.timeline import ClipPlan, PlayFacts
 from tests.commentary.media import make_source
@@ -216,32 +219,54 @@ def test_without_fast_start_every_play_is_one_chunk_numbered_as_its_play(
     assert [r.path.name for r in result.chunks] == ["chunk_0000.mp4", "chunk_0001.mp4"]
 
 
-def test_a_fast_start_sends_a_long_first_play_as_head_line_part_and_rest(
+def test_a_fast_start_sends_a_long_first_play_as_head_pieces_and_rest(
     source: MediaInfo, tmp_path: Path
 ) -> None:
-    """A 16-s first play: after its head, only the part up to where its voice has ended (whole
-    GOPs) waits for the line, so it lands soon after the head; the rest, without voice, follows.
-    The three join exactly, and the final video is still a drift-free join."""
+    """A 16-s first play with room for a one-GOP head before its line: the play up to where its
+    voice has ended (whole GOPs) follows in one-GOP pieces, each landing while the one before
+    plays, the first with the line; the rest, without voice, follows. They join exactly, the
+    final video is still a drift-free join, and it has one chapter per play."""
     clips = [
-        ClipPlan("clip_0", 0.5, 16.5, 4.5, 14.0),
+        ClipPlan("clip_0", 0.5, 16.5, 3.0, 14.0),
         ClipPlan("clip_1", 20.5, 27.5, 24.5, 26.0),
     ]
     events, result = _run(source, tmp_path, clips, synth=EspeakSynth())
     chunks = _chunks(events)
-    assert [(c["index"], c["play"], c["play_done"]) for c in chunks] == [
-        (0, 0, False), (1, 0, False), (2, 0, True), (3, 1, True)
+    first, last = chunks[:-1], chunks[-1]
+    assert [c["index"] for c in chunks] == list(range(len(chunks)))
+    assert [(c["play"], c["play_done"]) for c in chunks] == [(0, False)] * (len(first) - 1) + [
+        (0, True), (1, True)
     ]  # fmt: skip
-    head, line_part, rest = chunks[:3]
-    assert head["text"] is None and line_part["text"] and rest["text"] is None
-    assert head["end"] == line_part["start"] and line_part["end"] == rest["start"]
+    head, pieces, rest = first[0], first[1:-1], first[-1]
+    assert all(a["end"] == b["start"] for a, b in itertools.pairwise(first))
     gop = 60 * 1001 / 30000
-    part = line_part["end"] - line_part["start"]
-    assert part / gop == pytest.approx(round(part / gop), abs=1e-3)  # whole GOPs
+    assert [c["end"] - c["start"] for c in [head, *pieces]] == pytest.approx(
+        [gop] * (1 + len(pieces)), abs=2e-3
+    )
+    assert [c["text"] is not None for c in first] == [False, True] + [False] * (len(first) - 2)
     voice = tmp_path / "voice" / "line_0000.wav"
     with wave.open(str(voice)) as wav:
         spoken = wav.getnframes() / wav.getframerate()
     line = next(e.to_dict() for e in events if e.type == "commentary_ready")
-    assert line_part["start"] < line["start"] and line["start"] + spoken + 0.25 <= line_part["end"]
-    assert line_part["end"] - (line["start"] + spoken + 0.25) < gop  # no more than it needs
-    assert rest["end"] == pytest.approx(result.chunks[2].end) and rest["end"] > 14.0
+    back = line["start"] + spoken + 0.25  # the voice over, the game's audio back up
+    assert pieces[0]["start"] < line["start"] < pieces[0]["end"]
+    assert len(pieces) >= 2 and pieces[-2]["end"] < back <= pieces[-1]["end"]  # no more needed
+    assert rest["text"] is None and rest["end"] == pytest.approx(result.chunks[-2].end)
+    assert rest["end"] > 14.0
     assert result.drift is not None and result.drift <= 1024 / 48_000
+    # One chapter per play, the first over all its chunks, titled with its line.
+    first_play = sum(r.seconds for r in result.chunks[:-1])
+    total = first_play + result.chunks[-1].seconds
+    assert _chapters(tmp_path / "commentary.mp4") == [
+        (0.0, pytest.approx(first_play, abs=2e-3), pieces[0]["text"]),
+        (pytest.approx(first_play, abs=2e-3), pytest.approx(total, abs=2e-3), last["text"]),
+    ]
+
+
+def _chapters(video: Path) -> list[tuple[float, float, str]]:
+    """``(start, end, title)`` of each chapter of ``video``, as ffprobe reads them."""
+    out = run(["ffprobe", "-v", "error", "-show_chapters", "-of", "json", str(video)]).stdout
+    return [
+        (float(c["start_time"]), float(c["end_time"]), c["tags"]["title"])
+        for c in json.loads(out)["chapters"]
+    ]

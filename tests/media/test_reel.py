@@ -199,3 +199,15 @@ def test_clip_inside_one_gop_still_joins_by_copy(baseline: Source, tmp_path: Pat
     result = build_reel(clips, tmp_path / "reel.mp4")
     assert result.method == "copy"
     assert codes(result.output) == [*range(0, 30), *range(5, 20), *range(30, 60)]
+
+
+def test_a_clip_titled_none_carries_on_the_chapter_before_it() -> None:
+    text = chapters_metadata(["head", None, None, "next"], [2.0, 1.5, 0.25, 3.0])
+    assert [line for line in text.splitlines() if line.startswith(("START", "END", "title"))] == [
+        "START=0", "END=3750", "title=head", "START=3750", "END=6750", "title=next",
+    ]  # fmt: skip
+
+
+def test_the_first_clip_needs_a_chapter_title(tmp_path: Path, silent: Source) -> None:
+    with pytest.raises(ConfigError, match="first clip's chapter"):
+        build_reel([silent.path], tmp_path / "r.mp4", chapters=[None])

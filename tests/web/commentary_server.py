@@ -144,9 +144,11 @@ class CommentaryServer:
         if isinstance(event, Complete):
             self.emit("completed", {"status": "completed"})
 
-    def live(self, source: MediaInfo, clips: Sequence[ClipPlan]) -> StreamResult:
+    def live(
+        self, source: MediaInfo, clips: Sequence[ClipPlan], config: StreamConfig | None = None
+    ) -> StreamResult:
         """Run the pipeline into this server's folder now, sending its events as they come."""
-        return make_commentary(source, clips, self.folder, self.emit_stream_event)
+        return make_commentary(source, clips, self.folder, self.emit_stream_event, config)
 
     def replay(self, made: StreamResult, setup: EncoderSetup, *, lead: float) -> None:
         """Publish ``made``'s chunks into a fresh playlist, each ``lead`` s before the stream

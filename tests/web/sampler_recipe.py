@@ -31,6 +31,9 @@ class SamplerOptions(RecipeOptions):
         "even", description="spread over the video, or back to back"
     )
     evidence: tuple[Evidence, ...] = Field(("sampled",), description="what each clip says")
+    tidy: bool | None = Field(
+        None, description="recorded, unused (a yes/no that may be left to the server)"
+    )
 
 
 class SamplerRecipe(Recipe[SamplerOptions, float]):

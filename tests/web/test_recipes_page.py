@@ -104,6 +104,9 @@ def test_every_kind_of_option_is_drawn_checked_and_sent(
     expect(page.get_by_label("Spacing", exact=True)).to_have_value("0")  # "even", the first choice
     expect(page.get_by_label("sampled", exact=True)).to_be_checked()
     expect(page.get_by_label("picked", exact=True)).not_to_be_checked()
+    tidy = page.get_by_label("Tidy", exact=True)  # a yes/no that may be unset: a choice
+    expect(tidy.locator("option")).to_have_text(["Default", "true", "false"])
+    expect(tidy).to_have_value("")
     screenshot(page, "submit-recipe.png")
 
     # out of range: the page says so, and nothing is sent
@@ -118,6 +121,7 @@ def test_every_kind_of_option_is_drawn_checked_and_sent(
     page.get_by_label("From end", exact=True).check()
     page.get_by_label("Spacing", exact=True).select_option(label="packed")
     page.get_by_label("picked", exact=True).check()
+    tidy.select_option(label="false")
     job = _submitted_job(page, recipe_server)
     assert job["status"] == "completed", job
     assert job["options"] == {
@@ -127,6 +131,7 @@ def test_every_kind_of_option_is_drawn_checked_and_sent(
         "from_end": True,
         "spacing": "packed",
         "evidence": ["sampled", "picked"],
+        "tidy": False,
     }
     cards = page.locator("#clip-list .clip-card")
     expect(cards).to_have_count(4)

@@ -97,7 +97,8 @@ class ChunkSpec:
     voice: Path | None = None
     """The voiced line (WAV), or None for a chunk without commentary."""
     voice_at: float = 0.0
-    """Seconds from the chunk's start to the first word."""
+    """Seconds from the chunk's start to the first word (negative: the voice began in the chunk
+    before, and this one holds the rest of it)."""
     voice_seconds: float = 0.0
     duck_db: float = -12.0
 
@@ -140,9 +141,12 @@ def _filters(spec: ChunkSpec, setup: EncoderSetup, has_audio: bool) -> str:
     if spec.voice is None:
         graph.append(f"[bg]{exact}[a]")
     else:
-        delay = max(0, round(spec.voice_at * 1000))
+        delay = round(spec.voice_at * 1000)  # ms
+        # A chunk that starts after the voice began (a fast start's pieces) hears the rest of it.
+        skip = f"atrim=start_sample={-delay * AUDIO_RATE // 1000},asetpts=PTS-STARTPTS"
+        shift = f"adelay={delay}:all=1" if delay >= 0 else skip
         voice_input = 2 if not has_audio else 1
-        graph.append(f"[{voice_input}:a]{stereo},adelay={delay}:all=1[voice]")
+        graph.append(f"[{voice_input}:a]{stereo},{shift}[voice]")
         graph.append(f"[bg][voice]amix=inputs=2:duration=first:normalize=0,{exact}[a]")
     return ";".join(graph)
 

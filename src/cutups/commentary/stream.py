@@ -14,10 +14,11 @@ With ``StreamConfig.fast_start`` (the default) the first play's first GOPs (up t
 ``head_seconds``, ending before the line, so without voice or ducking) are encoded as a chunk
 of their own before the line is voiced: the stream can start after a few seconds of video are
 encoded instead of the whole play (the 133-s benchmark's 16-s first chunk cost 1.9 s of CPU,
-one GOP 0.36 s), and the rest of the play follows as the next chunk, with the head's playing
-time to come. Joined, the two hold the play's frames and samples exactly, like any two chunks.
-Chunks are numbered in stream order (the head is chunk 0, the rest of its play chunk 1); each
-names its play and whether it is the play's last.
+one GOP 0.36 s). The play up to where its line's voice ends follows in pieces as long as the
+head (each lands while the one before plays), then the rest of the play. Joined, they hold the
+play's frames and samples exactly, like any chunks. Chunks are numbered in stream order (the
+head is chunk 0, the pieces after it 1, 2...); each names its play and whether it is the
+play's last.
 
 A line that cannot be voiced, or a chunk that cannot be encoded, yields a ``warning`` and the
 stream goes on; anything else stops the run with an ``error`` event and the exception.
@@ -330,8 +331,8 @@ class _Chunker:
         return record
 
     def make(self, item: _Voiced) -> Iterator[ChunkRecord]:
-        """The play's chunk (after its head, if it had one); a play with a head comes in two
-        more when it can: up to the end of its line's voice, then the rest, without voice."""
+        """The play's chunk; after a head, the play up to where its line's voice has ended in
+        pieces as long as the head, then the rest (see :meth:`_pieces`)."""
         slot, speech = item.slot, item.speech
         fps = self.info.video.frame_rate
         end = slot.chunk_end(speech.seconds if speech else None)
@@ -352,18 +353,33 @@ class _Chunker:
             voice_seconds=speech.seconds if speech else 0.0,
             duck_db=self.config.duck_db,
         )
-        split = self._voiced_part(spec, fps) if ahead else frames
-        if split >= frames:
+        if not ahead:
             yield self._encode(slot, spec, item.text, done=True)
             return
-        yield self._encode(slot, dataclasses.replace(spec, frames=split), item.text, done=False)
-        tail = ChunkSpec(index=slot.index, first_frame=first + split, frames=frames - split)
-        yield self._encode(slot, tail, None, done=True)
+        yield from self._pieces(slot, spec, ahead, item.text)
+
+    def _pieces(
+        self, slot: PlaySlot, spec: ChunkSpec, piece: int, text: str | None
+    ) -> Iterator[ChunkRecord]:
+        """After a fast start's head: the play up to where its voice has ended (whole GOPs) in
+        pieces of ``piece`` frames (the head's), each with the part of the voice it holds, then
+        the rest in one chunk. Each piece costs about what the head cost and plays as long, so
+        it lands while the one before it plays: the line's whole part, twice the head or more,
+        came after the head had played out under load (a 'waiting' at the first join)."""
+        fps = self.info.video.frame_rate
+        split = min(self._voiced_part(spec, fps), spec.frames)
+        for offset in range(0, split, piece):
+            part = _piece(spec, offset, min(piece, split - offset), fps)
+            starts_line = part.voice is not None and 0 <= part.voice_at < part.frames / fps
+            done = offset + part.frames == spec.frames
+            yield self._encode(slot, part, text if starts_line else None, done=done)
+        if split < spec.frames:
+            tail = ChunkSpec(spec.index, spec.first_frame + split, spec.frames - split)
+            yield self._encode(slot, tail, None, done=True)
 
     def _voiced_part(self, spec: ChunkSpec, fps: Fraction) -> int:
         """Frames (whole GOPs) of ``spec`` up to where its voice has ended and the audio is back
-        up. After a fast start's head, only that part waits for the line: encoded alone it is
-        out within the head's playing time, and the rest of the play follows with its own."""
+        up: after a fast start's head, only that part waits for the line."""
         back = Fraction(spec.voice_at + spec.voice_seconds + RAMP) if spec.voice else Fraction(0)
         gop = self.setup.gop
         return max(1, math.ceil(back * fps / gop)) * gop
@@ -392,6 +408,20 @@ class _Chunker:
         self.at += chunk.seconds
         self.records.append(record)
         return record
+
+
+def _piece(spec: ChunkSpec, offset: int, frames: int, fps: Fraction) -> ChunkSpec:
+    """Frames ``offset`` to ``offset + frames`` of ``spec``, with its voice when any of it (or
+    the dip around it) falls there; ``voice_at`` < 0: the voice began in an earlier piece."""
+    voice_at = spec.voice_at - float(offset / fps)
+    heard = voice_at - RAMP < frames / fps and voice_at + spec.voice_seconds + RAMP > 0
+    return dataclasses.replace(
+        spec,
+        first_frame=spec.first_frame + offset,
+        frames=frames,
+        voice=spec.voice if heard else None,
+        voice_at=voice_at,
+    )
 
 
 def _chunk_stage(chunker: _Chunker, run: _Run, started: float) -> float | None:
@@ -476,10 +506,15 @@ def run_commentary(
     return _finish(chunker, run, first_after)
 
 
-def _chapters(records: list[ChunkRecord]) -> list[str]:
-    """A title per chunk: its play's line (every chunk of a fast start's first play)."""
+def _chapters(records: list[ChunkRecord]) -> list[str | None]:
+    """A chapter per play, titled with its line: a title for its first chunk, None (carry on)
+    for the chunks after it (a fast start's first play comes in several)."""
     lines = {r.play: r.text for r in records if r.text}
-    return [lines.get(r.play) or f"Play {r.play + 1}" for r in records]
+    titles: list[str | None] = []
+    for n, record in enumerate(records):
+        carries_on = n > 0 and records[n - 1].play == record.play
+        titles.append(None if carries_on else lines.get(record.play) or f"Play {record.play + 1}")
+    return titles
 
 
 def _finish(chunker: _Chunker, run: _Run, first_after: float | None) -> StreamResult:

@@ -17,12 +17,14 @@ parameters, then joined that way (``method == "reencode"``); one at a time, so a
 never holds 150 decoders open.
 
 Each clip gets one chapter (``[CHAPTER]`` blocks of an ffmetadata file, 1/1000 time base)
-spanning exactly its place in the reel. The reel's duration is checked against the sum of the
+spanning exactly its place in the reel; a clip titled None carries on the chapter before it (a
+play sent in several clips is one chapter). The reel's duration is checked against the sum of the
 clips' durations (within :data:`DURATION_TOLERANCE`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import shutil
 import tempfile
@@ -64,7 +66,7 @@ def build_reel(
     clips: Sequence[Path],
     output: Path,
     *,
-    chapters: Sequence[str] | None = None,
+    chapters: Sequence[str | None] | None = None,
     registry: ProcessRegistry | None = None,
     ffmpeg: str = "ffmpeg",
     workdir: Path | None = None,
@@ -75,7 +77,8 @@ def build_reel(
     Arguments:
         clips: the clips, in reel order.
         output: the reel (parent directories are created; written atomically).
-        chapters: one title per clip; default ``"Clip 1"``, ``"Clip 2"``, ...
+        chapters: one title per clip; default ``"Clip 1"``, ``"Clip 2"``, ... None: the clip
+            carries on the chapter before it (never the first clip).
         registry: records the ffmpeg processes so a cancel can kill them.
         ffmpeg: the ffmpeg executable.
         workdir: where intermediate files go (a private temporary directory is made inside it);
@@ -88,7 +91,7 @@ def build_reel(
         The :class:`ReelResult`.
 
     Raises:
-        ConfigError: no clips, or a title count that does not match.
+        ConfigError: no clips, a title count that does not match, or a first title None.
         MediaError: a clip is not usable video.
         CutError: the reel's duration does not match the clips'.
     """
@@ -106,14 +109,18 @@ def build_reel(
 
 
 def _titles(
-    clips: Sequence[Path], chapters: Sequence[str] | None, durations: Sequence[float] | None
-) -> list[str]:
+    clips: Sequence[Path], chapters: Sequence[str | None] | None, durations: Sequence[float] | None
+) -> list[str | None]:
     """One chapter title per clip (default ``"Clip N"``); ConfigError for mismatched counts."""
     if not clips:
         raise ConfigError("a reel needs at least one clip")
-    titles = [f"Clip {i + 1}" for i in range(len(clips))] if chapters is None else list(chapters)
+    titles: list[str | None] = (
+        [f"Clip {i + 1}" for i in range(len(clips))] if chapters is None else list(chapters)
+    )
     if len(titles) != len(clips):
         raise ConfigError(f"{len(titles)} chapter titles for {len(clips)} clips")
+    if titles[0] is None:
+        raise ConfigError("the first clip's chapter needs a title")
     if durations is not None and len(durations) != len(clips):
         raise ConfigError(f"{len(durations)} durations for {len(clips)} clips")
     return titles
@@ -121,7 +128,7 @@ def _titles(
 
 def _join(
     clips: Sequence[Path],
-    titles: Sequence[str],
+    titles: Sequence[str | None],
     durations: Sequence[float] | None,
     work: Path,
     out: Path,
@@ -163,8 +170,9 @@ def _checked(reel_path: Path, expected: float) -> MediaInfo:
     return reel
 
 
-def chapters_metadata(titles: Sequence[str], durations: Sequence[float]) -> str:
-    """An ffmetadata document with one chapter per (title, duration in seconds), back to back."""
+def chapters_metadata(titles: Sequence[str | None], durations: Sequence[float]) -> str:
+    """An ffmetadata document with one chapter per (title, duration in seconds), back to back
+    (see :func:`reel_chapters`)."""
     lines = [";FFMETADATA1"]
     for c in reel_chapters(titles, durations):
         lines += [
@@ -177,21 +185,25 @@ def chapters_metadata(titles: Sequence[str], durations: Sequence[float]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def reel_chapters(titles: Sequence[str], durations: Sequence[float]) -> list[ReelChapter]:
-    """One chapter per clip, back to back, in milliseconds."""
+def reel_chapters(titles: Sequence[str | None], durations: Sequence[float]) -> list[ReelChapter]:
+    """One chapter per titled clip, back to back, in milliseconds; a clip titled None lengthens
+    the chapter before it."""
     chapters: list[ReelChapter] = []
     start = 0
     elapsed = 0.0
     for title, duration in zip(titles, durations, strict=True):
         elapsed += duration
         end = round(elapsed * 1000)  # from the running total, so rounding never accumulates
-        chapters.append(ReelChapter(start, end, title))
+        if title is None and chapters:
+            chapters[-1] = dataclasses.replace(chapters[-1], end_ms=end)
+        else:
+            chapters.append(ReelChapter(start, end, title or ""))
         start = end
     return chapters
 
 
 def _join_in_process(
-    clips: Sequence[Path], titles: Sequence[str], durations: Sequence[float], out: Path
+    clips: Sequence[Path], titles: Sequence[str | None], durations: Sequence[float], out: Path
 ) -> bool:
     """Join by stream copy in-process; False when these clips need the ffmpeg path instead."""
     try:
@@ -235,7 +247,7 @@ def _signature(info: MediaInfo) -> tuple[object, ...]:
 
 def _concat(
     infos: Sequence[MediaInfo],
-    titles: Sequence[str],
+    titles: Sequence[str | None],
     work: Path,
     out: Path,
     registry: ProcessRegistry | None,
@@ -278,7 +290,7 @@ def _concat(
 
 
 def _concat_inputs(
-    infos: Sequence[MediaInfo], titles: Sequence[str], work: Path
+    infos: Sequence[MediaInfo], titles: Sequence[str | None], work: Path
 ) -> tuple[Path, Path]:
     """Write the concat demuxer's listing and the chapters' ffmetadata into ``work``."""
     listing = work / "clips.txt"

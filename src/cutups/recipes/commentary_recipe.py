@@ -75,14 +75,19 @@ class CommentaryOptions(RecipeOptions):
         0, ge=0, le=2**31, description="varies the phrasing (same seed, same lines)",
         json_schema_extra={"metavar": "N"},
     )  # fmt: skip
-    fast_start: bool = Field(
-        True,
+    fast_start: bool | None = Field(
+        None,
         description="the first play's first seconds as a chunk of their own, so the stream "
-        "starts sooner (that play then comes in two chunks); false: every play in one chunk",
+        "starts sooner (that play then comes in several chunks); false: every play in one "
+        "chunk (default: CUTUPS_COMMENTARY_FAST_START, on)",
     )
 
     def plays_options(self) -> PlaysOptions:
         return PlaysOptions(team=self.team)
+
+    def chosen_fast_start(self, settings: Settings) -> bool:
+        """``fast_start``, or the server's setting when it is unset."""
+        return settings.commentary_fast_start if self.fast_start is None else self.fast_start
 
 
 class CommentaryRecipe(Recipe[CommentaryOptions, PlaysAnalysis | None]):
@@ -166,7 +171,7 @@ class CommentaryRecipe(Recipe[CommentaryOptions, PlaysAnalysis | None]):
                 duck_db=options.duck_db,
                 speech_parallel=settings.commentary_speech_parallel,
                 ffmpeg=settings.ffmpeg,
-                fast_start=options.fast_start,
+                fast_start=options.chosen_fast_start(settings),
             ),
             registry=ctx.registry,
             cancel=ctx.cancel,
@@ -234,7 +239,7 @@ def _entry(
     clip: ClipPlan, play: int, start: float, end: float, names: Sequence[str], text: str | None
 ) -> dict[str, Any]:
     """A play's manifest entry: ``file`` is its last chunk; ``chunks`` every chunk of it in
-    stream order (two or three for a fast start's first play); ``commentary`` its line, voiced
+    stream order (several for a fast start's first play); ``commentary`` its line, voiced
     in ``voice/line_NNNN.wav`` (NNNN: ``play``, its index in the stream's plays)."""
     entry = clip_entry(dataclasses.replace(clip, start=start, end=end))
     entry["play"] = play

@@ -1,8 +1,8 @@
 /* A recipe's options, read from the JSON schema of its pydantic model (GET /recipes), as a
  * list of fields the page knows how to ask for: numbers and integers (with their bounds),
- * text, yes/no, one of a list, and several of a list. Anything else (nested objects, unions)
- * and fields kept off the command line ("cli": false) are left out: the recipe's defaults
- * apply to them. */
+ * text, yes/no (a choice of Default, true, false when it may be unset), one of a list, and
+ * several of a list. Anything else (nested objects, unions) and fields kept off the command
+ * line ("cli": false) are left out: the recipe's defaults apply to them. */
 
 import { capital } from "./format.js";
 
@@ -54,9 +54,14 @@ function field(name, prop, root, required) {
   const found = shapeOf(prop, root);
   if (!found) return null;
   const { shape, nullable } = found;
-  const kind = kindOf(shape, root);
+  let kind = kindOf(shape, root);
   if (!kind) return null;
-  const choices = kind === "multi" ? deref(shape.items, root).enum : shape.enum;
+  let choices = kind === "multi" ? deref(shape.items, root).enum : shape.enum;
+  if (kind === "boolean" && nullable) {
+    // A yes/no that may be left unset (the server's setting applies): a checkbox could not
+    // say "unset", so it is a choice with "Default" first.
+    [kind, choices] = ["enum", [true, false]];
+  }
   return {
     name,
     kind,
