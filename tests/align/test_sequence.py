@@ -7,6 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from cutups.align.cues import CueParams, cue_costs, row_cues
 from cutups.align.interludes import Interlude, interludes
 from cutups.align.pbp_align import align_plays
 from cutups.align.sequence import SequenceParams, pair_by_sequence, transition_cost
@@ -35,6 +36,20 @@ def _dets(ends: list[float]) -> list:  # type: ignore[type-arg]
 def test_every_row_pairs_with_its_own_play() -> None:
     fit = pair_by_sequence(_rows(), _dets(ENDS), "end")
     assert fit.pairs == tuple((i, i) for i in range(len(CLOCKS)))
+
+
+def test_no_detections_pair_nothing() -> None:
+    # A broadcast where nothing was detected (an unseen look, its bug off) once raised a
+    # TypeError from the camera cues' empty boolean arrays.
+    for clock_at in ("end", None):
+        fit = pair_by_sequence(_rows(), [], clock_at)
+        assert fit.pairs == () and not fit.ambiguous
+
+
+def test_camera_cues_cost_nothing_for_no_detections() -> None:
+    cues = row_cues(_rows(), CueParams())
+    costs = cue_costs(cues, [], (1, -1), 10.0, CueParams())
+    assert costs.shape == (len(cues), 0)
 
 
 def test_a_false_detection_too_soon_after_a_play_is_left_out() -> None:

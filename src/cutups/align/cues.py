@@ -171,23 +171,24 @@ def cue_costs(
 ) -> FloatArray:
     """Cost of pairing row ``i`` with detection ``j``, shape (rows, detections), for the
     half signs ``signs`` and the camera's ``scale`` (px per yard)."""
-    travel = np.array([d.travel if d.travel is not None else np.nan for d in detections])
+    travel = np.array([np.nan if d.travel is None else d.travel for d in detections], dtype=float)
     known = ~np.isnan(travel)
     size = np.abs(np.nan_to_num(travel))
     sureness = np.clip((size - p.moved) / (p.sure - p.moved), 0.0, 1.0) * (size >= p.moved)
     way = np.sign(np.nan_to_num(travel)) * sureness
     expected = np.array([c.team_way * signs[c.half] for c in cues], dtype=np.float64)
     wrong = np.maximum(0.0, -(expected[:, None] * way[None, :]))
-    far = np.array([c.far is True for c in cues])[:, None]
-    kick = np.array([c.kick for c in cues])[:, None]
-    short = np.array([c.far is False for c in cues])[:, None]
+    far = np.array([c.far is True for c in cues], dtype=bool)[:, None]
+    kick = np.array([c.kick for c in cues], dtype=bool)[:, None]
+    short = np.array([c.far is False for c in cues], dtype=bool)[:, None]
     too_short = np.where(kick, size[None, :] < p.kick_short, size[None, :] < p.short)
     bad_length = (far & too_short) | (short & (size > p.far)[None, :])
     cost = p.wrong_way * wrong + p.wrong_length * (bad_length & known[None, :])
-    brief = np.array([d.end - d.snap < p.brief for d in detections])
-    lasts = np.array([c.lasts for c in cues])
+    # dtype=bool throughout: with no detections (or rows) an empty list would become float64.
+    brief = np.array([d.end - d.snap < p.brief for d in detections], dtype=bool)
+    lasts = np.array([c.lasts for c in cues], dtype=bool)
     cost += p.too_brief * (lasts[:, None] & brief[None, :])
-    sized = np.array([c.yards is not None for c in cues])
+    sized = np.array([c.yards is not None for c in cues], dtype=bool)
     if sized.any():
         yards = np.array([(c.yards or 0.0) * signs[c.half] for c in cues])
         expected = scale * yards[:, None]

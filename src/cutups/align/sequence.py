@@ -399,9 +399,9 @@ def pair_by_sequence(
     p = params or SequenceParams()
     plays, after = interludes(rows)
     semantics: list[ClockAt] = [clock_at] if clock_at else ["end", "snap"]
-    guesses = _guesses(plays, after, detections, semantics, p, duration)
     if not plays or not detections:
         return SequenceFit((), semantics[0], 0.0)
+    guesses = _guesses(plays, after, detections, semantics, p, duration)
     fitted = [_fit_once(g, p) for g in guesses]
     k = min(range(len(fitted)), key=lambda g: fitted[g][0].cost)
     best = fitted[k][0]
