@@ -4,10 +4,11 @@ Layouts (``Look.layout``): "full_bar" across the whole width of the frame, at it
 top; "stack" with two team rows, a clock column and an info row; "pill", one compact rounded
 row; "strip", a slim bar at the top; "split", the teams' box and the clock's box at the two
 ends of one row across the frame, clear picture between them; "tower", a tall narrow corner
-column of one field (or two) per row. The play clock sits beside the game clock and may show only in its last
-seconds (the clock state decides, see :class:`~cutups_testkit.bugstate.BugClock`); tenths
-under a minute come from the clock text. The background is a vertical gradient at the look's
-opacity; text and team stripes are opaque, so the picture shows through around them.
+column of one field (or two) per row. The play clock sits beside the game clock and may show
+only in its last seconds (the clock state decides, see
+:class:`~cutups_testkit.bugstate.BugClock`); tenths under a minute come from the clock text.
+The background is a vertical gradient at the look's opacity; text and team stripes are
+opaque, so the picture shows through around them.
 """
 
 from __future__ import annotations
