@@ -25,6 +25,7 @@ import os
 import sys
 import tempfile
 import time
+import traceback
 from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
@@ -253,6 +254,14 @@ def misses_and_false_clips(
     return lines
 
 
+def crash_line(look: str, seed: int, shape: str | None, exc: Exception) -> str:
+    """A table row for a run whose plays job raised ``exc``."""
+    name = look.partition("@")[0].removesuffix(NO_BUG)
+    label = look if seed == DEFAULT_SEED else f"{look} (seed {seed})"
+    tuned = "tuning" if name in TUNING_LOOKS else "held out"
+    return f"| {label} | {tuned} | {shape or 'video only'} | {type(exc).__name__}: {exc} |"
+
+
 def table(rows: list[Row]) -> str:
     head = (
         "| look | set | mode | plays | clips | recall | precision | snap err mean/p95 (s) "
@@ -304,11 +313,17 @@ def main(argv: list[str] | None = None) -> int:
             )
         return 0
     rows: list[Row] = []
+    crashes: list[str] = []
     with tempfile.TemporaryDirectory(prefix="cutups-acc-") as tmp:
         for n, look in enumerate(args.looks.split(",")):
             modes: list[str | None] = [None] if args.no_pbp else [None, PBP_SHAPES[n % 4]]
             for shape in modes:
-                row = run_one(look, args.seed, args.cache, Path(tmp), shape)
+                try:
+                    row = run_one(look, args.seed, args.cache, Path(tmp), shape)
+                except Exception as exc:  # a product bug must not lose the other looks' rows
+                    traceback.print_exc(file=sys.stderr)
+                    crashes.append(crash_line(look, args.seed, shape, exc))
+                    continue
                 rows.append(row)
                 report = row.report
                 print(
@@ -319,6 +334,10 @@ def main(argv: list[str] | None = None) -> int:
                     flush=True,
                 )
     print(table(rows))
+    if crashes:
+        print("\nRuns that crashed (the plays job raised; no score):\n")
+        print("| look | set | mode | error |\n|---|---|---|---|")
+        print("\n".join(crashes))
     cal = calibration_of(
         rows, f"{date.today().isoformat()}: benchmarks/accuracy.py, looks {args.looks}"
     )

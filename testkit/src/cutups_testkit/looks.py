@@ -44,13 +44,15 @@ RGB = tuple[int, int, int]
 Anchor = Literal[
     "top-left", "top-right", "bottom-left", "bottom-right", "bottom-center", "top-center"
 ]
-Layout = Literal["bar", "box", "full_bar", "stack", "pill", "strip"]
+Layout = Literal["bar", "box", "full_bar", "stack", "pill", "strip", "split", "tower"]
 Split = Literal["classic", "tuning", "held_out"]
 
 _DEJAVU = "/usr/share/fonts/truetype/dejavu/"
 _LIB = "/usr/share/fonts/truetype/liberation2/"
 _FREE = "/usr/share/fonts/truetype/freefont/"
+_LATO = "/usr/share/fonts/truetype/lato/"
 
+NTSC24 = Fraction(24000, 1001)
 NTSC30 = Fraction(30000, 1001)
 NTSC60 = Fraction(60000, 1001)
 PAL25 = Fraction(25)
@@ -120,7 +122,7 @@ class Look:
         name: neutral identifier, e.g. "bar_bottom_720p30".
         width: frame width in pixels (even).
         height: frame height in pixels (even).
-        fps: exact frame rate (30000/1001, 60000/1001, 25 or 50).
+        fps: exact frame rate (24000/1001, 30000/1001, 60000/1001, 25 or 50).
         gop: keyframe interval in frames (``-g``; fixed, no scene-cut keyframes).
         preset: x264 preset.
         bframes: B-frames between reference frames (``-bf``, fixed pattern, pyramid). Real
@@ -128,8 +130,10 @@ class Look:
             like some live encoders.
         crf: x264 constant rate factor.
         layout: classic: "bar" (one row) or "box" (two team rows plus a clock column);
-            network: "full_bar" (across the whole bottom), "stack" (two team rows, clock
-            column, info row), "pill" (one compact rounded row), "strip" (slim top bar).
+            network: "full_bar" (across the whole bottom, or top with a top anchor),
+            "stack" (two team rows, clock column, info row), "pill" (one compact rounded
+            row), "strip" (slim top bar), "split" (the teams' box and the clock's box at
+            the two ends of a row across the frame), "tower" (a tall narrow column).
         anchor: where on the frame the scorebug sits.
         bug_scale: scorebug size relative to the frame height (1.0 = the default size).
         bug_bg: scorebug background colour.
@@ -602,6 +606,117 @@ _NETWORK: tuple[Look, ...] = (
         stripe_yards=5,
         stripe_delta=8,
         audio_rate=44100,
+    ),
+    # Added later, never looked at while tuning: layouts, rates, fonts and fields unlike all
+    # the looks above (a split bug, a corner tower, a bar across the top; 23.976 fps, a
+    # heavily compressed 480p, 59.94 fps at 720p; italic, monospace and serif clocks; a dark
+    # night field, worn brown-green grass, blue artificial turf).
+    _net_look(
+        "net_split_720p24",
+        "held_out",
+        dict(
+            bug_bg2=(10, 6, 8),
+            bug_alpha=0.55,
+            play_clock_last=10,
+            watermark="NITE",
+            watermark_corner="bottom-left",
+            promo_every=55.0,
+            lower_third_every=35.0,
+            camera_height=38.0,
+            camera_back=50.0,
+            view_yards=52.0,
+            camera_lag=1.1,
+            replay_angles=("reverse", "tight"),
+            wipe="bands",
+            stands=(34, 32, 40),
+        ),
+        fps=NTSC24,
+        gop=48,
+        bframes=3,
+        crf=25,
+        preset="superfast",
+        layout="split",
+        anchor="top-center",
+        bug_bg=(120, 16, 28),
+        bug_fg=(250, 250, 250),
+        bug_accent=(24, 24, 28),
+        font=_LATO + "Lato-HeavyItalic.ttf",
+        tenths=True,
+        play_clock=True,
+        field_green=(30, 84, 38),
+        stripe_yards=10,
+        stripe_delta=6,
+        grain=2,
+    ),
+    _net_look(
+        "net_tower_480p30",
+        "held_out",
+        dict(
+            bug_bg2=(196, 190, 176),
+            bug_alpha=0.92,
+            flag_flash=False,
+            watermark="",
+            promo_every=45.0,
+            lower_third_every=30.0,
+            camera_height=14.0,
+            camera_back=22.0,
+            view_yards=30.0,
+            camera_lag=0.35,
+            replay_angles=("endzone",),
+            stands=(96, 80, 64),
+        ),
+        width=854,
+        height=480,
+        gop=300,
+        bframes=3,
+        crf=31,
+        preset="veryfast",
+        layout="tower",
+        anchor="top-left",
+        bug_scale=1.25,
+        bug_bg=(240, 236, 224),
+        bug_fg=(24, 20, 16),
+        bug_accent=(120, 24, 20),
+        font=_LIB + "LiberationMono-Bold.ttf",
+        timeout_pips=True,
+        play_clock=True,
+        field_green=(92, 104, 52),
+        stripe_yards=5,
+        stripe_delta=4,
+        grain=4,
+        audio_rate=44100,
+    ),
+    _net_look(
+        "net_topbar_720p60",
+        "held_out",
+        dict(
+            bug_bg2=(8, 8, 8),
+            bug_alpha=0.74,
+            play_clock_last=5,
+            watermark="BLUE 7",
+            watermark_corner="bottom-right",
+            promo_every=80.0,
+            camera_height=28.0,
+            camera_back=36.0,
+            view_yards=44.0,
+            camera_lag=0.8,
+            replay_angles=("endzone", "reverse", "tight"),
+            stands=(80, 76, 70),
+        ),
+        fps=NTSC60,
+        gop=120,
+        bframes=3,
+        crf=22,
+        layout="full_bar",
+        anchor="top-center",
+        bug_bg=(64, 64, 66),
+        bug_accent=(236, 120, 20),
+        team_colored=True,
+        font=_FREE + "FreeSerifBold.ttf",
+        play_clock=True,
+        field_green=(36, 72, 150),
+        stripe_yards=10,
+        stripe_delta=8,
     ),
 )
 

@@ -1,11 +1,14 @@
-"""Network scorebugs: gradient, translucent, in four layouts, with a flashing FLAG.
+"""Network scorebugs: gradient, translucent, in six layouts, with a flashing FLAG.
 
-Layouts (``Look.layout``): "full_bar" across the whole bottom of the frame; "stack" with two
-team rows, a clock column and an info row; "pill", one compact rounded row; "strip", a slim
-bar at the top. The play clock sits beside the game clock and may show only in its last
-seconds (the clock state decides, see :class:`~cutups_testkit.bugstate.BugClock`); tenths
-under a minute come from the clock text. The background is a vertical gradient at the look's
-opacity; text and team stripes are opaque, so the picture shows through around them.
+Layouts (``Look.layout``): "full_bar" across the whole width of the frame, at its bottom or
+top; "stack" with two team rows, a clock column and an info row; "pill", one compact rounded
+row; "strip", a slim bar at the top; "split", the teams' box and the clock's box at the two
+ends of one row across the frame, clear picture between them; "tower", a tall narrow corner
+column of one field (or two) per row. The play clock sits beside the game clock and may show
+only in its last seconds (the clock state decides, see
+:class:`~cutups_testkit.bugstate.BugClock`); tenths under a minute come from the clock text.
+The background is a vertical gradient at the look's opacity; text and team stripes are
+opaque, so the picture shows through around them.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from cutups_testkit.overlay import (
 from cutups_testkit.scorebug import BugLayout, BugState, bug_layout
 from cutups_testkit.teams import TeamSpec
 
-__all__ = ["NetScorebug", "any_bug_layout", "net_bug_layout"]
+__all__ = ["NetScorebug", "any_bug_layout", "net_bug_layout", "split_gap"]
 
 RGB = tuple[int, int, int]
 Rect = tuple[int, int, int, int]
@@ -38,7 +41,9 @@ _ROW = {
     "full_bar": (0.058, "bottom"),
     "pill": (0.056, "any"),
     "strip": (0.044, "top"),
+    "split": (0.05, "any"),
 }
+_TEAM_FIELDS = ("away_abbr", "away_score", "home_abbr", "home_score")
 
 
 def _even(v: float) -> int:
@@ -73,6 +78,49 @@ def _row_fields(look: Look, h: int) -> tuple[dict[str, Rect], int]:
     return fields, x + pad
 
 
+def _split_fields(look: Look, h: int) -> tuple[dict[str, Rect], int]:
+    """One row whose team fields stay at its left end while the clock's fields move to its
+    right end, the row spanning the frame between its side margins; returns the fields and
+    that width."""
+    fields, row_w = _row_fields(look, h)
+    width = look.width - 2 * _even(0.035 * look.width)
+    shift = width - row_w
+    moved = {
+        name: (x if name in _TEAM_FIELDS else x + shift, y, w, fh)
+        for name, (x, y, w, fh) in fields.items()
+    }
+    return moved, width
+
+
+def split_gap(layout: BugLayout) -> tuple[int, int]:
+    """Columns [start, end) of a split bug (relative to it) between its two boxes."""
+    hx, _, hw, _ = layout.fields["home_score"]
+    return hx + hw, layout.fields["period"][0]
+
+
+def _tower_fields(look: Look) -> tuple[dict[str, Rect], int, int]:
+    """A column of rows: each team's abbreviation and score, the clock (the play clock at its
+    right), the period, down & distance."""
+    rh = _even(0.05 * look.height * look.bug_scale)
+    w, aw = _even(3.6 * rh), _even(2.3 * rh)
+    pcw = _even(1.1 * rh) if look.play_clock else 0
+    f: dict[str, Rect] = {
+        "away_abbr": (0, 0, aw, rh),
+        "away_score": (aw, 0, w - aw, rh),
+        "home_abbr": (0, rh, aw, rh),
+        "home_score": (aw, rh, w - aw, rh),
+        "clock": (0, 2 * rh, w - pcw, rh),
+        "period": (0, 3 * rh, w, rh),
+    }
+    if look.play_clock:
+        f["play_clock"] = (w - pcw, 2 * rh, pcw, rh)
+    h = 4 * rh
+    if look.down_distance:
+        f["down"] = (0, h, w, rh)
+        h += rh
+    return f, w, h
+
+
 def _stack_fields(look: Look) -> tuple[dict[str, Rect], int, int]:
     rh = _even(0.05 * look.height * look.bug_scale)
     stripe = _even(0.18 * rh)
@@ -101,6 +149,13 @@ def net_bug_layout(look: Look) -> BugLayout:
     if look.layout == "stack":
         fields, w, h = _stack_fields(look)
         font_px = int(h / 2.8 * 0.66)
+    elif look.layout == "tower":
+        fields, w, h = _tower_fields(look)
+        font_px = int(fields["clock"][3] * 0.62)
+    elif look.layout == "split":
+        h = _even(_ROW["split"][0] * H * look.bug_scale)
+        fields, w = _split_fields(look, h)
+        font_px = int(h * 0.6)
     else:
         h = _even(_ROW[look.layout][0] * H * look.bug_scale)
         fields, w = _row_fields(look, h)
@@ -112,7 +167,9 @@ def net_bug_layout(look: Look) -> BugLayout:
             fields[f"{side}_pips"] = (ax + 4, ay + ah - ph - 2, aw - 8, ph)
     mx, my = _even(0.035 * W), _even(0.045 * H)
     if look.layout == "full_bar":
-        return BugLayout(_even((W - w) / 2), H - _even(0.03 * H) - h, w, h, fields, font_px)
+        top = look.anchor.startswith("top")
+        y = _even(0.03 * H) if top else H - _even(0.03 * H) - h
+        return BugLayout(_even((W - w) / 2), y, w, h, fields, font_px)
     x = {
         "top-left": mx,
         "bottom-left": mx,
@@ -178,6 +235,9 @@ class NetScorebug:
                 alpha[fy : fy + fh, : lay.fields["away_abbr"][0]] = 1.0
         if lk.layout == "pill":
             alpha *= _rounded_mask(lay.h, lay.w, lay.h // 2)
+        if lk.layout == "split":  # the picture shows through between the two boxes
+            gap0, gap1 = split_gap(lay)
+            alpha[:, gap0:gap1] = 0.0
         rgb[:2] = np.minimum(rgb[:2] + 60, 255)  # a bright top edge, as glass-look bugs have
         return rgb, alpha
 

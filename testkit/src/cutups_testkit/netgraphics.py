@@ -130,8 +130,16 @@ class NetGraphics:
             self.watermark.draw(frame, x, y)
 
     # ---- banners --------------------------------------------------------------------------
+    def _promo_height(self) -> int:
+        """A promo is one row of the bug tall: a stack's third, a tower's clock row."""
+        if self.look.layout == "stack":
+            return self.bug.h // 3
+        if self.look.layout == "tower":
+            return self.bug.fields["clock"][3]
+        return self.bug.h
+
     def _promo(self, variant: int) -> Overlay:
-        h = max(16, (self.bug.h if self.look.layout != "stack" else self.bug.h // 3) & ~1)
+        h = max(16, self._promo_height() & ~1)
         w = max(self.bug.w, self.W // 3) & ~1
         text = _PROMOS[variant % len(_PROMOS)]
         font = fit_font(self.look.font, text, w - h, h)
