@@ -12,9 +12,10 @@ FACE_MODEL_SHA256 := 99bf9494d84f50acc6617d89873f71bf6635a841ea699c17cb3377f9507
 # Debian packages the engine needs at run time (ffmpeg) and the sample generator's fonts;
 # fonts-lato is the shorts captions' default font (Lato Black); espeak-ng speaks the speech tests
 # and is the commentary's fallback voice.
-APT_PACKAGES := ffmpeg tesseract-ocr fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf \
+APT_PACKAGES := ffmpeg tesseract-ocr fonts-dejavu-core fonts-dejavu-extra fonts-liberation2 fonts-freefont-ttf \
 	fonts-lato espeak-ng redis-server postgresql chromium chromium-driver
 APT_CHECK := ffmpeg:/usr/bin/ffmpeg tesseract-ocr:/usr/share/tesseract-ocr/5/tessdata/eng.traineddata fonts-dejavu-core:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
+	fonts-dejavu-extra:/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf \
 	fonts-liberation2:/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf \
 	fonts-freefont-ttf:/usr/share/fonts/truetype/freefont/FreeSansBold.ttf \
 	fonts-lato:/usr/share/fonts/truetype/lato/Lato-Black.ttf espeak-ng:/usr/bin/espeak-ng \
