@@ -139,4 +139,5 @@ def test_zero_clips_is_a_warning_not_silence(
     assert "warning: no scorebug was found in the video: plays were found from the field" in err
     assert "warning: no plays were found: the job produced no clips" in err
     manifest = json.loads((tmp_path / "o" / "manifest.json").read_text())
-    assert [w["code"] for w in manifest["warnings"]] == ["no_scorebug", "no_clips"]
+    assert [w["code"] for w in manifest["warnings"]] == ["no_scorebug", "little_field", "no_clips"]
+    assert "the playing field was recognised in only 0% of the video" in err

@@ -261,6 +261,6 @@ def test_a_video_with_no_football_completes_with_warnings(
         manifest = client.get(f"/jobs/{job_id}/manifest").json()
     assert job["status"] == "completed", job
     codes = [w["code"] for w in job["warnings"]]
-    assert codes == ["no_scorebug", "no_clips"], job["warnings"]
+    assert codes == ["no_scorebug", "little_field", "no_clips"], job["warnings"]
     assert all(w["cost"] for w in job["warnings"])
     assert manifest["warnings"] == job["warnings"] and manifest["clips"] == []

@@ -178,16 +178,17 @@ def test_a_finished_jobs_warnings_are_shown_at_the_top(
     with recipe_server.client() as client:
         job_id = client.post("/jobs", json={"video_url": url}).json()["job_id"]
         job = wait_job(client, job_id, server=recipe_server)
-    assert [w["code"] for w in job["warnings"]] == ["no_scorebug", "no_clips"]
+    assert [w["code"] for w in job["warnings"]] == ["no_scorebug", "little_field", "no_clips"]
     page.goto(f"{recipe_server.url}/#/jobs/{job_id}")
     notice = page.locator("#job-warnings")
     expect(notice).to_be_visible()
     lines = notice.locator("p")
-    expect(lines).to_have_count(2)
+    expect(lines).to_have_count(3)
     expect(lines.nth(0)).to_have_text(
         re.compile(r"^No scorebug was found in the video — plays were found from the field .*\.$")
     )
-    expect(lines.nth(1)).to_contain_text("No plays were found — the job produced no clips")
+    expect(lines.nth(1)).to_contain_text("The playing field was recognised in only 0% of the")
+    expect(lines.nth(2)).to_contain_text("No plays were found — the job produced no clips")
     expect(page.locator("#job-sub")).to_contain_text("Plays recipe")
     screenshot(page, "warnings.png")
 
