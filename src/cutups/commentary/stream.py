@@ -33,7 +33,7 @@ import queue
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -69,7 +69,14 @@ from cutups.media.probe import MediaInfo, probe
 from cutups.media.reel import build_reel
 from cutups.timeline import JobWarning
 
-__all__ = ["FINAL_NAME", "ChunkRecord", "StreamConfig", "StreamResult", "run_commentary"]
+__all__ = [
+    "FINAL_NAME",
+    "ChunkRecord",
+    "StreamConfig",
+    "StreamResult",
+    "chunks_by_play",
+    "run_commentary",
+]
 
 FINAL_NAME = "commentary.mp4"
 _END = object()
@@ -312,9 +319,9 @@ class _Chunker:
             self.folder / "hls", registry=self.registry, ffmpeg=self.config.ffmpeg
         )
 
-    def make_head(self, slot: PlaySlot) -> ChunkRecord | None:
+    def make_head(self, slot: PlaySlot) -> Iterator[ChunkRecord]:
         """The slot's first GOPs (up to ``head_seconds``) as a chunk of their own, when they
-        end before the line's audio dip and the play goes on after them (else None). Few
+        end before the line's audio dip and the play goes on after them (else nothing). Few
         GOPs: little to encode before the stream can start; the rest of the play has their
         playing time to follow them."""
         fps = self.info.video.frame_rate
@@ -324,11 +331,11 @@ class _Chunker:
         wanted = max(1, round(self.config.head_seconds * float(fps) / gop))  # 2 at 29.97
         head = gop * min(wanted, room // gop)
         if head < gop:
-            return None
+            return
         spec = ChunkSpec(index=slot.index, first_frame=first, frames=head)
         record = self._encode(slot, spec, None, done=False)
         self.made_ahead[slot.index] = head
-        return record
+        yield record
 
     def make(self, item: _Voiced) -> Iterator[ChunkRecord]:
         """The play's chunk; after a head, the play up to where its line's voice has ended in
@@ -434,8 +441,7 @@ def _chunk_stage(chunker: _Chunker, run: _Run, started: float) -> float | None:
         run.check()
         head = isinstance(item, _Head)
         try:
-            made = chunker.make_head(item.slot) if head else chunker.make(item)
-            for record in [made] if isinstance(made, ChunkRecord) else made or ():
+            for record in chunker.make_head(item.slot) if head else chunker.make(item):
                 if first_after is None:
                     first_after = time.monotonic() - started
                 run.emit(
@@ -506,14 +512,24 @@ def run_commentary(
     return _finish(chunker, run, first_after)
 
 
+def chunks_by_play(chunks: Sequence[ChunkRecord]) -> list[list[ChunkRecord]]:
+    """The chunks grouped by play, in stream order (a play's chunks are consecutive)."""
+    plays: list[list[ChunkRecord]] = []
+    for record in chunks:
+        if plays and plays[-1][-1].play == record.play and not plays[-1][-1].play_done:
+            plays[-1].append(record)
+        else:
+            plays.append([record])
+    return plays
+
+
 def _chapters(records: list[ChunkRecord]) -> list[str | None]:
     """A chapter per play, titled with its line: a title for its first chunk, None (carry on)
     for the chunks after it (a fast start's first play comes in several)."""
-    lines = {r.play: r.text for r in records if r.text}
     titles: list[str | None] = []
-    for n, record in enumerate(records):
-        carries_on = n > 0 and records[n - 1].play == record.play
-        titles.append(None if carries_on else lines.get(record.play) or f"Play {record.play + 1}")
+    for play in chunks_by_play(records):
+        line = next((r.text for r in play if r.text), None)
+        titles += [line or f"Play {play[0].play + 1}"] + [None] * (len(play) - 1)
     return titles
 
 

@@ -30,9 +30,9 @@ from cutups.commentary.slots import PlaySlot, play_slots, settled_slots
 from cutups.commentary.speech import warm_up_piper
 from cutups.commentary.stream import (
     FINAL_NAME,
-    ChunkRecord,
     StreamConfig,
     StreamResult,
+    chunks_by_play,
     run_commentary,
 )
 from cutups.commentary.voices import Voice, make_synth
@@ -258,7 +258,7 @@ def _package(
     clips = {c.id: c for c in timeline.clips}
     entries: list[dict[str, Any]] = []
     files: dict[str, Path] = {}
-    for play in _plays(result.chunks):
+    for play in chunks_by_play(result.chunks):
         clip, last = clips[play[0].clip_id], play[-1]
         thumb = out / "thumbs" / f"{clip.id}.jpg"
         thumb.parent.mkdir(parents=True, exist_ok=True)
@@ -286,17 +286,6 @@ def _package(
     archive = write_zip(out / "job.zip", files)
     ctx.progress("packaging", 1.0, "done")
     return RenderResult(out, manifest_path, manifest, (), final, archive, report)
-
-
-def _plays(chunks: Sequence[ChunkRecord]) -> list[list[ChunkRecord]]:
-    """The chunks grouped by play, in stream order (a play's chunks are consecutive)."""
-    plays: list[list[ChunkRecord]] = []
-    for record in chunks:
-        if plays and plays[-1][-1].play == record.play and not plays[-1][-1].play_done:
-            plays[-1].append(record)
-        else:
-            plays.append([record])
-    return plays
 
 
 def _extra(result: StreamResult, took: float, final: Path | None) -> Mapping[str, Any]:
