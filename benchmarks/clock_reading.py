@@ -20,14 +20,15 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import NDArray
 
 from cutups.analysis.clock_model import ClockReading, fit_clock_model
 from cutups.analysis.clock_reader import parse_clock
-from cutups.analysis.locate import ScorebugLocator, _sample
+from cutups.analysis.locate import ScorebugLocator
 from cutups.analysis.location import ScorebugLocation
 from cutups.analysis.runner import Analysers, analyse
 from cutups.analysis.scorebug import LOCATE_SIZE, luma, modal_image, presence
-from cutups.media.probe import MediaInfo, probe
+from cutups.media.probe import probe
 from cutups.truth import Truth
 from cutups_testkit import generate_cached, presets
 from cutups_testkit.looks import NETWORK_LOOKS
@@ -42,12 +43,10 @@ class TruthBoxLocator(ScorebugLocator):
         super().__init__()
         self.box = box
 
-    def locate(self, info: MediaInfo) -> ScorebugLocation | None:
+    def locate_in(self, samples: list[NDArray[np.uint8]]) -> ScorebugLocation | None:
         x, y, w, h = self.box
         width, height = LOCATE_SIZE
-        step = info.duration / self.samples
-        times = [step * (i + 0.5) for i in range(self.samples)]
-        frames = [luma(img) for _, img in _sample(info, times)]
+        frames = [luma(img) for img in samples]
         ys = slice(int(y * height), round((y + h) * height))
         xs = slice(int(x * width), round((x + w) * width))
         modal, share = modal_image(np.stack([f[ys, xs] for f in frames]))

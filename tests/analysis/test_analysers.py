@@ -11,7 +11,8 @@ import pytest
 from cutups.analysis.audio import AudioBandsAnalyser
 from cutups.analysis.base import PassAnalyser, PassContext
 from cutups.analysis.bug_crops import BugCropAnalyser, SpilledCrops
-from cutups.analysis.field import FieldAnalyser, green_fraction
+from cutups.analysis.field import FieldAnalyser
+from cutups.analysis.field_colour import DEFAULT_FIELD, FieldColour, field_fraction
 from cutups.analysis.location import ScorebugLocation
 from cutups.analysis.motion import MotionAnalyser, estimate_shift
 from cutups.analysis.scorebug import LOCATE_SIZE, ScorebugAnalyser, locate_scorebug
@@ -164,15 +165,30 @@ def test_histogram_cut_on_a_new_shot() -> None:
     assert analyser.finish(2)["cut"][1] > 0.5
 
 
-def test_green_fraction_of_grass_and_of_a_crowd() -> None:
+def test_field_fraction_of_grass_and_of_a_crowd() -> None:
     grass = np.zeros((90, 160, 3), np.uint8)
     grass[...] = (40, 130, 50)
     crowd = RNG.integers(0, 255, (90, 160, 3), dtype=np.uint8)
-    assert green_fraction(grass) == pytest.approx(1.0)
-    assert green_fraction(crowd) < 0.25
+    assert field_fraction(grass, DEFAULT_FIELD) == pytest.approx(1.0)
+    assert field_fraction(crowd, DEFAULT_FIELD) < 0.25
     analyser = _started(FieldAnalyser())
     analyser.on_frame(0, 0.0, grass)
     assert analyser.finish(1)["green"][0] == pytest.approx(1.0)
+
+
+def test_field_signal_counts_the_colour_the_pass_was_told() -> None:
+    """Blue turf is no field to the default green, and all field to a pass told it is blue."""
+    turf = np.zeros((90, 160, 3), np.uint8)
+    turf[...] = (36, 72, 150)
+    width, height = LOCATE_SIZE
+    blue = FieldColour(low=210.0, learnt=True)
+    told = FieldAnalyser()
+    assert told.start(PassContext(width, height, True, None, None, field=blue))
+    told.on_frame(0, 0.0, turf)
+    default = _started(FieldAnalyser())
+    default.on_frame(0, 0.0, turf)
+    assert told.finish(1)["green"][0] == pytest.approx(1.0)
+    assert default.finish(1)["green"][0] == 0.0
 
 
 def _stands_over_grass(grass_from: float) -> np.ndarray:
@@ -194,7 +210,7 @@ def test_wide_shot_is_field_and_sideline_shot_is_not() -> None:
     assert green[0] > threshold + 0.3
     assert green[1] < threshold - 0.1
     # Counted over the whole frame, the sideline shot's grass would pass for a wide shot's.
-    assert green_fraction(sideline) > 0.3
+    assert field_fraction(sideline, DEFAULT_FIELD) > 0.3
 
 
 def test_whistle_scores_a_tone_inside_crowd_noise_and_not_the_noise() -> None:

@@ -127,7 +127,7 @@ def test_the_bug_of_each_new_look_is_boxed(look: str, render_cache: Path) -> Non
     # Network graphics: a bar across the whole bottom, a bug in the grass's colours, gradient
     # and translucent panels, beside watermarks and promo banners.
     sample = generate_cached(presets.tiny(look), render_cache)
-    loc = ScorebugLocator().locate(probe(sample.video))
+    loc = ScorebugLocator().survey(probe(sample.video)).scorebug
     assert loc is not None
     sb, video = sample.truth.scorebug, sample.truth.video
     width, height = LOCATE_SIZE

@@ -12,6 +12,7 @@ import pytest
 
 from cutups.analysis.base import TICK_RATE, PassContext
 from cutups.analysis.bug_crops import StoredCrops
+from cutups.analysis.field_colour import DEFAULT_FIELD, FieldColour
 from cutups.analysis.locate import repeated_pictures
 from cutups.analysis.location import ScorebugLocation
 from cutups.analysis.passes import (
@@ -48,10 +49,15 @@ def whole(info: MediaInfo) -> Analysis:
     return analyse(info, cache_dir=None, workers=1)
 
 
-def _pass(info: MediaInfo, scorebug: ScorebugLocation | None, spill_dir: Path) -> PassAnalysers:
-    """The default analysers of a pass over ``info``, told of ``scorebug``."""
+def _pass(
+    info: MediaInfo,
+    scorebug: ScorebugLocation | None,
+    spill_dir: Path,
+    field: FieldColour = DEFAULT_FIELD,
+) -> PassAnalysers:
+    """The default analysers of a pass over ``info``, told of ``scorebug`` and ``field``."""
     v = info.video
-    context = PassContext(v.width, v.height, info.has_audio, scorebug, spill_dir)
+    context = PassContext(v.width, v.height, info.has_audio, scorebug, spill_dir, field)
     analysers = Analysers()
     return PassAnalysers(analysers.frames, analysers.audio, context)
 
@@ -78,6 +84,7 @@ def test_spans_side_by_side_give_the_signals_of_one_pass(info: MediaInfo, whole:
     assert len(whole.readings) > 20
     assert split.readings == whole.readings
     assert split.clock == whole.clock
+    assert split.field == whole.field and whole.field.learnt
     assert progress[-1] == 1.0 and progress == sorted(progress)
 
 
@@ -154,7 +161,7 @@ def test_a_pool_started_early_gives_the_signals_of_one_pass(
     spans = plan_spans(int(info.duration * TICK_RATE), workers=2, min_ticks=150)
     with SpanPool(len(spans), tmp_path) as pool:
         time.sleep(1.5)  # the parent busy elsewhere (locating the bug) while workers start
-        results = pool.analyse(info, _pass(info, whole.scorebug, tmp_path), spans)
+        results = pool.analyse(info, _pass(info, whole.scorebug, tmp_path, whole.field), spans)
     joined = {k: np.concatenate([r.arrays[k] for r in results]) for k in VIDEO_SIGNALS}
     for name in VIDEO_SIGNALS:
         assert np.array_equal(joined[name], whole.signals[name]), name

@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from cutups.analysis.field import green_fraction
+from cutups.analysis.locate import green_share
 from cutups.analysis.motion import residual_motion
 from cutups.analysis.pixels import absdiff, masked_share
 from cutups.analysis.scorebug import PresenceTest, presence
@@ -101,10 +101,10 @@ def _green_widened(rgb: np.ndarray) -> float:
     return float(((g > r + 12) & (g > b + 12) & (g > 45) & (g < 235)).mean())
 
 
-def test_green_fraction_equals_the_widened_computation_at_every_green_level() -> None:
+def test_green_share_equals_the_widened_computation_at_every_green_level() -> None:
     # Every (r, g) pair with b swept coarsely: the uint8 shortcut is exact at the wrap edges.
     r, g, b = np.meshgrid(np.arange(256), np.arange(256), np.arange(0, 256, 5), indexing="ij")
     rgb = np.stack([r, g, b], axis=-1).reshape(-1, 1, 3).astype(np.uint8)
-    assert green_fraction(rgb) == _green_widened(rgb)
+    assert green_share(rgb) == _green_widened(rgb)
     for image in _images((90, 160, 3)):
-        assert green_fraction(image) == _green_widened(image)
+        assert green_share(image) == _green_widened(image)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
+from cutups.analysis.field_colour import DEFAULT_FIELD, FieldColour
 from cutups.analysis.location import ScorebugLocation
 
 if TYPE_CHECKING:
@@ -83,6 +84,8 @@ class PassContext:
     """The bug located before the pass; None if it was not found."""
     spill_dir: Path | None = None
     """Where large intermediate results (stored bug crops) go; None: the system's temp dir."""
+    field: FieldColour = DEFAULT_FIELD
+    """The field's colour, learnt before the pass."""
 
 
 class PassAnalyser(Analyser):

@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 
 from cutups.analysis.base import Analyser
 from cutups.analysis.clock_model import ClockModel, ClockReading, ClockSpan
+from cutups.analysis.field_colour import FieldColour
 from cutups.analysis.location import ScorebugLocation
 from cutups.analysis.result import Analysis
 from cutups.analysis.signals import Signals
@@ -40,7 +41,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-CACHE_SCHEMA = 3
+CACHE_SCHEMA = 4
 """Bumped when the file layout changes, or the decode pass feeds the analysers differently
 (:mod:`cutups.media.decode`, :mod:`cutups.analysis.passes`): part of every key."""
 _FINGERPRINT_CHUNK = 1 << 20
@@ -119,6 +120,7 @@ def write_analysis(path: Path, analysis: Analysis) -> None:
         "scorebug": None,
         "readings": [_reading_to_json(r) for r in analysis.readings],
         "clock": [_span_to_json(s) for s in analysis.clock.spans],
+        "field": {"low": analysis.field.low, "learnt": analysis.field.learnt},
     }
     if bug is not None:
         meta["scorebug"] = {k: float(getattr(bug, k)) for k in ("x", "y", "w", "h", "coverage")}
@@ -152,6 +154,7 @@ def read_analysis(path: Path) -> Analysis:
         scorebug=scorebug,
         readings=tuple(_reading_from_json(row) for row in meta["readings"]),
         clock=ClockModel(tuple(_span_from_json(row) for row in meta["clock"])),
+        field=FieldColour(**meta["field"]),
         cached=True,
     )
 

@@ -1,16 +1,17 @@
 """How much of the picture is playing field: the wide-shot signal.
 
-A wide broadcast shot of a football field is mostly saturated green; close-ups, crowd shots,
-graphics and most commercials are not. A grass pixel is one whose green channel clearly
-dominates red and blue and that is neither too dark nor washed out.
+A wide broadcast shot of a football field is mostly the field's colour; close-ups, crowd shots,
+graphics and most commercials are not. The colour is learnt per broadcast before the decode
+pass (:mod:`cutups.analysis.field_colour`) and handed to the pass in its context.
 
-``green`` counts grass only in the middle band of the picture (:data:`FIELD_BAND`). A wide shot
+``green`` (named when every field was taken to be green; it is the field's colour, whatever
+that is) counts field only in the middle band of the picture (:data:`FIELD_BAND`). A wide shot
 has field there from edge to edge, whatever the camera shows above it (stands) or below it. A
-sideline or bench shot has grass only at its bottom: counted over the whole frame it reached
+sideline or bench shot has field only at its bottom: counted over the whole frame it reached
 0.35 on the generated suite, above the old wide-shot threshold of 0.30 (a sideline shot whose
 drift looked like a snap became a clip), while in the middle band it stays below 0.25 and wide
-shots stay above 0.7. A green-heavy commercial (a lawn ad) still scores high here, which is why
-no clip is ever made from this signal alone: the scorebug must be live too.
+shots stay above 0.6. A commercial in the field's colour (a lawn ad) still scores high here,
+which is why no clip is ever made from this signal alone.
 """
 
 from __future__ import annotations
@@ -29,31 +30,24 @@ from cutups.analysis.base import (
     fit_length,
     request_params,
 )
+from cutups.analysis.field_colour import (
+    FIELD_BAND,
+    HUE_STEP,
+    MIN_CHROMA,
+    VALUE_RANGE,
+    WINDOW_BINS,
+    field_fraction,
+)
 from cutups.media.decode import FrameRequest
 
-__all__ = ["FIELD_BAND", "FieldAnalyser", "green_fraction"]
-
-FIELD_BAND = (0.2, 0.8)
-"""Rows (as fractions of the picture height) in which ``green`` counts grass."""
-
-
-def green_fraction(rgb: NDArray[np.uint8], band: tuple[float, float] = (0.0, 1.0)) -> float:
-    """Fraction of pixels in the rows ``band`` that look like grass (pure, for tests and tuning)."""
-    h = rgb.shape[0]
-    px = rgb[round(band[0] * h) : max(1, round(band[1] * h))]
-    r, g, b = px[..., 0], px[..., 1], px[..., 2]
-    # g > r + 12 and g > b + 12, kept in uint8: g - 12 wraps only for g < 12, which the
-    # g > 45 test rejects anyway, so no widening to int16 is needed.
-    lifted = g - np.uint8(12)
-    grass = (lifted > r) & (lifted > b) & (g > 45) & (g < 235)
-    return np.count_nonzero(grass) / grass.size if grass.size else float("nan")
+__all__ = ["FIELD_BAND", "FieldAnalyser"]
 
 
 class FieldAnalyser(FrameAnalyser):
-    """Per-tick ``green``: the fraction of grass-coloured pixels in the middle band."""
+    """Per-tick ``green``: the fraction of the middle band in the field's colour."""
 
     name = "field"
-    version = 2
+    version = 3
 
     def __init__(self, width: int = 160, height: int = 90, rate: Fraction = TICK_RATE) -> None:
         # Area-averaged: the fast scaler samples too few pixels when shrinking 5x, which lifted
@@ -62,14 +56,24 @@ class FieldAnalyser(FrameAnalyser):
 
     @property
     def params(self) -> dict[str, Any]:
-        return {"request": request_params(self.request), "band": list(FIELD_BAND)}
+        return {
+            "request": request_params(self.request),
+            "band": list(FIELD_BAND),
+            "colour": {
+                "hue_step": HUE_STEP,
+                "window_bins": WINDOW_BINS,
+                "min_chroma": MIN_CHROMA,
+                "value": list(VALUE_RANGE),
+            },
+        }
 
     def start(self, context: PassContext) -> bool:
+        self._colour = context.field
         self._green: list[float] = []
         return True
 
     def on_frame(self, tick: int, t: float, image: NDArray[np.uint8]) -> None:
-        self._green.append(green_fraction(image, FIELD_BAND))
+        self._green.append(field_fraction(image, self._colour, FIELD_BAND))
 
     def finish(self, n_ticks: int) -> SignalArrays:
         return {"green": fit_length(np.asarray(self._green, dtype=np.float32), n_ticks)}

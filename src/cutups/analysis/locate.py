@@ -1,32 +1,64 @@
-"""Finding the scorebug before the decode pass, from ~48 frames sampled across the video.
+"""The survey before the decode pass: the scorebug and the field's colour, from ~48 frames
+sampled across the video.
 
 The pass needs the bug's box before it starts (the scorebug and bug-crop analysers watch only
-that box), so the bug is located first, from a sample of frames: :func:`locate_scorebug` does
-the pure part, :class:`ScorebugLocator` picks and decodes the samples.
+that box) and the field's colour (the wide-shot signal counts it), so both are learnt first,
+from one sample of frames: :func:`locate_scorebug` and
+:func:`~cutups.analysis.field_colour.learn_field_colour` do the pure parts,
+:class:`ScorebugLocator` picks and decodes the samples.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from cutups.analysis.base import Analyser
-from cutups.analysis.field import green_fraction
+from cutups.analysis.field_colour import FieldColour, learn_field_colour
 from cutups.analysis.location import ScorebugLocation
 from cutups.analysis.scorebug import LOCATE_SIZE, locate_scorebug, luma
 from cutups.media.probe import MediaInfo
 from cutups.media.sample import sample_frames
 
-__all__ = ["ScorebugLocator", "repeated_pictures"]
+__all__ = ["ScorebugLocator", "Survey", "green_share", "repeated_pictures"]
 
 log = logging.getLogger(__name__)
 
 _GOLDEN = 0.6180339887498949
-_OFF_FIELD_GREEN = 0.25
+_OFF_FIELD = 0.25
 """A sample with less grass than this is off the field (the bug may be hidden there)."""
+_SURVEY_STEP = 4
+"""The samples are looked at every 4th pixel for the field (160 x 90, as the decode pass)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Survey:
+    """What the frames sampled before the decode pass tell."""
+
+    scorebug: ScorebugLocation | None
+    """Where the bug is; None if no part of the picture stays put."""
+    field: FieldColour
+    """The field's colour."""
+
+
+def green_share(rgb: NDArray[np.uint8]) -> float:
+    """Fraction of pixels whose green beats red and blue by 12 levels (45 < green < 235).
+
+    The locator's off-field test still uses this fixed green rule, not the learnt field colour
+    (on a field of another colour every sample counts as off the field, and the bug is found
+    from all of them, as on the blue-turf look): the locator's boxes proved sensitive to which
+    samples count as off the field (the learnt colour's share moved five looks' boxes,
+    BENCHMARKS session 13), so that change waits for the locator to be made robust to it.
+    """
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    # g - 12 kept in uint8 wraps only for g < 12, which the g > 45 test rejects anyway.
+    lifted = g - np.uint8(12)
+    grass = (lifted > r) & (lifted > b) & (g > 45) & (g < 235)
+    return np.count_nonzero(grass) / grass.size if grass.size else float("nan")
 
 
 def repeated_pictures(images: list[NDArray[Any]], tolerance: float = 1.5) -> list[int]:
@@ -55,11 +87,25 @@ class ScorebugLocator(Analyser):
             "samples": self.samples,
             "size": list(LOCATE_SIZE),
             "sampling": "grid, repeats moved, reference frames",
-            "off_field": _OFF_FIELD_GREEN,
+            "off_field": _OFF_FIELD,
         }
 
-    def locate(self, info: MediaInfo) -> ScorebugLocation | None:
-        """The bug of ``info``'s video, or None if no part of the picture stays put."""
+    def survey(self, info: MediaInfo) -> Survey:
+        """The bug and the field's colour of ``info``'s video."""
+        frames = self.sample(info)
+        field = learn_field_colour([img[::_SURVEY_STEP, ::_SURVEY_STEP] for img in frames])
+        log.info("field colour: hue %.0f°%s", field.centre, "" if field.learnt else " (default)")
+        return Survey(self.locate_in(frames), field)
+
+    def locate_in(self, frames: list[NDArray[np.uint8]]) -> ScorebugLocation | None:
+        """The bug in the sampled ``frames``, or None if no part of the picture stays put."""
+        gray = [luma(img) for img in frames]
+        step = _SURVEY_STEP
+        off_field = [green_share(img[::step, ::step]) < _OFF_FIELD for img in frames]
+        return locate_scorebug(gray, off_field)
+
+    def sample(self, info: MediaInfo) -> list[NDArray[np.uint8]]:
+        """``samples`` RGB frames (at :data:`LOCATE_SIZE`) spread over the video, in order."""
         step = info.duration / self.samples
         times = [step * (i + 0.5) for i in range(self.samples)]
         samples = dict(_sample(info, times))
@@ -80,10 +126,7 @@ class ScorebugLocator(Analyser):
                 step * (t // step + 0.1 + 0.8 * ((t // step + 1) * _GOLDEN % 1)) for t in again
             ]
             samples.update(_sample(info, moved))
-        rgb = [samples[t] for t in sorted(samples)]
-        gray = [luma(img) for img in rgb]
-        off_field = [green_fraction(img[::4, ::4]) < _OFF_FIELD_GREEN for img in rgb]
-        return locate_scorebug(gray, off_field)
+        return [samples[t] for t in sorted(samples)]
 
 
 def _sample(info: MediaInfo, times: list[float]) -> list[tuple[float, NDArray[np.uint8]]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cutups.analysis.clock_model import ClockModel, ClockReading
+from cutups.analysis.field_colour import DEFAULT_FIELD, FieldColour
 from cutups.analysis.location import ScorebugLocation
 from cutups.analysis.signals import Signals
 
@@ -27,5 +28,7 @@ class Analysis:
     """The game clock as read off the scorebug, in video order."""
     clock: ClockModel
     """The clock model fitted to ``readings``."""
+    field: FieldColour = DEFAULT_FIELD
+    """The field's colour, as learnt (or the default green)."""
     cached: bool = False
     """Loaded from the cache rather than computed."""

@@ -21,8 +21,7 @@ from cutups.analysis.cache import AnalysisCache, cache_key, fingerprint
 from cutups.analysis.clock_model import ClockFitter
 from cutups.analysis.clock_reader import ClockReader
 from cutups.analysis.field import FieldAnalyser
-from cutups.analysis.locate import ScorebugLocator
-from cutups.analysis.location import ScorebugLocation
+from cutups.analysis.locate import ScorebugLocator, Survey
 from cutups.analysis.motion import MotionAnalyser
 from cutups.analysis.passes import (
     MIN_SPAN_SECONDS,
@@ -65,15 +64,14 @@ class Analysers:
     def all(self) -> tuple[Analyser, ...]:
         return (self.locator, *self.frames, *self.audio, self.clock_reader, self.clock_fitter)
 
-    def in_pass(
-        self, info: MediaInfo, location: ScorebugLocation | None, spill_dir: Path
-    ) -> PassAnalysers:
-        """The decode pass's analysers for ``info``, watching the bug at ``location``."""
+    def in_pass(self, info: MediaInfo, survey: Survey, spill_dir: Path) -> PassAnalysers:
+        """The decode pass's analysers for ``info``, told what ``survey`` found."""
         context = PassContext(
             width=info.video.width,
             height=info.video.height,
             has_audio=info.has_audio,
-            scorebug=location,
+            scorebug=survey.scorebug,
+            field=survey.field,
             spill_dir=spill_dir,
         )
         return PassAnalysers(self.frames, self.audio, context)
@@ -138,14 +136,15 @@ def _run(
     spans = plan_spans(n_ticks, workers, int(min_span_seconds * TICK_RATE))
     with new_spill_dir() as spill_dir, SpanPool(len(spans), Path(spill_dir)) as pool:
         # The span workers start up while the bug is located: they need its box to begin.
-        location = analysers.locator.locate(info)
-        log.info("scorebug %s", "found" if location else "not found")
-        in_pass = analysers.in_pass(info, location, Path(spill_dir))
+        survey = analysers.locator.survey(info)
+        log.info("scorebug %s", "found" if survey.scorebug else "not found")
+        in_pass = analysers.in_pass(info, survey, Path(spill_dir))
         results = pool.analyse(info, in_pass, spans, progress=progress, cancel=cancel)
         readings = analysers.clock_reader.read(join_crops(results))
     return Analysis(
         signals=Signals(rate=TICK_RATE, duration=info.duration, arrays=join_spans(results)),
-        scorebug=location,
+        scorebug=survey.scorebug,
         readings=readings,
         clock=analysers.clock_fitter.fit(readings),
+        field=survey.field,
     )

@@ -25,7 +25,7 @@ from pathlib import Path
 from cutups.analysis.base import TICK_RATE
 from cutups.analysis.clock_model import ClockFitter, ClockReading
 from cutups.analysis.clock_reader import ClockFields
-from cutups.analysis.location import ScorebugLocation
+from cutups.analysis.locate import Survey
 from cutups.analysis.passes import (
     Span,
     SpanResult,
@@ -47,14 +47,20 @@ class Prefix:
     """The video analysed from its start to ``signals.duration``."""
 
     signals: Signals
-    scorebug: ScorebugLocation | None
+    survey: Survey
     readings: tuple[ClockReading, ...]
     final: bool
     """The prefix is the whole video."""
 
     def analysis(self, fitter: ClockFitter) -> Analysis:
         """The prefix as an analysis, its clock model fitted by ``fitter``."""
-        return Analysis(self.signals, self.scorebug, self.readings, fitter.fit(self.readings))
+        return Analysis(
+            self.signals,
+            self.survey.scorebug,
+            self.readings,
+            fitter.fit(self.readings),
+            field=self.survey.field,
+        )
 
 
 def window_spans(n_ticks: int, first: int, ramp: int, largest: int) -> list[Span]:
@@ -72,7 +78,7 @@ def window_spans(n_ticks: int, first: int, ramp: int, largest: int) -> list[Span
 
 def _prefix(
     results: list[SpanResult],
-    scorebug: ScorebugLocation | None,
+    survey: Survey,
     readings: list[ClockReading],
     final: bool,
 ) -> Prefix:
@@ -80,7 +86,7 @@ def _prefix(
     # n_ticks of a Signals is int(duration * rate): half a tick more keeps float error out.
     duration = (ticks + 0.5) / float(TICK_RATE)
     signals = Signals(TICK_RATE, duration, join_spans(results))
-    return Prefix(signals, scorebug, tuple(readings), final)
+    return Prefix(signals, survey, tuple(readings), final)
 
 
 def analyse_windows(
@@ -108,8 +114,8 @@ def analyse_windows(
         n_ticks, int(first_seconds * rate), int(ramp_seconds * rate), int(largest_seconds * rate)
     )
     with new_spill_dir() as spill_dir:
-        location = analysers.locator.locate(info)
-        in_pass = analysers.in_pass(info, location, Path(spill_dir))
+        survey = analysers.locator.survey(info)
+        in_pass = analysers.in_pass(info, survey, Path(spill_dir))
         results: list[SpanResult] = []
         readings: list[ClockReading] = []
         fields: ClockFields | None = None
@@ -121,4 +127,4 @@ def analyse_windows(
                 readings.extend(readout.readings)
                 if fields is None and readout.clock_field is not None:
                     fields = ClockFields(readout.clock_field, readout.period_field)
-            yield _prefix(results, location, readings, span.last)
+            yield _prefix(results, survey, readings, span.last)

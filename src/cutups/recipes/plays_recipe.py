@@ -185,6 +185,8 @@ class PlaysRecipe(Recipe[PlaysOptions, PlaysAnalysis]):
             "signals_cached": video.cached,
             "scorebug_found": video.scorebug is not None,
             "ocr_samples": len(video.readings),
+            "field_hue": round(video.field.centre),
+            "field_hue_learnt": video.field.learnt,
         }
         return Timeline(
             recipe=timeline.recipe,
@@ -198,8 +200,9 @@ class PlaysRecipe(Recipe[PlaysOptions, PlaysAnalysis]):
 
 LITTLE_FIELD = 0.25
 """Below this share of the video recognised as a wide shot of the field, the job says so. On the
-suite's broadcasts the share is 0.50-0.64 (true wide shots 0.35-0.44 of the time); on blue turf
-0.03 and on worn grass 0.11, where nearly every play was lost without a word."""
+suite's broadcasts the share is 0.50-0.64 (true wide shots 0.35-0.44 of the time). Before the
+field's colour was learnt, blue turf measured 0.03 and worn grass 0.11, and nearly every play
+was lost without a word; a field the colour learning misses would look the same."""
 
 
 def field_share(video: Analysis) -> float:
@@ -255,9 +258,14 @@ def plays_warnings(analysis: PlaysAnalysis, *, clips: int) -> tuple[JobWarning, 
                 "little_field",
                 f"the playing field was recognised in only {share:.0%} of the video (a "
                 "broadcast is mostly 40-60% wide shots of it)",
-                "the field is recognised by its green grass: on turf of another colour (blue, "
-                "red, grey), worn or snow-covered grass or under coloured light, its wide shots "
-                "and the plays in them are missed",
+                "the field is recognised by its colour"
+                + (
+                    f" (learnt from the video: hue {video.field.centre:.0f}°)"
+                    if video.field.learnt
+                    else " (none could be learnt from the video, so green grass was assumed)"
+                )
+                + ": a field of several colours, grey turf, snow or patchy light are missed, "
+                "and so are their wide shots and the plays in them",
             )
         )
     if clips == 0:
