@@ -1,4 +1,4 @@
-"""The split, tower and top full-bar scorebugs: each field is drawn where the layout says."""
+"""The split, tower and full-bar scorebugs: each field is drawn where the layout says."""
 
 from __future__ import annotations
 
@@ -94,3 +94,21 @@ def test_full_bar_sits_at_the_top_with_a_top_anchor_and_at_the_bottom_otherwise(
     assert lt.w >= 0.9 * top.width and lt.y + lt.h < 0.1 * top.height
     assert lb.y > 0.9 * top.height - lb.h
     assert lt.fields == lb.fields and (lt.x, lt.w, lt.h) == (lb.x, lb.w, lb.h)
+
+
+def test_bottom_corner_bugs_sit_in_their_corner_with_the_promo_over_them() -> None:
+    """The session-13 held-out looks put the stack, split and tower bugs at the bottom."""
+    for name in ("net_redturf_576p25", "net_greyturf_768p30", "net_tealturf_360p30"):
+        lk = NETWORK_LOOKS[name]
+        lay = net_bug_layout(lk)
+        assert lay.y + lay.h > 0.9 * lk.height, name
+        if lk.anchor.endswith("right"):
+            assert lay.x + lay.w > 0.9 * lk.width, name
+        elif lk.anchor.endswith("left"):
+            assert lay.x < 0.1 * lk.width, name
+        gfx = NetGraphics(lk, TEAMS["MICH"], TEAMS["TEX"], lay, (Banner("promo", 0, 600, 1),))
+        frame = _textured_frame(lk)
+        before = frame.y.copy()
+        gfx.draw_banners(frame, 300, float(lk.fps))  # fully slid in
+        rows = np.unique(np.argwhere(frame.y != before)[:, 0])
+        assert len(rows) and rows.max() < lay.y, f"{name}: the promo sits over the bug"

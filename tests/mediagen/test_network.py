@@ -50,8 +50,8 @@ def _shot_index(p: Plan, n: int) -> int:
     return max(i for i, sh in enumerate(p.shots) if sh.start <= n)
 
 
-def test_nine_network_looks_six_held_out() -> None:
-    assert len(TUNING_LOOKS) == 3 and len(HELD_OUT_LOOKS) == 6
+def test_twelve_network_looks_nine_held_out() -> None:
+    assert len(TUNING_LOOKS) == 3 and len(HELD_OUT_LOOKS) == 9
     assert set(NETWORK_LOOKS) == set(TUNING_LOOKS) | set(HELD_OUT_LOOKS)
     assert {lk.fps for lk in NETWORK_LOOKS.values()} == {
         Fraction(24000, 1001),
@@ -60,7 +60,7 @@ def test_nine_network_looks_six_held_out() -> None:
         Fraction(25),
         Fraction(50),
     }
-    assert {lk.height for lk in NETWORK_LOOKS.values()} == {480, 540, 720, 1080}
+    assert {lk.height for lk in NETWORK_LOOKS.values()} == {360, 480, 540, 576, 720, 768, 1080}
     assert {lk.layout for lk in NETWORK_LOOKS.values()} == {
         "full_bar",
         "pill",
@@ -69,9 +69,16 @@ def test_nine_network_looks_six_held_out() -> None:
         "split",
         "tower",
     }
-    assert len({lk.font for lk in NETWORK_LOOKS.values()}) >= 8
-    # a look whose turf is not green (blue artificial turf): green above red and blue in none
-    assert any(lk.field_green[2] > lk.field_green[1] for lk in NETWORK_LOOKS.values())
+    assert len({lk.font for lk in NETWORK_LOOKS.values()}) >= 11
+    # turf that is not green: blue, red, grey and teal artificial turf
+    turfs = [lk.field_green for lk in NETWORK_LOOKS.values()]
+    assert any(b > g for r, g, b in turfs), "blue"
+    assert any(r > 2 * g and r > 2 * b for r, g, b in turfs), "red"
+    assert any(max(t) - min(t) < 10 and min(t) > 80 for t in turfs), "grey"
+    assert any(abs(g - b) < 10 and g > 4 * r for r, g, b in turfs), "teal"
+    # every bug layout that can sit at the bottom sits there in some held-out look
+    bottom = {lk.layout for lk in HELD_OUT_LOOKS.values() if lk.anchor.startswith("bottom")}
+    assert {"pill", "stack", "split", "tower"} <= bottom
     assert all(lk.net is None and lk.split == "classic" for lk in CLASSIC_LOOKS.values())
     grass = [
         lk
@@ -79,6 +86,7 @@ def test_nine_network_looks_six_held_out() -> None:
         if max(abs(a - b) for a, b in zip(lk.bug_bg, lk.field_green, strict=True)) < 20
     ]
     assert grass, "a bug in the grass's own green"
+    assert any(lk.field_green[0] > lk.field_green[1] for lk in grass), "and in a red turf's red"
     assert any(lk.tenths and lk.play_clock for lk in NETWORK_LOOKS.values())
     for lk in LOOKS.values():
         assert look_from_dict(lk.to_dict()) == lk
@@ -212,10 +220,16 @@ def test_composed_frames_hold_still_until_the_snap() -> None:
         "net_grass_720p50",
         "net_teamstack_540p50",
         "net_topbar_720p60",
+        "net_redturf_576p25",
+        "net_greyturf_768p30",
+        "net_tealturf_360p30",
     ],
 )
 def test_truth_box_contains_the_drawn_bug(name: str) -> None:
     spec = presets.clip(name)
+    # sensor grain is added under the graphics by draw(), so it would differ everywhere from
+    # the grain-free picture drawn below; the bug's box does not depend on it
+    spec = replace(spec, look=replace(spec.look, grain=0))
     comp, p, start = _composer(spec)
     truth = plan(spec)[2]
     sb = truth.scorebug
