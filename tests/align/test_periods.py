@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cutups.align.pbp_align import relabel_periods
 from cutups.analysis.clock_model import ClockModel, ClockSpan
-from cutups.analysis.periods import PERIOD_RESET, advance_periods
+from cutups.analysis.periods import PERIOD_RESET, advance_periods, periods_past_resets
 
 
 def test_labels_win_and_carry_forward() -> None:
@@ -33,3 +33,19 @@ def test_relabel_compares_a_span_start_with_the_previous_span_end() -> None:
         )
     )
     assert [s.period for s in relabel_periods(model, 3).spans] == [3, 4, 4]
+
+
+def test_a_period_field_stuck_on_the_last_quarter_is_overruled_by_the_clock_reset() -> None:
+    # 3rd quarter runs out, the clock restarts at 15:00, the field still reads "3".
+    stretches = [(3, 171.0, 120.0), (3, 120.0, 0.0), (3, 900.0, 700.0), (3, 700.0, 650.0)]
+    assert periods_past_resets(stretches) == [3, 3, 4, 4]
+    # A field that then shows the right period is believed again.
+    assert periods_past_resets([*stretches, (4, 650.0, 600.0)]) == [3, 3, 4, 4, 4]
+
+
+def test_labels_agreeing_with_the_clock_are_kept() -> None:
+    # A right label at the reset; a clock going up without having run out (a misread or a
+    # correction) moves nothing; unlabelled stretches stay for advance_periods.
+    assert periods_past_resets([(2, 30.0, 0.0), (3, 900.0, 800.0)]) == [2, 3]
+    assert periods_past_resets([(2, 300.0, 200.0), (2, 500.0, 400.0)]) == [2, 2]
+    assert periods_past_resets([(1, 10.0, 0.0), (None, 900.0, 800.0)]) == [1, None]

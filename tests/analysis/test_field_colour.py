@@ -41,9 +41,10 @@ BLUE_TURF = (36, 72, 150)
 WORN_GRASS = (92, 104, 52)
 GREEN_GRASS = (50, 124, 54)
 RED_TURF = (150, 36, 40)
+GREY_TURF = (104, 106, 110)
 
 
-@pytest.mark.parametrize("turf", [BLUE_TURF, WORN_GRASS, GREEN_GRASS, RED_TURF])
+@pytest.mark.parametrize("turf", [BLUE_TURF, WORN_GRASS, GREEN_GRASS, RED_TURF, GREY_TURF])
 def test_the_field_colour_is_the_hue_of_the_wide_shots(turf: tuple[int, int, int]) -> None:
     # 14 wide shots among 30 other pictures, 4 of them a green commercial (a lawn ad).
     frames = [_wide(turf) for _ in range(14)] + [_crowd() for _ in range(26)]
@@ -67,10 +68,19 @@ def test_without_wide_shots_the_default_green_is_kept() -> None:
     assert learn_field_colour([_flat(BLUE_TURF)] * 2 + [_crowd()] * 30) == DEFAULT_FIELD
 
 
-def test_grey_dark_and_washed_out_pixels_are_never_field() -> None:
+def test_grey_dark_and_washed_out_pixels_are_never_a_hue_field() -> None:
     window_everything = FieldColour(low=0.0, width=360.0)
     for colour in [(128, 128, 128), (20, 40, 20), (250, 252, 248), (120, 128, 124)]:
         assert field_fraction(_flat(colour), window_everything) == 0.0
+
+
+def test_a_grey_field_is_a_window_of_brightness_among_grey_pixels() -> None:
+    colour = learn_field_colour([_wide(GREY_TURF) for _ in range(14)] + [_crowd()] * 26)
+    assert colour.grey and colour.low <= 106 / 255 < colour.low + colour.width
+    assert colour.describe().startswith("grey, brightness")
+    # The white lines, a black panel and green grass are not grey turf.
+    for other in [(235, 235, 235), (10, 10, 12), GREEN_GRASS]:
+        assert field_fraction(_flat(other), colour) == 0.0
 
 
 def test_the_table_classifies_as_the_hue_of_each_pixel() -> None:
@@ -79,13 +89,11 @@ def test_the_table_classifies_as_the_hue_of_each_pixel() -> None:
     pixels = RNG.integers(0, 256, (20000, 1, 3), dtype=np.uint8)
     hue, chroma = hue_of(pixels.astype(np.float32) / 255)
     value = pixels.max(-1) / 255
-    exact = colour.contains(hue) & (chroma >= 0.12) & (value > 0.18) & (value < 0.95)
+    exact = colour.contains(hue, chroma, value.astype(np.float32))
     table = np.array([field_fraction(p[None], colour) == 1.0 for p in pixels])[:, None]
     # A 5-bit cell spans 8 levels: near an edge of chroma or value, or of hue (which moves up
     # to ~16 degrees at the least chroma), a pixel may fall either side; elsewhere they agree.
-    inner = FieldColour(low=205.0, width=35.0).contains(hue) & (chroma >= 0.16)
-    inner &= (value > 0.22) & (value < 0.91)
-    outer = FieldColour(low=180.0, width=85.0).contains(hue) & (chroma >= 0.08)
-    outer &= (value > 0.14) & (value < 0.99)
+    inner = ((hue - 205) % 360 < 35) & (chroma >= 0.16) & (value > 0.22) & (value < 0.91)
+    outer = ((hue - 180) % 360 < 85) & (chroma >= 0.08) & (value > 0.14) & (value < 0.99)
     assert np.all(table[inner]) and not np.any(table[~outer])
     assert exact.sum() > 500

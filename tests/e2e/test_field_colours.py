@@ -32,5 +32,5 @@ def test_plays_on_blue_turf_are_found_from_the_video_alone(
     report = evaluate(sample.truth, manifest["clips"], team=sample.truth.home.name)
     assert report.recall == 1.0 and report.precision == 1.0, report
     meta = manifest["detector_meta"]
-    assert meta["field_hue_learnt"] and 200 <= meta["field_hue"] <= 250
+    assert meta["field_colour_learnt"] and meta["field_colour"] in ("hue 217°", "hue 232°")
     assert [w["code"] for w in manifest["warnings"]] == []

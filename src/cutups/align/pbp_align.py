@@ -22,7 +22,7 @@ from cutups.align.gaps import extend_long_plays, folded_try, pair_by_order
 from cutups.align.placement import Placement, Status
 from cutups.align.sequence import SequenceFit, pair_by_sequence
 from cutups.analysis.clock_model import ClockModel
-from cutups.analysis.periods import advance_periods
+from cutups.analysis.periods import advance_periods, periods_past_resets
 from cutups.analysis.plays import DetectedPlay
 from cutups.errors import WrongGameError
 from cutups.pbp.model import ClockAt, Play, PlayKind
@@ -82,6 +82,15 @@ def relabel_periods(model: ClockModel, start_period: int) -> ClockModel:
     periods = advance_periods(
         ((s.period, s.clock_start, s.clock_end) for s in model.spans), start_period
     )
+    return ClockModel(
+        tuple(replace(s, period=p) for s, p in zip(model.spans, periods, strict=True))
+    )
+
+
+def _periods_checked(model: ClockModel) -> ClockModel:
+    """``model`` with period labels that a clock reset contradicts moved on (see
+    :func:`~cutups.analysis.periods.periods_past_resets`)."""
+    periods = periods_past_resets((s.period, s.clock_start, s.clock_end) for s in model.spans)
     return ClockModel(
         tuple(replace(s, period=p) for s, p in zip(model.spans, periods, strict=True))
     )
@@ -220,6 +229,7 @@ def align_plays(
     p = params or AlignParams()
     if not clock.spans:
         return _without_clock(rows, detections, p, duration)
+    clock = _periods_checked(clock)
     unlabelled = any(s.period is None for s in clock.spans)
     starts = sorted({r.period for r in rows if r.period <= 4}) if unlabelled else [None]
     semantics: list[ClockAt] = ["end", "snap"] if clock_at == "auto" else [clock_at]

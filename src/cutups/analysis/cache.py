@@ -120,7 +120,12 @@ def write_analysis(path: Path, analysis: Analysis) -> None:
         "scorebug": None,
         "readings": [_reading_to_json(r) for r in analysis.readings],
         "clock": [_span_to_json(s) for s in analysis.clock.spans],
-        "field": {"low": analysis.field.low, "learnt": analysis.field.learnt},
+        "field": {
+            "low": analysis.field.low,
+            "width": analysis.field.width,
+            "learnt": analysis.field.learnt,
+            "grey": analysis.field.grey,
+        },
     }
     if bug is not None:
         meta["scorebug"] = {k: float(getattr(bug, k)) for k in ("x", "y", "w", "h", "coverage")}

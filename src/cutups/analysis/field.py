@@ -32,6 +32,8 @@ from cutups.analysis.base import (
 )
 from cutups.analysis.field_colour import (
     FIELD_BAND,
+    GREY_STEP,
+    GREY_WINDOW_BINS,
     HUE_STEP,
     MIN_CHROMA,
     VALUE_RANGE,
@@ -47,7 +49,7 @@ class FieldAnalyser(FrameAnalyser):
     """Per-tick ``green``: the fraction of the middle band in the field's colour."""
 
     name = "field"
-    version = 3
+    version = 4
 
     def __init__(self, width: int = 160, height: int = 90, rate: Fraction = TICK_RATE) -> None:
         # Area-averaged: the fast scaler samples too few pixels when shrinking 5x, which lifted
@@ -64,6 +66,8 @@ class FieldAnalyser(FrameAnalyser):
                 "window_bins": WINDOW_BINS,
                 "min_chroma": MIN_CHROMA,
                 "value": list(VALUE_RANGE),
+                "grey_step": GREY_STEP,
+                "grey_window_bins": GREY_WINDOW_BINS,
             },
         }
 

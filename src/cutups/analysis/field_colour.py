@@ -12,12 +12,15 @@ the generated looks (BENCHMARKS, session 12): wide shots' share p5 0.60 on worn 
 blue turf, 0.63 on green fields; sideline shots at most 0.20, close-ups 0.41, crowds 0.18.
 
 A pixel counts as field when its hue is in the window and it is coloured enough (chroma) and
-neither too dark nor washed out. Pixels are classified through a table over 5-bit RGB, so a
-frame costs a few array operations whatever the colour.
+neither too dark nor washed out. Grey turf has no hue: its window is one of brightness among the
+greyer pixels instead, learnt the same way and in competition with the hue windows (a held-out
+grey-turf look had every play missed before, session 13). Pixels are classified through a
+table over 5-bit RGB, so a frame costs a few array operations whatever the colour.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -46,28 +49,49 @@ VALUE_RANGE = (0.18, 0.95)
 """Brightness (max of R, G, B, 0-1) outside which a pixel is too dark or washed out."""
 WIDE_COVER = 0.5
 """A sampled frame whose band is at least this much one hue window looks like a wide shot."""
+GREY_STEP = 0.1
+"""Brightness per bin of the greyer pixels' histogram."""
+GREY_WINDOW_BINS = 2
+"""A grey field's brightness window, in bins (0.2): stripes and shade stay inside."""
 MIN_WIDE_SAMPLES = 3
 """Fewer frames like that than this, and nothing is learnt: the default green is kept."""
 _LEVELS = 32
 """Levels per channel of the classification table (5 bits)."""
 
 
+_HUE_BINS = round(360 / HUE_STEP)
+_GREY_BINS = math.ceil((VALUE_RANGE[1] - VALUE_RANGE[0]) / GREY_STEP)
+_NO_BIN = _HUE_BINS + _GREY_BINS
+"""The bin of pixels too dark or washed out to be field of any colour."""
+
+
 @dataclass(frozen=True, slots=True)
 class FieldColour:
-    """The field's hue window, ``low`` to ``low + width`` degrees (wrapping at 360)."""
+    """The field's colour: hues from ``low`` to ``low + width`` degrees (wrapping at 360) among
+    coloured pixels, or for a ``grey`` field brightness (0-1) from ``low`` to ``low + width``
+    among the greyer ones."""
 
     low: float
     width: float = HUE_STEP * WINDOW_BINS
     learnt: bool = False
     """Learnt from the broadcast; False: the default green, because too few frames showed a
     field-like picture to learn from."""
+    grey: bool = False
 
-    @property
-    def centre(self) -> float:
-        return (self.low + self.width / 2) % 360
+    def describe(self) -> str:
+        if self.grey:
+            return f"grey, brightness {self.low:.2f}-{self.low + self.width:.2f}"
+        return f"hue {(self.low + self.width / 2) % 360:.0f}°"
 
-    def contains(self, hue: NDArray[np.float32]) -> NDArray[np.bool_]:
-        return np.asarray((hue - self.low) % 360 < self.width)
+    def contains(
+        self, hue: NDArray[np.float32], chroma: NDArray[np.float32], value: NDArray[np.float32]
+    ) -> NDArray[np.bool_]:
+        """Whether pixels of this hue, chroma and value (all 0-1 but hue) are the field's."""
+        inside = (value > VALUE_RANGE[0]) & (value < VALUE_RANGE[1])
+        if self.grey:
+            return np.asarray(inside & (chroma < MIN_CHROMA) & (value - self.low >= 0)
+                              & (value - self.low < self.width))  # fmt: skip
+        return np.asarray(inside & (chroma >= MIN_CHROMA) & ((hue - self.low) % 360 < self.width))
 
 
 DEFAULT_FIELD = FieldColour(low=97.5)
@@ -99,21 +123,21 @@ def _table_colours() -> tuple[NDArray[np.float32], NDArray[np.float32], NDArray[
 
 
 @lru_cache(maxsize=1)
-def _hue_bins() -> NDArray[np.uint8]:
-    """Per 5-bit RGB cell: its hue bin, or the bin count for a pixel with no usable hue."""
+def _colour_bins() -> NDArray[np.uint8]:
+    """Per 5-bit RGB cell: its hue bin if coloured, else its grey brightness bin after the hue
+    bins, or :data:`_NO_BIN` when too dark or washed out."""
     hue, chroma, value = _table_colours()
-    usable = (chroma >= MIN_CHROMA) & (value > VALUE_RANGE[0]) & (value < VALUE_RANGE[1])
-    n_bins = round(360 / HUE_STEP)
-    bins = np.minimum((hue // HUE_STEP).astype(np.int64), n_bins - 1)
-    return np.where(usable, bins, n_bins).astype(np.uint8)
+    inside = (value > VALUE_RANGE[0]) & (value < VALUE_RANGE[1])
+    hues = np.minimum((hue // HUE_STEP).astype(np.int64), _HUE_BINS - 1)
+    greys = np.minimum(((value - VALUE_RANGE[0]) // GREY_STEP).astype(np.int64), _GREY_BINS - 1)
+    bins = np.where(chroma >= MIN_CHROMA, hues, _HUE_BINS + greys)
+    return np.where(inside, bins, _NO_BIN).astype(np.uint8)
 
 
 @lru_cache(maxsize=8)
 def _field_table(colour: FieldColour) -> NDArray[np.bool_]:
     """Per 5-bit RGB cell: is it the field's colour?"""
-    hue, _, _ = _table_colours()
-    usable = _hue_bins() < round(360 / HUE_STEP)
-    return usable & colour.contains(hue)
+    return colour.contains(*_table_colours())
 
 
 def _cells(rgb: NDArray[np.uint8], band: tuple[float, float]) -> NDArray[np.intp]:
@@ -139,20 +163,29 @@ def learn_field_colour(frames: Sequence[NDArray[np.uint8]]) -> FieldColour:
     """The hue window covering :data:`WIDE_COVER` of the middle band in the most ``frames``
     (ties: the larger total cover); the default green when fewer than
     :data:`MIN_WIDE_SAMPLES` frames are covered so by any window."""
-    n_bins = round(360 / HUE_STEP)
     if not frames:
         return DEFAULT_FIELD
-    table = _hue_bins()
+    table = _colour_bins()
     shares = np.stack(
         [
-            np.bincount(table[cells].ravel(), minlength=n_bins + 1)[:n_bins] / max(1, cells.size)
+            np.bincount(table[cells].ravel(), minlength=_NO_BIN + 1)[:_NO_BIN] / max(1, cells.size)
             for cells in (_cells(f, FIELD_BAND) for f in frames)
         ]
     )
-    # cover[i, k]: share of frame i in the window of bins k .. k + WINDOW_BINS - 1.
-    cover = np.sum([np.roll(shares, -j, axis=1) for j in range(WINDOW_BINS)], axis=0)
+    hues, greys = shares[:, :_HUE_BINS], shares[:, _HUE_BINS:]
+    # cover[i, k]: share of frame i in window k: hue bins k .. k + WINDOW_BINS - 1 (wrapping),
+    # then grey bins k .. k + GREY_WINDOW_BINS - 1 (not wrapping).
+    hue_cover = np.sum([np.roll(hues, -j, axis=1) for j in range(WINDOW_BINS)], axis=0)
+    n_grey = _GREY_BINS - GREY_WINDOW_BINS + 1
+    grey_cover = np.sum([greys[:, j : j + n_grey] for j in range(GREY_WINDOW_BINS)], axis=0)
+    cover = np.concatenate([hue_cover, grey_cover], axis=1)
     wide = (cover >= WIDE_COVER).sum(0)
     best = int(np.lexsort((cover.sum(0), wide))[-1])
     if wide[best] < MIN_WIDE_SAMPLES:
         return DEFAULT_FIELD
-    return FieldColour(low=best * HUE_STEP, learnt=True)
+    if best < _HUE_BINS:
+        return FieldColour(low=best * HUE_STEP, learnt=True)
+    low = VALUE_RANGE[0] + (best - _HUE_BINS) * GREY_STEP
+    return FieldColour(
+        low=round(low, 3), width=GREY_STEP * GREY_WINDOW_BINS, learnt=True, grey=True
+    )

@@ -94,7 +94,7 @@ class ScorebugLocator(Analyser):
         """The bug and the field's colour of ``info``'s video."""
         frames = self.sample(info)
         field = learn_field_colour([img[::_SURVEY_STEP, ::_SURVEY_STEP] for img in frames])
-        log.info("field colour: hue %.0f°%s", field.centre, "" if field.learnt else " (default)")
+        log.info("field colour: %s%s", field.describe(), "" if field.learnt else " (default)")
         return Survey(self.locate_in(frames), field)
 
     def locate_in(self, frames: list[NDArray[np.uint8]]) -> ScorebugLocation | None:

@@ -185,8 +185,8 @@ class PlaysRecipe(Recipe[PlaysOptions, PlaysAnalysis]):
             "signals_cached": video.cached,
             "scorebug_found": video.scorebug is not None,
             "ocr_samples": len(video.readings),
-            "field_hue": round(video.field.centre),
-            "field_hue_learnt": video.field.learnt,
+            "field_colour": video.field.describe(),
+            "field_colour_learnt": video.field.learnt,
         }
         return Timeline(
             recipe=timeline.recipe,
@@ -260,11 +260,11 @@ def plays_warnings(analysis: PlaysAnalysis, *, clips: int) -> tuple[JobWarning, 
                 "broadcast is mostly 40-60% wide shots of it)",
                 "the field is recognised by its colour"
                 + (
-                    f" (learnt from the video: hue {video.field.centre:.0f}°)"
+                    f" (learnt from the video: {video.field.describe()})"
                     if video.field.learnt
                     else " (none could be learnt from the video, so green grass was assumed)"
                 )
-                + ": a field of several colours, grey turf, snow or patchy light are missed, "
+                + ": a field of several colours, snow or patchy light are missed, "
                 "and so are their wide shots and the plays in them",
             )
         )
