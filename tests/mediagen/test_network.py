@@ -50,8 +50,8 @@ def _shot_index(p: Plan, n: int) -> int:
     return max(i for i, sh in enumerate(p.shots) if sh.start <= n)
 
 
-def test_twelve_network_looks_nine_held_out() -> None:
-    assert len(TUNING_LOOKS) == 3 and len(HELD_OUT_LOOKS) == 9
+def test_fifteen_network_looks_twelve_held_out() -> None:
+    assert len(TUNING_LOOKS) == 3 and len(HELD_OUT_LOOKS) == 12
     assert set(NETWORK_LOOKS) == set(TUNING_LOOKS) | set(HELD_OUT_LOOKS)
     assert {lk.fps for lk in NETWORK_LOOKS.values()} == {
         Fraction(24000, 1001),
@@ -60,7 +60,7 @@ def test_twelve_network_looks_nine_held_out() -> None:
         Fraction(25),
         Fraction(50),
     }
-    assert {lk.height for lk in NETWORK_LOOKS.values()} == {360, 480, 540, 576, 720, 768, 1080}
+    assert {lk.height for lk in NETWORK_LOOKS.values()} == {360, 432, 480, 540, 576, 720, 768, 1080}
     assert {lk.layout for lk in NETWORK_LOOKS.values()} == {
         "full_bar",
         "pill",
@@ -76,6 +76,8 @@ def test_twelve_network_looks_nine_held_out() -> None:
     assert any(r > 2 * g and r > 2 * b for r, g, b in turfs), "red"
     assert any(max(t) - min(t) < 10 and min(t) > 80 for t in turfs), "grey"
     assert any(abs(g - b) < 10 and g > 4 * r for r, g, b in turfs), "teal"
+    assert any(r > g > b and r - b > 50 for r, g, b in turfs), "tan winter grass"
+    assert any(b > r > g for r, g, b in turfs), "purple"
     # every bug layout that can sit at the bottom sits there in some held-out look
     bottom = {lk.layout for lk in HELD_OUT_LOOKS.values() if lk.anchor.startswith("bottom")}
     assert {"pill", "stack", "split", "tower"} <= bottom
