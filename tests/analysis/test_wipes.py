@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from cutups.analysis.plays import detect_plays
-from cutups.analysis.segments import SegmentParams, wipes
+from cutups.analysis.segments import SegmentParams, replay_spans, wipes
 
 from .synthetic import RATE, SignalScript
 
@@ -49,3 +49,33 @@ def test_two_hard_cuts_a_tick_apart_are_not_a_wipe() -> None:
     s.arrays["cut"] = list(cut)
     assert wipes(s.signals(), SegmentParams()) == []
     assert len(cut) == 6 * RATE
+
+
+def _graphic_then_two_replays() -> SignalScript:
+    """A play; a full-screen graphic whose animated entrance passes for a wipe; a replay behind
+    its wipes; a play; a second replay; a play (the bug off throughout)."""
+    s = SignalScript(seed=5)
+    s.play(6.0)
+    s.wipe()  # the graphic sliding in
+    s.closeup(3.0)  # the graphic: no field in view
+    for _ in range(2):
+        s.wipe()
+        s.replay(6.0)
+        s.wipe()
+        s.closeup(1.0)
+        s.play(6.0)
+    return s
+
+
+def test_a_graphic_entering_like_a_wipe_does_not_shift_the_replay_pairs() -> None:
+    signals = _graphic_then_two_replays().signals()
+    assert len(wipes(signals, SegmentParams())) == 5
+    spans = replay_spans(signals, SegmentParams())
+    assert len(spans) == 2
+    assert all(float(signals["green"][a:b].mean()) > 0.5 for a, b in spans)
+
+
+def test_the_plays_between_replays_survive_a_graphic_entering_like_a_wipe() -> None:
+    script = _graphic_then_two_replays()
+    found = detect_plays(script.signals(), scorebug=False)
+    assert [round(p.snap, 1) for p in found] == [round(a, 1) for a, _ in script.plays]
