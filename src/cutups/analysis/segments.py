@@ -44,13 +44,15 @@ class SegmentParams:
     when the bug was off). Two hard cuts a tick apart still make only two changed ticks."""
     replay_max_sec: float = 30.0
     """Two wipes closer than this may bracket a replay."""
-    replay_field_share: float = 0.4
+    replay_field_share: float = 0.6
     """...and do only when the field fills the picture (``green_on``) for this share of the
     span: a replay shows the play again. A full-screen graphic whose animated entrance passes
-    for a wipe shows no field; paired with the replay's own wipe in, it shifted every later
-    pair by one and a live shot between two replays was dropped as one (the pill look's twin,
-    seed 29, lost its play at 43 s). Measured on seven broadcasts: replays 0.72 or more of the
-    span in wide field view, graphics 0.12 at most."""
+    for a wipe shows little field; paired with the replay's own wipe in, it shifted every later
+    pair by one, and a live shot between two replays was dropped as one (the pill look's twin,
+    seed 29, lost its play at 43 s). Measured on 14 broadcasts: true replays 0.64 or more of
+    their span in wide field view (a night field's tight replay angle the lowest); a graphic's
+    entrance paired with the replay's wipe in, 0.50 (it holds the graphic, close-ups and the
+    live play) and as low as 0.00. A narrow margin on both sides: see BENCHMARKS, session 14."""
 
 
 def smooth(values: NDArray[np.float32], ticks: int) -> NDArray[np.float32]:
