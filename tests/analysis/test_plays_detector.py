@@ -333,7 +333,75 @@ def test_on_a_network_look_the_false_start_is_rejected_and_the_short_play_kept(
     found = detect_plays(analysis.signals, None, analysis.readings, scorebug=bug)
     assert [round(p.snap) for p in found] == [round(play.snap)]
     # The decoy was a candidate (a still line, a burst, the camera jerking) and is rejected
-    # because its burst collapses.
-    no_collapse = DetectorParams(collapse_share=0.0)
-    everything = detect_plays(analysis.signals, no_collapse, analysis.readings, scorebug=bug)
+    # because its burst collapses, or its whistle blows at once.
+    lenient = DetectorParams(collapse_share=0.0, early_whistle_sec=0.0)
+    everything = detect_plays(analysis.signals, lenient, analysis.readings, scorebug=bug)
     assert any(abs(p.snap - decoy.time) < 0.5 for p in everything)
+
+
+def _shot_with_burst(
+    levels: list[float], pans: list[float], whistle: tuple[float, float] | None, after: float
+) -> SignalScript:
+    """One held wide shot: a set line, then players' motion at ``levels`` with the camera
+    panning ``pans`` px (one value per tick each), then 3 s of motion at ``after``; a whistle
+    over ``whistle`` (start, end in s from the burst's first tick), if given."""
+    assert len(pans) <= len(levels)
+    s = SignalScript()
+    s.closeup()
+    s._add(2.0, motion=0.05, green=0.6, bug=0.95)
+    start = len(s.arrays["motion"])
+    s._add(len(levels) / 10, motion=0.05, green=0.6, bug=0.95, change=0.1)
+    s._add(3.0, motion=after, green=0.6, bug=0.95)
+    s.arrays["motion"][start : start + len(levels)] = levels
+    s.arrays["pan"][start : start + len(pans)] = pans
+    if whistle is not None:
+        lo, hi = start + round(whistle[0] * 10), start + round(whistle[1] * 10)
+        s.arrays["whistle"][lo:hi] = [34.0] * (hi - lo)
+    for k in (-30 - len(levels), -30):
+        s.arrays["cut"][k] = 0.02  # one continuous wide shot
+    s.closeup()
+    return s
+
+
+# Measured on net_redturf_576p25 (seed 37), the offside at 537.1 s: the players stand up and
+# mill about for 2.5 s, and the camera, which jerked with the line, catches up in jittery
+# one-pixel steps, so the burst neither collapses nor leaves the camera still.
+_OFFSIDE_MOTION = [23.6, 12.4, 14.2, 12.3, 17.7, 14.4, 4.9, 13.5, 14.9, 10.4, 11.1, 11.3, 9.0]
+_OFFSIDE_MOTION += [8.9, 8.8, 6.7, 8.9, 9.5, 9.4, 5.9, 5.7, 5.9, 6.4, 7.7, 2.0, 8.8, 5.7, 4.6]
+_OFFSIDE_PAN = [10.0, 3, 3, 2, 5, 3, 1, 1, 2, 1, 1, 2, 0, 1, 0, 1, 0, 0, 1, 1, 0, 1]
+
+
+def test_a_foul_blown_dead_while_the_camera_catches_up_is_not_a_play() -> None:
+    s = _shot_with_burst(_OFFSIDE_MOTION, _OFFSIDE_PAN, (0.8, 1.3), after=1.4)
+    assert detect_plays(s.signals()) == []
+    # What tells it from a play is the whistle at once: without it, it is kept.
+    silent = _shot_with_burst(_OFFSIDE_MOTION, _OFFSIDE_PAN, None, after=1.4)
+    assert len(detect_plays(silent.signals())) == 1
+
+
+def test_a_collapsed_burst_with_a_decaying_pan_and_an_early_whistle_is_rejected() -> None:
+    # Measured on net_greyturf_768p30 (seed 37), the same offside: the motion collapses 1.1 s
+    # after the snap while the pan decays, and the whistle (0.8 s) lasts past the collapse, so
+    # the burst "ended at a whistle" like a kneel-down.
+    motion = [20.9, 9.6, 14.0, 9.2, 12.7, 9.6, 12.5, 4.9, 6.4, 4.1, 3.6, 0.4]
+    pan = [7.0, 2, 4, 0, 3, 1, 3, 1, 1]
+    s = _shot_with_burst(motion, pan, (0.8, 1.2), after=0.35)
+    assert detect_plays(s.signals()) == []
+    (old,) = detect_plays(s.signals(), DetectorParams(early_whistle_sec=0.0))
+    assert old.end_reason == "whistle"
+
+
+def test_a_punt_dip_then_a_swing_to_the_kick_is_kept() -> None:
+    # The snap to the punter: a burst, the motion dips under a fifth of its peak for a second
+    # while the punter catches and kicks, then the camera swings out after the ball.
+    motion = [12.0] * 5 + [1.5] * 10 + [9.0] * 50
+    pan = [0.0] * 15 + [8.0] * 10 + [4.0] * 40
+    (play,) = detect_plays(_shot_with_burst(motion, pan, (6.8, 7.4), after=0.3).signals())
+    assert play.end - play.snap > 5.0
+
+
+def test_a_whistle_still_sounding_at_the_snap_does_not_reject_the_play() -> None:
+    s, _, _ = _lone_play()
+    snap = int(s.plays[0][0] * 10)
+    s.arrays["whistle"][snap - 3 : snap + 4] = [30.0] * 7
+    assert len(detect_plays(s.signals())) == 1
