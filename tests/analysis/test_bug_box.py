@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from cutups.analysis.bug_box import plausible
 from cutups.analysis.locate import ScorebugLocator
 from cutups.analysis.scorebug import LOCATE_SIZE, locate_scorebug
 from cutups.media.probe import probe
@@ -145,3 +146,39 @@ def test_the_bug_of_each_new_look_is_boxed(look: str, render_cache: Path) -> Non
     assert y1 - y0 >= 0.9 * (truth[3] - truth[1])
     assert x0 <= clock.x * width / video.width + 2
     assert x1 >= (clock.x + clock.w) * width / video.width - 2, "the clock is cut"
+
+
+TOWER = (20, 16, 80, 112)  # x, y, w, h at 640x360: the tower look's bug, 0.7 times as wide
+
+
+def _with_tower(img: np.ndarray, clock: int) -> np.ndarray:
+    """A corner column of four rows: two teams, the clock (its digits move), the period."""
+    x, y, w, h = TOWER
+    out = img.copy()
+    out[y : y + h, x : x + w] = 30
+    out[y : y + 2, x : x + w] = out[y + h - 2 : y + h, x : x + w] = 230
+    out[y + 6 : y + 22, x + 8 : x + 50] = 200  # away team: static
+    out[y + 34 : y + 50, x + 8 : x + 50] = 200  # home team: static
+    out[y + 62 : y + 78, x + 10 + (clock % 4) * 5 : x + 25 + (clock % 4) * 5] = 220  # clock
+    out[y + 90 : y + 106, x + 8 : x + 40] = 200  # period: static
+    return out
+
+
+def test_a_tall_tower_whose_clock_changes_is_a_scorebug() -> None:
+    # The tower look's bug (seed 29) was found whole and then refused as "not wider than tall".
+    loc = locate_scorebug([_with_tower(_background(i), i) for i in range(40)])
+    assert loc is not None
+    x, y, w, h = TOWER
+    x0, y0, x1, y1 = loc.box(*LOCATE_SIZE)
+    assert abs(x0 - x) <= 3 and abs(y0 - y) <= 3 and abs(x1 - x - w) <= 3 and abs(y1 - y - h) <= 3
+
+
+def test_a_tall_box_is_a_tower_only_within_its_bounds() -> None:
+    # 640 x 360: a tower up to 0.4 of the height and half as wide as tall; a wide box stays
+    # within a third of the height (a grey field's corner under a watermark was 120 x 192).
+    assert plausible(112, 80, 360, 640)
+    assert plausible(120, 86, 360, 640)
+    assert not plausible(150, 80, 360, 640)
+    assert not plausible(112, 40, 360, 640)
+    assert not plausible(120, 192, 360, 640)
+    assert plausible(20, 600, 360, 640)

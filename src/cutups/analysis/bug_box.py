@@ -171,11 +171,25 @@ def _with_borders(bands: list[tuple[int, int]], a: int, b: int, stable: NDArray[
 
 def plausible(h: int, w: int, frame_h: int, frame_w: int) -> bool:
     """Whether an ``h`` x ``w`` box is shaped like a scorebug in a ``frame_h`` x ``frame_w``
-    picture: at least a line of small text tall, at most a third of the picture, wider than
-    tall, and not covering most of it."""
-    return (
-        0.02 * frame_h <= h <= 0.33 * frame_h and w >= 1.2 * h and h * w <= 0.2 * frame_h * frame_w
-    )
+    picture: at least a line of small text tall, not covering most of it, and either a row
+    (wider than 1.2 times its height, at most a third of the picture tall) or a tower.
+
+    Called only on a box whose digits change (:func:`bands_with_digits`), so a tall narrow
+    box is legal: a corner "tower" stacks its teams, clock, period and down in rows, about
+    0.7 times as wide as it is tall (the row rule alone refused the tower look's bug, found
+    whole). Wide boxes keep the third: a grey field's plain corner under a watermark, with
+    lines sliding through it, was boxed 120 x 192 at the locating size when it was lifted."""
+    if not 0.02 * frame_h <= h or h * w > 0.2 * frame_h * frame_w:
+        return False
+    if w >= 1.2 * h:
+        return h <= 0.33 * frame_h
+    return w >= _TOWER_WIDTH * h and h <= _TOWER_HEIGHT * frame_h
+
+
+_TOWER_HEIGHT = 0.4
+"""A tower of five rows at 1.3 times the usual size is a third of a 360-line picture."""
+_TOWER_WIDTH = 0.5
+"""Each row of a tower is some two to four times as wide as tall: a tower of up to six rows."""
 
 
 def widen_to_digits(digit_columns: NDArray[np.bool_], xs: slice, reach: int) -> slice:
