@@ -126,12 +126,16 @@ def frames_of(
     return frames
 
 
+_CLOCK_COVERED = 0.85
+"""Share of the clock's cell a box must cover: its glyphs, if not every row of its margins."""
+
+
 def _verdict(want: Box | None, got: Box | None, clock: Box | None) -> str:
     if want is None:
         return "ok (none)" if got is None else "FALSE BOX"
     if got is None:
         return "MISSED"
-    if clock is not None and overlap(got, clock) < 0.9 * _area(clock):
+    if clock is not None and overlap(got, clock) < _CLOCK_COVERED * _area(clock):
         return "NO CLOCK"
     return "ok" if iou(want, got) >= 0.7 else "loose"
 

@@ -145,7 +145,7 @@ def bands_with_digits(
     ]
     if not holding or not shows_glyphs(crops, _rows_of(digits, holding)):
         return None
-    return _with_borders(bands, holding[0][0], holding[-1][1], stable), digits
+    return _with_borders(bands, holding, stable, digits), digits
 
 
 def _rows_of(digits: NDArray[np.bool_], bands: list[tuple[int, int]]) -> NDArray[np.bool_]:
@@ -156,17 +156,40 @@ def _rows_of(digits: NDArray[np.bool_], bands: list[tuple[int, int]]) -> NDArray
     return kept
 
 
-def _with_borders(bands: list[tuple[int, int]], a: int, b: int, stable: NDArray[np.bool_]) -> slice:
-    """Rows ``a:b`` with the thin bands right outside them (a bug's outline, a rule under
-    it): thinner than a quarter of ``b - a``, and panels, not picture."""
+def _with_borders(
+    bands: list[tuple[int, int]],
+    holding: list[tuple[int, int]],
+    stable: NDArray[np.bool_],
+    digits: NDArray[np.bool_],
+) -> slice:
+    """The rows of the ``holding`` bands with the thin bands right outside them, if panels,
+    not picture: a bug's outline, a rule under it (thinner than a quarter of the rows), or
+    the panel's margin above or below its line of text (up to :data:`_MARGIN` of the rows
+    holding ``digits`` in the band beside it: a translucent panel agrees less on its text
+    rows than on its plain margins, so the grey-turf look's bug split into text and margins,
+    and its box kept the text rows alone, too thin for the decode pass to tell the bug shown
+    from hidden)."""
+    a, b = holding[0][0], holding[-1][1]
     thin = max(1, (b - a) // 4)
+    top = max(thin, int(_MARGIN * _text_rows(digits, holding[0])))
+    bottom = max(thin, int(_MARGIN * _text_rows(digits, holding[-1])))
     for lo, hi in bands:
-        if hi == a and hi - lo <= thin and stable[lo:hi].mean() >= _PANEL_AGREES:
+        if hi == a and hi - lo <= top and stable[lo:hi].mean() >= _PANEL_AGREES:
             a = lo
     for lo, hi in bands:
-        if lo == b and hi - lo <= thin and stable[lo:hi].mean() >= _PANEL_AGREES:
+        if lo == b and hi - lo <= bottom and stable[lo:hi].mean() >= _PANEL_AGREES:
             b = hi
     return slice(a, b)
+
+
+_MARGIN = 0.75
+"""A one-row bug's text is some 0.45 of its height, each margin some 0.28 (0.6 of the text's
+rows); a promo banner under a bug holds text of its own, as tall as the bug's."""
+
+
+def _text_rows(digits: NDArray[np.bool_], band: tuple[int, int]) -> int:
+    """How many rows of ``band`` hold digits: the height of its line of text."""
+    return int(np.count_nonzero(digits[band[0] : band[1]].any(axis=1)))
 
 
 def plausible(h: int, w: int, frame_h: int, frame_w: int) -> bool:

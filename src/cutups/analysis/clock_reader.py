@@ -57,6 +57,11 @@ _TOGGLE_SAMPLES = 240
 """Crops, spread over the video, on which pixels are found to toggle like glyphs."""
 _PERIOD_TRIES = 4
 """Still words nearest the clock tried as the period (3 Tesseract reads each)."""
+_COLON_GAP = 1.3
+"""Widest gap, in glyph heights, between the digits either side of a colon. In a monospaced
+font the colon fills a whole digit's cell: "2:10" on the grey-turf look's bug is "2" and "10"
+15 px apart for 15-px digits, and at 0.8 its clock was never joined (nor read). A word space
+is as wide; what tells them apart is the colon's dots in the gap (:func:`_bridge`)."""
 
 _CLOCK_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
 _TENTHS_RE = re.compile(r"^:?(\d{1,2})\.(\d)$")
@@ -296,7 +301,7 @@ def _bridge(boxes: list[list[int]], text: NDArray[np.bool_], *, dots_only: bool)
     for a in out:
         for b in out:
             same_line = min(a[3], b[3]) - max(a[1], b[1]) > 0.5 * min(a[3] - a[1], b[3] - b[1])
-            gap = 0.8 * max(a[3] - a[1], b[3] - b[1])  # a colon is narrower than a digit
+            gap = _COLON_GAP * max(a[3] - a[1], b[3] - b[1])
             if a is b or not same_line or not 0 < b[0] - a[2] <= gap:
                 continue
             between = text[max(a[1], b[1]) : min(a[3], b[3]), a[2] : b[0]]
@@ -569,13 +574,14 @@ class ClockReader(Analyser):
     """Reads the clock off the bug crops that the decode pass stored (see :func:`read_clock`)."""
 
     name = "clock_reader"
-    version = 6
+    version = 7
 
     @property
     def params(self) -> dict[str, Any]:
         return {
             "change": _CHANGE,
             "samples": _SAMPLES,
+            "colon_gap": _COLON_GAP,
             "clock_chars": CLOCK_CHARS,
             "period_chars": PERIOD_CHARS,
         }
