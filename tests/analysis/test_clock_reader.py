@@ -18,6 +18,7 @@ from cutups.analysis.clock_reader import (
     parse_period,
     read_clock,
 )
+from cutups.analysis.clock_reader import _bridge as bridge
 from cutups.analysis.clock_reader import _Reader as Reader
 from cutups.analysis.ocr import GlyphReader, TesseractReader, binarize, otsu_threshold
 
@@ -374,3 +375,15 @@ def test_a_monospaced_clock_is_joined_across_its_colon_and_read() -> None:
     assert len(got) >= 0.9 * len(values)
     assert all(v in values for v in got), got
     assert readout.period_field is None or readout.period_field.x1 <= readout.clock_field.x0
+
+
+def test_a_minute_box_that_took_in_the_colon_still_joins_its_seconds() -> None:
+    # The grey-turf look over its whole broadcast: "2:" (the colon grown into the minute's
+    # box) and "10" were 6 px apart for 16-px glyphs, the gap empty, and never joined: 7 fields,
+    # none a clock. Joined readings take them as one; apart readings keep them two. A word
+    # space (here 12 px) is not joined when empty.
+    text = np.zeros((32, 130), bool)
+    boxes = [[71, 16, 90, 31], [96, 15, 119, 31], [20, 16, 59, 31]]
+    joined = bridge(boxes, text, dots_only=False)
+    assert joined[0][2] > 96 and joined[2][2] == 59
+    assert bridge(boxes, text, dots_only=True) == boxes
