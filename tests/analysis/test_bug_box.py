@@ -219,3 +219,43 @@ def test_a_translucent_row_keeps_its_margins_above_and_below_its_text() -> None:
     x0, y0, x1, y1 = loc.box(*LOCATE_SIZE)
     assert abs(y0 - y) <= 1 and abs(y1 - y - h) <= 1, (y0, y1)
     assert abs(x0 - x) <= 3 and abs(x1 - x - w) <= 3, (x0, x1)
+
+
+TURF_STACK = (20, 290, 100, 50)  # x, y, w, h at 640x360
+
+
+def _plain_turf(i: int, rng: np.random.Generator) -> np.ndarray:
+    """Turf of one flat colour (a plain red or teal field), yard lines sliding over it: nearly
+    every pixel agrees across samples, as a bug's panel does."""
+    h, w = LOCATE_SIZE[1], LOCATE_SIZE[0]
+    yy, xx = np.mgrid[0:h, 0:w]
+    lines = ((xx + (yy * 0.3).astype(int) + 23 * i) % 90) < 2
+    out = np.where(lines, 230.0, 100.0) + rng.normal(0, 2, (h, w))
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def _with_turf_stack(img: np.ndarray, clock: int) -> np.ndarray:
+    """A stacked bug whose panel is the turf's own colour: its text, scores and dark clock
+    panel stand out; its outline does not."""
+    x, y, _, _ = TURF_STACK
+    out = img.copy()
+    out[y : y + 50, x : x + 100] = 100
+    out[y + 5 : y + 17, x + 6 : x + 40] = out[y + 21 : y + 33, x + 6 : x + 40] = 235
+    out[y + 5 : y + 17, x + 50 : x + 58] = out[y + 21 : y + 33, x + 50 : x + 58] = 235
+    out[y : y + 36, x + 64 : x + 100] = 30
+    out[y + 21 : y + 33, x + 68 + (clock % 4) * 5 : x + 80 + (clock % 4) * 5] = 235
+    out[y + 38 : y + 47, x + 6 : x + 60] = 220
+    return out
+
+
+def test_a_bug_in_the_turfs_own_colour_is_found_by_its_edges() -> None:
+    # The red-turf and teal-turf looks (seed 37): the plain turf agreed across samples as
+    # well as the bug's panel, the blob of agreeing pixels took in the field around the bug
+    # and no box held a clock; the bug was never found.
+    rng = np.random.default_rng(5)
+    loc = locate_scorebug([_with_turf_stack(_plain_turf(i, rng), i) for i in range(40)])
+    assert loc is not None
+    x, y, w, h = TURF_STACK
+    x0, y0, x1, y1 = loc.box(*LOCATE_SIZE)
+    assert x - 3 <= x0 <= x + 6 and y - 3 <= y0 <= y + 1, (x0, y0)
+    assert x + w - 3 <= x1 <= x + w + 3 and y + h - 4 <= y1 <= y + h + 3, (x1, y1)
