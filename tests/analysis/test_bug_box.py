@@ -16,7 +16,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image, ImageDraw, ImageFont
 
+from cutups.analysis.bug_box import plausible
 from cutups.analysis.locate import ScorebugLocator
 from cutups.analysis.scorebug import LOCATE_SIZE, locate_scorebug
 from cutups.media.probe import probe
@@ -145,3 +147,115 @@ def test_the_bug_of_each_new_look_is_boxed(look: str, render_cache: Path) -> Non
     assert y1 - y0 >= 0.9 * (truth[3] - truth[1])
     assert x0 <= clock.x * width / video.width + 2
     assert x1 >= (clock.x + clock.w) * width / video.width - 2, "the clock is cut"
+
+
+TOWER = (20, 16, 80, 112)  # x, y, w, h at 640x360: the tower look's bug, 0.7 times as wide
+
+
+def _with_tower(img: np.ndarray, clock: int) -> np.ndarray:
+    """A corner column of four rows: two teams, the clock (its digits move), the period."""
+    x, y, w, h = TOWER
+    out = img.copy()
+    out[y : y + h, x : x + w] = 30
+    out[y : y + 2, x : x + w] = out[y + h - 2 : y + h, x : x + w] = 230
+    out[y + 6 : y + 22, x + 8 : x + 50] = 200  # away team: static
+    out[y + 34 : y + 50, x + 8 : x + 50] = 200  # home team: static
+    out[y + 62 : y + 78, x + 10 + (clock % 4) * 5 : x + 25 + (clock % 4) * 5] = 220  # clock
+    out[y + 90 : y + 106, x + 8 : x + 40] = 200  # period: static
+    return out
+
+
+def test_a_tall_tower_whose_clock_changes_is_a_scorebug() -> None:
+    # The tower look's bug (seed 29) was found whole and then refused as "not wider than tall".
+    loc = locate_scorebug([_with_tower(_background(i), i) for i in range(40)])
+    assert loc is not None
+    x, y, w, h = TOWER
+    x0, y0, x1, y1 = loc.box(*LOCATE_SIZE)
+    assert abs(x0 - x) <= 3 and abs(y0 - y) <= 3 and abs(x1 - x - w) <= 3 and abs(y1 - y - h) <= 3
+
+
+def test_a_tall_box_is_a_tower_only_within_its_bounds() -> None:
+    # 640 x 360: a tower up to 0.4 of the height and half as wide as tall; a wide box stays
+    # within a third of the height (a grey field's corner under a watermark was 120 x 192).
+    assert plausible(112, 80, 360, 640)
+    assert plausible(120, 86, 360, 640)
+    assert not plausible(150, 80, 360, 640)
+    assert not plausible(112, 40, 360, 640)
+    assert not plausible(120, 192, 360, 640)
+    assert plausible(20, 600, 360, 640)
+
+
+GREY_ROW = (480, 326, 130, 18)  # x, y, w, h at 640x360: the grey-turf look's clock box
+_MONO = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf"
+
+
+def _with_grey_row(img: np.ndarray, clock: int, rng: np.random.Generator) -> np.ndarray:
+    """A translucent dark row over the field: "1ST 2:10 30" drawn at 3x and scaled down, its
+    text rows smeared as compression smears glyphs' edges over the panel between them."""
+    x, y, w, h = GREY_ROW
+    text = Image.new("L", (3 * w, 3 * h), 0)
+    m, s = divmod(clock, 60)
+    words = f"1ST {m}:{s:02d} {clock % 40:02d}"
+    ImageDraw.Draw(text).text((9, 12), words, font=ImageFont.truetype(_MONO, 30), fill=255)
+    glyphs = np.asarray(text.resize((w, h), Image.Resampling.BILINEAR), np.float32) / 255
+    out = img.astype(np.float32)
+    panel = 0.3 * out[y : y + h, x : x + w] + 0.7 * 50
+    out[y : y + h, x : x + w] = panel * (1 - glyphs) + 230 * glyphs
+    out[y + 5 : y + 13, x : x + w] += rng.normal(0, 9, (8, w))
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def test_a_translucent_row_keeps_its_margins_above_and_below_its_text() -> None:
+    # Its text rows agree across samples far less than its plain margins, so it split into
+    # three bands; the box kept the 8 text rows of 18 (as on the grey-turf look), too thin a
+    # template for the decode pass to tell the bug shown from hidden (6 crops in 2 minutes).
+    field_rng, smear_rng = np.random.default_rng(3), np.random.default_rng(4)
+    frames = [
+        _with_grey_row(_field_with_lines(i, field_rng), 600 - 37 * i, smear_rng) for i in range(40)
+    ]
+    loc = locate_scorebug(frames)
+    assert loc is not None
+    x, y, w, h = GREY_ROW
+    x0, y0, x1, y1 = loc.box(*LOCATE_SIZE)
+    assert abs(y0 - y) <= 1 and abs(y1 - y - h) <= 1, (y0, y1)
+    assert abs(x0 - x) <= 3 and abs(x1 - x - w) <= 3, (x0, x1)
+
+
+TURF_STACK = (20, 290, 100, 50)  # x, y, w, h at 640x360
+
+
+def _plain_turf(i: int, rng: np.random.Generator) -> np.ndarray:
+    """Turf of one flat colour (a plain red or teal field), yard lines sliding over it: nearly
+    every pixel agrees across samples, as a bug's panel does."""
+    h, w = LOCATE_SIZE[1], LOCATE_SIZE[0]
+    yy, xx = np.mgrid[0:h, 0:w]
+    lines = ((xx + (yy * 0.3).astype(int) + 23 * i) % 90) < 2
+    out = np.where(lines, 230.0, 100.0) + rng.normal(0, 2, (h, w))
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def _with_turf_stack(img: np.ndarray, clock: int) -> np.ndarray:
+    """A stacked bug whose panel is the turf's own colour: its text, scores and dark clock
+    panel stand out; its outline does not."""
+    x, y, _, _ = TURF_STACK
+    out = img.copy()
+    out[y : y + 50, x : x + 100] = 100
+    out[y + 5 : y + 17, x + 6 : x + 40] = out[y + 21 : y + 33, x + 6 : x + 40] = 235
+    out[y + 5 : y + 17, x + 50 : x + 58] = out[y + 21 : y + 33, x + 50 : x + 58] = 235
+    out[y : y + 36, x + 64 : x + 100] = 30
+    out[y + 21 : y + 33, x + 68 + (clock % 4) * 5 : x + 80 + (clock % 4) * 5] = 235
+    out[y + 38 : y + 47, x + 6 : x + 60] = 220
+    return out
+
+
+def test_a_bug_in_the_turfs_own_colour_is_found_by_its_edges() -> None:
+    # The red-turf and teal-turf looks (seed 37): the plain turf agreed across samples as
+    # well as the bug's panel, the blob of agreeing pixels took in the field around the bug
+    # and no box held a clock; the bug was never found.
+    rng = np.random.default_rng(5)
+    loc = locate_scorebug([_with_turf_stack(_plain_turf(i, rng), i) for i in range(40)])
+    assert loc is not None
+    x, y, w, h = TURF_STACK
+    x0, y0, x1, y1 = loc.box(*LOCATE_SIZE)
+    assert x - 3 <= x0 <= x + 6 and y - 3 <= y0 <= y + 1, (x0, y0)
+    assert x + w - 3 <= x1 <= x + w + 3 and y + h - 4 <= y1 <= y + h + 3, (x1, y1)

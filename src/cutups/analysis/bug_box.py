@@ -145,7 +145,7 @@ def bands_with_digits(
     ]
     if not holding or not shows_glyphs(crops, _rows_of(digits, holding)):
         return None
-    return _with_borders(bands, holding[0][0], holding[-1][1], stable), digits
+    return _with_borders(bands, holding, stable, digits), digits
 
 
 def _rows_of(digits: NDArray[np.bool_], bands: list[tuple[int, int]]) -> NDArray[np.bool_]:
@@ -156,26 +156,63 @@ def _rows_of(digits: NDArray[np.bool_], bands: list[tuple[int, int]]) -> NDArray
     return kept
 
 
-def _with_borders(bands: list[tuple[int, int]], a: int, b: int, stable: NDArray[np.bool_]) -> slice:
-    """Rows ``a:b`` with the thin bands right outside them (a bug's outline, a rule under
-    it): thinner than a quarter of ``b - a``, and panels, not picture."""
+def _with_borders(
+    bands: list[tuple[int, int]],
+    holding: list[tuple[int, int]],
+    stable: NDArray[np.bool_],
+    digits: NDArray[np.bool_],
+) -> slice:
+    """The rows of the ``holding`` bands with the thin bands right outside them, if panels,
+    not picture: a bug's outline, a rule under it (thinner than a quarter of the rows), or
+    the panel's margin above or below its line of text (up to :data:`_MARGIN` of the rows
+    holding ``digits`` in the band beside it: a translucent panel agrees less on its text
+    rows than on its plain margins, so the grey-turf look's bug split into text and margins,
+    and its box kept the text rows alone, too thin for the decode pass to tell the bug shown
+    from hidden)."""
+    a, b = holding[0][0], holding[-1][1]
     thin = max(1, (b - a) // 4)
+    top = max(thin, int(_MARGIN * _text_rows(digits, holding[0])))
+    bottom = max(thin, int(_MARGIN * _text_rows(digits, holding[-1])))
     for lo, hi in bands:
-        if hi == a and hi - lo <= thin and stable[lo:hi].mean() >= _PANEL_AGREES:
+        if hi == a and hi - lo <= top and stable[lo:hi].mean() >= _PANEL_AGREES:
             a = lo
     for lo, hi in bands:
-        if lo == b and hi - lo <= thin and stable[lo:hi].mean() >= _PANEL_AGREES:
+        if lo == b and hi - lo <= bottom and stable[lo:hi].mean() >= _PANEL_AGREES:
             b = hi
     return slice(a, b)
 
 
+_MARGIN = 0.75
+"""A one-row bug's text is some 0.45 of its height, each margin some 0.28 (0.6 of the text's
+rows); a promo banner under a bug holds text of its own, as tall as the bug's."""
+
+
+def _text_rows(digits: NDArray[np.bool_], band: tuple[int, int]) -> int:
+    """How many rows of ``band`` hold digits: the height of its line of text."""
+    return int(np.count_nonzero(digits[band[0] : band[1]].any(axis=1)))
+
+
 def plausible(h: int, w: int, frame_h: int, frame_w: int) -> bool:
     """Whether an ``h`` x ``w`` box is shaped like a scorebug in a ``frame_h`` x ``frame_w``
-    picture: at least a line of small text tall, at most a third of the picture, wider than
-    tall, and not covering most of it."""
-    return (
-        0.02 * frame_h <= h <= 0.33 * frame_h and w >= 1.2 * h and h * w <= 0.2 * frame_h * frame_w
-    )
+    picture: at least a line of small text tall, not covering most of it, and either a row
+    (wider than 1.2 times its height, at most a third of the picture tall) or a tower.
+
+    Called only on a box whose digits change (:func:`bands_with_digits`), so a tall narrow
+    box is legal: a corner "tower" stacks its teams, clock, period and down in rows, about
+    0.7 times as wide as it is tall (the row rule alone refused the tower look's bug, found
+    whole). Wide boxes keep the third: a grey field's plain corner under a watermark, with
+    lines sliding through it, was boxed 120 x 192 at the locating size when it was lifted."""
+    if not 0.02 * frame_h <= h or h * w > 0.2 * frame_h * frame_w:
+        return False
+    if w >= 1.2 * h:
+        return h <= 0.33 * frame_h
+    return w >= _TOWER_WIDTH * h and h <= _TOWER_HEIGHT * frame_h
+
+
+_TOWER_HEIGHT = 0.4
+"""A tower of five rows at 1.3 times the usual size is a third of a 360-line picture."""
+_TOWER_WIDTH = 0.5
+"""Each row of a tower is some two to four times as wide as tall: a tower of up to six rows."""
 
 
 def widen_to_digits(digit_columns: NDArray[np.bool_], xs: slice, reach: int) -> slice:

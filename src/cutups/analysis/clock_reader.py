@@ -57,6 +57,13 @@ _TOGGLE_SAMPLES = 240
 """Crops, spread over the video, on which pixels are found to toggle like glyphs."""
 _PERIOD_TRIES = 4
 """Still words nearest the clock tried as the period (3 Tesseract reads each)."""
+_COLON_GAP = 1.3
+"""Widest gap, in glyph heights, between the digits either side of a colon. In a monospaced
+font the colon fills a whole digit's cell: "2:10" on the grey-turf look's bug is "2" and "10"
+15 px apart for 15-px digits, and at 0.8 its clock was never joined (nor read). A word space
+is as wide; what tells them apart is the colon's dots in the gap (:func:`_bridge`)."""
+_LETTER_GAP = 0.5
+"""An empty gap narrower than this many glyph heights is within a word (a space is wider)."""
 
 _CLOCK_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
 _TENTHS_RE = re.compile(r"^:?(\d{1,2})\.(\d)$")
@@ -291,16 +298,20 @@ def _bridge(boxes: list[list[int]], text: NDArray[np.bool_], *, dots_only: bool)
 
     A clock's colon never changes, so "1" and "06" of "1:06" arrive as two boxes. The gap
     between them holds the colon's dots; a word space between two fields holds nothing.
+    Joined (not ``dots_only``), boxes closer than a letter's spacing join as well: the colon
+    may already be in the minute's box (it grows over glyphs it touches), leaving an empty
+    gap narrower than a word space (the grey-turf look's "2:" and "10", 6 px apart).
     """
     out = [list(b) for b in boxes]
     for a in out:
         for b in out:
             same_line = min(a[3], b[3]) - max(a[1], b[1]) > 0.5 * min(a[3] - a[1], b[3] - b[1])
-            gap = 0.8 * max(a[3] - a[1], b[3] - b[1])  # a colon is narrower than a digit
-            if a is b or not same_line or not 0 < b[0] - a[2] <= gap:
+            height = max(a[3] - a[1], b[3] - b[1])
+            if a is b or not same_line or not 0 < b[0] - a[2] <= _COLON_GAP * height:
                 continue
             between = text[max(a[1], b[1]) : min(a[3], b[3]), a[2] : b[0]]
-            if _dots_only(between) if dots_only else between.any():
+            close = b[0] - a[2] <= _LETTER_GAP * height
+            if _dots_only(between) if dots_only else between.any() or close:
                 a[2] = b[0] + 1
     return out
 
@@ -569,13 +580,15 @@ class ClockReader(Analyser):
     """Reads the clock off the bug crops that the decode pass stored (see :func:`read_clock`)."""
 
     name = "clock_reader"
-    version = 6
+    version = 7
 
     @property
     def params(self) -> dict[str, Any]:
         return {
             "change": _CHANGE,
             "samples": _SAMPLES,
+            "colon_gap": _COLON_GAP,
+            "letter_gap": _LETTER_GAP,
             "clock_chars": CLOCK_CHARS,
             "period_chars": PERIOD_CHARS,
         }

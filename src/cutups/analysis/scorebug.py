@@ -121,6 +121,28 @@ def locate_scorebug(
         # sidelines, which a still camera makes look as persistent as the bug.
         off_stack = np.stack(others).astype(np.int16)
         off_share = (np.abs(off_stack - modal.astype(np.int16)) <= 16).mean(axis=0)
+    # A bug in the turf's own colour agrees no more than the plain turf around it: blobs of
+    # agreeing pixels then take in the field (the red-turf and teal-turf looks' bugs were lost
+    # in blobs a third of the picture wide). Only then is it looked for in blobs of its
+    # persistent edges alone (text, borders), so the bugs found by their panels keep their box.
+    for edges_only in (False, True):
+        found = _search(stack, modal, share, off_share, off_mask, others, edges_only)
+        if found is not None:
+            return _location(frames, modal, *found)
+    return None
+
+
+def _search(
+    stack: NDArray[np.uint8],
+    modal: NDArray[np.uint8],
+    share: NDArray[np.float64],
+    off_share: NDArray[np.float64] | None,
+    off_mask: NDArray[np.bool_] | None,
+    others: list[NDArray[np.uint8]],
+    edges_only: bool,
+) -> tuple[NDArray[np.bool_], slice, slice] | None:
+    """The first candidate box, most bug-like first, that holds a changing clock (see
+    :func:`_checked`): its pixels agreeing and rows and columns, or None."""
     # A loose threshold keeps a bug with hidden stretches whole; a strict one separates it from
     # other things that repeat (a network's close-up framing). Candidates from all compete.
     candidates: list[_Candidate] = []
@@ -128,7 +150,7 @@ def locate_scorebug(
         agree = share >= threshold
         if off_share is not None:
             agree &= off_share >= threshold
-        candidates += [(*c, agree) for c in _candidates(modal, agree, others)]
+        candidates += [(*c, agree) for c in _candidates(modal, agree, others, edges_only)]
     # The most bug-like blob first; the first whose box holds a changing clock wins (a
     # watermark or a promo banner persists as well as the bug, but nothing changes in it).
     tried: set[tuple[int, int, int, int]] = set()
@@ -141,11 +163,14 @@ def locate_scorebug(
         tried.add((ys.start, ys.stop, xs.start, xs.stop))
         checked = _checked(stack, off_mask, modal, agree, ys, xs)
         if checked is not None:
-            return _location(frames, modal, agree, *checked)
+            return agree, *checked
     return None
 
 
 _Candidate = tuple[float, slice, slice, NDArray[np.bool_]]
+_EDGE_GAPS = 6
+"""Gaps between a bug's persistent edges closed when blobbing them alone: the space between
+its words and between its rows (a few pixels at the locating size)."""
 _TRIES = 8
 """Boxes tried, best first, before concluding there is no bug."""
 
@@ -259,15 +284,23 @@ def _location(
 
 
 def _candidates(
-    modal: NDArray[np.uint8], agree: NDArray[np.bool_], others: list[NDArray[np.uint8]]
+    modal: NDArray[np.uint8],
+    agree: NDArray[np.bool_],
+    others: list[NDArray[np.uint8]],
+    edges_only: bool = False,
 ) -> list[tuple[float, slice, slice]]:
-    """Bug-sized blobs of agreeing pixels, scored by the persistent edges inside them."""
+    """Bug-sized blobs of agreeing pixels (``edges_only``: of persistent edges alone),
+    scored by the persistent edges inside them."""
     persistent = edge_map(modal) & agree
     # Blob the agreeing pixels themselves: a bug's solid panel agrees across every kind of shot
     # even where it draws no edges, so a bar whose clock half is mostly changing digits is
     # still one piece. The edges inside (text, borders) then say how bug-like a blob is.
-    solid = ndimage.binary_closing(ndimage.binary_opening(agree, iterations=1), iterations=3)
-    blobs, count = ndimage.label(solid | ndimage.binary_dilation(persistent, iterations=2))
+    blobs, count = ndimage.label(
+        ndimage.binary_closing(persistent, iterations=_EDGE_GAPS)
+        if edges_only
+        else ndimage.binary_closing(ndimage.binary_opening(agree, iterations=1), iterations=3)
+        | ndimage.binary_dilation(persistent, iterations=2)
+    )
     height, width = persistent.shape
     found: list[tuple[float, slice, slice]] = []
     for index, (ys, xs) in enumerate(ndimage.find_objects(blobs) if count else [], start=1):
