@@ -9,7 +9,9 @@ offside, a delay of game...) and of no play is a *decoy clip*.
 
     PYTHONPATH=src:testkit/src python benchmarks/decoys.py --cache /work/cache/bench
 
-One line per broadcast on stdout; every miss and false detection on stderr.
+One line per broadcast on stdout; every miss and false detection on stderr. To compare two
+versions of the detector, run it once with each tree's ``src`` first on PYTHONPATH: only
+analyses cached under that tree's analysers (their names, versions and params) are scored.
 """
 
 from __future__ import annotations
@@ -74,12 +76,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=Path("/work/cache/bench"))
     args = ap.parse_args(argv)
     totals = [0, 0, 0, 0]
+    uncached = 0
     for d in sorted((args.cache / "samples").iterdir()):
         video, truth_path = d / "broadcast.mp4", d / "truth.json"
         if not (video.exists() and truth_path.exists()):
             continue
         analysis = cached_analysis(probe(video, keyframes=False), cache_dir=args.cache)
         if analysis is None:
+            uncached += 1
             continue
         truth = Truth.load(truth_path)
         look, game = truth.spec.get("look", {}), truth.spec.get("game", {})
@@ -97,6 +101,10 @@ def main(argv: list[str] | None = None) -> int:
         )
     n, found, det, decoys = totals
     print(f"TOTAL: plays {n} found {found} detections {det} decoy clips {decoys}")
+    if uncached:
+        # Keys hold the analysers' identities: after an analyser changes, accuracy.py must
+        # analyse a broadcast again before it is scored here.
+        print(f"{uncached} broadcasts have no analysis cached by these analysers", file=sys.stderr)
     return 0
 
 

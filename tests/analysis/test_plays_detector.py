@@ -8,7 +8,12 @@ import numpy as np
 import pytest
 
 from cutups.analysis.clock_model import ClockReading
-from cutups.analysis.plays import DetectorParams, camera_travel, detect_plays
+from cutups.analysis.plays import (
+    DetectorParams,
+    camera_travel,
+    detect_plays,
+    whistled_at_once,
+)
 from cutups.analysis.runner import analyse
 from cutups.analysis.signals import Signals
 from cutups.media.probe import probe
@@ -405,3 +410,22 @@ def test_a_whistle_still_sounding_at_the_snap_does_not_reject_the_play() -> None
     snap = int(s.plays[0][0] * 10)
     s.arrays["whistle"][snap - 3 : snap + 4] = [30.0] * 7
     assert len(detect_plays(s.signals())) == 1
+
+
+@pytest.mark.parametrize(
+    ("on_ticks", "early"),
+    [
+        ([9], True),  # 0.9 s after the snap: a foul blown dead at once
+        ([4, 5, 6], True),
+        ([10, 11], False),  # 1.0 s: a short play blown dead when over
+        ([-2, -1, 0, 1], False),  # still sounding from before the snap
+        ([0, 5, 6], True),  # one ending at the snap, then a new one
+    ],
+)
+def test_whistled_at_once_counts_whistles_starting_within_a_second(
+    on_ticks: list[int], early: bool
+) -> None:
+    whistle = np.zeros(60, dtype=np.float32)
+    snap = 20
+    whistle[[snap + k for k in on_ticks]] = 30.0
+    assert whistled_at_once(whistle, snap, 10.0, DetectorParams()) is early
