@@ -429,3 +429,8 @@ def test_whistled_at_once_counts_whistles_starting_within_a_second(
     snap = 20
     whistle[[snap + k for k in on_ticks]] = 30.0
     assert whistled_at_once(whistle, snap, 10.0, DetectorParams()) is early
+
+
+def test_the_early_whistle_window_must_fit_inside_the_shortest_play() -> None:
+    with pytest.raises(ValueError, match="early_whistle_sec"):
+        DetectorParams(early_whistle_sec=1.5, min_play_sec=1.0)

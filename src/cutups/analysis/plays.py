@@ -110,6 +110,13 @@ class DetectorParams:
     blown dead at 0.53 s, too short to be found anyway (``min_play_sec``). The shortest play
     to keep, a kneel-down before halftime, was blown dead at 1.1 s."""
 
+    def __post_init__(self) -> None:
+        # The live feed decides on a play once ``min_play_sec`` of it is seen; the early
+        # whistle must fall inside that prefix, or a streamed play would be kept that the
+        # whole-video pass rejects.
+        if self.early_whistle_sec > self.min_play_sec:
+            raise ValueError("early_whistle_sec must not exceed min_play_sec")
+
 
 @dataclass(frozen=True, slots=True)
 class DetectedPlay:
