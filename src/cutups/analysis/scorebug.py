@@ -103,8 +103,9 @@ def locate_scorebug(
         frames: gray samples spread over the video.
         off_field: per sample, whether it shows no playing field (close-up, crowd, bench).
             The bug stays on screen in those shots; yard lines and sidelines, which can look
-            just as persistent when the camera holds still, do not. When at least four such
-            samples exist, a candidate must be present in a third of them.
+            just as persistent when the camera holds still, do not. When at least
+            :data:`_MIN_OFF_FIELD` such samples exist, a candidate's pixels must hold in them
+            and it must be present in a third of them.
 
     Returns None when nothing persistent, shaped like a bug and holding changing text (a
     clock) exists: no scorebug in this video, only overlays that never change.
@@ -116,7 +117,7 @@ def locate_scorebug(
     others = [f for f, off in zip(frames, off_field or [], strict=False) if off]
     off_mask = np.asarray(off_field, bool) if off_field is not None else None
     off_share = None
-    if len(others) >= 4:
+    if len(others) >= _MIN_OFF_FIELD:
         # Pixels must also hold their value in off-field shots: that removes yard lines and
         # sidelines, which a still camera makes look as persistent as the bug.
         off_stack = np.stack(others).astype(np.int16)
@@ -168,6 +169,12 @@ def _search(
 
 
 _Candidate = tuple[float, slice, slice, NDArray[np.bool_]]
+_MIN_OFF_FIELD = 8
+"""Off-field samples needed before candidates must hold in them. With 4, one sample of the
+48 counted one way or the other (its grass share at 0.22 or 0.26, by the off-field rule's
+0.25) moved the box on 7 of the 29 cached looks with a bug (lost the pill's and the strip's
+bugs, cut the stack's to a third), six of which had only 5 or 6 off-field samples, each a
+fifth of the test; with 8, flipping any one sample moves no box by more than a pixel."""
 _EDGE_GAPS = 6
 """Gaps between a bug's persistent edges closed when blobbing them alone: the space between
 its words and between its rows (a few pixels at the locating size)."""
@@ -308,7 +315,7 @@ def _candidates(
         area = (xs.stop - xs.start) * (ys.stop - ys.start) / (width * height)
         if not 0.0005 <= area <= 0.2 or inside.sum() < 20:
             continue
-        if len(others) >= 4:
+        if len(others) >= _MIN_OFF_FIELD:
             seen = np.mean(
                 [presence(f[ys, xs], modal[ys, xs], agree[ys, xs]) > 0.6 for f in others]
             )
