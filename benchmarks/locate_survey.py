@@ -50,7 +50,7 @@ class Broadcast:
         return f"{self.look.name} s{self.seed} {self.folder.name[:4]}"
 
 
-def _broadcasts(samples: Path, looks: set[str] | None) -> list[Broadcast]:
+def broadcasts(samples: Path, looks: set[str] | None) -> list[Broadcast]:
     found = []
     for folder in sorted(samples.iterdir()):
         truth_path = folder / "truth.json"
@@ -158,7 +158,7 @@ def main() -> int:
         "  verdict  s"
     )
     counts: dict[str, int] = {}
-    for broadcast in _broadcasts(args.cache / "samples", looks):
+    for broadcast in broadcasts(args.cache / "samples", looks):
         frames = frames_of(broadcast, locator, args.frames, args.fresh)
         began = time.perf_counter()
         location = locator.locate_in(frames)
