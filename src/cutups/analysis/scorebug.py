@@ -126,7 +126,10 @@ def locate_scorebug(
     # agreeing pixels then take in the field (the red-turf and teal-turf looks' bugs were lost
     # in blobs a third of the picture wide). Only then is it looked for in blobs of its
     # persistent edges alone (text, borders), so the bugs found by their panels keep their box.
-    for edges_only in (False, True):
+    # Not in a still picture (a test card, a slate): all of it agrees, and anything changing
+    # in it (a test card's frame counter) would pass for a clock.
+    still = float(np.mean(share >= 0.9)) > _STILL_PICTURE
+    for edges_only in (False,) if still else (False, True):
         found = _search(stack, modal, share, off_share, off_mask, others, edges_only)
         if found is not None:
             return _location(frames, modal, *found)
@@ -176,6 +179,9 @@ _MIN_OFF_FIELD = 8
 bugs, cut the stack's to a third), six of which had only 5 or 6 off-field samples, each a
 fifth of the test; with 8, flipping any one sample moves no box by more than a pixel."""
 _EDGE_GAPS = 6
+_STILL_PICTURE = 0.25
+"""Share of pixels agreeing in nine samples of ten above which the picture stands still:
+ffmpeg's testsrc2 test card 0.48, every cached broadcast 0.01 or less."""
 """Gaps between a bug's persistent edges closed when blobbing them alone: the space between
 its words and between its rows (a few pixels at the locating size)."""
 _TRIES = 8
