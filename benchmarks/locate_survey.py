@@ -50,7 +50,7 @@ class Broadcast:
         return f"{self.look.name} s{self.seed} {self.folder.name[:4]}"
 
 
-def _broadcasts(samples: Path, looks: set[str] | None) -> list[Broadcast]:
+def broadcasts(samples: Path, looks: set[str] | None) -> list[Broadcast]:
     found = []
     for folder in sorted(samples.iterdir()):
         truth_path = folder / "truth.json"
@@ -153,9 +153,12 @@ def main() -> int:
     args = parser.parse_args()
     looks = set(filter(None, args.looks.split(","))) or None
     locator = ScorebugLocator()
-    print(f"{'look':40} {'truth box':17} {'found box':17} {'iou':>5} {'clock':>5}  verdict  s")
+    print(
+        f"{'look':44} {'set':8} {'truth box':17} {'found box':17} {'iou':>5} {'clock':>5}"
+        "  verdict  s"
+    )
     counts: dict[str, int] = {}
-    for broadcast in _broadcasts(args.cache / "samples", looks):
+    for broadcast in broadcasts(args.cache / "samples", looks):
         frames = frames_of(broadcast, locator, args.frames, args.fresh)
         began = time.perf_counter()
         location = locator.locate_in(frames)
@@ -166,7 +169,8 @@ def main() -> int:
         verdict = _verdict(want, got, clock)
         counts[verdict] = counts.get(verdict, 0) + 1
         print(
-            f"{broadcast.label:40} {_fmt(want):17} {_fmt(got):17} {score:5.2f} {share:5.2f}"
+            f"{broadcast.label:44} {broadcast.look.split:8} {_fmt(want):17} {_fmt(got):17}"
+            f" {score:5.2f} {share:5.2f}"
             f"  {verdict:8} {took:4.1f}",
             flush=True,
         )

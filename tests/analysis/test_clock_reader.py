@@ -387,3 +387,37 @@ def test_a_minute_box_that_took_in_the_colon_still_joins_its_seconds() -> None:
     joined = bridge(boxes, text, dots_only=False)
     assert joined[0][2] > 96 and joined[2][2] == 59
     assert bridge(boxes, text, dots_only=True) == boxes
+
+
+def _tower(clock: int, period: str, down: str) -> np.ndarray:
+    """The tower look's bug (480p, 1.25 scale): five rows 30 px tall, 16-px text, and the
+    picture under it that the stored crop's margin takes in."""
+    font = ImageFont.truetype(MONO, 16)
+    img = Image.new("L", (110, 166), 225)
+    ImageDraw.Draw(img).rectangle((0, 150, 109, 165), fill=90)
+    d = ImageDraw.Draw(img)
+    d.text((8, 7), "CLEM", font=font, fill=25)
+    d.text((88, 7), "0", font=font, fill=25)
+    d.text((8, 37), "UGA", font=font, fill=25)
+    d.text((88, 37), "7", font=font, fill=25)
+    d.rectangle((0, 60, 109, 119), fill=40)
+    m, s = divmod(clock, 60)
+    d.text((20, 67), f"{m}:{s:02d}", font=font, fill=235)
+    d.text((40, 97), period, font=font, fill=235)
+    d.text((8, 127), down, font=font, fill=25)
+    return np.asarray(img)
+
+
+def test_a_tall_towers_fields_are_told_apart_and_its_period_read() -> None:
+    # Its 12-px glyphs are under 8 % of its height: every changed glyph was left out of the
+    # glyph height, which fell back to a third of the crop, and its five rows joined into one
+    # field (seed 29: "no game clock found (1 fields)").
+    downs = ["1ST & 10", "2ND & 6", "3RD & 2", "1ST & 10"]
+    crops = [_tower(236 - k, "3RD", downs[k // 10 % 4]) for k in range(30)]
+    crops += [_tower(900 - k, "4TH", downs[k // 7 % 4]) for k in range(30)]
+    bug = BugCrops(np.arange(60) * 10, np.stack(crops), Fraction(10))
+    readout = read_clock(bug, TesseractReader())
+    assert readout.clock_field is not None and readout.period_field is not None
+    got = [(r.period, r.seconds) for r in readout.readings]
+    assert len(got) >= 55
+    assert got[0] == (3, 236.0) and got[-1] == (4, 871.0)

@@ -147,17 +147,21 @@ def _text_mask(crops: Crops, samples: int = 24) -> NDArray[np.bool_]:
     return mask
 
 
-def _glyph_height(changed: NDArray[np.bool_], crop_height: int) -> int:
+def _glyph_height(changed: NDArray[np.bool_]) -> int:
     """Typical height of the glyphs that change (clock digits): the scale for joining glyphs.
 
     Measured on changed pixels rather than on all text-like pixels, because a bug's coloured
-    panels can pass for text and would make every glyph look as tall as a panel.
+    panels can pass for text and would make every glyph look as tall as a panel. Specks
+    under 8 % of the crop's shorter side are left out: of its width for a tall tower, whose
+    12-px glyphs are under 8 % of its 158-px height (all were left out, the glyphs were taken
+    as a third of the crop tall, and its five rows' fields joined into one).
     """
+    crop_height = changed.shape[0]
     labels, _ = ndimage.label(changed)
     heights = [
         ys.stop - ys.start
         for ys, _xs in ndimage.find_objects(labels) or []
-        if 0.08 * crop_height <= ys.stop - ys.start <= 0.7 * crop_height
+        if 0.08 * min(changed.shape) <= ys.stop - ys.start <= 0.7 * crop_height
     ]
     return int(np.median(heights)) if heights else max(4, crop_height // 3)
 
@@ -180,11 +184,10 @@ def find_fields(
         return []
     area = support if support is not None else np.ones(crops.shape[1:], bool)
     events = _change_events(crops, area, ticks)
-    h = crops.shape[1]
     text = _text_mask(crops) | (events > 0)
     if support is not None:
         text &= support
-    glyph_h = _glyph_height(events > 0, h)
+    glyph_h = _glyph_height(events > 0)
     reach = max(2, glyph_h // 2)
     changed, _ = ndimage.label(
         ndimage.binary_closing(events > 0, structure=np.ones((reach, reach)))
@@ -420,11 +423,11 @@ def identify_fields(
             if best_clock is None or quality > best_clock[0]:
                 best_clock = (quality, f)
             continue
-        tries = sample[:8]
-        read = [value for value, _ in _parsed(reader.period, [f.cut(crops[i]) for i in tries])]
+        tries, word = sample[:8], _with_rows_around(f, crops.shape[1])
+        read = [value for value, _ in _parsed(reader.period, [word.cut(crops[i]) for i in tries])]
         # Periods only go up; a down ("4TH & 4", then "1ST & 10") reads as one but does not.
         if len(read) >= 0.5 * len(tries) and read == sorted(read):
-            periods.append((len(read) / len(tries), f))
+            periods.append((len(read) / len(tries), word))
     clock = best_clock[1] if best_clock else None
     period = _nearest_period(periods, clock)
     if clock is not None and period is not None and _overlaps(clock.box, period.box):
@@ -433,6 +436,14 @@ def identify_fields(
         changing = [f for f in fields if f is not clock]
         period = _still_period(crops, clock, reader, support, changing)
     return clock, period
+
+
+def _with_rows_around(f: TextField, height: int) -> TextField:
+    """``f`` with a row or two of its panel above and below (an eighth of its height): cut
+    tight, the tower look's "3RD" read "SRD" in every sample and its period was never found;
+    a row of panel reads "3RD". Rows only: a field beside it on its line stays out."""
+    pad = max(1, (f.y1 - f.y0) // 8)
+    return TextField(f.x0, max(0, f.y0 - pad), f.x1, min(height, f.y1 + pad), f.changes)
 
 
 def _nearest_period(
@@ -580,7 +591,7 @@ class ClockReader(Analyser):
     """Reads the clock off the bug crops that the decode pass stored (see :func:`read_clock`)."""
 
     name = "clock_reader"
-    version = 7
+    version = 8
 
     @property
     def params(self) -> dict[str, Any]:

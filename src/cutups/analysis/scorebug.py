@@ -103,8 +103,9 @@ def locate_scorebug(
         frames: gray samples spread over the video.
         off_field: per sample, whether it shows no playing field (close-up, crowd, bench).
             The bug stays on screen in those shots; yard lines and sidelines, which can look
-            just as persistent when the camera holds still, do not. When at least four such
-            samples exist, a candidate must be present in a third of them.
+            just as persistent when the camera holds still, do not. When at least
+            :data:`_MIN_OFF_FIELD` such samples exist, a candidate's pixels must hold in them
+            and it must be present in a third of them.
 
     Returns None when nothing persistent, shaped like a bug and holding changing text (a
     clock) exists: no scorebug in this video, only overlays that never change.
@@ -116,7 +117,7 @@ def locate_scorebug(
     others = [f for f, off in zip(frames, off_field or [], strict=False) if off]
     off_mask = np.asarray(off_field, bool) if off_field is not None else None
     off_share = None
-    if len(others) >= 4:
+    if len(others) >= _MIN_OFF_FIELD:
         # Pixels must also hold their value in off-field shots: that removes yard lines and
         # sidelines, which a still camera makes look as persistent as the bug.
         off_stack = np.stack(others).astype(np.int16)
@@ -125,7 +126,10 @@ def locate_scorebug(
     # agreeing pixels then take in the field (the red-turf and teal-turf looks' bugs were lost
     # in blobs a third of the picture wide). Only then is it looked for in blobs of its
     # persistent edges alone (text, borders), so the bugs found by their panels keep their box.
-    for edges_only in (False, True):
+    # Not in a still picture (a test card, a slate): all of it agrees, and anything changing
+    # in it (a test card's frame counter) would pass for a clock.
+    still = float(np.mean(share >= 0.9)) > _STILL_PICTURE
+    for edges_only in (False,) if still else (False, True):
         found = _search(stack, modal, share, off_share, off_mask, others, edges_only)
         if found is not None:
             return _location(frames, modal, *found)
@@ -168,7 +172,16 @@ def _search(
 
 
 _Candidate = tuple[float, slice, slice, NDArray[np.bool_]]
+_MIN_OFF_FIELD = 8
+"""Off-field samples needed before candidates must hold in them. With 4, one sample of the
+48 counted one way or the other (its grass share at 0.22 or 0.26, by the off-field rule's
+0.25) moved the box on 7 of the 29 cached looks with a bug (lost the pill's and the strip's
+bugs, cut the stack's to a third), six of which had only 5 or 6 off-field samples, each a
+fifth of the test; with 8, flipping any one sample moves no box by more than a pixel."""
 _EDGE_GAPS = 6
+_STILL_PICTURE = 0.25
+"""Share of pixels agreeing in nine samples of ten above which the picture stands still:
+ffmpeg's testsrc2 test card 0.48, every cached broadcast 0.01 or less."""
 """Gaps between a bug's persistent edges closed when blobbing them alone: the space between
 its words and between its rows (a few pixels at the locating size)."""
 _TRIES = 8
@@ -308,7 +321,7 @@ def _candidates(
         area = (xs.stop - xs.start) * (ys.stop - ys.start) / (width * height)
         if not 0.0005 <= area <= 0.2 or inside.sum() < 20:
             continue
-        if len(others) >= 4:
+        if len(others) >= _MIN_OFF_FIELD:
             seen = np.mean(
                 [presence(f[ys, xs], modal[ys, xs], agree[ys, xs]) > 0.6 for f in others]
             )
