@@ -225,12 +225,16 @@ TURF_STACK = (20, 290, 100, 50)  # x, y, w, h at 640x360
 
 
 def _plain_turf(i: int, rng: np.random.Generator) -> np.ndarray:
-    """Turf of one flat colour (a plain red or teal field), yard lines sliding over it: nearly
-    every pixel agrees across samples, as a bug's panel does."""
+    """Turf of one flat colour (a plain red or teal field), yard lines and the stadium's light
+    sliding over it as the camera pans: much of it agrees across samples, as a bug's panel
+    does, but not the whole picture (that would be a still test card, not football)."""
     h, w = LOCATE_SIZE[1], LOCATE_SIZE[0]
     yy, xx = np.mgrid[0:h, 0:w]
     lines = ((xx + (yy * 0.3).astype(int) + 23 * i) % 90) < 2
-    out = np.where(lines, 230.0, 100.0) + rng.normal(0, 2, (h, w))
+    # 7 levels: enough that the picture is not still (the locator would not look for edges
+    # in a test card), little enough that the turf still swallows the panel (6-8 both hold)
+    light = 7.0 * np.sin(2 * np.pi * (xx + 37 * i) / 150)
+    out = np.where(lines, 230.0, 100.0 + light) + rng.normal(0, 2, (h, w))
     return np.clip(out, 0, 255).astype(np.uint8)
 
 

@@ -179,11 +179,11 @@ _MIN_OFF_FIELD = 8
 bugs, cut the stack's to a third), six of which had only 5 or 6 off-field samples, each a
 fifth of the test; with 8, flipping any one sample moves no box by more than a pixel."""
 _EDGE_GAPS = 6
+"""Gaps between a bug's persistent edges closed when blobbing them alone: the space between
+its words and between its rows (a few pixels at the locating size)."""
 _STILL_PICTURE = 0.25
 """Share of pixels agreeing in nine samples of ten above which the picture stands still:
 ffmpeg's testsrc2 test card 0.48, every cached broadcast 0.01 or less."""
-"""Gaps between a bug's persistent edges closed when blobbing them alone: the space between
-its words and between its rows (a few pixels at the locating size)."""
 _TRIES = 8
 """Boxes tried, best first, before concluding there is no bug."""
 
