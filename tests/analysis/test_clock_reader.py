@@ -353,30 +353,6 @@ def test_a_minute_that_changed_once_after_a_long_stop_stays_in_the_clock() -> No
 MONO = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf"
 
 
-def _mono_bug(clock: int) -> np.ndarray:
-    """The grey-turf look's clock cell: "1ST 2:10" in a monospaced font, one word space and
-    one colon, each a whole digit's cell wide."""
-    font = ImageFont.truetype(MONO, 20)
-    img = Image.new("L", (150, 36), 60)
-    m, s = divmod(clock, 60)
-    ImageDraw.Draw(img).text((6, 7), f"1ST {m}:{s:02d}", font=font, fill=235)
-    return np.asarray(img)
-
-
-def test_a_monospaced_clock_is_joined_across_its_colon_and_read() -> None:
-    # Its "2" and "10" are a glyph height apart: the clock was two fields, neither parsing,
-    # and no clock was ever read on the grey-turf look ("no game clock found (3 fields)").
-    values = list(range(130, 100, -1))
-    crops = np.stack([_mono_bug(v) for v in values])
-    bug = BugCrops(np.arange(len(values)) * 10, crops, Fraction(10))
-    readout = read_clock(bug, TesseractReader())
-    assert readout.clock_field is not None
-    got = [r.seconds for r in readout.readings]
-    assert len(got) >= 0.9 * len(values)
-    assert all(v in values for v in got), got
-    assert readout.period_field is None or readout.period_field.x1 <= readout.clock_field.x0
-
-
 def test_a_minute_box_that_took_in_the_colon_still_joins_its_seconds() -> None:
     # The grey-turf look over its whole broadcast: "2:" (the colon grown into the minute's
     # box) and "10" were 6 px apart for 16-px glyphs, the gap empty, and never joined: 7 fields,

@@ -57,11 +57,12 @@ _TOGGLE_SAMPLES = 240
 """Crops, spread over the video, on which pixels are found to toggle like glyphs."""
 _PERIOD_TRIES = 4
 """Still words nearest the clock tried as the period (3 Tesseract reads each)."""
-_COLON_GAP = 1.3
-"""Widest gap, in glyph heights, between the digits either side of a colon. In a monospaced
-font the colon fills a whole digit's cell: "2:10" on the grey-turf look's bug is "2" and "10"
-15 px apart for 15-px digits, and at 0.8 its clock was never joined (nor read). A word space
-is as wide; what tells them apart is the colon's dots in the gap (:func:`_bridge`)."""
+_COLON_GAP = 0.8
+"""Widest gap, in glyph heights, between the digits either side of a colon (a proportional
+colon is narrower than a digit). Widened to 1.3 for a monospaced colon, a whole cell wide, it
+joined the classic slim bar's fields and that look's clock went unread (session 14); the
+grey-turf look's monospaced clock is still read, its colon grown into the minute's box
+(:func:`_bridge`'s close gap)."""
 _LETTER_GAP = 0.5
 """An empty gap narrower than this many glyph heights is within a word (a space is wider)."""
 
