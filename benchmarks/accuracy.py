@@ -39,7 +39,7 @@ from cutups.analysis.confidence import (
     strength,
     wilson_lower_bound,
 )
-from cutups.evaluate import EvalReport, evaluate
+from cutups.evaluate import EvalReport, evaluate, match_snaps
 from cutups.media import ffmpeg
 from cutups.pipeline import PlaysJob, run_plays
 from cutups.recipes.plays_recipe import PlaysOptions
@@ -187,21 +187,8 @@ def run_one(look: str, seed: int, cache: Path, work: Path, shape: str | None) ->
 
 def _matches(truth: Truth, clips: list[dict[str, Any]]) -> list[tuple[dict[str, Any], TruthPlay]]:
     """Clip and true play pairs: nearest snaps within 2 s first (as :func:`evaluate` pairs)."""
-    pairs = sorted(
-        (abs(float(c["snap"]) - p.snap), ci, pi)
-        for ci, c in enumerate(clips)
-        for pi, p in enumerate(truth.plays)
-        if abs(float(c["snap"]) - p.snap) <= 2.0
-    )
-    used_c: set[int] = set()
-    used_p: set[int] = set()
-    out = []
-    for _, ci, pi in pairs:
-        if ci not in used_c and pi not in used_p:
-            used_c.add(ci)
-            used_p.add(pi)
-            out.append((clips[ci], truth.plays[pi]))
-    return out
+    pairs = match_snaps([float(c["snap"]) for c in clips], [p.snap for p in truth.plays])
+    return [(clips[ci], truth.plays[pi]) for ci, pi in pairs]
 
 
 def right_rows(truth: Truth, clips: list[dict[str, Any]]) -> tuple[int, int]:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from cutups.analysis.plays import DetectedPlay, detect_plays
 from cutups.analysis.runner import cached_analysis
+from cutups.evaluate import match_snaps
 from cutups.media.probe import probe
 from cutups.recipes.plays import bug_gates_live_shots
 from cutups.truth import Truth
@@ -29,29 +30,10 @@ from cutups.truth import Truth
 MATCH_SEC = 2.0
 
 
-def _pairs(snaps: list[float], truth: list[float]) -> list[tuple[int, int]]:
-    """(detection, play) pairs within :data:`MATCH_SEC`, nearest first, one to one."""
-    near = sorted(
-        (abs(s - t), i, j)
-        for i, s in enumerate(snaps)
-        for j, t in enumerate(truth)
-        if abs(s - t) <= MATCH_SEC
-    )
-    used_i: set[int] = set()
-    used_j: set[int] = set()
-    out = []
-    for _, i, j in near:
-        if i not in used_i and j not in used_j:
-            used_i.add(i)
-            used_j.add(j)
-            out.append((i, j))
-    return out
-
-
 def score(name: str, truth: Truth, plays: list[DetectedPlay]) -> tuple[int, int, int, int]:
     """(true plays, found, detections, decoy clips); misses and false ones to stderr."""
     snaps = [p.snap for p in plays]
-    pairs = _pairs(snaps, [p.snap for p in truth.plays])
+    pairs = match_snaps(snaps, [p.snap for p in truth.plays], MATCH_SEC)
     found = {j for _, j in pairs}
     matched = {i for i, _ in pairs}
     for j, tp in enumerate(truth.plays):

@@ -18,7 +18,7 @@ from cutups.errors import ConfigError
 from cutups.pbp.teams import normalize_name
 from cutups.truth import TeamInfo, Truth, TruthPlay
 
-__all__ = ["EvalReport", "evaluate", "resolve_team", "truth_bucket"]
+__all__ = ["EvalReport", "evaluate", "match_snaps", "resolve_team", "truth_bucket"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,24 +111,25 @@ def _spans(truth: Truth) -> list[tuple[float, float]]:
     return [(s.start, s.end) for s in (*truth.replays, *truth.commercials)]
 
 
-def _pair(
-    clips: Sequence[Mapping[str, Any]], plays: Sequence[TruthPlay], tolerance: float
+def match_snaps(
+    detected: Sequence[float], true: Sequence[float], tolerance: float = 2.0
 ) -> list[tuple[int, int]]:
-    """(clip, play) index pairs, nearest snaps first, each clip and play used once."""
-    pairs = sorted(
-        (abs(float(c["snap"]) - p.snap), ci, pi)
-        for ci, c in enumerate(clips)
-        for pi, p in enumerate(plays)
-        if abs(float(c["snap"]) - p.snap) <= tolerance
+    """(detected, true) index pairs of snaps within ``tolerance`` seconds, nearest first,
+    each used once: how a clip is matched with its true play."""
+    near = sorted(
+        (abs(d - t), di, ti)
+        for di, d in enumerate(detected)
+        for ti, t in enumerate(true)
+        if abs(d - t) <= tolerance
     )
-    used_c: set[int] = set()
-    used_p: set[int] = set()
+    used_d: set[int] = set()
+    used_t: set[int] = set()
     matches: list[tuple[int, int]] = []
-    for _, ci, pi in pairs:
-        if ci not in used_c and pi not in used_p:
-            used_c.add(ci)
-            used_p.add(pi)
-            matches.append((ci, pi))
+    for _, di, ti in near:
+        if di not in used_d and ti not in used_t:
+            used_d.add(di)
+            used_t.add(ti)
+            matches.append((di, ti))
     return matches
 
 
@@ -175,7 +176,9 @@ def evaluate(
 ) -> EvalReport:
     """Compare manifest ``clips`` (dicts as in ``manifest.json``) with the truth."""
     plays = list(truth.plays)
-    matches = _pair(clips, plays, snap_tolerance)
+    matches = match_snaps(
+        [float(c["snap"]) for c in clips], [p.snap for p in plays], snap_tolerance
+    )
     snap_err = np.array([float(clips[ci]["snap"]) - plays[pi].snap for ci, pi in matches])
     end_err = np.array([float(clips[ci]["end_of_play"]) - plays[pi].whistle for ci, pi in matches])
     covered = sum(
