@@ -308,12 +308,12 @@ def _candidates(
     # Blob the agreeing pixels themselves: a bug's solid panel agrees across every kind of shot
     # even where it draws no edges, so a bar whose clock half is mostly changing digits is
     # still one piece. The edges inside (text, borders) then say how bug-like a blob is.
-    blobs, count = ndimage.label(
-        ndimage.binary_closing(persistent, iterations=_EDGE_GAPS)
-        if edges_only
-        else ndimage.binary_closing(ndimage.binary_opening(agree, iterations=1), iterations=3)
-        | ndimage.binary_dilation(persistent, iterations=2)
-    )
+    if edges_only:
+        pieces = ndimage.binary_closing(persistent, iterations=_EDGE_GAPS)
+    else:
+        solid = ndimage.binary_closing(ndimage.binary_opening(agree, iterations=1), iterations=3)
+        pieces = solid | ndimage.binary_dilation(persistent, iterations=2)
+    blobs, count = ndimage.label(pieces)
     height, width = persistent.shape
     found: list[tuple[float, slice, slice]] = []
     for index, (ys, xs) in enumerate(ndimage.find_objects(blobs) if count else [], start=1):

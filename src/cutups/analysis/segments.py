@@ -96,10 +96,16 @@ def replay_spans(
     live, not a replay. A span with little field in view is a graphic's, not a replay's, and
     its first wipe is left unpaired.
     """
+    return _replay_spans(signals, p, readings, _wide_view(signals, p))
+
+
+def _replay_spans(
+    signals: Signals, p: SegmentParams, readings: Sequence[ClockReading], wide: NDArray[np.bool_]
+) -> list[tuple[int, int]]:
+    """:func:`replay_spans` given the ticks in wide field view (``wide``)."""
     rate = float(signals.rate)
     found = wipes(signals, p)
     bug = signals["bug"]
-    wide = _wide_view(signals, p)
     spans: list[tuple[int, int]] = []
     i = 0
     while i + 1 < len(found):
@@ -133,8 +139,9 @@ def live_wide_segments(
         live = smooth(signals["bug"], int(rate) | 1) >= p.bug_on
     else:
         live = np.ones(signals.n_ticks, bool)
-    ok = live & _wide_view(signals, p) & (signals["cut"] < p.cut_on)
-    for a, b in replay_spans(signals, p, readings):
+    wide = _wide_view(signals, p)
+    ok = live & wide & (signals["cut"] < p.cut_on)
+    for a, b in _replay_spans(signals, p, readings, wide):
         ok[a:b] = False
     labels, count = ndimage.label(ok)
     return [(s.start, s.stop) for (s,) in ndimage.find_objects(labels)] if count else []
