@@ -61,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     uncached = 0
     for d in sorted((args.cache / "samples").iterdir()):
         video, truth_path = d / "broadcast.mp4", d / "truth.json"
-        if not (video.exists() and truth_path.exists()):
+        # A dot directory is a render still being written by another run.
+        if d.name.startswith(".") or not (video.exists() and truth_path.exists()):
             continue
         analysis = cached_analysis(probe(video, keyframes=False), cache_dir=args.cache)
         if analysis is None:

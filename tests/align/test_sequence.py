@@ -215,6 +215,19 @@ def test_a_kickoff_right_after_a_score_is_unlikely() -> None:
     assert soon > later
 
 
+def test_a_kickoff_soon_after_a_listed_try_is_expected() -> None:
+    # The break may come between the touchdown and its try; the kickoff then follows the try
+    # within half a minute (seed 29, split look: 33 s). Still, the touchdown to the kickoff,
+    # the try skipped, needs the break.
+    p = SequenceParams()
+    td = row(1, 300, play_type="Rushing Touchdown")
+    xp = row(2, 300, PlayKind.KICK, play_type="Extra Point Good")
+    kickoff = row(3, 300, PlayKind.KICK, play_type="Kickoff")
+    assert transition_cost(xp, kickoff, [], 33.0, p) <= transition_cost(xp, kickoff, [], 150.0, p)
+    skipped = [transition_cost(td, kickoff, [xp], gap, p) for gap in (33.0, 150.0)]
+    assert skipped[0] > skipped[1]
+
+
 # Known truth: a stretch of a game with a false start and a missed play (sequence.py).
 
 

@@ -99,8 +99,19 @@ class SignalScript:
         self.arrays["cut"][-int(seconds * RATE)] = 0.02
         self.wipe()
 
-    def play(self, length: float = 6.0, *, lineup: float = 3.0, whistle: bool = True) -> None:
-        """Walk to the line, hold still, snap, play, whistle, slow down — one wide shot."""
+    def play(
+        self,
+        length: float = 6.0,
+        *,
+        lineup: float = 3.0,
+        whistle: bool = True,
+        level: float = 4.0,
+        set_motion: float = 0.02,
+    ) -> None:
+        """Walk to the line, hold still, snap, play, whistle, slow down — one wide shot.
+
+        ``level``: the play's motion; ``set_motion``: the motion of the set moment before the
+        snap (one man moving: a kicker's run-up, a receiver in motion)."""
         n_lineup = int(lineup * RATE)
         n_still = 10
         n_play = int(length * RATE)
@@ -110,8 +121,8 @@ class SignalScript:
         motion = np.concatenate(
             [
                 np.full(n_lineup, 0.8),
-                np.full(n_still, 0.02),
-                np.full(n_play, 4.0),
+                np.full(n_still, set_motion),
+                np.full(n_play, level),
                 np.full(15, 0.02),
             ]
         ) + rng.normal(0, 0.02, n_lineup + n_still + n_play + 15)

@@ -81,6 +81,26 @@ def test_players_walking_after_a_still_moment_are_not_a_play() -> None:
     assert len(detect_plays(s.signals())) == 1
 
 
+def test_one_man_moving_before_the_snap_still_makes_a_set_line() -> None:
+    # A kicker's run-up or a receiver in motion: 0.2 % before a burst of 20 % (the lime
+    # look's kickoffs), above the still threshold but a hundredth of the snap's motion.
+    s = SignalScript()
+    s.closeup()
+    s.play(6.0, level=20.0, set_motion=0.2)
+    s.closeup()
+    found = detect_plays(s.signals())
+    assert len(found) == 1
+    assert found[0].snap == pytest.approx(s.plays[0][0], abs=0.3)
+
+
+def test_a_burst_out_of_players_already_walking_is_no_snap() -> None:
+    s = SignalScript()
+    s.closeup()
+    s.play(6.0, level=20.0, set_motion=0.8)
+    s.closeup()
+    assert detect_plays(s.signals()) == []
+
+
 def test_whistle_is_recorded_as_evidence() -> None:
     s = SignalScript()
     s.closeup()

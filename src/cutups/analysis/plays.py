@@ -65,6 +65,12 @@ class DetectorParams:
     segments: SegmentParams = field(default_factory=SegmentParams)
     still_max: float = 0.15
     """Motion at or below this (above the video's noise floor) is players holding still."""
+    still_share: float = 0.03
+    """Before a burst, motion up to this share of the burst's own (its first ``onset_sec``)
+    still counts as the line holding still: one man moves before the snap (a kicker's run-up,
+    a receiver in motion) while twenty-two move after it. The 432p lime look's kickoffs and a
+    pass with motion showed 0.13-0.24 before a burst of 20-25 (at most 1.2 %), above
+    ``still_max``, and were missed."""
     move_min: float = 0.5
     """Mean motion over the first ``onset_sec`` after a snap."""
     peak_min: float = 2.0
@@ -170,7 +176,8 @@ def detect_plays(
     for a, b in segments:
         k = max(a + still_n, last_end + gap_n)
         while k + onset_n <= b:
-            if motion[k - still_n : k].max() > still or motion[k : k + onset_n].mean() < move:
+            burst = motion[k : k + onset_n].mean()
+            if burst < move or motion[k - still_n : k].max() > max(still, p.still_share * burst):
                 k += 1
                 continue
             snap = _refine_snap(raw, k, onset_n, still)
