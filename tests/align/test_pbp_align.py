@@ -206,6 +206,22 @@ def test_a_listed_play_off_the_clock_is_paired_by_order_not_made_an_unlisted_try
     assert a.unlisted == () and a.tries == ()
 
 
+def test_after_a_folded_try_the_kickoff_off_the_clock_still_gets_its_detection() -> None:
+    # The lime look (seed 41): the try folded into the touchdown row was detected, and so was
+    # the kickoff, whose listed clock (2 s off) pointed a minute later. Two detections for one
+    # row, so the order pairing gave up and the kickoff was clipped with no row.
+    rows = [
+        row(1, 864, play_type="Passing Touchdown", text="pass for 5 yds for a TD (Smith KICK)"),
+        row(2, 880, PlayKind.KICK, play_type="Kickoff"),
+        row(3, 810),
+    ]
+    detections = [det(30.0, 36.0), det(40.0, 42.0), det(60.0, 66.0), det(108.0, 114.0)]
+    a = align_plays(rows, detections, MODEL, duration=120.0, clock_at="end")
+    placed = {p.row.row_id: (p.status, p.detection, p.via) for p in a.placements}
+    assert placed["2"] == ("matched", 2, "order")
+    assert a.tries == (1,)
+
+
 def test_an_unlisted_try_only_where_the_data_says_one_followed_a_touchdown() -> None:
     # After a touchdown whose try is folded in, the next unexplained play is the try; after a
     # plain run, a strong unexplained play is kept, but not as a try.

@@ -6,8 +6,9 @@ the same, unexplained. Left there, such a detection became an unlisted play (aft
 an "Extra Point"), so a listed run lost its row's bucket and facts. Three passes settle them:
 
 - :func:`pair_by_order`: between two matched neighbours, as many unmatched rows as unexplained
-  detections are paired in order (``via="order"``): nothing else can have happened there. A
-  row the clock alone placed out of that order is unplaced first.
+  detections are paired in order (``via="order"``): nothing else can have happened there. After
+  a touchdown whose try the data folded into its row, the first detection is that try. A row
+  the clock alone placed out of that order is unplaced first.
 - :func:`extend_long_plays`: a detection right before or after a matched return or lateral is
   the same play, split where its players paused: the play is kept from snap to whistle.
 - :func:`folded_try`: an unexplained detection is an unlisted try only where the data says a
@@ -90,7 +91,9 @@ def pair_by_order(
 ) -> list[Placement]:
     """``placements`` (in row order) with each run of unmatched rows between two matched rows
     paired in order with the unexplained detections between those rows' plays, when there are
-    exactly as many of each."""
+    exactly as many of each, or one more right after a touchdown whose try no row lists (the
+    first is the try: a kickoff listed a few seconds off the clock was paired with it, or,
+    with the try played, left without its row)."""
     out = _clock_in_order(placements)
     free = [j for j in range(len(detections)) if j not in taken]
     anchors = [i for i, pl in enumerate(out) if pl.status == "matched" and pl.end is not None]
@@ -100,6 +103,8 @@ def pair_by_order(
         before = out[right].snap if right < len(out) else float("inf")
         assert after is not None and before is not None
         found = _between(detections, free, after - 0.5, before)
+        if left >= 0 and folded_try(out, left) and len(found) == len(rows) + 1:
+            found = found[1:]  # the touchdown's unlisted try comes first: not a row's play
         if not rows or len(rows) != len(found):
             continue
         for i, j in zip(rows, found, strict=True):
