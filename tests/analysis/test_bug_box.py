@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from cutups.analysis.bug_box import plausible
 from cutups.analysis.locate import ScorebugLocator
-from cutups.analysis.scorebug import LOCATE_SIZE, locate_scorebug
+from cutups.analysis.scorebug import LOCATE_SIZE, _join_neighbours, locate_scorebug
 from cutups.media.probe import probe
 from cutups_testkit import generate_cached, presets
 from tests.analysis.test_analysers import BUG, _background, _with_bug
@@ -276,3 +276,18 @@ def test_a_few_off_field_samples_do_not_decide_the_box() -> None:
     for count in (5, 7):
         loc = locate_scorebug(frames, [i < count for i in range(40)])
         assert loc is not None and loc.box(*LOCATE_SIZE) == bare.box(*LOCATE_SIZE)
+
+
+def test_a_short_clock_box_beside_a_taller_bar_joins_it() -> None:
+    # The purple look's bar across the whole bottom (seed 41) was found as two blobs: the
+    # teams' panel, 19 rows tall, and the clock's part, whose see-through panel agreed only on
+    # its 8 rows of digits. Their rows overlapped by all of the shorter one, but less than
+    # 60 % of the taller one: the box kept the teams and cut the clock off (0.41 of the bar).
+    teams = (10.0, slice(329, 348), slice(13, 293))
+    clock = (6.0, slice(334, 342), slice(300, 627))
+    _, ys, xs = _join_neighbours(teams, [teams, clock], *LOCATE_SIZE)
+    assert (ys.start, ys.stop, xs.start, xs.stop) == (329, 348, 13, 627)
+    # A box beside the bar but mostly on other rows stays out.
+    above = (6.0, slice(300, 336), slice(300, 400))
+    _, ys, xs = _join_neighbours(teams, [teams, above], *LOCATE_SIZE)
+    assert (ys.start, ys.stop, xs.start, xs.stop) == (329, 348, 13, 293)

@@ -76,7 +76,7 @@ class ScorebugLocator(Analyser):
     """Locates the scorebug from ``samples`` frames spread evenly over the video."""
 
     name = "scorebug_locator"
-    version = 7
+    version = 8
 
     def __init__(self, samples: int = 48) -> None:
         self.samples = samples

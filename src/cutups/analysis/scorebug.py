@@ -367,7 +367,9 @@ def _join_neighbours(
     height: int,
 ) -> tuple[float, slice, slice]:
     """Grow the best blob by candidates beside it on the same rows: bugs are often several
-    boxes (teams, scores, clock) separated by thin gaps or changing regions."""
+    boxes (teams, scores, clock) separated by thin gaps or changing regions. "The same rows"
+    is measured against the shorter of the two: a see-through clock panel may agree only on
+    its digits' rows, well inside the rows of an opaque teams' panel beside it."""
     score, ys, xs = best
     grown = True
     while grown:
@@ -383,7 +385,7 @@ def _join_neighbours(
             overlap = min(ys.stop, oys.stop) - max(ys.start, oys.start)
             gap = max(oxs.start - xs.stop, xs.start - oxs.stop)
             if (
-                overlap >= 0.6 * max(ys.stop - ys.start, oys.stop - oys.start)
+                overlap >= 0.6 * min(ys.stop - ys.start, oys.stop - oys.start)
                 and gap <= 0.03 * width
             ):
                 ys = slice(min(ys.start, oys.start), max(ys.stop, oys.stop))
