@@ -79,3 +79,27 @@ def test_the_plays_between_replays_survive_a_graphic_entering_like_a_wipe() -> N
     script = _graphic_then_two_replays()
     found = detect_plays(script.signals(), scorebug=False)
     assert [round(p.snap, 1) for p in found] == [round(a, 1) for a, _ in script.plays]
+
+
+def test_a_graphic_entering_before_a_live_play_does_not_pair_with_the_replay_after_it() -> None:
+    # The purple look's twin (seed 41): a graphic slid in, then the extra point was played in a
+    # long wide shot, then its replay. The graphic's entrance and the replay's wipe in held
+    # enough field between them to pass for a replay: the live play was dropped and the replay
+    # clipped. A replay starts on the field; the graphic does not.
+    s = SignalScript(seed=7)
+    s.play(6.0)
+    s.closeup(1.0)
+    s.wipe()  # the graphic sliding in
+    s.closeup(2.0)  # the graphic: no field in view
+    s.play(6.0, lineup=6.0)
+    s.wipe()
+    s.replay(6.0)
+    s.wipe()
+    s.closeup(1.0)
+    s.play(6.0)
+    signals = s.signals()
+    assert len(wipes(signals, SegmentParams())) == 3
+    spans = replay_spans(signals, SegmentParams())
+    assert len(spans) == 1 and float(signals["green"][spans[0][0] + 4 : spans[0][1]].mean()) > 0.5
+    found = detect_plays(signals, scorebug=False)
+    assert [round(p.snap, 1) for p in found] == [round(a, 1) for a, _ in s.plays]

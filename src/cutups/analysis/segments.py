@@ -53,6 +53,15 @@ class SegmentParams:
     their span in wide field view (a night field's tight replay angle the lowest); a graphic's
     entrance paired with the replay's wipe in, 0.50 (it holds the graphic, close-ups and the
     live play) and as low as 0.00. A narrow margin on both sides: see BENCHMARKS, session 14."""
+    replay_start_field: float = 0.38
+    """...and only when the picture right after the first wipe shows the field: the median
+    share of grass over its first second is at least this. A replay starts on the play; a
+    full-screen graphic's animated entrance (0.00 over 43 such wipes on 12 cached broadcasts)
+    or a wipe out of a replay onto a close-up (at most 0.32), taken for a wipe in, does not.
+    The replays' own measured 0.45 (a night field) to 0.96. Without it, the purple look's
+    twin (seed 41) paired a graphic's entrance with the next replay's wipe in (0.60 of that
+    span in field view, just enough): the extra point between them was dropped and the
+    replay after it clipped as live."""
 
 
 def smooth(values: NDArray[np.float32], ticks: int) -> NDArray[np.float32]:
@@ -93,8 +102,9 @@ def replay_spans(
     Two wipes also bracket other things (a graphic, then the bumper into a commercial, with
     live football between). A replay either hides the scorebug or freezes it: if the bug is on
     screen for most of the span *and* its clock is seen running (in ``readings``), the span is
-    live, not a replay. A span with little field in view is a graphic's, not a replay's, and
-    its first wipe is left unpaired.
+    live, not a replay. A span with little field in view, or one whose picture after the first
+    wipe is no field, is a graphic's (or a close-up's), not a replay's, and its first wipe is
+    left unpaired.
     """
     return _replay_spans(signals, p, readings, _wide_view(signals, p))
 
@@ -105,13 +115,16 @@ def _replay_spans(
     """:func:`replay_spans` given the ticks in wide field view (``wide``)."""
     rate = float(signals.rate)
     found = wipes(signals, p)
-    bug = signals["bug"]
+    bug, green = signals["bug"], signals["green"]
     spans: list[tuple[int, int]] = []
     i = 0
     while i + 1 < len(found):
         (a, _), (_, d) = found[i], found[i + 1]
         live = float(np.mean(bug[a:d] >= p.bug_on)) > 0.5 and _clock_runs(readings, rate, a, d)
+        start = found[i][1]
+        opening = float(np.median(green[start : start + max(1, round(rate))]))
         fieldless = float(np.mean(wide[a:d])) < p.replay_field_share
+        fieldless = fieldless or opening < p.replay_start_field
         if (d - a) / rate <= p.replay_max_sec and not live and not fieldless:
             spans.append((a, d))
             i += 2
