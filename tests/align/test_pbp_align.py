@@ -83,6 +83,18 @@ def test_rows_placed_by_detection_clock_and_accounted_for() -> None:
     assert a.dropped == (3,) and a.unlisted == ()
 
 
+def test_a_missed_play_listed_at_0_00_is_clipped_past_the_clock_running_out() -> None:
+    # The last play of a quarter (seed 47): snapped with under a second left, on a clock shown
+    # without tenths (already 0:00), whistled after it. Clipped by the clock alone as the 6 s
+    # before 0:00, the clip ended before the snap.
+    model = ClockModel((ClockSpan(0.0, 30.0, 1, 30.0, True), ClockSpan(30.0, 60.0, 1, 0.0, False)))
+    rows = [row(1, 20), row(2, 0, play_type="Pass Incompletion")]
+    a = align_plays(rows, [det(8.0, 10.0)], model, duration=60.0, clock_at="end")
+    last = a.placements[1]
+    assert (last.status, last.via) == ("matched", "clock")
+    assert last.snap == pytest.approx(24.0) and last.end == pytest.approx(36.0)
+
+
 def test_listed_clock_off_by_three_seconds_still_matches() -> None:
     rows = [row(1, 894 + 3, PlayKind.KICK, play_type="Kickoff"), row(2, 864 - 3), row(3, 834)]
     detections = [det(0.3, 6.0), det(30.0, 36.2), det(60.1, 66.0)]

@@ -200,11 +200,14 @@ def _clock_only(
     span = next((s for s in model.spans if s.running and s.start - 0.2 <= t <= s.end + 0.2), None)
     if span is None or t - span.start < 2.0:
         return None  # the clock was not seen running into the listed value: no play timed
+    snap = max(0.0, t - p.clock_only_play)
     if t - span.start <= 15.0:
         before = [s for s in model.spans if s.end <= span.start + 0.2 and s is not span]
         if before and not before[-1].running:
-            return span.start, t  # the clock started at the snap
-    return max(0.0, t - p.clock_only_play), t
+            snap = span.start  # the clock started at the snap
+    # A play listed at 0:00 outlasted the period (or, on a clock shown without tenths, was
+    # snapped in its last second): the ball stays live after the clock ran out.
+    return snap, t + (p.clock_only_play if row.clock == 0 else 0.0)
 
 
 def align_plays(
