@@ -101,6 +101,37 @@ def test_a_burst_out_of_players_already_walking_is_no_snap() -> None:
     assert detect_plays(s.signals()) == []
 
 
+def _drifting_aerial_among_plays() -> SignalScript:
+    """Nine plays, then an aerial held still and a look-alike aerial whose drone slides
+    sideways (the cut between them too small to register), then one more play."""
+    s = SignalScript()
+    for _ in range(9):
+        s.closeup()
+        s.play(6.0, level=8.0)
+    s.closeup()
+    s._add(3.0, motion=0.0, green=0.7, bug=0.95, change=0.1)
+    s._add(4.0, motion=2.5, green=0.7, bug=0.95, change=0.1, crowd=-20.0)
+    s.arrays["cut"][-40] = 0.06
+    s.closeup()
+    s.play(6.0, level=8.0)
+    s.closeup()
+    return s
+
+
+def test_a_camera_drifting_steadily_over_the_field_is_no_play() -> None:
+    s = _drifting_aerial_among_plays()
+    found = detect_plays(s.signals())
+    assert [round(x.snap) for x in found] == [round(snap) for snap, _ in s.plays]
+
+
+def test_the_drift_rule_needs_a_typical_play_to_compare_with() -> None:
+    # Without it (too few plays to measure a typical one, or the rule off) the drift is kept:
+    # the case above is a real test of the rule, not of the other gates.
+    s = _drifting_aerial_among_plays()
+    for params in (DetectorParams(drift_min_plays=12), DetectorParams(drift_weakness=0.0)):
+        assert len(detect_plays(s.signals(), params)) == len(s.plays) + 1
+
+
 def test_whistle_is_recorded_as_evidence() -> None:
     s = SignalScript()
     s.closeup()

@@ -130,6 +130,21 @@ def test_running_gaps_are_play_clock_bounded(games: list[SimGame]) -> None:
                 assert 8 <= gap <= 44, (a, b, gap)
 
 
+def test_a_play_outlives_the_clock_running_out() -> None:
+    """The ball stays live after 0:00: a play snapped with a second left lasts its full length."""
+    crossed = []
+    for seed in range(12):
+        g = simulate(GameSpec(seed=seed, quarter_seconds=120))
+        for r in g.rows:
+            if r.kind != "play" or r.t_whistle == r.t_snap:
+                continue
+            live = float((r.t_whistle - r.t_snap) * TICK)
+            assert live >= 1.0, (seed, r.play_type, live)
+            if r.clock_end == 0 and r.clock_start > 0 and float(r.clock_start) < live:
+                crossed.append(live)
+    assert len(crossed) >= 3, crossed
+
+
 def test_deterministic() -> None:
     assert simulate(GameSpec(seed=7)) == simulate(GameSpec(seed=7))
     assert simulate(GameSpec(seed=7)) != simulate(GameSpec(seed=8))

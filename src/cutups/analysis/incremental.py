@@ -11,10 +11,12 @@ cannot reach back, so a play is announced once it lies before the *settled* tick
   waits until the partner has come or can no longer come;
 - at the end of the video everything is settled.
 
-Plays are announced in order and never withdrawn. One input is not final: the motion noise
+Plays are announced in order and never withdrawn. Two inputs are not final: the motion noise
 floor is a percentile over the live shots seen so far (the whole video's in the batch
-detector), so on a video whose compression noise changes a lot the two can differ; on the
-generated suite they are equal (tested).
+detector), and the typical play's motion, against which a steady drift is dropped, is the
+median over the plays found so far (and measured only from the eighth on): on a video whose
+compression noise changes a lot, or with a drifting aerial among its first plays, the two can
+differ; on the generated suite they are equal (tested).
 """
 
 from __future__ import annotations

@@ -22,6 +22,12 @@ sign of all (:func:`whistled_at_once`): a foul before the snap is blown dead wit
 while the players stand up and a camera that jerked with the line still catches up, so their
 motion need not collapse nor the camera hold (the offside at seed 37 on the network looks).
 
+A camera drifting over an empty field is not a play either, even after a still moment: two
+look-alike aerial shots cut together (too alike for the cut to register), the first one still
+and the second a drone sliding sideways, show a "still moment" and then a "burst" that never
+rises and falls and stays far below the video's typical play (:func:`typical_peak`). Such a
+steady, weak candidate is dropped (``drift_flatness``, ``drift_weakness``).
+
 Everything here is a pure function of :class:`~cutups.analysis.signals.Signals`.
 """
 
@@ -46,6 +52,7 @@ __all__ = [
     "camera_travel",
     "detect_plays",
     "moving_share",
+    "typical_peak",
     "whistled_at_once",
 ]
 
@@ -89,6 +96,18 @@ class DetectorParams:
     """Share of a play's ticks that show players moving. A live ball keeps someone moving every
     tick (all true plays measured 0.91 or more); a flinch seen by a jerking camera moves in
     isolated ticks between still ones (a false start on a 25 fps re-encode measured 0.5)."""
+    drift_flatness: float = 1.25
+    """A play's motion rises and falls: over the play, its 90th percentile is at least this
+    many times its median. A camera drifting over an empty field changes the picture steadily
+    (a drone's aerial after a cut too alike to register, held-out seed 47: 1.08-1.15); every
+    true play of the cached analyses measured 1.36 or more."""
+    drift_weakness: float = 0.4
+    """A steady candidate is dropped only when its motion's 90th percentile is also below this
+    share of the typical play's (the median over the video's detections): the aerial drift
+    measured 0.19-0.28, true plays 0.57 or more. Both tests must hold, so a short play that is
+    weak (a kneel-down) or a long one that is steady (a run the camera follows) stays."""
+    drift_min_plays: int = 8
+    """The typical play is only measured over at least this many detections."""
     min_strength: int = 1
     """Optional signals (see :mod:`cutups.analysis.confidence`) a play needs besides motion."""
     collapse_share: float = 0.2
@@ -113,7 +132,8 @@ class DetectorParams:
     snap (truth, over the 70 fouls among the decoys of 53 rendered broadcasts: 0.4 to 0.87 s
     after the foul). On those analyses no true play has a whistle starting before 2.8 s; of
     874 true plays in the truths only one does: a pass snapped with 0.5 s left in a quarter,
-    blown dead at 0.53 s, too short to be found anyway (``min_play_sec``). The shortest play
+    blown dead at 0.53 s (the generator then ended a play when the clock ran out; since
+    generator version 5 the ball stays live past 0:00). The shortest play
     to keep, a kneel-down before halftime, was blown dead at 1.1 s."""
 
     def __post_init__(self) -> None:
@@ -160,11 +180,29 @@ def detect_plays(
     whether a bug was found; without one, plays are found from the field view alone (see
     :func:`~cutups.analysis.segments.live_wide_segments`)."""
     p = params or DetectorParams()
+    segments = live_wide_segments(signals, p.segments, readings, scorebug=scorebug)
+    plays = _scan(signals, segments, p, typical=None)
+    typical = typical_peak(signals, plays, p)
+    if typical is None or not any(_steady_drift(signals, x, typical, p) for x in plays):
+        return plays
+    # Scan again with the drift rule on: a candidate it drops no longer holds off (for
+    # ``min_gap_sec``) a snap that follows it.
+    return _scan(signals, segments, p, typical=typical)
+
+
+def _scan(
+    signals: Signals,
+    segments: list[tuple[int, int]],
+    p: DetectorParams,
+    *,
+    typical: float | None,
+) -> list[DetectedPlay]:
+    """One pass over the live wide shots; ``typical`` (see :func:`typical_peak`) turns the
+    drift rule on."""
     rate = float(signals.rate)
     raw = signals["motion"]
     motion = smooth(raw, 3)
     steady = smooth(raw, 5)
-    segments = live_wide_segments(signals, p.segments, readings, scorebug=scorebug)
     floor = _noise_floor(motion, segments)
     still, move, peak = floor + p.still_max, floor + p.move_min, floor + p.peak_min
     still_n, onset_n = int(p.still_sec * rate), int(p.onset_sec * rate)
@@ -190,13 +228,41 @@ def detect_plays(
                 and not _flinch(signals, steady, snap, b, reason, p)
             ):
                 found = _scored(signals, snap, end, reason, rate)
-            if found is not None and strength(found.evidence) >= p.min_strength:
+            if (
+                found is not None
+                and strength(found.evidence) >= p.min_strength
+                and not (typical and _steady_drift(signals, found, typical, p))
+            ):
                 plays.append(found)
                 last_end = end
                 k = end + max(still_n, gap_n)
             else:
                 k = max(k + 1, end)
     return plays
+
+
+def _peak_and_median(signals: Signals, play: DetectedPlay) -> tuple[float, float]:
+    """The 90th percentile and the median of the picture's motion over ``play``."""
+    rate = float(signals.rate)
+    a = round(play.snap * rate)
+    b = max(a + 1, round(play.end * rate))
+    p90, median = np.percentile(signals["motion"][a:b], [90, 50])
+    return float(p90), float(median)
+
+
+def typical_peak(
+    signals: Signals, plays: Sequence[DetectedPlay], p: DetectorParams
+) -> float | None:
+    """The median play's motion peak (90th percentile) in this video, None over too few."""
+    if len(plays) < p.drift_min_plays:
+        return None
+    return float(np.median([_peak_and_median(signals, x)[0] for x in plays]))
+
+
+def _steady_drift(signals: Signals, play: DetectedPlay, typical: float, p: DetectorParams) -> bool:
+    """Whether ``play`` is a camera drifting steadily, not players bursting and stopping."""
+    p90, median = _peak_and_median(signals, play)
+    return p90 < p.drift_flatness * median and p90 < p.drift_weakness * typical
 
 
 def moving_share(raw: NDArray[np.float32], still: float) -> float:

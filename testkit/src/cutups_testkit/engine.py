@@ -44,7 +44,12 @@ class _Engine(GameState):
     def _snap(self, out: Outcome, st: bool, before: dict[bool, int] | None = None) -> int:
         ts = self.t
         c0 = self.clock
-        self._advance(seconds_to_ticks(out.live_s), out.timed)
+        live = seconds_to_ticks(out.live_s)
+        ran = self._advance(live, out.timed)
+        if ran < live:
+            # The clock ran out during the play: the ball stays live until the whistle (a
+            # play snapped with 0.5 s left is not over 0.5 s later), with the clock at 0:00.
+            self._advance(live - ran, False)
         ppa = None
         if not st and out.play_type != "Penalty":
             ppa = round(

@@ -20,7 +20,7 @@ __all__ = [
     "game_spec_to_dict",
 ]
 
-GENERATOR_VERSION = "4"
+GENERATOR_VERSION = "5"
 """Bump whenever the same spec would render different bytes or different truth."""
 
 Wallclock = Literal["real", "absent", "placeholder", "off_by_day"]
