@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from cutups.analysis.plays import detect_plays
 from cutups.analysis.segments import SegmentParams, replay_spans, wipes
@@ -49,6 +50,31 @@ def test_two_hard_cuts_a_tick_apart_are_not_a_wipe() -> None:
     s.arrays["cut"] = list(cut)
     assert wipes(s.signals(), SegmentParams()) == []
     assert len(cut) == 6 * RATE
+
+
+@pytest.mark.parametrize(
+    "ticks",
+    [(0.86, 0.18, 0.85), (0.16, 1.0, 1.26)],
+    ids=["logo-wipe-soft-middle", "bands-wipe-soft-start"],
+)
+def test_a_short_wipe_with_one_soft_frame_is_a_wipe(ticks: tuple[float, ...]) -> None:
+    # Measured on the pill and red-turf looks (seed 53): three ticks, one of them changing the
+    # picture by less than a hard cut does, but far more than a held shot.
+    cut = np.full(60, 0.02, np.float32)
+    cut[20:23] = ticks
+    s = SignalScript()
+    s.closeup(6.0)
+    s.arrays["cut"] = list(cut)
+    assert wipes(s.signals(), SegmentParams()) == [(20, 23)]
+
+
+def test_a_hard_cut_into_a_fast_pan_is_not_a_wipe() -> None:
+    cut = np.full(60, 0.02, np.float32)
+    cut[20:24] = (0.9, 0.18, 0.16, 0.12)  # one big change, then a camera panning fast
+    s = SignalScript()
+    s.closeup(6.0)
+    s.arrays["cut"] = list(cut)
+    assert wipes(s.signals(), SegmentParams()) == []
 
 
 def _graphic_then_two_replays() -> SignalScript:

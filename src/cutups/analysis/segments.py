@@ -35,13 +35,23 @@ class SegmentParams:
     """Histogram change that marks a camera cut."""
     wipe_level: float = 0.2
     wipe_ticks: int = 3
-    """A wipe changes the picture by at least ``wipe_level`` on this many ticks..."""
+    """A wipe changes the picture on this many ticks in a row, by at least ``wipe_gap_level``
+    each and by ``wipe_level`` on ``wipe_strong_ticks`` of them..."""
     wipe_gap_ticks: int = 1
     """...allowing gaps this long between them: an animated wipe may hold a frame (its logo, a
     graphic's stop) or show one close to the last, and one low tick must not split it into two
     runs each too short to be a wipe (the held-out strip look's wipe out of a replay measured
     0.30, 0.82, 0.11, 0.88, 0.79: neither half was a wipe, so its replay passed as live football
-    when the bug was off). Two hard cuts a tick apart still make only two changed ticks."""
+    when the bug was off)."""
+    wipe_gap_level: float = 0.1
+    """A short wipe's frames between its two big changes still change the picture (the pill
+    look's logo wipe at seed 53: 0.86, 0.18, 0.85; the red-turf look's bands: 0.16, 1.00, 1.26),
+    while a held shot between two hard cuts a tick apart changes it by 0.01-0.03. Counting only
+    changes of ``wipe_level`` missed both wipes: the wipe in then paired with the next replay's
+    wipe out, and the live play between them was taken for a replay when the bug was off."""
+    wipe_strong_ticks: int = 2
+    """A hard cut is one big change: beside a camera panning fast (up to 0.18 a tick on the
+    classic looks) it must not pass for a wipe."""
     replay_max_sec: float = 30.0
     """Two wipes closer than this may bracket a replay."""
     replay_field_share: float = 0.6
@@ -70,17 +80,24 @@ def smooth(values: NDArray[np.float32], ticks: int) -> NDArray[np.float32]:
 
 
 def wipes(signals: Signals, p: SegmentParams) -> list[tuple[int, int]]:
-    """Tick ranges [a, b) of gradual, multi-tick transitions (changed ticks at least
-    ``wipe_ticks``, gaps of at most ``wipe_gap_ticks`` bridged)."""
-    changed = signals["cut"] >= p.wipe_level
-    bridged = changed.copy()
+    """Tick ranges [a, b) of gradual, multi-tick transitions: runs of ticks changing the
+    picture (by ``wipe_gap_level``; gaps of at most ``wipe_gap_ticks`` bridged) with
+    ``wipe_ticks`` such ticks, ``wipe_strong_ticks`` of them by ``wipe_level``."""
+    cut = signals["cut"]
+    moving = cut >= p.wipe_gap_level
+    strong = cut >= p.wipe_level
+    bridged = moving.copy()
     if p.wipe_gap_ticks > 0:
-        bridged |= ndimage.binary_closing(changed, np.ones(p.wipe_gap_ticks + 2, bool))
+        bridged |= ndimage.binary_closing(moving, np.ones(p.wipe_gap_ticks + 2, bool))
     labels, count = ndimage.label(bridged)
     if not count:
         return []
     runs = [(s.start, s.stop) for (s,) in ndimage.find_objects(labels)]
-    return [(a, b) for a, b in runs if int(changed[a:b].sum()) >= p.wipe_ticks]
+    return [
+        (a, b)
+        for a, b in runs
+        if int(moving[a:b].sum()) >= p.wipe_ticks and int(strong[a:b].sum()) >= p.wipe_strong_ticks
+    ]
 
 
 def _wide_view(signals: Signals, p: SegmentParams) -> NDArray[np.bool_]:
