@@ -100,12 +100,12 @@ class DetectorParams:
     """A play's motion mostly rises and falls: over the play, its 90th percentile is this many
     times its median or more. A camera drifting over an empty field changes the picture
     steadily (a drone's aerial after a cut too alike to register, held-out seed 47:
-    1.08-1.15); so do some true plays (21 of 444 on the 28 cached analyses, down to 1.07 on
+    1.08-1.15); so do some true plays (23 of 540 on the 34 cached analyses, down to 1.07 on
     the classic looks, whose flat players move as one), hence ``drift_weakness``."""
     drift_weakness: float = 0.4
     """A steady candidate is dropped only when its motion's 90th percentile is also below this
     share of the typical play's (the median over the video's detections): the aerial drift
-    measured 0.19-0.28; the 444 true plays 0.53 or more, the 21 steady ones 0.80 or more. A
+    measured 0.19-0.28; the 540 true plays 0.53 or more, the 23 steady ones 0.80 or more. A
     short weak play (a kneel-down) rises and falls, so only a drift fails both tests."""
     drift_min_plays: int = 8
     """The typical play is only measured over at least this many detections."""
