@@ -234,6 +234,24 @@ def test_after_a_folded_try_the_kickoff_off_the_clock_still_gets_its_detection()
     assert a.tries == (1,)
 
 
+def test_at_one_stopped_clock_the_folded_try_comes_before_the_kickoff() -> None:
+    # The lime look (seed 61): touchdown, its try (folded into the touchdown row), then the
+    # kickoff, all at one stopped clock. The clock cannot tell the try from the kickoff; the
+    # kickoff row took the try's detection, and the kickoff was clipped with no row.
+    rows = [
+        row(1, 834, play_type="Passing Touchdown", text="pass for 5 yds for a TD (Smith KICK)"),
+        row(2, 834, PlayKind.KICK, play_type="Kickoff"),
+        row(3, 820),
+    ]
+    # The kickoff ends as the clock starts again (it runs from the catch): the try, inside
+    # the stopped stretch, fits the listed clock more tightly.
+    detections = [det(60.0, 66.0), det(70.0, 73.0), det(84.0, 90.8), det(98.0, 104.0)]
+    a = align_plays(rows, detections, MODEL, duration=120.0, clock_at="end")
+    placed = {p.row.row_id: (p.status, p.detection) for p in a.placements}
+    assert placed == {"1": ("matched", 0), "2": ("matched", 2), "3": ("matched", 3)}
+    assert a.tries == (1,)
+
+
 def test_an_unlisted_try_only_where_the_data_says_one_followed_a_touchdown() -> None:
     # After a touchdown whose try is folded in, the next unexplained play is the try; after a
     # plain run, a strong unexplained play is kept, but not as a try.

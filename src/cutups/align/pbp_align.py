@@ -18,7 +18,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from cutups.align.gaps import extend_long_plays, folded_try, pair_by_order
+from cutups.align.gaps import (
+    extend_long_plays,
+    folded_try,
+    is_try,
+    pair_by_order,
+    scores_touchdown,
+)
 from cutups.align.placement import Placement, Status
 from cutups.align.sequence import SequenceFit, pair_by_sequence
 from cutups.analysis.clock_model import ClockModel
@@ -318,6 +324,32 @@ def _why_unpaired(
     return "no readable clock, and no detected play fits its order"
 
 
+def _try_comes_first(
+    plays: Sequence[Play], pairs: dict[int, int], detections: int
+) -> dict[int, int]:
+    """``pairs`` (play row -> detection) with each play listed right after a touchdown whose
+    try no row lists moved off the try: the clock stands from the touchdown to the kickoff,
+    so it cannot tell the try from the kickoff, and the first detection after the touchdown
+    is the try. Moved only when the next detection is free and the rows list one clock (the
+    lime look at seed 61 clipped its try as the kickoff and the kickoff with no row)."""
+    out = dict(pairs)
+    used = set(out.values())
+    for i in range(len(plays) - 1):
+        touchdown, following = plays[i], plays[i + 1]
+        if i not in out or i + 1 not in out or touchdown.clock is None:
+            continue
+        if not scores_touchdown(touchdown) or is_try(touchdown) or is_try(following):
+            continue
+        j, k = out[i], out[i + 1]
+        later = out.get(i + 2)
+        free = k + 1 < detections and k + 1 not in used and (later is None or later > k + 1)
+        if following.clock == touchdown.clock and k == j + 1 and free:
+            out[i + 1] = k + 1
+            used.discard(k)
+            used.add(k + 1)
+    return out
+
+
 def _align_once(
     rows: Sequence[Play],
     detections: Sequence[DetectedPlay],
@@ -332,7 +364,8 @@ def _align_once(
     preds = [_predictions(r, untimed[i], model, duration, clock_at) for i, r in enumerate(plays)]
     no_clock = not model.spans
     order_only = [no_clock or r.overtime or r.clock is None for r in plays]
-    pairs = dict(_dp(plays, preds, detections, clock_at, p, order_only))
+    paired = dict(_dp(plays, preds, detections, clock_at, p, order_only))
+    pairs = _try_comes_first(plays, paired, len(detections))
     scene = _Scene(detections, model, clock_at, p, set(model.periods()), set(pairs.values()))
     # Rows the video should contain if this is the right game: their period is on screen and
     # their clock inside the range it shows. The wrong-game test measures against these.
