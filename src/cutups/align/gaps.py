@@ -26,7 +26,14 @@ from cutups.align.placement import Placement
 from cutups.analysis.plays import DetectedPlay
 from cutups.pbp.model import Play, PlayKind
 
-__all__ = ["extend_long_plays", "folded_try", "is_try", "pair_by_order", "scores_touchdown"]
+__all__ = [
+    "extend_long_plays",
+    "folded_tries",
+    "folded_try",
+    "is_try",
+    "pair_by_order",
+    "scores_touchdown",
+]
 
 RESUMED_WITHIN = 3.0
 """Seconds between a long play's detected end and a detection that continues it."""
@@ -56,6 +63,16 @@ def folded_try(placements: Sequence[Placement], index: int) -> bool:
     later = (pl.row for pl in placements[index + 1 :] if pl.row.kind is not PlayKind.NOT_A_PLAY)
     following = next(later, None)
     return following is None or not is_try(following)
+
+
+def folded_tries(plays: Sequence[Play]) -> list[bool]:
+    """Per row of ``plays`` (rows with a play, in game order): it scored a touchdown and the
+    next row is no try, so the try that followed it (a detected play) is listed nowhere (the
+    rows' counterpart of :func:`folded_try`)."""
+    return [
+        scores_touchdown(r) and not is_try(r) and (k + 1 == len(plays) or not is_try(plays[k + 1]))
+        for k, r in enumerate(plays)
+    ]
 
 
 def _between(

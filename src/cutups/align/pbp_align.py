@@ -18,13 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from cutups.align.gaps import (
-    extend_long_plays,
-    folded_try,
-    is_try,
-    pair_by_order,
-    scores_touchdown,
-)
+from cutups.align.gaps import extend_long_plays, folded_tries, folded_try, pair_by_order
 from cutups.align.placement import Placement, Status
 from cutups.align.sequence import SequenceFit, pair_by_sequence
 from cutups.analysis.clock_model import ClockModel
@@ -334,11 +328,10 @@ def _try_comes_first(
     lime look at seed 61 clipped its try as the kickoff and the kickoff with no row)."""
     out = dict(pairs)
     used = set(out.values())
+    tries = folded_tries(plays)
     for i in range(len(plays) - 1):
         touchdown, following = plays[i], plays[i + 1]
-        if i not in out or i + 1 not in out or touchdown.clock is None:
-            continue
-        if not scores_touchdown(touchdown) or is_try(touchdown) or is_try(following):
+        if not tries[i] or i not in out or i + 1 not in out or touchdown.clock is None:
             continue
         j, k = out[i], out[i + 1]
         later = out.get(i + 2)

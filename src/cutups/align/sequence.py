@@ -47,7 +47,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cutups.align.cues import SCALES, CueParams, HalfSigns, cue_costs, row_cues
-from cutups.align.gaps import is_try, scores_touchdown
+from cutups.align.gaps import folded_tries
 from cutups.align.interludes import (
     Interlude,
     allows_break,
@@ -235,7 +235,7 @@ def _steps(
     """The costs of every step between two pairs, the same for every guess of the cues."""
     n, m = len(rows), len(detections)
     anchors = np.array([_anchor(d, clock_at) for d in detections])
-    tries = _folded_tries(rows)
+    tries = folded_tries(rows)
     starts = _period_starts(rows)
     out: _Steps = []
     for i in range(n):
@@ -282,7 +282,7 @@ def _edges(
     ``duration`` is known."""
     n, m = len(rows), len(detections)
     anchors = np.array([_anchor(d, clock_at) for d in detections])
-    tries = np.array(_folded_tries(rows), dtype=np.float64)
+    tries = np.array(folded_tries(rows), dtype=np.float64)
     expected = (tries + np.array([x.dead_balls for x in after]))[:, None]
     count = np.arange(m, dtype=np.float64)[None, :]
     before = np.roll(expected, 1, axis=0)
@@ -367,15 +367,6 @@ def _period_starts(rows: Sequence[Play]) -> dict[int, float]:
         if r.clock is not None and not r.overtime:
             starts[r.period] = max(starts.get(r.period, 0.0), r.clock)
     return starts
-
-
-def _folded_tries(rows: Sequence[Play]) -> list[bool]:
-    """Per row: it scored a touchdown and the next row is no try, so the try that followed
-    it (a detected play) is listed nowhere (see :func:`~cutups.align.gaps.folded_try`)."""
-    return [
-        scores_touchdown(r) and not is_try(r) and (k + 1 == len(rows) or not is_try(rows[k + 1]))
-        for k, r in enumerate(rows)
-    ]
 
 
 def pair_by_sequence(

@@ -232,7 +232,7 @@ def _scan(
             if (
                 found is not None
                 and strength(found.evidence) >= p.min_strength
-                and not (typical and _steady_drift(signals, found, typical, p))
+                and not (typical is not None and _steady_drift(signals, found, typical, p))
             ):
                 plays.append(found)
                 last_end = end
