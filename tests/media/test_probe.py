@@ -150,3 +150,22 @@ def _one_line(exc: BaseException) -> None:
     text = str(exc)
     assert text and "\n" not in text and "Traceback" not in text
     assert exc.__cause__ is None or isinstance(exc.__cause__, MediaError)
+
+
+def test_a_file_cut_inside_its_index_is_read_or_refused_never_crashes(
+    moov_at_front: Path, tmp_path: Path
+) -> None:
+    # Cut short inside its index, an MP4 can list an audio track whose codec was never read
+    # (no codec context): probing it raised AttributeError, and an upload of it got a 500.
+    whole = (moov_at_front.parent / "faststart.mp4").read_bytes()
+    moov = whole.index(b"moov") - 4
+    size = int.from_bytes(whole[moov : moov + 4], "big")
+    cut = tmp_path / "cut.mp4"
+    outcomes: set[object] = set()
+    for end in range(moov + 8, moov + size, 5):
+        cut.write_bytes(whole[:end])
+        try:
+            outcomes.add(probe(cut, keyframes=False).has_audio)
+        except MediaError:
+            outcomes.add("refused")
+    assert False in outcomes  # some cuts keep the video but lose the audio track: no audio

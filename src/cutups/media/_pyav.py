@@ -100,5 +100,6 @@ def first_video_stream(container: InputContainer, path: Path) -> VideoStream:
 
 
 def first_audio_stream(container: InputContainer) -> AudioStream | None:
-    """The first audio stream, or None."""
-    return container.streams.audio[0] if container.streams.audio else None
+    """The first audio stream FFmpeg can open, or None. A file cut short inside its header
+    can list an audio track whose codec was never read (no codec context): no usable audio."""
+    return next((a for a in container.streams.audio if a.codec_context is not None), None)
