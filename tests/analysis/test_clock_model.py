@@ -54,3 +54,48 @@ def test_frozen_replay_bug_shows_a_value_twice() -> None:
     model = fit_clock_model(live + frozen_gap + after)
     assert model.reached(1, 415) == []  # passed while hidden under the replay
     assert model.reached(1, 405) == [pytest.approx(26.0)]
+
+
+def _tenths(t0: float, clock0: float, ticks: int) -> list[ClockReading]:
+    """A running clock under a minute, read ten times a second."""
+    return [ClockReading(t0 + k / 10, 4, round(clock0 - k / 10, 1)) for k in range(ticks)]
+
+
+def test_a_jittered_tenths_clock_is_one_running_span() -> None:
+    # Seed 61's teal look: a frame or a tenths digit off, a reading rises 0.1-0.3 s above the
+    # one before (19.2, 19.4, 19.0). The model broke such a run into dozens of pieces.
+    readings = _tenths(100.0, 30.0, 100)
+    for k, seconds in ((7, 29.5), (31, 27.2), (55, 24.8), (56, 24.7), (80, 22.3)):
+        readings[k] = ClockReading(readings[k].t, 4, seconds)
+    model = fit_clock_model(readings)
+    assert [s.running for s in model.spans] == [True]
+    assert model.at(105.0) == (4, pytest.approx(25.0, abs=0.15))
+
+
+def test_a_run_of_misreads_the_clock_resumes_after_is_dropped() -> None:
+    # Teal again: "42.x" read as "47.x" for a second of tenths, "50.x" as "304", two
+    # whole-second misreads in a row; each time the clock reads right again after.
+    tenths = _tenths(100.0, 50.0, 60)
+    for k in range(10, 20):
+        tenths[k] = ClockReading(tenths[k].t, 4, tenths[k].seconds + 5.0)
+    tenths[30:34] = [ClockReading(tenths[k].t, 4, 304.0) for k in range(30, 34)]
+    whole = _running(200.0, 220, 10, period=4)
+    whole[4] = ClockReading(204.0, 4, 225.0)  # 3:36 read as 3:45
+    whole[5] = ClockReading(205.0, 4, 224.0)
+    model = fit_clock_model(tenths + whole)
+    assert [(s.start, s.running) for s in model.spans if s.running] == [
+        (100.0, True),
+        (200.0, True),
+    ]
+    assert model.at(101.5) == (4, pytest.approx(48.5, abs=0.15))
+    assert model.at(204.5) == (4, pytest.approx(215.5, abs=0.6))
+    assert model.reached(4, 304) == [] and model.reached(4, 225) == []
+
+
+def test_a_new_low_ends_the_run_where_the_clock_stopped() -> None:
+    # A run ends at its last new low, not at the jittered or repeated readings after it.
+    readings = _tenths(10.0, 20.0, 30) + [ClockReading(13.0 + k / 10, 4, 17.1) for k in range(20)]
+    model = fit_clock_model(readings)
+    running = [s for s in model.spans if s.running]
+    assert len(running) == 1 and running[0].end == pytest.approx(13.0, abs=0.15)
+    assert model.at(14.0) == (4, pytest.approx(17.1))

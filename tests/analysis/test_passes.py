@@ -12,6 +12,7 @@ import pytest
 
 from cutups.analysis.base import TICK_RATE, PassContext
 from cutups.analysis.bug_crops import StoredCrops
+from cutups.analysis.clock_model import ClockFitter
 from cutups.analysis.field_colour import DEFAULT_FIELD, FieldColour
 from cutups.analysis.locate import repeated_pictures
 from cutups.analysis.location import ScorebugLocation
@@ -25,7 +26,7 @@ from cutups.analysis.passes import (
     plan_spans,
 )
 from cutups.analysis.result import Analysis
-from cutups.analysis.runner import Analysers, analyse
+from cutups.analysis.runner import Analysers, analyse, cached_analysis
 from cutups.errors import CanceledError, MediaError
 from cutups.media.probe import MediaInfo, probe
 from cutups_testkit import GeneratedBroadcast, generate_cached, presets
@@ -103,6 +104,19 @@ def test_a_second_run_loads_the_same_analysis_from_the_cache(
         assert got.scorebug is not None and whole.scorebug is not None
         assert got.scorebug.box(640, 360) == whole.scorebug.box(640, 360)
         assert np.array_equal(got.scorebug.template, whole.scorebug.template)
+
+
+def test_another_clock_fitter_reuses_the_cached_decode_and_refits(
+    info: MediaInfo, whole: Analysis, tmp_path: Path
+) -> None:
+    analyse(info, cache_dir=tmp_path, workers=1)
+    coarse = Analysers(clock_fitter=ClockFitter(max_gap=0.5))
+    refitted = analyse(info, cache_dir=tmp_path, workers=1, analysers=coarse)
+    assert refitted.cached and refitted.readings == whole.readings
+    assert refitted.clock == coarse.clock_fitter.fit(whole.readings)
+    assert refitted.clock != whole.clock  # a 0.5-s gap splits runs the default keeps whole
+    loaded = cached_analysis(info, cache_dir=tmp_path, analysers=coarse)
+    assert loaded is not None and loaded.clock == refitted.clock
 
 
 def _stored(path: Path, ticks: list[int], values: list[int]) -> StoredCrops:

@@ -120,8 +120,15 @@ def pair_by_order(
         before = out[right].snap if right < len(out) else float("inf")
         assert after is not None and before is not None
         found = _between(detections, free, after - 0.5, before)
-        if left >= 0 and folded_try(out, left) and len(found) == len(rows) + 1:
+        open_end = right == len(out)
+        if (
+            left >= 0
+            and folded_try(out, left)
+            and found
+            and (open_end or len(found) == len(rows) + 1)
+        ):
             found = found[1:]  # the touchdown's unlisted try comes first: not a row's play
+        rows = _recorded(rows, len(found), left, open_end)
         if not rows or len(rows) != len(found):
             continue
         for i, j in zip(rows, found, strict=True):
@@ -137,6 +144,18 @@ def pair_by_order(
             )
             taken.add(j)
     return out
+
+
+def _recorded(rows: list[int], found: int, left: int, open_end: bool) -> list[int]:
+    """The rows of a run that the recording can hold ``found`` plays of: all of them between
+    two matched rows; at an open end of the recording, only the ``found`` nearest the matched
+    row (the rest were played before the recording began or after it stopped; a kickoff
+    touchback leaves the clock where the next snap starts it, so the clock cannot say)."""
+    if left < 0 and not open_end and found < len(rows):
+        return rows[len(rows) - found :]
+    if open_end and left >= 0 and found < len(rows):
+        return rows[:found]
+    return rows
 
 
 def extend_long_plays(

@@ -319,28 +319,52 @@ def _why_unpaired(
 
 
 def _try_comes_first(
-    plays: Sequence[Play], pairs: dict[int, int], detections: int
+    plays: Sequence[Play], pairs: dict[int, int], detections: int, clock_at: ClockAt
 ) -> dict[int, int]:
-    """``pairs`` (play row -> detection) with each play listed right after a touchdown whose
+    """``pairs`` (play row -> detection) with the plays listed right after a touchdown whose
     try no row lists moved off the try: the clock stands from the touchdown to the kickoff,
     so it cannot tell the try from the kickoff, and the first detection after the touchdown
-    is the try. Moved only when the next detection is free and the rows list one clock (the
-    lime look at seed 61 clipped its try as the kickoff and the kickoff with no row)."""
+    is the try. The rows that follow at the kickoff's clock, on the detections that follow,
+    move one detection on with it (after a touchback the next snap lists that clock too).
+    Moved only where the rows list one clock: the same clock where rows list the clock a play
+    ended at (the lime look at seed 61 clipped its try as the kickoff and the kickoff with no
+    row); where they list the snap, the kickoff's clock is always the one the touchdown
+    stopped (the teal and lime looks of the same seed, in ESPN's shape). The last row moved
+    needs a free detection after, or none at all: the recording stopped before its play."""
     out = dict(pairs)
-    used = set(out.values())
     tries = folded_tries(plays)
     for i in range(len(plays) - 1):
         touchdown, following = plays[i], plays[i + 1]
         if not tries[i] or i not in out or i + 1 not in out or touchdown.clock is None:
             continue
-        j, k = out[i], out[i + 1]
-        later = out.get(i + 2)
-        free = k + 1 < detections and k + 1 not in used and (later is None or later > k + 1)
-        if following.clock == touchdown.clock and k == j + 1 and free:
-            out[i + 1] = k + 1
-            used.discard(k)
-            used.add(k + 1)
+        if out[i + 1] != out[i] + 1:
+            continue
+        if not (clock_at == "snap" or following.clock == touchdown.clock):
+            continue
+        chain = _same_clock_chain(plays, out, i + 1)
+        after = out[chain[-1]] + 1
+        used = set(out.values())
+        if after < detections and (after in used):
+            continue
+        for row in reversed(chain):
+            if out[row] + 1 < detections:
+                out[row] += 1
+            else:
+                del out[row]
     return out
+
+
+def _same_clock_chain(plays: Sequence[Play], pairs: dict[int, int], first: int) -> list[int]:
+    """Rows from ``first`` on, listed at its clock, paired with consecutive detections."""
+    chain = [first]
+    while (
+        chain[-1] + 1 in pairs
+        and pairs[chain[-1] + 1] == pairs[chain[-1]] + 1
+        and plays[chain[-1] + 1].clock == plays[first].clock
+        and plays[chain[-1] + 1].period == plays[first].period
+    ):
+        chain.append(chain[-1] + 1)
+    return chain
 
 
 def _align_once(
@@ -358,7 +382,7 @@ def _align_once(
     no_clock = not model.spans
     order_only = [no_clock or r.overtime or r.clock is None for r in plays]
     paired = dict(_dp(plays, preds, detections, clock_at, p, order_only))
-    pairs = _try_comes_first(plays, paired, len(detections))
+    pairs = _try_comes_first(plays, paired, len(detections), clock_at)
     scene = _Scene(detections, model, clock_at, p, set(model.periods()), set(pairs.values()))
     # Rows the video should contain if this is the right game: their period is on screen and
     # their clock inside the range it shows. The wrong-game test measures against these.

@@ -26,6 +26,13 @@ __all__ = ["ClockFitter", "ClockModel", "ClockReading", "ClockSpan", "fit_clock_
 _RUN_TOL = 1.3
 """Seconds of slack when testing ``clock + t`` for constancy: readings land anywhere within the
 displayed second, and ticks are 0.1 s apart."""
+_TENTHS_JITTER = 0.35
+"""Seconds a running clock's reading may rise from the one before: under a minute the tenths
+are read ten times a second, and a reading lands a frame or a tenths digit off (19.2, 19.4,
+19.0 on a clock that ran 19.2, 19.1, 19.0). Whole seconds never rise by this little."""
+_MISREAD_RUN = 2.5
+"""Seconds from the first of a run of misreads to the reading that resumes the clock before it:
+two whole-second misreads in a row, read once a second, are resumed 2 s on."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,28 +119,71 @@ class ClockModel:
 
 
 def _agree_running(a: ClockReading, b: ClockReading) -> bool:
-    return b.seconds <= a.seconds + 0.05 and abs((a.seconds + a.t) - (b.seconds + b.t)) <= _RUN_TOL
+    return (
+        b.seconds <= a.seconds + _TENTHS_JITTER
+        and abs((a.seconds + a.t) - (b.seconds + b.t)) <= _RUN_TOL
+    )
 
 
 def _agree_stopped(a: ClockReading, b: ClockReading) -> bool:
     return abs(a.seconds - b.seconds) < 0.05
 
 
+def _fits(a: ClockReading, b: ClockReading) -> bool:
+    return _agree_running(a, b) or _agree_stopped(a, b)
+
+
 def _clean(readings: Sequence[ClockReading], min_confidence: float) -> list[ClockReading]:
-    """Drop low-confidence readings and isolated misreads (fit neither neighbour)."""
+    """Drop low-confidence readings, runs of misreads, then isolated misreads."""
     kept = [r for r in sorted(readings, key=lambda r: r.t) if r.confidence >= min_confidence]
+    return _drop_isolated(_drop_misread_runs(kept))
+
+
+def _drop_misread_runs(kept: list[ClockReading]) -> list[ClockReading]:
+    """Drop short runs of readings that a later reading shows to be misreads.
+
+    A reading that does not continue the clock before it starts a suspect run; when a reading
+    within :data:`_MISREAD_RUN` seconds continues the clock again, the run in between was misread
+    (a tens digit read as another for a second of tenths, "50.4" read as "304"). A real change
+    (a stop, a reset, a new period) is never followed by the old clock, so it stays.
+    """
+    out: list[ClockReading] = []
+    i = 0
+    while i < len(kept):
+        if out and not _fits(out[-1], kept[i]):
+            resume = _resumes(out[-1], kept, i)
+            if resume is not None:
+                i = resume
+        out.append(kept[i])
+        i += 1
+    return out
+
+
+def _resumes(ref: ClockReading, kept: list[ClockReading], start: int) -> int | None:
+    """Index of the first reading after ``start`` that continues ``ref``'s clock, if one does
+    within :data:`_MISREAD_RUN` seconds."""
+    for j in range(start + 1, len(kept)):
+        if kept[j].t - kept[start].t > _MISREAD_RUN:
+            return None
+        if kept[j].period == ref.period and _fits(ref, kept[j]):
+            return j
+    return None
+
+
+def _drop_isolated(kept: list[ClockReading]) -> list[ClockReading]:
+    """Drop isolated misreads: readings that fit neither neighbour."""
     out: list[ClockReading] = []
     for i, r in enumerate(kept):
         prev = kept[i - 1] if i > 0 else None
         nxt = kept[i + 1] if i + 1 < len(kept) else None
-        fits_prev = prev is not None and (_agree_running(prev, r) or _agree_stopped(prev, r))
-        fits_next = nxt is not None and (_agree_running(r, nxt) or _agree_stopped(r, nxt))
+        fits_prev = prev is not None and _fits(prev, r)
+        fits_next = nxt is not None and _fits(r, nxt)
         bridges = (
             prev is not None
             and nxt is not None
             and not fits_prev
             and not fits_next
-            and (_agree_running(prev, nxt) or _agree_stopped(prev, nxt))
+            and _fits(prev, nxt)
         )
         if bridges:
             continue  # neighbours agree with each other, not with this reading: a misread
@@ -189,16 +239,7 @@ def fit_clock_model(
     spans: list[ClockSpan] = []
     i = 0
     while i < len(clean):
-        j = i
-        # Grow a running span while consecutive readings keep clock + t constant.
-        while (
-            j + 1 < len(clean)
-            and clean[j + 1].period == clean[i].period
-            and clean[j + 1].t - clean[j].t <= max_gap
-            and clean[j + 1].seconds < clean[j].seconds
-            and _agree_running(clean[j], clean[j + 1])
-        ):
-            j += 1
+        j = _running_run(clean, i, max_gap)
         first, last = clean[i], clean[j]
         nxt = clean[j + 1] if j + 1 < len(clean) else None
         if j > i:
@@ -218,6 +259,28 @@ def fit_clock_model(
             )
         i = j + 1
     return ClockModel(spans=tuple(_merge_stopped(spans)))
+
+
+def _running_run(clean: list[ClockReading], i: int, max_gap: float) -> int:
+    """Index of the last reading of the running span that starts at ``i`` (``i``: none).
+
+    The span grows while consecutive readings keep ``clock + t`` constant, and ends at the last
+    reading that showed a new low: a clock that stops repeats its value, and a rise within
+    :data:`_TENTHS_JITTER` is a jittered tenths reading, not the clock going back up.
+    """
+    j = last_low = i
+    low = clean[i].seconds
+    while (
+        j + 1 < len(clean)
+        and clean[j + 1].period == clean[i].period
+        and clean[j + 1].t - clean[j].t <= max_gap
+        and clean[j + 1].seconds <= low + _TENTHS_JITTER
+        and _agree_running(clean[j], clean[j + 1])
+    ):
+        j += 1
+        if clean[j].seconds < low - 0.05:
+            low, last_low = clean[j].seconds, j
+    return last_low
 
 
 def _merge_stopped(spans: list[ClockSpan]) -> list[ClockSpan]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from cutups.analysis.audio import AudioBandsAnalyser
@@ -52,8 +52,9 @@ def _audio_analysers() -> tuple[AudioAnalyser, ...]:
 
 @dataclass(frozen=True, slots=True)
 class Analysers:
-    """Every analyser of one analysis, in the order they run. These objects make the cache key
-    and these objects run (the decode pass's ones copied into each span's process)."""
+    """Every analyser of one analysis, in the order they run. The stored ones (:meth:`stored`)
+    make the cache key and run (the decode pass's ones copied into each span's process); the
+    clock fitter is cheap and pure, so its model is refitted on every load rather than keyed."""
 
     locator: ScorebugLocator = field(default_factory=ScorebugLocator)
     frames: tuple[FrameAnalyser, ...] = field(default_factory=_frame_analysers)
@@ -61,8 +62,14 @@ class Analysers:
     clock_reader: ClockReader = field(default_factory=ClockReader)
     clock_fitter: ClockFitter = field(default_factory=ClockFitter)
 
-    def all(self) -> tuple[Analyser, ...]:
-        return (self.locator, *self.frames, *self.audio, self.clock_reader, self.clock_fitter)
+    def stored(self) -> tuple[Analyser, ...]:
+        """The analysers whose output the cache stores: they make its key."""
+        return (self.locator, *self.frames, *self.audio, self.clock_reader)
+
+    def refit(self, analysis: Analysis) -> Analysis:
+        """``analysis`` with its clock model fitted by this fitter (a new fitter needs no new
+        decode: the readings are stored)."""
+        return replace(analysis, clock=self.clock_fitter.fit(analysis.readings))
 
     def in_pass(self, info: MediaInfo, survey: Survey, spill_dir: Path) -> PassAnalysers:
         """The decode pass's analysers for ``info``, told what ``survey`` found."""
@@ -100,13 +107,13 @@ def analyse(
     """
     analysers = analysers or Analysers()
     cache = AnalysisCache(cache_dir / "analysis") if cache_dir is not None else None
-    key = cache_key(fingerprint(info.path), analysers.all())
+    key = cache_key(fingerprint(info.path), analysers.stored())
     cached = cache.load(key) if cache is not None else None
     if cached is not None:
         log.info("analysis cache hit %s", key)
         if progress:
             progress(1.0)
-        return cached
+        return analysers.refit(cached)
     analysis = _run(info, analysers, progress, cancel, workers, min_span_seconds)
     if cache is not None:
         cache.save(key, analysis)
@@ -119,8 +126,10 @@ def cached_analysis(
     """The cached analysis of a video, None when there is none (nothing is computed)."""
     if cache_dir is None:
         return None
-    key = cache_key(fingerprint(info.path), (analysers or Analysers()).all())
-    return AnalysisCache(cache_dir / "analysis").load(key)
+    analysers = analysers or Analysers()
+    key = cache_key(fingerprint(info.path), analysers.stored())
+    cached = AnalysisCache(cache_dir / "analysis").load(key)
+    return analysers.refit(cached) if cached is not None else None
 
 
 def _run(
