@@ -201,9 +201,10 @@ def test_a_field_that_is_neither_clock_nor_period_is_given_up_early() -> None:
     clock, period = identify_fields(bug.crops, [play_clock], Reader(tesseract))
     assert (clock, period) == (None, None)
     # 12 samples: after 7 failed clock reads no majority is possible, nor after 5 failed
-    # period reads of 8 (reading all of them, as before, took 12 + 8).
-    assert tesseract.reads.count("0123456789:.") == 7
-    assert len(tesseract.reads) == 7 + 5
+    # period reads of 8 (reading all of them, as before, took 12 + 8). A failed clock read
+    # is tried again with its polarity inverted: two reads each.
+    assert tesseract.reads.count("0123456789:.") == 7 * 2
+    assert len(tesseract.reads) == 7 * 2 + 5
 
 
 def test_one_tesseract_engine_switches_whitelists_without_mixing_them() -> None:
@@ -397,3 +398,27 @@ def test_a_tall_towers_fields_are_told_apart_and_its_period_read() -> None:
     got = [(r.period, r.seconds) for r in readout.readings]
     assert len(got) >= 55
     assert got[0] == (3, 236.0) and got[-1] == (4, 871.0)
+
+
+LATO_BLACK = "/usr/share/fonts/truetype/lato/Lato-Black.ttf"
+
+
+def _tight_clock(text: str) -> np.ndarray:
+    """A clock field cut tight around bold glyphs (their tops and bottoms shaved), dark on a
+    light panel, 11 px tall as on a 360p bug."""
+    font = ImageFont.truetype(LATO_BLACK, 60)
+    x0, y0, x1, y1 = font.getbbox(text)
+    big = Image.new("L", (x1 + 10, y1 + 10), 200)
+    ImageDraw.Draw(big).text((0, 0), text, fill=30, font=font)
+    shave = (y1 - y0) // 20
+    big = big.crop((x0, y0 + shave, x1, y1 - shave))
+    return np.asarray(big.resize((27, 11), Image.Resampling.BILINEAR))
+
+
+def test_bold_glyphs_that_fill_a_tight_field_are_read_inverted() -> None:
+    # Seed 61's teal look read no "4:00" at the start of its 4th quarter: cut tight, the bold
+    # glyphs were most of the field, so the minority rule took the panel for the text.
+    gray = _tight_clock("4:00")
+    assert (gray < otsu_threshold(gray)).mean() > 0.5  # the text is the majority
+    assert parse_clock(TesseractReader().read(binarize(gray), "0123456789:.")[0]) is None
+    assert Reader(TesseractReader()).clock(gray)[0] == pytest.approx(240.0)

@@ -368,7 +368,12 @@ class _Reader:
         self.glyph_reads = 0
 
     def clock(self, gray: NDArray[np.uint8]) -> tuple[float | None, float]:
-        binary = binarize(gray)
+        value, conf = self._clock(binarize(gray))
+        if value is None:  # bold glyphs that fill a tight field read as their gaps: invert
+            value, conf = self._clock(binarize(gray, invert=True))
+        return value, conf
+
+    def _clock(self, binary: NDArray[np.uint8]) -> tuple[float | None, float]:
         quick = self.glyphs.read(binary)
         if quick is not None:
             value = parse_clock(quick[0])
@@ -592,7 +597,7 @@ class ClockReader(Analyser):
     """Reads the clock off the bug crops that the decode pass stored (see :func:`read_clock`)."""
 
     name = "clock_reader"
-    version = 8
+    version = 9
 
     @property
     def params(self) -> dict[str, Any]:

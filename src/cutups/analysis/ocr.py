@@ -43,11 +43,18 @@ _GLYPH = (24, 16)
 """(h, w) every glyph is normalised to for template matching."""
 
 
-def binarize(gray: NDArray[np.uint8], *, target_height: int = _TARGET_HEIGHT) -> NDArray[np.uint8]:
+def binarize(
+    gray: NDArray[np.uint8],
+    *,
+    target_height: int = _TARGET_HEIGHT,
+    invert: bool = False,
+) -> NDArray[np.uint8]:
     """Upscale and threshold a text crop into dark text (0) on white (255).
 
     Broadcast bugs draw light text on dark boxes as often as the reverse; text is whatever
-    class of pixels is the minority, so polarity is decided by counting.
+    class of pixels is the minority, so polarity is decided by counting. A tight crop of bold
+    text can be mostly text (teal's "4:00" was 55 % dark glyph): ``invert`` takes the majority
+    as the text instead, for a second try when the first reads as nothing.
     """
     h, w = gray.shape
     if h == 0 or w == 0:
@@ -56,7 +63,7 @@ def binarize(gray: NDArray[np.uint8], *, target_height: int = _TARGET_HEIGHT) ->
     zoom = ndimage.zoom(gray.astype(np.float32), scale, order=1)
     threshold = otsu_threshold(zoom)
     bright = zoom > threshold
-    text = bright if bright.mean() < 0.5 else ~bright
+    text = bright if (bright.mean() < 0.5) != invert else ~bright
     out = np.full(zoom.shape, 255, np.uint8)
     out[text] = 0
     pad = max(4, int(0.15 * out.shape[0]))
