@@ -74,6 +74,9 @@ def _crops() -> tuple[BugCrops, list[tuple[float, int, int]]]:
         ("12:74", None),
         ("", None),
         ("99:00", None),
+        ("15:00", 900.0),
+        ("15:01", None),
+        ("18:10", None),  # "1ST & 10" with the clock's characters
     ],
 )
 def test_parse_clock(text: str, value: float | None) -> None:

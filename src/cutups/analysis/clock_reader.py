@@ -57,6 +57,9 @@ _TOGGLE_SAMPLES = 240
 """Crops, spread over the video, on which pixels are found to toggle like glyphs."""
 _PERIOD_TRIES = 4
 """Still words nearest the clock tried as the period (3 Tesseract reads each)."""
+_LONGEST_PERIOD = 15 * 60
+"""Seconds: no football clock shows more (NFL and college quarters; high school's are 12:00).
+A down and distance cut as the clock, "1ST & 10", reads "18:10" (the grey turf look)."""
 _COLON_GAP = 0.8
 """Widest gap, in glyph heights, between the digits either side of a colon (a proportional
 colon is narrower than a digit). Widened to 1.3 for a monospaced colon, a whole cell wide, it
@@ -118,7 +121,8 @@ def parse_clock(text: str) -> float | None:
         m = pattern.match(text)
         if m:
             minutes, seconds = int(m.group(1)), int(m.group(2))
-            return float(minutes * 60 + seconds) if seconds < 60 and minutes <= 20 else None
+            value = float(minutes * 60 + seconds)
+            return value if seconds < 60 and value <= _LONGEST_PERIOD else None
     m = _TENTHS_RE.match(text)
     if m and int(m.group(1)) < 60:
         return int(m.group(1)) + int(m.group(2)) / 10
@@ -597,7 +601,7 @@ class ClockReader(Analyser):
     """Reads the clock off the bug crops that the decode pass stored (see :func:`read_clock`)."""
 
     name = "clock_reader"
-    version = 9
+    version = 10
 
     @property
     def params(self) -> dict[str, Any]:
