@@ -99,3 +99,26 @@ def test_a_new_low_ends_the_run_where_the_clock_stopped() -> None:
     running = [s for s in model.spans if s.running]
     assert len(running) == 1 and running[0].end == pytest.approx(13.0, abs=0.15)
     assert model.at(14.0) == (4, pytest.approx(17.1))
+
+
+def test_a_clock_that_went_up_for_a_moment_then_reads_right_again_is_dropped() -> None:
+    # Teal: at 55 s the tenths clock was read "5:48" for a second, then nothing readable for
+    # three, then 51.9 again. Kept, that second made the 3rd quarter show 5:48 and the right
+    # play-by-play's early rows "inside the recording": it was refused as another game's.
+    before = _tenths(130.0, 60.0, 50)  # 60.0 .. 55.1 at 130.0 .. 134.9
+    jump = [ClockReading(135.0 + k / 10, 4, 348.0 - k / 10) for k in range(10)]
+    after = _tenths(139.1, 51.0, 30)  # unreadable 136.0-139.0, then 51.0 .. 48.1
+    model = fit_clock_model(before + jump + after)
+    assert max(s.clock_start for s in model.spans) == pytest.approx(60.0)
+    assert model.reached(4, 340) == [] and model.held(4, 338) == []
+    assert model.reached(4, 50.0) == [pytest.approx(140.1, abs=0.15)]
+
+
+def test_a_new_period_after_a_clock_that_ran_out_is_kept_unlabelled() -> None:
+    # The jump up to 15:00 with no period read is a reset, not a misread: the old clock
+    # never comes back after it.
+    readings = [*_running(0.0, 10, 10), ClockReading(10.0, 1, 0.0)]
+    readings += [ClockReading(40.0 + k, None, 900.0 - k) for k in range(8)]
+    model = fit_clock_model(readings)
+    assert model.periods() == [1, 2]
+    assert model.reached(2, 895) == [pytest.approx(45.0)]

@@ -33,6 +33,9 @@ are read ten times a second, and a reading lands a frame or a tenths digit off (
 _MISREAD_RUN = 2.5
 """Seconds from the first of a run of misreads to the reading that resumes the clock before it:
 two whole-second misreads in a row, read once a second, are resumed 2 s on."""
+_IMPOSSIBLE_RUN = 6.0
+"""Seconds: the longest run of readings no clock could show (it went up within the period) that
+is dropped when the clock before it can be followed again after it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,14 +147,19 @@ def _drop_misread_runs(kept: list[ClockReading]) -> list[ClockReading]:
 
     A reading that does not continue the clock before it starts a suspect run; when a reading
     within :data:`_MISREAD_RUN` seconds continues the clock again, the run in between was misread
-    (a tens digit read as another for a second of tenths, "50.4" read as "304"). A real change
-    (a stop, a reset, a new period) is never followed by the old clock, so it stays.
+    (a tens digit read as another for a second of tenths, "50.4" read as "304"). A run that no
+    clock could show (it went up, or ran faster than time) is dropped when, within
+    :data:`_IMPOSSIBLE_RUN` seconds, a reading could follow the clock before it again (teal's
+    "5:48" for a second where the clock showed 55.x, then unreadable frames). A real change (a
+    stop, a reset, a new period) is never followed by the old clock, so it stays.
     """
     out: list[ClockReading] = []
     i = 0
     while i < len(kept):
         if out and not _fits(out[-1], kept[i]):
             resume = _resumes(out[-1], kept, i)
+            if resume is None and _impossible_after(out[-1], kept[i]):
+                resume = _follows_again(out[-1], kept, i)
             if resume is not None:
                 i = resume
         out.append(kept[i])
@@ -166,6 +174,25 @@ def _resumes(ref: ClockReading, kept: list[ClockReading], start: int) -> int | N
         if kept[j].t - kept[start].t > _MISREAD_RUN:
             return None
         if kept[j].period == ref.period and _fits(ref, kept[j]):
+            return j
+    return None
+
+
+def _impossible_after(ref: ClockReading, r: ClockReading) -> bool:
+    """``r`` shows a clock that cannot follow ``ref``'s within its period: higher, or lower
+    than a clock running since ``ref`` could be."""
+    went_up = r.seconds > ref.seconds + _RUN_TOL
+    too_fast = r.seconds + r.t < ref.seconds + ref.t - _RUN_TOL
+    return went_up or too_fast
+
+
+def _follows_again(ref: ClockReading, kept: list[ClockReading], start: int) -> int | None:
+    """Index of the first reading after ``start`` that could follow ``ref`` (within
+    :data:`_IMPOSSIBLE_RUN` seconds, every reading in between impossible after it)."""
+    for j in range(start + 1, len(kept)):
+        if kept[j].t - kept[start].t > _IMPOSSIBLE_RUN or kept[j].period != ref.period:
+            return None
+        if not _impossible_after(ref, kept[j]):
             return j
     return None
 
