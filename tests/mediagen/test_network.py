@@ -50,8 +50,8 @@ def _shot_index(p: Plan, n: int) -> int:
     return max(i for i, sh in enumerate(p.shots) if sh.start <= n)
 
 
-def test_nineteen_network_looks_sixteen_held_out() -> None:
-    assert len(TUNING_LOOKS) == 3 and len(HELD_OUT_LOOKS) == 16
+def test_twenty_two_network_looks_nineteen_held_out() -> None:
+    assert len(TUNING_LOOKS) == 3 and len(HELD_OUT_LOOKS) == 19
     assert set(NETWORK_LOOKS) == set(TUNING_LOOKS) | set(HELD_OUT_LOOKS)
     assert {lk.fps for lk in NETWORK_LOOKS.values()} == {
         Fraction(24000, 1001),
