@@ -338,3 +338,29 @@ def test_a_return_is_kept_to_its_whistle_when_the_detector_split_it() -> None:
     ret = next(p for p in a.placements if p.row.row_id == "2")
     assert ret.status == "matched" and ret.end == pytest.approx(66.0)
     assert a.unlisted == () and a.dropped == ()
+
+
+def test_rows_where_the_clock_went_unread_are_paired_by_order_not_called_unrecorded() -> None:
+    # The grey turf look: the last minute of the 3rd quarter was misread throughout and
+    # dropped, so the clock is unknown from 0:59 to the 4th quarter. Its rows lie below the
+    # lowest clock seen in their period; they were called outside the recording and their
+    # plays clipped with no row.
+    model = ClockModel(
+        (
+            ClockSpan(0.0, 66.0, 1, 900.0, True),
+            ClockSpan(150.0, 200.0, 2, 900.0, True),
+        )
+    )
+    rows = [row(1, 870), row(2, 820), row(3, 890, period=2)]
+    detections = [det(25.0, 30.0), det(100.0, 106.0), det(155.0, 160.0)]
+    a = align_plays(rows, detections, model, duration=200.0, clock_at="end")
+    placed = {p.row.row_id: (p.status, p.detection, p.via) for p in a.placements}
+    assert placed == {
+        "1": ("matched", 0, "detected"),
+        "2": ("matched", 1, "order"),
+        "3": ("matched", 2, "detected"),
+    }
+    # With the clock read almost up to the next period, a row listed lower is not in the video.
+    read = ClockModel((ClockSpan(0.0, 140.0, 1, 900.0, True), *model.spans[1:]))
+    b = align_plays([*rows[:1], row(2, 700), *rows[2:]], detections, read, duration=200.0)
+    assert next(p for p in b.placements if p.row.row_id == "2").status == "outside_recording"

@@ -79,17 +79,14 @@ def test_a_run_of_misreads_the_clock_resumes_after_is_dropped() -> None:
     for k in range(10, 20):
         tenths[k] = ClockReading(tenths[k].t, 4, tenths[k].seconds + 5.0)
     tenths[30:34] = [ClockReading(tenths[k].t, 4, 304.0) for k in range(30, 34)]
-    whole = _running(200.0, 220, 10, period=4)
-    whole[4] = ClockReading(204.0, 4, 225.0)  # 3:36 read as 3:45
-    whole[5] = ClockReading(205.0, 4, 224.0)
-    model = fit_clock_model(tenths + whole)
-    assert [(s.start, s.running) for s in model.spans if s.running] == [
-        (100.0, True),
-        (200.0, True),
-    ]
+    whole = _running(20.0, 220, 10, period=3)  # the quarter before, read once a second
+    whole[4] = ClockReading(24.0, 3, 225.0)  # 3:36 read as 3:45
+    whole[5] = ClockReading(25.0, 3, 224.0)
+    model = fit_clock_model(whole + tenths)
+    assert [(s.start, s.running) for s in model.spans if s.running] == [(20.0, True), (100.0, True)]
     assert model.at(101.5) == (4, pytest.approx(48.5, abs=0.15))
-    assert model.at(204.5) == (4, pytest.approx(215.5, abs=0.6))
-    assert model.reached(4, 304) == [] and model.reached(4, 225) == []
+    assert model.at(24.5) == (3, pytest.approx(215.5, abs=0.6))
+    assert model.reached(4, 304) == [] and model.reached(3, 225) == []
 
 
 def test_a_new_low_ends_the_run_where_the_clock_stopped() -> None:
@@ -122,3 +119,24 @@ def test_a_new_period_after_a_clock_that_ran_out_is_kept_unlabelled() -> None:
     model = fit_clock_model(readings)
     assert model.periods() == [1, 2]
     assert model.reached(2, 895) == [pytest.approx(45.0)]
+
+
+def test_a_digit_misread_for_the_rest_of_a_period_is_dropped_not_believed() -> None:
+    # The grey turf look's monospaced "0:59" read "6:59" (at 0.96) through the last minute of
+    # a quarter, and its stopped "0:17" as "6:17": a clock six minutes up within its period.
+    # The model showed 6:58 where the clock showed 0:58 (36 % of the bug's time wrong).
+    before = _running(100.0, 65, 6, period=3)  # 1:05 .. 1:00
+    misread = [ClockReading(106.0 + k, 3, 419.0 - k) for k in range(40)]  # "6:59" ..
+    stopped = [ClockReading(146.0 + k, 3, 377.0) for k in range(20)]  # "6:17", held
+    q4 = _running(300.0, 240, 10, period=4)
+    model = fit_clock_model(before + misread + stopped + q4)
+    assert all(s.clock_start <= 65 for s in model.spans if s.period == 3)
+    assert model.reached(3, 400) == [] and model.held(3, 377) == []
+    assert model.reached(4, 235) == [pytest.approx(305.0)]
+
+
+def test_a_clock_read_in_one_reading_before_a_jump_up_is_not_enough_to_drop_it() -> None:
+    # One reading is no clock read well: the jump may be the truth and the reading the misread.
+    readings = [ClockReading(10.0, 2, 30.0), *_running(11.0, 300, 20, period=2)]
+    model = fit_clock_model(readings)
+    assert model.reached(2, 290) == [pytest.approx(21.0)]

@@ -369,6 +369,24 @@ def test_a_minute_box_that_took_in_the_colon_still_joins_its_seconds() -> None:
     assert bridge(boxes, text, dots_only=True) == boxes
 
 
+def test_a_monospaced_colon_alone_in_a_wide_gap_joins_minute_and_seconds() -> None:
+    # The grey-turf look at seed 59: "0" (x 71-82) and "24" (x 96-119), 16-px glyphs, the
+    # colon's two dots alone in the 14-px gap between them (0.9 heights, past 0.8): the
+    # seconds alone read as "24", no clock, and no clock was read in the whole broadcast.
+    text = np.zeros((34, 130), bool)
+    text[20:23, 88:91] = text[28:31, 88:91] = True  # the colon's dots
+    boxes = [[71, 17, 82, 33], [96, 17, 119, 33]]
+    assert bridge(boxes, text, dots_only=True)[0][2] > 96
+    assert bridge(boxes, text, dots_only=False)[0][2] > 96
+    # As wide a gap with a divider in it, or nothing, stays apart.
+    divider = np.zeros_like(text)
+    divider[17:33, 88:90] = True
+    empty = np.zeros_like(text)
+    for gap in (divider, empty):
+        for dots_only in (True, False):
+            assert bridge(boxes, gap, dots_only=dots_only) == boxes
+
+
 def _tower(clock: int, period: str, down: str) -> np.ndarray:
     """The tower look's bug (480p, 1.25 scale): five rows 30 px tall, 16-px text, and the
     picture under it that the stored crop's margin takes in."""

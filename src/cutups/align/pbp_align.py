@@ -383,7 +383,9 @@ def _align_once(
     order_only = [no_clock or r.overtime or r.clock is None for r in plays]
     paired = dict(_dp(plays, preds, detections, clock_at, p, order_only))
     pairs = _try_comes_first(plays, paired, len(detections), clock_at)
-    scene = _Scene(detections, model, clock_at, p, set(model.periods()), set(pairs.values()))
+    scene = _Scene(
+        detections, model, clock_at, p, set(model.periods()), set(pairs.values()), duration
+    )
     # Rows the video should contain if this is the right game: their period is on screen and
     # their clock inside the range it shows. The wrong-game test measures against these.
     expected = {i for i, row in enumerate(plays) if _inside_recording(row, model)}
@@ -433,6 +435,8 @@ class _Scene:
     """Periods the clock model shows."""
     matched: set[int]
     """Detections the pairing gave a row."""
+    duration: float
+    """Seconds of video."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -490,7 +494,9 @@ def _unpaired(row: Play, preds: list[Window], scene: _Scene) -> Placement:
             row, "outside_recording", reason=f"period {row.period} is not in the video"
         )
     if row.clock is not None and not row.overtime and not preds:
-        inside = _inside_recording(row, scene.model)
+        inside = _inside_recording(row, scene.model) or _in_unread_stretch(
+            row, scene.model, scene.duration
+        )
         status: Status = "unmatched" if inside else "outside_recording"
         why = (
             "the clock never showed " + row.clock_display
@@ -524,6 +530,30 @@ def _inside_recording(row: Play, model: ClockModel) -> bool:
     highest = max(s.clock_start for s in spans)
     lowest = min(s.clock_end for s in spans)
     return lowest - 1 <= row.clock <= highest + 1
+
+
+_UNREAD_STRETCH = 30.0
+"""Seconds of video with no clock read, between a period's last clock seen and the next
+period's first (or the video's end), that can hold that period's later plays."""
+
+
+def _in_unread_stretch(row: Play, model: ClockModel, duration: float) -> bool:
+    """Whether ``row`` may lie where the clock was not read: listed lower than its period was
+    last seen, with a long stretch of unread clock after that; or higher than the period was
+    first seen, with one before. The grey turf look's last minute of a quarter was misread
+    throughout and dropped: its rows were called outside the recording and their clips given
+    no row, though the order pairing could place them."""
+    spans = [s for s in model.spans if s.period == row.period]
+    if not spans or row.clock is None:
+        return False
+    first, last = spans[0], spans[-1]
+    later = [s.start for s in model.spans if s.start >= last.end and s.period != row.period]
+    earlier = [s.end for s in model.spans if s.end <= first.start and s.period != row.period]
+    after = (min(later) if later else duration) - last.end
+    before = first.start - (max(earlier) if earlier else 0.0)
+    low = row.clock < last.clock_end and after >= _UNREAD_STRETCH
+    high = row.clock > first.clock_start and before >= _UNREAD_STRETCH
+    return low or high
 
 
 def _unmatched_reason(row: Play, preds: list[Window]) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from cutups.analysis.base import Analyser
-from cutups.analysis.periods import advance_periods
+from cutups.analysis.periods import PERIOD_END, advance_periods
 
 __all__ = ["ClockFitter", "ClockModel", "ClockReading", "ClockSpan", "fit_clock_model"]
 
@@ -160,8 +160,12 @@ def _drop_misread_runs(kept: list[ClockReading]) -> list[ClockReading]:
             resume = _resumes(out[-1], kept, i)
             if resume is None and _impossible_after(out[-1], kept[i]):
                 resume = _follows_again(out[-1], kept, i)
+                if resume is None and _misread_for_good(out, kept[i]):
+                    resume = _period_changes(out[-1], kept, i)
             if resume is not None:
                 i = resume
+                if i == len(kept):
+                    break
         out.append(kept[i])
         i += 1
     return out
@@ -184,6 +188,27 @@ def _impossible_after(ref: ClockReading, r: ClockReading) -> bool:
     went_up = r.seconds > ref.seconds + _RUN_TOL
     too_fast = r.seconds + r.t < ref.seconds + ref.t - _RUN_TOL
     return went_up or too_fast
+
+
+def _misread_for_good(out: list[ClockReading], r: ClockReading) -> bool:
+    """Whether ``r`` jumps up from a clock that was read well (two readings agreeing), still
+    running, within the period both were read in: no clock does, so ``r`` and every reading
+    like it until the period changes are one digit misread throughout (the grey turf look's
+    monospaced "0:59" read "6:59" for the last minute of a quarter, at 0.96 confidence)."""
+    if len(out) < 2 or r.period is None or out[-1].period != r.period:
+        return False
+    ref = out[-1]
+    confirmed = out[-2].period == ref.period and _fits(out[-2], ref)
+    return confirmed and ref.seconds > PERIOD_END and r.seconds > ref.seconds + _RUN_TOL
+
+
+def _period_changes(ref: ClockReading, kept: list[ClockReading], start: int) -> int:
+    """Index of the first reading after ``start`` that could follow ``ref`` or is of another
+    period (``len(kept)`` if none)."""
+    for j in range(start + 1, len(kept)):
+        if kept[j].period != ref.period or not _impossible_after(ref, kept[j]):
+            return j
+    return len(kept)
 
 
 def _follows_again(ref: ClockReading, kept: list[ClockReading], start: int) -> int | None:

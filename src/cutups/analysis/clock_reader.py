@@ -66,6 +66,11 @@ colon is narrower than a digit). Widened to 1.3 for a monospaced colon, a whole 
 joined the classic slim bar's fields and that look's clock went unread (session 14); the
 grey-turf look's monospaced clock is still read, its colon grown into the minute's box
 (:func:`_bridge`'s close gap)."""
+_MONO_COLON_GAP = 1.1
+"""Widest gap, in glyph heights, joined when it holds nothing but a colon's dots: a monospaced
+colon fills a digit's cell, and the grey-turf look's "0" and "24" came 0.9 heights apart with
+the colon between them alone (its clock went unread, session 17). Only dots: the slim bar's
+fields, which 1.3 for every gap joined (session 14), are not joined across a divider or space."""
 _LETTER_GAP = 0.5
 """An empty gap narrower than this many glyph heights is within a word (a space is wider)."""
 
@@ -315,11 +320,16 @@ def _bridge(boxes: list[list[int]], text: NDArray[np.bool_], *, dots_only: bool)
         for b in out:
             same_line = min(a[3], b[3]) - max(a[1], b[1]) > 0.5 * min(a[3] - a[1], b[3] - b[1])
             height = max(a[3] - a[1], b[3] - b[1])
-            if a is b or not same_line or not 0 < b[0] - a[2] <= _COLON_GAP * height:
+            gap = b[0] - a[2]
+            if a is b or not same_line or not 0 < gap <= _MONO_COLON_GAP * height:
                 continue
             between = text[max(a[1], b[1]) : min(a[3], b[3]), a[2] : b[0]]
-            close = b[0] - a[2] <= _LETTER_GAP * height
-            if _dots_only(between) if dots_only else between.any() or close:
+            if dots_only or gap > _COLON_GAP * height:
+                # Past 0.8 heights, only a monospaced colon's whole cell: dots alone.
+                joins = _dots_only(between)
+            else:
+                joins = bool(between.any()) or gap <= _LETTER_GAP * height
+            if joins:
                 a[2] = b[0] + 1
     return out
 
@@ -601,7 +611,7 @@ class ClockReader(Analyser):
     """Reads the clock off the bug crops that the decode pass stored (see :func:`read_clock`)."""
 
     name = "clock_reader"
-    version = 10
+    version = 11
 
     @property
     def params(self) -> dict[str, Any]:
@@ -609,6 +619,7 @@ class ClockReader(Analyser):
             "change": _CHANGE,
             "samples": _SAMPLES,
             "colon_gap": _COLON_GAP,
+            "mono_colon_gap": _MONO_COLON_GAP,
             "letter_gap": _LETTER_GAP,
             "clock_chars": CLOCK_CHARS,
             "period_chars": PERIOD_CHARS,
