@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cutups.align.pbp_align import align_plays
+from cutups.align.pbp_align import _try_first_in_sequence, align_plays
 from cutups.analysis.clock_model import ClockModel, ClockSpan
 from cutups.analysis.plays import DetectedPlay
 from cutups.errors import WrongGameError
@@ -364,3 +364,20 @@ def test_rows_where_the_clock_went_unread_are_paired_by_order_not_called_unrecor
     read = ClockModel((ClockSpan(0.0, 140.0, 1, 900.0, True), *model.spans[1:]))
     b = align_plays([*rows[:1], row(2, 700), *rows[2:]], detections, read, duration=200.0)
     assert next(p for p in b.placements if p.row.row_id == "2").status == "outside_recording"
+
+
+def test_without_a_clock_the_detection_after_a_folded_try_touchdown_is_the_try() -> None:
+    # Seed 61's emerald twin: no clock, the pairing gave the try (the detection right after
+    # the touchdown) the row after the kickoff, which the recording never reached, and left
+    # the kickoff without its row.
+    rows = [
+        row(1, 62, play_type="Passing Touchdown", text="pass for 7 yds for a TD (Harlan KICK)"),
+        row(2, 62, PlayKind.KICK, play_type="Kickoff"),
+        row(3, 57),
+    ]
+    assert _try_first_in_sequence(rows, {0: 5, 2: 6}, 8) == {0: 5, 1: 7}
+    assert _try_first_in_sequence(rows, {0: 5, 2: 6}, 7) == {0: 5}  # nothing after the try
+    # Given to the very next row, or with a row between paired, the pairing stands.
+    assert _try_first_in_sequence(rows, {0: 5, 1: 6}, 8) == {0: 5, 1: 6}
+    plain = [row(1, 62, play_type="Rush"), *rows[1:]]
+    assert _try_first_in_sequence(plain, {0: 5, 2: 6}, 8) == {0: 5, 2: 6}

@@ -262,8 +262,9 @@ def _without_clock(
     their listed clocks allow (:func:`~cutups.align.sequence.pair_by_sequence`)."""
     plays = [r for r in rows if r.kind is not PlayKind.NOT_A_PLAY]
     fit = pair_by_sequence(rows, detections, duration=duration)  # every row: timeouts...
-    pairs = dict(fit.pairs)
-    unsure = dict(fit.unsure)
+    pairs = _try_first_in_sequence(plays, dict(fit.pairs), len(detections))
+    paired = set(pairs.values())
+    unsure = {row: d for row, d in fit.unsure if d not in paired}
     if len(detections) >= _MIN_EXPECTED and fit.fitting < p.wrong_game_share * len(detections):
         raise WrongGameError(
             f"the play-by-play does not match this video: only {fit.fitting} of "
@@ -302,6 +303,33 @@ def _without_clock(
         clockless=True,
         unsure=tuple(sorted(doubtful)),
     )
+
+
+def _try_first_in_sequence(
+    plays: Sequence[Play], pairs: dict[int, int], detections: int
+) -> dict[int, int]:
+    """``pairs`` (play row -> detection, from the clock-less pairing) with the detection right
+    after a touchdown whose try no row lists taken back from a later row that the pairing
+    gave it, skipping the rows between: that detection is the try. The rows from the one after
+    the touchdown to the one that had it are paired in order with the free detections that
+    follow, up to the next paired one (a detection whose row was in doubt included: the doubt
+    was over the pairing this replaces). Seed 61's teal and emerald twins clipped their last
+    try as an unrecorded "Sack" and "Rush" and left the kickoff without its row."""
+    out = dict(pairs)
+    tries = folded_tries(plays)
+    for i in sorted(pairs):
+        if not tries[i] or i not in out:
+            continue
+        j = out[i]
+        k = next((r for r, d in out.items() if d == j + 1), None)
+        if k is None or k <= i + 1 or any(r in out for r in range(i + 1, k)):
+            continue  # the try has no row, or the pairing gave it the very next row
+        del out[k]
+        later = min((d for d in out.values() if d > j + 1), default=detections)
+        free = range(j + 2, later)
+        for row, d in zip(range(i + 1, k + 1), free, strict=False):
+            out[row] = d
+    return out
 
 
 def _why_unpaired(
