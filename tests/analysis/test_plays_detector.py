@@ -93,6 +93,19 @@ def test_one_man_moving_before_the_snap_still_makes_a_set_line() -> None:
     assert found[0].snap == pytest.approx(s.plays[0][0], abs=0.3)
 
 
+def test_a_man_in_motion_before_a_weak_snap_still_makes_a_set_line() -> None:
+    # Seed 61's lime twin: a sack snapped out of 0.22 of motion (a man in motion) into a
+    # burst of only ~6, 3.7 % of it: over the 3 % share, and the play was missed.
+    s = SignalScript()
+    s.closeup()
+    s.play(4.0, level=6.0, set_motion=0.22)
+    s.closeup()
+    found = detect_plays(s.signals())
+    assert len(found) == 1
+    assert found[0].snap == pytest.approx(s.plays[0][0], abs=0.3)
+    assert detect_plays(s.signals(), DetectorParams(set_motion_max=0.0)) == []
+
+
 def test_a_burst_out_of_players_already_walking_is_no_snap() -> None:
     s = SignalScript()
     s.closeup()
