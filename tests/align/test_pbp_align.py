@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cutups.align.pbp_align import _try_first_in_sequence, align_plays
+from cutups.align.pbp_align import align_plays
+from cutups.align.tries import try_first_in_sequence
 from cutups.analysis.clock_model import ClockModel, ClockSpan
 from cutups.analysis.plays import DetectedPlay
 from cutups.errors import WrongGameError
@@ -375,9 +376,9 @@ def test_without_a_clock_the_detection_after_a_folded_try_touchdown_is_the_try()
         row(2, 62, PlayKind.KICK, play_type="Kickoff"),
         row(3, 57),
     ]
-    assert _try_first_in_sequence(rows, {0: 5, 2: 6}, 8) == {0: 5, 1: 7}
-    assert _try_first_in_sequence(rows, {0: 5, 2: 6}, 7) == {0: 5}  # nothing after the try
+    assert try_first_in_sequence(rows, {0: 5, 2: 6}, 8) == {0: 5, 1: 7}
+    assert try_first_in_sequence(rows, {0: 5, 2: 6}, 7) == {0: 5}  # nothing after the try
     # Given to the very next row, or with a row between paired, the pairing stands.
-    assert _try_first_in_sequence(rows, {0: 5, 1: 6}, 8) == {0: 5, 1: 6}
+    assert try_first_in_sequence(rows, {0: 5, 1: 6}, 8) == {0: 5, 1: 6}
     plain = [row(1, 62, play_type="Rush"), *rows[1:]]
-    assert _try_first_in_sequence(plain, {0: 5, 2: 6}, 8) == {0: 5, 2: 6}
+    assert try_first_in_sequence(plain, {0: 5, 2: 6}, 8) == {0: 5, 2: 6}

@@ -156,19 +156,25 @@ def _drop_misread_runs(kept: list[ClockReading]) -> list[ClockReading]:
     out: list[ClockReading] = []
     i = 0
     while i < len(kept):
-        if out and not _fits(out[-1], kept[i]):
-            resume = _resumes(out[-1], kept, i)
-            if resume is None and _impossible_after(out[-1], kept[i]):
-                resume = _follows_again(out[-1], kept, i)
-                if resume is None and _misread_for_good(out, kept[i]):
-                    resume = _period_changes(out[-1], kept, i)
-            if resume is not None:
-                i = resume
-                if i == len(kept):
-                    break
-        out.append(kept[i])
+        i = _past_misreads(out, kept, i) if out else i
+        if i < len(kept):
+            out.append(kept[i])
         i += 1
     return out
+
+
+def _past_misreads(out: list[ClockReading], kept: list[ClockReading], i: int) -> int:
+    """``i``, or where the clock before it (``out``) is seen again when ``kept[i]`` starts a
+    run of misreads (``len(kept)``: the rest of the readings are misread)."""
+    ref = out[-1]
+    if _fits(ref, kept[i]):
+        return i
+    resume = _resumes(ref, kept, i)
+    if resume is None and _impossible_after(ref, kept[i]):
+        resume = _follows_again(ref, kept, i)
+        if resume is None and _misread_for_good(out, kept[i]):
+            resume = _period_changes(ref, kept, i)
+    return i if resume is None else resume
 
 
 def _resumes(ref: ClockReading, kept: list[ClockReading], start: int) -> int | None:
