@@ -253,34 +253,17 @@ def test_at_one_stopped_clock_the_folded_try_comes_before_the_kickoff() -> None:
     assert a.tries == (1,)
 
 
-def test_rows_listed_at_the_snap_also_put_the_folded_try_before_the_kickoff() -> None:
-    # ESPN's shape lists each play at its snap: the touchdown at 840, the kickoff at 834 where
-    # the touchdown stopped the clock, and after a touchback the next snap at 834 too. Seed
-    # 61's teal look: the try (folded) was read at that stopped clock, the kickoff came after
-    # a commercial with no clock read, at the end of the recording, before the next snap. The
-    # kickoff row took the try's detection and the next (unrecorded) row the kickoff's.
+# ESPN's shape lists each play at its snap: the touchdown at 840, the kickoff at 834 where the
+# touchdown stopped the clock, and after a touchback the next snap at 834 too. Seed 61, teal:
+# the kickoff came after a commercial with no clock read (the stop seen to 76 s); lime: the
+# clock stood at 834 to the end of the recording (118 s). Either way the kickoff row took the
+# try's detection and the next, unrecorded, row the kickoff's.
+@pytest.mark.parametrize("stop_seen_to", [76.0, 118.0])
+def test_rows_listed_at_the_snap_also_put_the_folded_try_before_the_kickoff(
+    stop_seen_to: float,
+) -> None:
     model = ClockModel(
-        (ClockSpan(0.0, 66.0, 1, 900.0, True), ClockSpan(66.0, 76.0, 1, 834.0, False))
-    )
-    rows = [
-        row(1, 840, play_type="Passing Touchdown", text="pass for 5 yds for a TD (Smith KICK)"),
-        row(2, 834, PlayKind.KICK, play_type="Kickoff"),
-        row(3, 834),
-    ]
-    detections = [det(60.0, 66.0), det(70.0, 73.0), det(110.0, 118.0)]
-    a = align_plays(rows, detections, model, duration=118.0, clock_at="snap")
-    placed = {p.row.row_id: (p.status, p.detection) for p in a.placements}
-    assert placed["1"] == ("matched", 0) and placed["2"] == ("matched", 2)
-    assert placed["3"][1] is None
-    assert a.tries == (1,)
-
-
-def test_the_rows_after_the_kickoff_at_its_clock_move_on_with_it() -> None:
-    # Seed 61's lime look in ESPN's shape: the clock stood at 834 to the end of the recording.
-    # The kickoff row took the try's detection and the next snap (listed at 834: a touchback)
-    # the kickoff's; the recording stopped before that snap, so it has no play to take.
-    model = ClockModel(
-        (ClockSpan(0.0, 66.0, 1, 900.0, True), ClockSpan(66.0, 118.0, 1, 834.0, False))
+        (ClockSpan(0.0, 66.0, 1, 900.0, True), ClockSpan(66.0, stop_seen_to, 1, 834.0, False))
     )
     rows = [
         row(1, 840, play_type="Passing Touchdown", text="pass for 5 yds for a TD (Smith KICK)"),
